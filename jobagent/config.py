@@ -1,0 +1,66 @@
+"""Settings: a few explicit knobs with sane defaults, from the environment or an optional ``.env``.
+
+Leaving both ``DATABASE_URL`` and ``REDIS_URL`` unset selects the embedded default (a SQLite file under
+the user's data directory, workflows run in-process), so ``jobagent demo`` works on a bare laptop.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from platformdirs import user_data_dir
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
+
+    database_url: str | None = Field(default=None, validation_alias="DATABASE_URL")
+    redis_url: str | None = Field(default=None, validation_alias="REDIS_URL")
+    sentry_dsn: str | None = Field(default=None, validation_alias="SENTRY_DSN")
+    environment: str = Field(default="development", validation_alias="ENVIRONMENT")
+    release_version: str | None = Field(default=None, validation_alias="RELEASE_VERSION")
+
+    data_dir: Path = Field(default_factory=lambda: Path(user_data_dir("jobagent")),
+                           validation_alias="JOBAGENT_DATA_DIR")
+    task_time_limit: int = Field(default=1800, validation_alias="JOBAGENT_TASK_TIME_LIMIT")
+    soft_time_limit: int = Field(default=1500, validation_alias="JOBAGENT_SOFT_TIME_LIMIT")
+    max_retries: int = Field(default=3, validation_alias="JOBAGENT_MAX_RETRIES")
+    retry_backoff_base: int = Field(default=30, validation_alias="JOBAGENT_RETRY_BACKOFF_BASE")
+    retry_backoff_cap: int = Field(default=600, validation_alias="JOBAGENT_RETRY_BACKOFF_CAP")
+    result_ttl: int = Field(default=300, validation_alias="JOBAGENT_RESULT_TTL")
+    failure_ttl: int = Field(default=7 * 24 * 3600, validation_alias="JOBAGENT_FAILURE_TTL")
+
+    allow_private_urls: bool = Field(default=False, validation_alias="JOBAGENT_ALLOW_PRIVATE_URLS")
+    cv_max_bytes: int = Field(default=10 * 1024 * 1024, validation_alias="JOBAGENT_CV_MAX_BYTES")
+    http_timeout: float = Field(default=20.0, validation_alias="JOBAGENT_HTTP_TIMEOUT")
+    postings_feed: str | None = Field(default=None, validation_alias="JOBAGENT_POSTINGS_FEED")
+    workflow_modules: str = Field(default="", validation_alias="JOBAGENT_WORKFLOW_MODULES")
+
+    @property
+    def embedded(self) -> bool:
+        """No Redis configured: run workflows in-process instead of on workers."""
+        return not self.redis_url
+
+    @property
+    def effective_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'jobagent.sqlite3'}"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+    def retry_intervals(self) -> list[int]:
+        """Exponential backoff, capped, so a flapping outside service is not hammered."""
+        return [min(self.retry_backoff_base * 2**i, self.retry_backoff_cap) for i in range(self.max_retries)]
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

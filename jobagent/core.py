@@ -1,0 +1,318 @@
+"""The core API. The CLI, the HTTP shim and the scheduler are thin faces over these functions.
+
+Submitting always follows one order: validate, commit the Run and its WorkflowExecution (``pending``),
+then enqueue. If enqueuing fails, the execution is marked ``failed`` with the reason, so nothing is left
+silently pending and nothing reaches Redis that Postgres does not know about.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from jobagent.config import Settings, get_settings
+from jobagent.errors import EnqueueFailed, InvalidInput, NotFound
+from jobagent.store.models import Match, Run, UserProfile, WorkflowExecution, new_id, utcnow
+from jobagent.store.session import session_scope
+
+STATUSES = ("pending", "processing", "completed", "failed")
+PRIORITIES = ("high", "default")
+
+
+@dataclass(frozen=True)
+class Submission:
+    run_id: str
+    execution_id: str
+    task_id: str
+    workflow_type: str
+    queue: str
+    status: str
+    error_message: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"status_command": f"jobagent status {self.run_id}"}
+
+
+@dataclass(frozen=True)
+class _Spec:
+    workflow_type: str
+    queue: str
+    context: dict[str, Any]
+    profile_id: str | None = None
+    query: str | None = None
+    location: str | None = None
+
+
+_schema_ready: set[str] = set()
+
+
+def ensure_schema(settings: Settings | None = None) -> None:
+    """The embedded default migrates its SQLite file itself; servers run ``jobagent db upgrade``."""
+    settings = settings or get_settings()
+    url = settings.effective_database_url
+    if settings.database_url is None and url not in _schema_ready:
+        from jobagent.store.migrate import upgrade
+
+        upgrade(url)
+        _schema_ready.add(url)
+
+
+def _queue_for(priority: str | None, premium: bool) -> str:
+    if priority is None:
+        return "high" if premium else "default"
+    if priority not in PRIORITIES:
+        raise InvalidInput(f"unknown priority {priority!r}; use high or default")
+    return priority
+
+
+def _submit(specs: list[_Spec], settings: Settings) -> list[Submission]:
+    from jobagent.queue import enqueue_execution
+
+    ensure_schema(settings)
+    created: list[tuple[Run, WorkflowExecution]] = []
+    with session_scope() as s:
+        for spec in specs:
+            run = Run(workflow_type=spec.workflow_type, profile_id=spec.profile_id, query=spec.query,
+                      location=spec.location, params=spec.context)
+            s.add(run)
+            s.flush()
+            execution_id = new_id()  # the queue job's id too, so the two can always be joined
+            ex = WorkflowExecution(id=execution_id, task_id=execution_id, run_id=run.id,
+                                   workflow_type=spec.workflow_type, status="pending", queue=spec.queue,
+                                   context_snapshot=spec.context, attempts=0, nodes_done=0)
+            s.add(ex)
+            created.append((run, ex))
+    submissions = []
+    for run, ex in created:
+        error = None
+        try:
+            enqueue_execution(ex.id, ex.queue, settings)
+        except Exception as exc:  # Redis down, refused, timed out: say so in the store
+            error = f"could not enqueue: {exc.__class__.__name__}: {exc}"
+            with session_scope() as s:
+                row = s.get(WorkflowExecution, ex.id)
+                if row is not None and row.status == "pending":
+                    row.status, row.error_message, row.completed_at = "failed", error, utcnow()
+        submissions.append(Submission(run.id, ex.id, ex.id, ex.workflow_type, ex.queue,
+                                      "failed" if error else _status_of(ex.id), error))
+    failed = [sub for sub in submissions if sub.error_message]
+    if failed and len(failed) == len(submissions):
+        raise EnqueueFailed(f"{failed[0].error_message} (run {failed[0].run_id} marked failed)")
+    return submissions
+
+
+def _status_of(execution_id: str) -> str:
+    with session_scope() as s:
+        return s.scalar(select(WorkflowExecution.status).where(WorkflowExecution.id == execution_id)) or "pending"
+
+
+def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: str | None = None,
+                     premium: bool = False, priority: str | None = None,
+                     settings: Settings | None = None) -> Submission:
+    from jobagent.cv.intake import normalize_sources, validate_email, validate_name
+
+    settings = settings or get_settings()
+    context = {
+        "name": validate_name(name),
+        "email": validate_email(email),
+        "cv_sources": normalize_sources(cv_sources, settings, read_local=True),
+        "location": location.strip() if location and location.strip() else None,
+        "premium": premium,
+    }
+    spec = _Spec("profiling", _queue_for(priority, premium), context, location=context["location"])
+    return _submit([spec], settings)[0]
+
+
+def submit_diagnostic(*, sleep_seconds: float = 0.0, echo: str = "", priority: str | None = None,
+                      settings: Settings | None = None) -> Submission:
+    """A canary through the whole stack (queue, worker, store) with no domain work."""
+    settings = settings or get_settings()
+    spec = _Spec("diagnostic", _queue_for(priority, False), {"sleep_seconds": sleep_seconds, "echo": echo})
+    return _submit([spec], settings)[0]
+
+
+def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: str | None = None,
+                    settings: Settings | None = None) -> Submission:
+    """Submit a workflow registered by a plugin module (``JOBAGENT_WORKFLOW_MODULES``)."""
+    from jobagent.workflows import get_workflow
+
+    settings = settings or get_settings()
+    try:
+        get_workflow(workflow_type).context_model.model_validate(context)
+    except LookupError as exc:
+        raise InvalidInput(str(exc)) from exc
+    return _submit([_Spec(workflow_type, _queue_for(priority, False), context)], settings)[0]
+
+
+def _search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
+                 max_screening: int, priority: str | None, feed: str | None) -> _Spec:
+    query = " ".join(query.split())
+    if not query:
+        raise InvalidInput("a search query is required")
+    if not 1 <= num_results <= 1000:
+        raise InvalidInput("--num-results must be between 1 and 1000")
+    if not 1 <= max_screening <= num_results:
+        raise InvalidInput("--max-screening must be between 1 and --num-results")
+    location = location or (profile.location if profile else None)
+    if not location:
+        raise InvalidInput("a location is required (--location, or a profile with a location)")
+    if feed is not None:
+        from pathlib import Path
+
+        if not Path(feed).is_file():
+            raise InvalidInput(f"postings feed not found: {feed}")
+        feed = str(Path(feed).resolve())
+    context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
+               "num_results": num_results, "max_screening": max_screening, "feed": feed}
+    return _Spec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
+                 profile_id=profile.id if profile else None, query=query, location=location)
+
+
+def _load_profile(profile_id: str) -> UserProfile:
+    with session_scope() as s:
+        profile = s.get(UserProfile, profile_id)
+        if profile is None:
+            raise NotFound(f"profile {profile_id} not found")
+        return profile
+
+
+def submit_job_search(query: str, *, location: str | None = None, profile_id: str | None = None,
+                      num_results: int = 10, max_screening: int = 5, priority: str | None = None,
+                      feed: str | None = None, settings: Settings | None = None) -> Submission:
+    settings = settings or get_settings()
+    ensure_schema(settings)
+    profile = _load_profile(profile_id) if profile_id else None
+    spec = _search_spec(query, location, profile, num_results, max_screening, priority, feed)
+    return _submit([spec], settings)[0]
+
+
+def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_screening: int = 5,
+                                 priority: str | None = None, feed: str | None = None,
+                                 settings: Settings | None = None) -> list[Submission]:
+    """One search per suggested title; a profile that cannot search gets an error and no runs."""
+    settings = settings or get_settings()
+    ensure_schema(settings)
+    profile = _load_profile(profile_id)
+    if not profile.location:
+        raise InvalidInput(f"profile {profile_id} has no location; set one before searching")
+    if not profile.suggested_titles:
+        raise InvalidInput(f"profile {profile_id} has no suggested job titles")
+    specs = [_search_spec(title, None, profile, num_results, max_screening, priority, feed)
+             for title in profile.suggested_titles]
+    return _submit(specs, settings)
+
+
+def _find_execution(s: Any, run_or_execution_id: str) -> WorkflowExecution:
+    ex = s.get(WorkflowExecution, run_or_execution_id)
+    if ex is None:
+        ex = s.scalar(select(WorkflowExecution).where(WorkflowExecution.run_id == run_or_execution_id)
+                      .order_by(WorkflowExecution.created_at.desc()).limit(1))
+    if ex is None:
+        raise NotFound(f"run {run_or_execution_id} not found")
+    return ex
+
+
+def _status_dict(ex: WorkflowExecution, *, with_task: bool, settings: Settings) -> dict[str, Any]:
+    from jobagent.queue import task_status
+
+    progress = 100 if ex.status == "completed" else (
+        round(100 * ex.nodes_done / ex.nodes_total) if ex.nodes_total else 0)
+    return {
+        "run_id": ex.run_id,
+        "execution_id": ex.id,
+        "workflow_type": ex.workflow_type,
+        "status": ex.status,
+        "current_node": ex.current_node,
+        "progress_percent": progress,
+        "created_at": ex.created_at.isoformat() if ex.created_at else None,
+        "started_at": ex.started_at.isoformat() if ex.started_at else None,
+        "completed_at": ex.completed_at.isoformat() if ex.completed_at else None,
+        "has_errors": ex.error_message is not None,
+        "error_message": ex.error_message,
+        "result": ex.result if ex.status == "completed" else None,
+        "task_status": task_status(ex.task_id, settings) if with_task else None,
+        "attempts": ex.attempts,
+        "queue": ex.queue,
+    }
+
+
+def get_status(run_or_execution_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+    settings = settings or get_settings()
+    ensure_schema(settings)
+    with session_scope() as s:
+        return _status_dict(_find_execution(s, run_or_execution_id), with_task=True, settings=settings)
+
+
+def wait_for(run_id: str, *, timeout: float = 3600, poll: float = 0.5,
+             settings: Settings | None = None) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        status = get_status(run_id, settings=settings)
+        if status["status"] in ("completed", "failed") or time.monotonic() > deadline:
+            return status
+        time.sleep(poll)
+
+
+def list_runs(*, status: str | None = None, limit: int = 20,
+              settings: Settings | None = None) -> list[dict[str, Any]]:
+    settings = settings or get_settings()
+    if status is not None and status not in STATUSES:
+        raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
+    if limit < 1:
+        raise InvalidInput("--limit must be at least 1")
+    ensure_schema(settings)
+    with session_scope() as s:
+        q = select(WorkflowExecution).order_by(WorkflowExecution.created_at.desc()).limit(limit)
+        if status:
+            q = q.where(WorkflowExecution.status == status)
+        rows = []
+        for ex in s.scalars(q):
+            row = _status_dict(ex, with_task=False, settings=settings)
+            row.pop("result")
+            row.pop("task_status")
+            row["query"] = (ex.context_snapshot or {}).get("query")
+            rows.append(row)
+        return rows
+
+
+def list_matches(run_id: str, *, settings: Settings | None = None) -> list[dict[str, Any]]:
+    settings = settings or get_settings()
+    ensure_schema(settings)
+    with session_scope() as s:
+        ex = _find_execution(s, run_id)
+        matches = s.scalars(select(Match).where(Match.run_id == ex.run_id).order_by(Match.rank)).all()
+        return [{
+            "rank": m.rank, "score": round(m.score, 1), "title": m.posting.title, "company": m.posting.company,
+            "location": m.posting.location, "remote": m.posting.remote, "url": m.posting.url,
+            "reasons": list(m.reasons), "posting_id": m.posting_id, "has_cover_letter": bool(m.cover_letter),
+        } for m in matches]
+
+
+def _profile_dict(p: UserProfile) -> dict[str, Any]:
+    return {
+        "profile_id": p.id, "name": p.name, "email": p.email, "location": p.location, "premium": p.premium,
+        "skills": list(p.skills), "years_experience": p.years_experience, "titles_held": list(p.titles_held),
+        "suggested_titles": list(p.suggested_titles), "cv_sources": list(p.cv_sources),
+        "created_at": p.created_at.isoformat(),
+    }
+
+
+def list_profiles(*, limit: int = 50, settings: Settings | None = None) -> list[dict[str, Any]]:
+    ensure_schema(settings)
+    with session_scope() as s:
+        q = select(UserProfile).order_by(UserProfile.created_at.desc()).limit(limit)
+        return [_profile_dict(p) for p in s.scalars(q)]
+
+
+def get_profile(profile_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+    ensure_schema(settings)
+    return _profile_dict(_load_profile(profile_id))
+
+
+def queue_overview(*, settings: Settings | None = None) -> dict[str, Any]:
+    from jobagent.queue import queue_stats
+
+    return queue_stats(settings)

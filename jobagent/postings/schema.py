@@ -1,0 +1,42 @@
+"""The normalized posting (a job advert) that every source maps to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class PostingData(BaseModel):
+    source: str  # e.g. "feed:/path/postings.json"
+    external_id: str
+    url: str | None = None
+    title: str
+    company: str
+    location: str | None = None
+    remote: bool = False
+    employment_type: str | None = None
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None
+    posted_at: datetime | None = None
+    description: str = ""
+
+
+class ProfileFacts(BaseModel):
+    """What matching and fabrication may use about the job seeker (from the stored profile)."""
+
+    name: str
+    email: str
+    location: str | None = None
+    skills: list[str] = Field(default_factory=list)
+    years_experience: int | None = None
+    titles_held: list[str] = Field(default_factory=list)
+    suggested_titles: list[str] = Field(default_factory=list)
+
+
+class MatchResult(BaseModel):
+    posting: PostingData
+    score: float  # 0..100
+    reasons: list[str] = Field(default_factory=list)
+    matched_skills: list[str] = Field(default_factory=list)

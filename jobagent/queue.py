@@ -1,0 +1,130 @@
+"""RQ plumbing shared by every face, the workers and (later) the scheduler.
+
+Payloads are JSON only: the task is named by its import path and takes one argument, the execution id,
+which is also the queue job's id. Everything else the task needs is read from the store.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from redis import Redis
+from rq import Queue, Retry, Worker
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from jobagent.config import Settings, get_settings
+
+QUEUE_NAMES: tuple[str, ...] = ("high", "default")
+TASK_FUNC = "jobagent.tasks.run_execution"
+FAILURE_CALLBACK = "jobagent.tasks.on_task_failure"
+
+
+class JSONJob(Job):
+    """A Job that serializes as JSON unless told otherwise.
+
+    rq-scheduler has no serializer option; handing it this class keeps pickle out of Redis.
+    """
+
+    def __init__(self, id: str | None = None, connection: Redis | None = None, serializer: Any = None) -> None:
+        super().__init__(id=id, connection=connection, serializer=serializer or JSONSerializer)
+
+
+@lru_cache(maxsize=4)
+def _connection(url: str | None) -> Redis:
+    if url is None:
+        import fakeredis  # embedded mode only
+
+        return fakeredis.FakeRedis()
+    return Redis.from_url(url)
+
+
+def get_redis(settings: Settings | None = None) -> Redis:
+    return _connection((settings or get_settings()).redis_url)
+
+
+def get_queue(name: str, settings: Settings | None = None) -> Queue:
+    settings = settings or get_settings()
+    if name not in QUEUE_NAMES:
+        raise ValueError(f"unknown queue {name!r}; expected one of {', '.join(QUEUE_NAMES)}")
+    return Queue(
+        name,
+        connection=get_redis(settings),
+        serializer=JSONSerializer,
+        job_class=JSONJob,
+        is_async=not settings.embedded,
+    )
+
+
+def enqueue_execution(execution_id: str, queue_name: str, settings: Settings | None = None) -> Job:
+    """Put one execution on its queue. In embedded mode this runs it to the end before returning."""
+    from rq import Callback
+
+    settings = settings or get_settings()
+    queue = get_queue(queue_name, settings)
+    # In-process runs have no worker to schedule a retry, so they get one attempt.
+    retry = None if settings.embedded or settings.max_retries <= 0 else Retry(
+        max=settings.max_retries, interval=settings.retry_intervals()
+    )
+    return queue.enqueue_call(
+        TASK_FUNC,
+        args=[execution_id],
+        job_id=execution_id,
+        timeout=settings.task_time_limit,
+        result_ttl=settings.result_ttl,
+        failure_ttl=settings.failure_ttl,
+        description=f"workflow execution {execution_id}",
+        retry=retry,
+        on_failure=Callback(FAILURE_CALLBACK),
+    )
+
+
+def fetch_task(task_id: str, settings: Settings | None = None) -> Job | None:
+    from rq.exceptions import NoSuchJobError
+
+    try:
+        return JSONJob.fetch(task_id, connection=get_redis(settings), serializer=JSONSerializer)
+    except NoSuchJobError:
+        return None
+
+
+def task_status(task_id: str | None, settings: Settings | None = None) -> str | None:
+    """The RQ state for display only; the workflow's truth is in the store."""
+    if not task_id:
+        return None
+    try:
+        job = fetch_task(task_id, settings)
+    except Exception:  # Redis down must not break a status read from Postgres
+        return "unknown"
+    if job is None:
+        return "expired"
+    status = job.get_status(refresh=False)
+    return str(status.value if hasattr(status, "value") else status)
+
+
+def make_worker(queue_names: list[str], settings: Settings | None = None, **kwargs: Any) -> Worker:
+    settings = settings or get_settings()
+    if settings.embedded:
+        raise ValueError("a worker needs REDIS_URL; the embedded default runs workflows in-process")
+    queues = [get_queue(n, settings) for n in queue_names]
+    return Worker(queues, connection=get_redis(settings), serializer=JSONSerializer, job_class=JSONJob,
+                  **kwargs)
+
+
+def queue_stats(settings: Settings | None = None) -> dict[str, Any]:
+    """Depths and worker counts without RQ's cleanup side effects (``cleanup=False``)."""
+    settings = settings or get_settings()
+    conn = get_redis(settings)
+    queues = []
+    for name in QUEUE_NAMES:
+        q = get_queue(name, settings)
+        queues.append({
+            "queue": name,
+            "queued": q.count,
+            "started": q.started_job_registry.get_job_count(cleanup=False),
+            "scheduled": q.scheduled_job_registry.get_job_count(cleanup=False),
+            "failed": q.failed_job_registry.get_job_count(cleanup=False),
+            "workers": Worker.count(queue=q),
+        })
+    return {"embedded": settings.embedded, "workers": Worker.count(connection=conn), "queues": queues}

@@ -1,0 +1,128 @@
+"""The workflow engine: ordered nodes over a typed context, with every step recorded in the store.
+
+Before each node runs, the engine commits ``current_node``, the number of finished nodes and a JSON
+snapshot of the context. A retry therefore resumes at the node that failed, from the context that node
+saw, and a status reader always knows where a run is. Nodes know nothing about RQ.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Generic, TypeVar
+
+from pydantic import BaseModel
+
+from jobagent.config import Settings, get_settings
+from jobagent.errors import JobagentError, PermanentFailure
+from jobagent.store.models import WorkflowExecution, utcnow
+from jobagent.store.session import session_scope
+
+log = logging.getLogger(__name__)
+
+C = TypeVar("C", bound=BaseModel)
+
+PENDING, PROCESSING, COMPLETED, FAILED = "pending", "processing", "completed", "failed"
+FINAL_STATES = (COMPLETED, FAILED)
+
+
+@dataclass(frozen=True)
+class NodeEnv:
+    """What a node may use besides its context: the ids it works for and the settings."""
+
+    execution_id: str
+    run_id: str
+    settings: Settings
+
+
+class Node(Generic[C]):
+    """One step. Subclasses set ``name`` and implement ``run``, mutating the context in place."""
+
+    name: ClassVar[str]
+
+    def run(self, ctx: C, env: NodeEnv) -> None:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Workflow(Generic[C]):
+    type: str
+    context_model: type[C]
+    nodes: list[Node[C]]
+    result: Callable[[C], dict[str, Any]] = field(default=lambda ctx: {})
+
+
+class SoftTimeLimitExceeded(PermanentFailure):
+    pass
+
+
+def _fail_message(node: str | None, exc: BaseException) -> str:
+    text = str(exc) or exc.__class__.__name__
+    if isinstance(exc, JobagentError):
+        return f"{node}: {text}" if node else text
+    return f"{node}: {exc.__class__.__name__}: {text}" if node else f"{exc.__class__.__name__}: {text}"
+
+
+def run_workflow(
+    workflow: Workflow[Any],
+    execution_id: str,
+    *,
+    retries_left: int = 0,
+    retry_in: int | None = None,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """Run (or resume) one execution. Re-raises node errors so the queue can retry them."""
+    settings = settings or get_settings()
+    began = time.monotonic()
+    with session_scope() as s:
+        ex = s.get(WorkflowExecution, execution_id, with_for_update=True)
+        if ex is None:
+            raise PermanentFailure(f"execution {execution_id} is not in the store")
+        if ex.status in FINAL_STATES:
+            log.info("execution %s already %s; nothing to do", execution_id, ex.status)
+            return {"status": ex.status}
+        ex.status, ex.attempts = PROCESSING, ex.attempts + 1
+        ex.started_at = ex.started_at or utcnow()
+        ex.nodes_total = len(workflow.nodes)
+        run_id, start, snapshot = ex.run_id, ex.nodes_done, dict(ex.context_snapshot or {})
+    env = NodeEnv(execution_id=execution_id, run_id=run_id, settings=settings)
+    ctx = workflow.context_model.model_validate(snapshot)
+    node_name: str | None = None
+    try:
+        for index in range(start, len(workflow.nodes)):
+            node = workflow.nodes[index]
+            node_name = node.name
+            if time.monotonic() - began > settings.soft_time_limit:
+                raise SoftTimeLimitExceeded(
+                    f"gave up before {node_name}: the {settings.soft_time_limit} s soft time limit was reached"
+                )
+            _record(execution_id, current_node=node_name, nodes_done=index,
+                    context_snapshot=ctx.model_dump(mode="json"))
+            node.run(ctx, env)
+        result = workflow.result(ctx)
+        _record(execution_id, status=COMPLETED, nodes_done=len(workflow.nodes), result=result,
+                context_snapshot=ctx.model_dump(mode="json"), completed_at=utcnow(), error_message=None)
+        return {"status": COMPLETED}
+    except BaseException as exc:
+        permanent = isinstance(exc, JobagentError)
+        final = permanent or not retries_left
+        message = _fail_message(node_name, exc)
+        log.exception("execution %s failed at %s (final=%s)", execution_id, node_name, final)
+        if final:
+            _record(execution_id, status=FAILED, error_message=message, completed_at=utcnow())
+        else:
+            wait = f" in {retry_in} s" if retry_in else ""
+            _record(execution_id, status=PENDING,
+                    error_message=f"{message} (will retry{wait}; {retries_left} retries left)")
+        raise
+
+
+def _record(execution_id: str, **fields: Any) -> None:
+    with session_scope() as s:
+        ex = s.get(WorkflowExecution, execution_id)
+        if ex is None:
+            return
+        for key, value in fields.items():
+            setattr(ex, key, value)

@@ -1,0 +1,201 @@
+"""Job search: profile → discovery → matching → research → fabrication → completion → delivery.
+
+Each node does its domain work through ``jobagent.postings``; this module only moves data between the
+context and the store, so every step can be resumed from its snapshot.
+"""
+
+from __future__ import annotations
+
+import re
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy import delete, select
+
+from jobagent.errors import PermanentFailure
+from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
+from jobagent.store.models import Match, Posting, UserProfile
+from jobagent.store.session import session_scope
+from jobagent.workflows.engine import Node, NodeEnv, Workflow
+
+
+class JobSearchContext(BaseModel):
+    query: str
+    location: str | None = None
+    profile_id: str | None = None
+    num_results: int = 10
+    max_screening: int = 5
+    feed: str | None = None
+    profile: ProfileFacts | None = None
+    posting_ids: list[str] = Field(default_factory=list)
+    new_postings: int = 0
+    matches: list[MatchResult] = Field(default_factory=list)
+    company_notes: dict[str, str] = Field(default_factory=dict)
+    cover_letters: list[str] = Field(default_factory=list)
+    report_path: str | None = None
+
+
+def bundled_feed() -> str:
+    return str(resources.files("jobagent") / "data" / "sample_postings.json")
+
+
+def _posting_data(row: Posting) -> PostingData:
+    return PostingData(
+        source=row.source, external_id=row.external_id, url=row.url, title=row.title, company=row.company,
+        location=row.location, remote=row.remote, employment_type=row.employment_type,
+        salary_min=row.salary_min, salary_max=row.salary_max, salary_currency=row.salary_currency,
+        posted_at=row.posted_at, description=row.description,
+    )
+
+
+class ProfileRetrievalNode(Node[JobSearchContext]):
+    name = "ProfileRetrievalNode"
+
+    def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        if ctx.profile_id is None:
+            # A search without a profile still matches on the query and location alone.
+            ctx.profile = ProfileFacts(name="", email="", location=ctx.location, suggested_titles=[ctx.query])
+            return
+        with session_scope() as s:
+            p = s.get(UserProfile, ctx.profile_id)
+            if p is None:
+                raise PermanentFailure(f"profile {ctx.profile_id} not found")
+            ctx.profile = ProfileFacts(
+                name=p.name, email=p.email, location=p.location, skills=list(p.skills),
+                years_experience=p.years_experience, titles_held=list(p.titles_held),
+                suggested_titles=list(p.suggested_titles),
+            )
+        ctx.location = ctx.location or ctx.profile.location
+
+
+class DiscoveryNode(Node[JobSearchContext]):
+    """Finds postings that mention the query and stores each one once, whichever run saw it first."""
+
+    name = "DiscoveryNode"
+
+    def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.feeds import canonical_url, load_feed, posting_fingerprint
+
+        feed = ctx.feed or env.settings.postings_feed or bundled_feed()
+        terms = [t for t in re.findall(r"[a-z0-9+#]+", ctx.query.lower()) if len(t) > 1]
+        found = [p for p in load_feed(feed) if _mentions(p, terms)][: ctx.num_results]
+        ids: list[str] = []
+        new = 0
+        with session_scope() as s:
+            for p in found:
+                fp, curl = posting_fingerprint(p), canonical_url(p.url) if p.url else None
+                row = s.scalar(select(Posting).where(Posting.fingerprint == fp))
+                if row is None and curl:
+                    row = s.scalar(select(Posting).where(Posting.canonical_url == curl))
+                if row is None:
+                    row = Posting(fingerprint=fp, canonical_url=curl, **p.model_dump())
+                    s.add(row)
+                    s.flush()
+                    new += 1
+                if row.id not in ids:
+                    ids.append(row.id)
+        ctx.posting_ids, ctx.new_postings = ids, new
+
+
+def _mentions(p: PostingData, terms: list[str]) -> bool:
+    text = f"{p.title} {p.description}".lower()
+    return not terms or any(re.search(rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])", text) for t in terms)
+
+
+class MatchingNode(Node[JobSearchContext]):
+    name = "MatchingNode"
+
+    def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.matching import rank_postings
+
+        assert ctx.profile is not None
+        with session_scope() as s:
+            rows = s.scalars(select(Posting).where(Posting.id.in_(ctx.posting_ids))).all()
+            postings = [_posting_data(r) for r in rows]
+        ctx.matches = rank_postings(ctx.profile, postings, query=ctx.query, location=ctx.location,
+                                    limit=ctx.max_screening)
+
+
+class ResearchNode(Node[JobSearchContext]):
+    """Company notes from what the store knows: every posting we hold for that company."""
+
+    name = "ResearchNode"
+
+    def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.research import company_notes
+
+        companies = sorted({m.posting.company for m in ctx.matches})
+        with session_scope() as s:
+            for company in companies:
+                rows = s.scalars(select(Posting).where(Posting.company == company)).all()
+                ctx.company_notes[company] = company_notes(company, [_posting_data(r) for r in rows])
+
+
+class FabricationNode(Node[JobSearchContext]):
+    name = "FabricationNode"
+
+    def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.fabrication import write_cover_letter
+
+        assert ctx.profile is not None
+        if not ctx.profile.name:
+            ctx.cover_letters = ["" for _ in ctx.matches]  # no profile: nothing true to write about
+            return
+        ctx.cover_letters = [
+            write_cover_letter(ctx.profile, m, ctx.company_notes.get(m.posting.company, "")) for m in ctx.matches
+        ]
+
+
+class CompletionNode(Node[JobSearchContext]):
+    """Stores the matches; replacing the run's rows keeps a retried node from adding twins."""
+
+    name = "CompletionNode"
+
+    def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.feeds import posting_fingerprint
+
+        with session_scope() as s:
+            s.execute(delete(Match).where(Match.run_id == env.run_id))
+            for rank, (m, letter) in enumerate(zip(ctx.matches, ctx.cover_letters, strict=True), start=1):
+                posting_id = s.scalar(select(Posting.id).where(Posting.fingerprint == posting_fingerprint(m.posting)))
+                s.add(Match(run_id=env.run_id, posting_id=posting_id, rank=rank, score=m.score,
+                            reasons=m.reasons, company_notes=ctx.company_notes.get(m.posting.company),
+                            cover_letter=letter or None))
+
+
+class DeliveryNode(Node[JobSearchContext]):
+    name = "DeliveryNode"
+
+    def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.delivery import write_report
+
+        path = env.settings.reports_dir / f"{env.run_id}.md"
+        rows = [(m, ctx.company_notes.get(m.posting.company, ""), letter)
+                for m, letter in zip(ctx.matches, ctx.cover_letters, strict=True)]
+        name = ctx.profile.name if ctx.profile else ""
+        ctx.report_path = str(write_report(path, query=ctx.query, location=ctx.location,
+                                           profile_name=name, matches=rows))
+
+
+def _result(ctx: JobSearchContext) -> dict[str, Any]:
+    return {
+        "query": ctx.query,
+        "location": ctx.location,
+        "profile_id": ctx.profile_id,
+        "postings_found": len(ctx.posting_ids),
+        "new_postings": ctx.new_postings,
+        "matches": len(ctx.matches),
+        "top": [{"title": m.posting.title, "company": m.posting.company, "score": round(m.score, 1)}
+                for m in ctx.matches[:3]],
+        "report_path": ctx.report_path,
+    }
+
+
+WORKFLOW = Workflow(
+    type="job_search",
+    context_model=JobSearchContext,
+    nodes=[ProfileRetrievalNode(), DiscoveryNode(), MatchingNode(), ResearchNode(), FabricationNode(),
+           CompletionNode(), DeliveryNode()],
+    result=_result,
+)

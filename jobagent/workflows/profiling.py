@@ -1,0 +1,96 @@
+"""Profiling: from a name, an email and one or more CVs to a stored profile with suggested titles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from jobagent.cv.intake import normalize_sources, validate_email, validate_name
+from jobagent.cv.schema import ExtractedProfile
+from jobagent.store.models import Run, UserProfile
+from jobagent.store.session import session_scope
+from jobagent.workflows.engine import Node, NodeEnv, Workflow
+
+
+class ProfilingContext(BaseModel):
+    name: str
+    email: str
+    cv_sources: list[str]
+    location: str | None = None
+    premium: bool = False
+    extracted: ExtractedProfile | None = None
+    profile_id: str | None = None
+    warnings: list[str] = Field(default_factory=list)
+
+
+class UserInputNode(Node[ProfilingContext]):
+    """Validates again in the worker: the submitter may be another client, or a file may have moved."""
+
+    name = "UserInputNode"
+
+    def run(self, ctx: ProfilingContext, env: NodeEnv) -> None:
+        ctx.name = validate_name(ctx.name)
+        ctx.email = validate_email(ctx.email)
+        ctx.cv_sources = normalize_sources(ctx.cv_sources, env.settings, read_local=False)
+
+
+class CVProcessingNode(Node[ProfilingContext]):
+    name = "CVProcessingNode"
+
+    def run(self, ctx: ProfilingContext, env: NodeEnv) -> None:
+        from jobagent.cv.extraction import extract_profile
+        from jobagent.cv.readers import read_cv
+
+        s = env.settings
+        texts = [
+            read_cv(src, max_bytes=s.cv_max_bytes, timeout=s.http_timeout,
+                    allow_private=s.allow_private_urls).text
+            for src in ctx.cv_sources
+        ]
+        extracted = extract_profile("\n\n".join(texts))
+        ctx.extracted = extracted
+        location = ctx.location or extracted.location
+        if not location:
+            ctx.warnings.append("no location found in the CV; set one with --location to enable searches")
+        with session_scope() as session:
+            # The run remembers its profile, so a retry after a crash updates it instead of adding a twin.
+            run = session.get(Run, env.run_id)
+            known = ctx.profile_id or (run.profile_id if run is not None else None)
+            profile = session.get(UserProfile, known) if known else None
+            if profile is None:
+                profile = UserProfile(name=ctx.name, email=ctx.email)
+                session.add(profile)
+            profile.location = location
+            profile.premium = ctx.premium
+            profile.skills = extracted.skills
+            profile.years_experience = extracted.years_experience
+            profile.titles_held = extracted.titles_held
+            profile.suggested_titles = extracted.suggested_titles
+            profile.cv_sources = ctx.cv_sources
+            session.flush()
+            ctx.profile_id = profile.id
+            if run is not None:
+                run.profile_id = profile.id
+
+
+def _result(ctx: ProfilingContext) -> dict[str, Any]:
+    extracted = ctx.extracted or ExtractedProfile()
+    return {
+        "profile_id": ctx.profile_id,
+        "name": ctx.name,
+        "location": ctx.location or extracted.location,
+        "skills": extracted.skills,
+        "years_experience": extracted.years_experience,
+        "titles_held": extracted.titles_held,
+        "suggested_titles": extracted.suggested_titles,
+        "warnings": ctx.warnings,
+    }
+
+
+WORKFLOW = Workflow(
+    type="profiling",
+    context_model=ProfilingContext,
+    nodes=[UserInputNode(), CVProcessingNode()],
+    result=_result,
+)

@@ -1,0 +1,144 @@
+"""End to end on real Redis, real PostgreSQL and real ``jobagent worker`` subprocesses."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from jobagent import core
+from jobagent.store.models import Match, UserProfile, WorkflowExecution
+from jobagent.store.session import session_scope
+from tests.conftest import Workers, wait_until
+from tests.documents import make_docx, make_pdf
+
+
+def _observe(run_id: str, timeout: float = 120) -> tuple[list[str], dict]:
+    """Poll the store, collecting every status seen, until the run ends."""
+    seen: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        st = core.get_status(run_id)
+        if not seen or seen[-1] != st["status"]:
+            seen.append(st["status"])
+        if st["status"] in ("completed", "failed"):
+            return seen, st
+        time.sleep(0.05)
+    raise AssertionError(f"run {run_id} did not finish; saw {seen}")
+
+
+@pytest.mark.parametrize("maker", [make_pdf, make_docx], ids=["pdf", "docx"])
+def test_profiling_end_to_end(workers: Workers, tmp_path: Path, maker) -> None:
+    cv = maker(tmp_path / f"cv.{maker.__name__[5:]}")
+    sub = core.submit_profiling("Alex Morgan", "alex.morgan@example.org", [str(cv)])
+    assert core.get_status(sub.run_id)["status"] == "pending"  # in the store before any worker runs
+    assert sub.task_id == sub.execution_id and sub.queue == "default"
+    workers.start("--burst")
+    seen, st = _observe(sub.run_id)
+    assert st["status"] == "completed", (st, workers.logs())
+    assert seen[0] == "pending" and seen[-1] == "completed"
+    assert st["progress_percent"] == 100 and st["attempts"] == 1 and not st["has_errors"]
+    assert st["current_node"] == "CVProcessingNode"
+    profile = core.get_profile(st["result"]["profile_id"])
+    assert profile["location"] == "Munich, Germany"
+    assert {"Python", "PostgreSQL", "Docker", "Kubernetes"} <= set(profile["skills"])
+    assert "Data Engineer" in profile["suggested_titles"]
+    assert profile["years_experience"] in (6, 7, 8)
+
+
+def test_job_search_and_fan_out(workers: Workers, tmp_path: Path) -> None:
+    cv = make_pdf(tmp_path / "cv.pdf")
+    prof = core.submit_profiling("Alex Morgan", "alex.morgan@example.org", [str(cv)], premium=True)
+    assert prof.queue == "high"
+    workers.start()
+    st = core.wait_for(prof.run_id, timeout=120)
+    assert st["status"] == "completed", workers.logs()
+    profile_id = st["result"]["profile_id"]
+    titles = core.get_profile(profile_id)["suggested_titles"]
+
+    subs = core.submit_searches_from_profile(profile_id, priority="default")
+    assert len(subs) == len(titles) >= 1
+    assert {s.queue for s in subs} == {"default"}
+    finals = [core.wait_for(s.run_id, timeout=120) for s in subs]
+    assert all(f["status"] == "completed" for f in finals), finals
+    assert finals[0]["result"]["postings_found"] >= 1
+    assert Path(finals[0]["result"]["report_path"]).is_file()
+    matches = core.list_matches(subs[0].run_id)
+    assert matches and matches[0]["rank"] == 1
+    assert matches == sorted(matches, key=lambda m: -m["score"])
+    with session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Match)) == sum(f["result"]["matches"] for f in finals)
+
+
+def test_from_profile_errors_create_no_runs(live: dict[str, str]) -> None:
+    from jobagent.errors import InvalidInput, NotFound
+
+    with session_scope() as s:
+        s.add(UserProfile(id="p-noloc", name="A", email="a@example.org", location=None,
+                          suggested_titles=["Data Engineer"]))
+        s.add(UserProfile(id="p-notitles", name="B", email="b@example.org", location="Berlin",
+                          suggested_titles=[]))
+    with pytest.raises(NotFound):
+        core.submit_searches_from_profile("no-such-profile")
+    with pytest.raises(InvalidInput, match="no location"):
+        core.submit_searches_from_profile("p-noloc")
+    with pytest.raises(InvalidInput, match="no suggested job titles"):
+        core.submit_searches_from_profile("p-notitles")
+    assert core.list_runs(limit=100) == []
+
+
+def test_high_priority_started_first(workers: Workers) -> None:
+    lows = [core.submit_diagnostic(echo=f"low-{i}") for i in range(20)]
+    high = core.submit_diagnostic(echo="high", priority="high")
+    workers.start("--burst", "--queues", "high,default")
+    wait_until(lambda: all(core.get_status(s.run_id)["status"] == "completed" for s in [*lows, high]), 120)
+    with session_scope() as s:
+        order = [ex.id for ex in s.scalars(select(WorkflowExecution).order_by(WorkflowExecution.started_at))]
+    assert order[0] == high.execution_id
+
+
+def test_failing_node_retries_then_fails(workers: Workers, tmp_path: Path) -> None:
+    sub = core.submit_workflow("test_fail", {"fail_times": 99, "marker_dir": str(tmp_path), "message": "boom"})
+    workers.start()
+    st = core.wait_for(sub.run_id, timeout=120)
+    assert st["status"] == "failed"
+    assert st["attempts"] == 4  # the first try and 3 retries
+    assert st["error_message"].startswith("FailNode: RuntimeError: boom")
+    assert st["has_errors"] and st["completed_at"]
+
+
+def test_flaky_node_recovers_on_retry(workers: Workers, tmp_path: Path) -> None:
+    sub = core.submit_workflow("test_fail", {"fail_times": 1, "marker_dir": str(tmp_path)})
+    workers.start()
+    st = core.wait_for(sub.run_id, timeout=120)
+    assert st["status"] == "completed", workers.logs()
+    assert st["attempts"] == 2 and st["progress_percent"] == 100 and st["error_message"] is None
+
+
+def test_enqueue_with_redis_down_leaves_nothing_pending(env, clean_pg: str) -> None:
+    from jobagent.errors import EnqueueFailed
+    from tests.servers import free_port
+
+    env(database_url=clean_pg, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+    with pytest.raises(EnqueueFailed, match="could not enqueue"):
+        core.submit_diagnostic()
+    runs = core.list_runs()
+    assert len(runs) == 1 and runs[0]["status"] == "failed"
+    assert "could not enqueue" in runs[0]["error_message"]
+    assert core.list_runs(status="pending") == []
+
+
+def test_worker_killed_mid_task_is_run_again(workers: Workers, tmp_path: Path) -> None:
+    sub = core.submit_workflow("test_stall", {"sleep_seconds": 3, "marker_dir": str(tmp_path)})
+    first = workers.start("--job-monitoring-interval", "1")
+    wait_until(lambda: list(tmp_path.glob(f"{sub.execution_id}.*")), 60)
+    assert core.get_status(sub.run_id)["current_node"] == "StallNode"
+    workers.kill(first)  # SIGKILL the worker and its work-horse
+    assert core.get_status(sub.run_id)["status"] == "processing"
+    workers.start("--maintenance-interval", "2", "--worker-ttl", "20")
+    st = core.wait_for(sub.run_id, timeout=150)
+    assert st["status"] == "completed", workers.logs()
+    assert st["attempts"] == 2
+    assert len(list(tmp_path.glob(f"{sub.execution_id}.*"))) == 2  # the node really ran twice

@@ -1,0 +1,49 @@
+"""The core API on both store backends (PostgreSQL and SQLite), work run in-process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from jobagent import core
+from jobagent.store.migrate import current_revision
+from tests.documents import make_docx
+
+
+def test_profile_then_search_in_process(env, store_url: str, tmp_path: Path) -> None:
+    env(database_url=store_url)
+    assert current_revision(store_url) == "0001"
+    cv = make_docx(tmp_path / "cv.docx")
+    sub = core.submit_profiling("Alex Morgan", "alex@example.org", [str(cv)], location="Remote, EU")
+    st = core.get_status(sub.run_id)
+    assert st["status"] == "completed" and st["progress_percent"] == 100 and st["attempts"] == 1
+    profile_id = st["result"]["profile_id"]
+    assert core.get_profile(profile_id)["location"] == "Remote, EU"  # the user's override wins
+
+    search = core.submit_job_search("data engineer", profile_id=profile_id)
+    st = core.get_status(search.run_id)
+    assert st["status"] == "completed", st
+    assert st["result"]["location"] == "Remote, EU"
+    again = core.submit_job_search("data engineer", profile_id=profile_id)
+    assert core.get_status(again.run_id)["result"]["new_postings"] == 0  # dedup across runs
+    assert [r["run_id"] for r in core.list_runs(limit=2)] == [again.run_id, search.run_id]
+    assert core.list_runs(status="failed") == []
+
+
+def test_node_failure_is_recorded(env, store_url: str, tmp_path: Path) -> None:
+    env(database_url=store_url)
+    sub = core.submit_workflow("test_fail", {"fail_times": 5, "marker_dir": str(tmp_path), "message": "kaputt"})
+    st = core.get_status(sub.run_id)
+    assert st["status"] == "failed" and st["attempts"] == 1  # in-process runs get one attempt
+    assert st["current_node"] == "FailNode" and st["progress_percent"] == 0
+    assert st["error_message"] == "FailNode: RuntimeError: kaputt on visit 1"
+
+
+def test_unknown_workflow_is_refused(env, store_url: str) -> None:
+    from jobagent.errors import InvalidInput
+
+    env(database_url=store_url)
+    with pytest.raises(InvalidInput, match="unknown workflow type"):
+        core.submit_workflow("nope", {})
+    assert core.list_runs() == []
