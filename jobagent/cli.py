@@ -50,7 +50,9 @@ def _table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
 
     table = Table(title=title)
     for col in columns:
-        table.add_column(col)
+        # Ids are meant to be copied into the next command: never truncate them.
+        is_id = col.endswith("_id")
+        table.add_column(col, no_wrap=is_id, min_width=36 if is_id else None, overflow="fold")
     for row in rows:
         table.add_row(*["" if v is None else str(v) for v in row])
     _console().print(table)
@@ -202,7 +204,7 @@ def runs(status: str | None = typer.Option(None, "--status"), limit: int = typer
         return _print_json(rows)
     _table("Runs", ["run_id", "workflow", "query", "status", "node", "progress", "attempts", "queue", "created"],
            [[r["run_id"], r["workflow_type"], r["query"], r["status"], r["current_node"],
-             f"{r['progress_percent']}%", r["attempts"], r["queue"], r["created_at"]] for r in rows])
+             f"{r['progress_percent']}%", r["attempts"], r["queue"], (r["created_at"] or "")[:19].replace("T", " ")] for r in rows])
 
 
 def _show_matches(rows: list[dict[str, Any]], run_id: str) -> None:

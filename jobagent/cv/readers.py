@@ -1,0 +1,196 @@
+"""Turning a CV the user points at (a file or an http(s) URL) into plain text.
+
+Every failure is an ``InvalidInput`` with one line naming the source, because the fix is always on the
+user's side: a wrong path, a corrupt or scanned PDF, a file type we do not read.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from jobagent.cv.schema import CVDocument
+from jobagent.errors import InvalidInput
+from jobagent.fetching import fetch_url, human_size
+
+TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
+SUPPORTED = "PDF (.pdf), Word (.docx) and plain text (.txt, .md, .markdown, .text)"
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def read_cv(source: str, *, max_bytes: int = 10 * 1024 * 1024, timeout: float = 20.0,
+            allow_private: bool = False) -> CVDocument:
+    """Read a CV from a local path or an http(s) URL.
+
+    The kind is decided by the bytes first and the name second, because users rename files and servers
+    send vague content types; a ``.pdf`` that is really a DOCX is still read.
+    """
+    content_type: str | None = None
+    if _URL.match(source):
+        # Any scheme goes to fetch_url, so ftp:// or file:// get a clear refusal rather than "not found".
+        fetched = fetch_url(source, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
+        data, content_type = fetched.content, fetched.content_type
+        suffix = PurePosixPath(unquote(urlsplit(fetched.final_url).path)).suffix.lower()
+    else:
+        data = _read_file(source, max_bytes)
+        suffix = Path(source).suffix.lower()
+    if not data.strip():
+        raise InvalidInput(f"CV is empty: {source}")
+    kind = _detect_kind(source, data, suffix, content_type)
+    if kind == "pdf":
+        text = _pdf_text(source, data)
+    elif kind == "docx":
+        text = _docx_text(source, data)
+    else:
+        text = _decode(data)
+    text = _tidy(text)
+    if not text:
+        raise InvalidInput(f"CV is empty: {source}")
+    return CVDocument(source=source, kind=kind, text=text)
+
+
+def _read_file(source: str, max_bytes: int) -> bytes:
+    path = Path(source).expanduser()
+    if not path.exists():
+        raise InvalidInput(f"CV file not found: {source}")
+    if path.is_dir():
+        raise InvalidInput(f"CV path is a directory, not a file: {source}")
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            limit = human_size(max_bytes)
+            raise InvalidInput(f"CV file is larger than {limit}: {source} ({human_size(size)})")
+        with path.open("rb") as fh:
+            data = fh.read(max_bytes + 1)  # the file may grow between stat and read
+    except OSError as exc:
+        raise InvalidInput(f"cannot read CV file {source}: {exc.strerror or exc}") from None
+    if len(data) > max_bytes:
+        raise InvalidInput(f"CV file is larger than {human_size(max_bytes)}: {source}")
+    return data
+
+
+def _detect_kind(source: str, data: bytes, suffix: str, content_type: str | None) -> str:
+    if data[:1024].lstrip().startswith(b"%PDF"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        if _is_docx(data):
+            return "docx"
+        raise InvalidInput(f"unsupported CV file type: {source} is a ZIP archive but not a Word document; "
+                           f"supported: {SUPPORTED}")
+    ctype = (content_type or "").split(";", 1)[0].strip().lower()
+    if suffix == ".pdf" or ctype == "application/pdf":
+        raise InvalidInput(f"CV file is not a readable PDF: {source} (no PDF header)")
+    if suffix == ".docx":
+        raise InvalidInput(f"CV file is not a readable DOCX: {source} (not a Word document)")
+    if suffix == ".doc":
+        raise InvalidInput(f"unsupported CV file type: {source} (old .doc format; save it as .docx or PDF); "
+                           f"supported: {SUPPORTED}")
+    if suffix in TEXT_EXTENSIONS or ctype in ("text/plain", "text/markdown", "text/x-markdown"):
+        return "text"
+    if not suffix and b"\x00" not in data[:4096] and _is_utf8(data):
+        return "text"  # an extension-less file that is clearly plain text
+    shown = suffix or ctype or "unknown"
+    raise InvalidInput(f"unsupported CV file type {shown}: {source}; supported: {SUPPORTED}")
+
+
+def _is_docx(data: bytes) -> bool:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            return "word/document.xml" in zf.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _one_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _pdf_text(source: str, data: bytes) -> str:
+    import logging
+
+    from pypdf import PdfReader
+
+    # pypdf logs every oddity of a damaged file as a warning; the user gets one clear line instead.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            try:
+                opened = reader.decrypt("")  # many "protected" PDFs only restrict printing or copying
+            except Exception:  # noqa: BLE001 - e.g. a cipher that needs an optional dependency
+                opened = 0
+            if not opened:
+                raise InvalidInput(f"CV file is not a readable PDF: {source} (it is password-protected)")
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except InvalidInput:
+        raise
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
+        raise InvalidInput(f"CV file is not a readable PDF: {source} ({_one_line(exc)})") from None
+    text = "\n".join(pages)
+    if not text.strip():
+        raise InvalidInput(f"CV PDF has no extractable text: {source} (probably a scanned image; "
+                           "export it as a PDF with selectable text, or use DOCX or plain text)")
+    return text
+
+
+def _docx_text(source: str, data: bytes) -> str:
+    import docx
+    from docx.table import Table
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+        lines: list[str] = []
+        # Contact details often live in the page header, so it comes first, as on the page.
+        for section in document.sections:
+            lines.extend(p.text for p in section.header.paragraphs)
+        for block in document.iter_inner_content():
+            if isinstance(block, Table):
+                lines.extend(_table_lines(block))
+            else:
+                lines.append(block.text)
+    except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds of errors
+        raise InvalidInput(f"CV file is not a readable DOCX: {source} ({_one_line(exc)})") from None
+    return "\n".join(lines)
+
+
+def _table_lines(table) -> list[str]:
+    lines: list[str] = []
+    for row in table.rows:
+        cells: list[str] = []
+        for cell in row.cells:
+            text = cell.text.strip()
+            if text and text not in cells:  # merged cells repeat the same text
+                cells.append(text)
+        if cells:
+            lines.append(" | ".join(cells))
+    return lines
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")  # never fails; right for most older Western European files
+
+
+def _tidy(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\xa0", " ")
+    lines = [line.rstrip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

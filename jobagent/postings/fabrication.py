@@ -1,0 +1,99 @@
+"""Cover letters and CV highlights that only state what the profile and the posting actually contain.
+
+A letter that claims a skill the user lacks does more harm than no letter, so the only skills named are
+the profile's own skills that the posting also mentions (``MatchResult.matched_skills``), and every other
+sentence is dropped rather than guessed when its fact is missing.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from jobagent.postings.matching import same_city, title_similarity
+from jobagent.postings.schema import MatchResult, ProfileFacts
+
+_MAX_TITLES = 3
+_MAX_HIGHLIGHTS = 5
+_MIN_HIGHLIGHTS = 3
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # StrictUndefined: a typo in the template fails loudly instead of silently writing an empty claim.
+    return Environment(loader=PackageLoader("jobagent", "templates"), autoescape=False,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _years(profile: ProfileFacts) -> int | None:
+    """Zero or negative years is a parsing artefact or no experience: no sentence worth writing."""
+    years = profile.years_experience
+    return years if years is not None and years >= 1 else None
+
+
+def _relevant_titles(profile: ProfileFacts, match: MatchResult) -> list[str]:
+    """Titles held, closest to the posting first, so the letter leads with the most relevant one."""
+    titles = list(dict.fromkeys(t.strip() for t in profile.titles_held if t.strip()))
+    titles.sort(key=lambda t: -title_similarity(match.posting.title, t))  # stable: ties keep profile order
+    return titles[:_MAX_TITLES]
+
+
+def _place(match: MatchResult) -> str:
+    p = match.posting
+    location = p.location if p.location and "remote" not in p.location.lower() else None
+    if location and p.remote:
+        return f" in {location} (remote)"
+    if location:
+        return f" in {location}"
+    return " (remote)" if p.remote else ""
+
+
+def cv_highlights(profile: ProfileFacts, match: MatchResult) -> list[str]:
+    """Up to five bullets, each restating a profile fact that bears on this posting; fewer, never invented."""
+    years = _years(profile)
+    titles = _relevant_titles(profile, match)
+    skills = list(match.matched_skills)
+    posting = match.posting
+    background: list[str] = []
+    if years:
+        background.append(f"{years} year{'s' if years != 1 else ''} of professional experience")
+    if titles:
+        background.append(f"Worked as {_join(titles)}")
+    place: list[str] = []
+    if profile.location and posting.remote:
+        place.append(f"Based in {profile.location}; the role is open to remote work")
+    elif profile.location and same_city(profile.location, posting.location):
+        place.append(f"Based in {profile.location}, where the role is located")
+    skill_bullets = [f"Skilled in {_join(skills)}, which this posting asks for"] if skills else []
+    # A thin profile gets one bullet per matched skill rather than padding with anything unstated.
+    if len(background) + len(place) + 1 < _MIN_HIGHLIGHTS and len(skills) > 1:
+        room = _MAX_HIGHLIGHTS - len(background) - len(place)
+        skill_bullets = [f"Skilled in {s}, which this posting asks for" for s in skills[:room]]
+    return (background + skill_bullets + place)[:_MAX_HIGHLIGHTS]
+
+
+def write_cover_letter(profile: ProfileFacts, match: MatchResult, company_notes: str) -> str:
+    """Markdown letter from the bundled template; ``company_notes`` is passed through for custom templates."""
+    years = _years(profile)
+    skills = list(match.matched_skills)
+    template = _environment().get_template("cover_letter.md.j2")
+    return template.render(
+        name=profile.name,
+        email=profile.email,
+        company=match.posting.company,
+        title=match.posting.title,
+        place=_place(match),
+        titles=_join(_relevant_titles(profile, match)),
+        years=years,
+        skills=_join(skills),
+        skill_count=len(skills),
+        highlights=cv_highlights(profile, match),
+        company_notes=company_notes,
+    )

@@ -1,0 +1,246 @@
+"""Local JSON postings feeds mapped onto ``PostingData``, plus the keys used to store each posting once.
+
+Feeds come from many exporters, so the reader accepts the common spellings of each field rather than one
+schema; anything it cannot use is skipped with a count instead of failing the whole feed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from jobagent.errors import InvalidInput
+from jobagent.postings.schema import PostingData
+
+log = logging.getLogger(__name__)
+
+# Tags whose end starts a new line, so paragraphs and list items do not run into one another.
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+               "article"}
+_SKIP_TAGS = {"script", "style"}
+_TRUE_WORDS = {"true", "yes", "y", "1", "remote", "fully remote"}
+
+
+@dataclass
+class FeedLoad:
+    """What a feed yielded; ``skipped`` lets callers say how much of the feed was unusable."""
+
+    postings: list[PostingData] = field(default_factory=list)
+    skipped: int = 0
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text for matching and reports: tags dropped, entities decoded, blank lines collapsed."""
+    if "<" not in html and "&" not in html:
+        text = html
+    else:
+        parser = _TextExtractor()
+        parser.feed(html)
+        parser.close()
+        text = "".join(parser.parts)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()
+
+
+def _first(raw: dict[str, Any], *keys: str) -> Any:
+    for key in keys:
+        value = raw.get(key)
+        if value not in (None, ""):
+            return value
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dict):  # e.g. {"name": "Acme"} or {"display_name": "Berlin"}
+        value = _first(value, "name", "display_name", "title")
+        if value is None:
+            return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    cleaned = re.sub(r"[^\d.]", "", str(value))
+    try:
+        return float(cleaned) if cleaned else None
+    except ValueError:
+        return None
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float):
+        return value != 0
+    return isinstance(value, str) and value.strip().lower() in _TRUE_WORDS
+
+
+def _when(value: Any) -> datetime | None:
+    """A bad date only loses the date, never the posting."""
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            return datetime.fromtimestamp(value, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        d = date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return datetime(d.year, d.month, d.day)
+
+
+def _sha1(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def _normalize(text: str | None) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split())
+
+
+def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
+    """One feed entry as a posting, or None when it lacks the title or company we key postings on."""
+    title = _text(_first(raw, "title", "job_title", "position"))
+    company = _text(_first(raw, "company", "company_name", "employer", "organization"))
+    if not title or not company:
+        return None
+    url = _text(_first(raw, "url", "link", "apply_url", "redirect_url"))
+    location = _text(_first(raw, "location", "city", "job_location"))
+    remote = _flag(_first(raw, "remote", "is_remote", "remote_ok"))
+    if not remote and location and "remote" in location.lower():
+        remote = True
+    salary = raw.get("salary") if isinstance(raw.get("salary"), dict) else {}
+    external = _first(raw, "id", "external_id", "job_id", "guid")
+    if external is None:
+        curl = canonical_url(url)
+        external = _sha1(curl) if curl else _sha1(f"{_normalize(title)}|{_normalize(company)}")
+    return PostingData(
+        source=source,
+        external_id=str(external),
+        url=url,
+        title=title,
+        company=company,
+        location=location,
+        remote=remote,
+        employment_type=_text(_first(raw, "employment_type", "job_type", "contract_type", "type")),
+        salary_min=_number(_first(raw, "salary_min", "min_salary") or _first(salary, "min", "minimum")),
+        salary_max=_number(_first(raw, "salary_max", "max_salary") or _first(salary, "max", "maximum")),
+        salary_currency=_text(_first(raw, "salary_currency", "currency") or _first(salary, "currency")),
+        posted_at=_when(_first(raw, "posted_at", "date_posted", "created", "published_at")),
+        description=html_to_text(str(_first(raw, "description", "body", "content") or "")),
+    )
+
+
+def read_feed(path: str) -> FeedLoad:
+    """The postings and how many entries were unusable; problems the user can fix are ``InvalidInput``."""
+    file = Path(path).expanduser()
+    if not file.is_file():
+        raise InvalidInput(f"postings feed not found: {path}")
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"postings feed is not valid JSON: {path} (line {exc.lineno})") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"postings feed is not UTF-8 text: {path}") from exc
+    except OSError as exc:
+        raise InvalidInput(f"postings feed cannot be read: {path} ({exc.strerror})") from exc
+    if isinstance(data, dict) and isinstance(data.get("postings"), list):
+        entries = data["postings"]
+    elif isinstance(data, list):
+        entries = data
+    else:
+        raise InvalidInput(f'postings feed must be a list or an object with a "postings" list: {path}')
+    result = FeedLoad()
+    source = f"feed:{path}"
+    for entry in entries:
+        posting = posting_from_dict(entry, source) if isinstance(entry, dict) else None
+        if posting is None:
+            result.skipped += 1
+        else:
+            result.postings.append(posting)
+    return result
+
+
+def load_feed(path: str) -> list[PostingData]:
+    """The usable postings; skipped entries are logged so a half-broken export is visible but not fatal."""
+    result = read_feed(path)
+    if result.skipped:
+        log.warning("postings feed %s: skipped %d entries without a title or company", path, result.skipped)
+    return result.postings
+
+
+def posting_fingerprint(p: PostingData) -> str:
+    """Same advert re-posted by another board (new id, new URL) still gets the same key."""
+    key = "|".join(_normalize(part) for part in (p.company, p.title, p.location))
+    return _sha1(key)
+
+
+def canonical_url(url: str | None) -> str | None:
+    """A URL form that survives tracking params, fragments and case, or None when it is not a web URL."""
+    if not url or not url.strip():
+        return None
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    try:
+        port = parts.port
+    except ValueError:  # a non-numeric or out-of-range port: not a URL anyone can open
+        return None
+    if (scheme, port) in (("http", 80), ("https", 443)):
+        port = None
+    netloc = f"{host}:{port}" if port else host
+    params = parse_qsl(parts.query, keep_blank_values=True)
+    query = [(k, v) for k, v in params if not k.lower().startswith("utm_")]
+    path = parts.path.rstrip("/")
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))

@@ -1,0 +1,73 @@
+"""Company notes built only from what the postings themselves say.
+
+There is no web lookup here on purpose: every line must be traceable to a posting we hold, so the notes
+(and the cover letter that may draw on them) never state something the user cannot verify.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jobagent.postings.schema import PostingData
+
+_MAX_QUOTE_CHARS = 400
+_MAX_TITLES = 8
+
+
+def _same_company(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return " ".join(re.sub(r"[^0-9a-z]+", " ", s.lower()).split())
+
+    return norm(a) == norm(b)
+
+
+def _sentences(text: str) -> list[str]:
+    flat = " ".join(text.split())
+    return [s.strip() for s in re.split(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(])", flat) if s.strip()]
+
+
+def company_sentences(company: str, postings: list[PostingData], *, limit: int = 2) -> list[str]:
+    """Description sentences that name the company: the company's own words about itself, verbatim."""
+    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(company.strip())}(?![A-Za-z0-9])", re.IGNORECASE)
+    found: list[str] = []
+    used = 0
+    for p in postings:
+        if not _same_company(p.company, company):
+            continue
+        for sentence in _sentences(p.description):
+            if not pattern.search(sentence) or sentence in found:
+                continue
+            if used + len(sentence) > _MAX_QUOTE_CHARS and found:
+                return found
+            if len(sentence) > _MAX_QUOTE_CHARS:
+                sentence = sentence[: _MAX_QUOTE_CHARS - 1] + "…"
+            found.append(sentence)
+            used += len(sentence)
+            if len(found) >= limit:
+                return found
+    return found
+
+
+def company_notes(company: str, postings: list[PostingData]) -> str:
+    """Markdown bullet notes on the company; only counts, titles, places and quotes from the postings."""
+    roles = [p for p in postings if _same_company(p.company, company)]
+    if not roles:
+        return f"- No open roles at {company} among the postings found."
+    n = len(roles)
+    lines = [f"- {n} open role{'s' if n != 1 else ''} at {company} among the postings found."]
+    titles = sorted({p.title for p in roles}, key=str.lower)
+    shown = ", ".join(titles[:_MAX_TITLES])
+    if len(titles) > _MAX_TITLES:
+        shown += f" and {len(titles) - _MAX_TITLES} more"
+    lines.append(f"- Titles: {shown}.")
+    locations = sorted({p.location for p in roles if p.location}, key=str.lower)
+    if locations:
+        lines.append(f"- Locations: {', '.join(locations)}.")
+    remote = sum(1 for p in roles if p.remote)
+    lines.append(f"- Remote: {remote} of {n} role{'s' if n != 1 else ''}.")
+    types = sorted({p.employment_type for p in roles if p.employment_type}, key=str.lower)
+    if types:
+        lines.append(f"- Employment types: {', '.join(types)}.")
+    for sentence in company_sentences(company, roles):
+        lines.append(f'- From a posting: "{sentence}"')
+    return "\n".join(lines)
