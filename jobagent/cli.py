@@ -203,8 +203,8 @@ def runs(status: str | None = typer.Option(None, "--status"), limit: int = typer
     if as_json:
         return _print_json(rows)
     _table("Runs", ["run_id", "workflow", "query", "status", "node", "progress", "attempts", "queue", "created"],
-           [[r["run_id"], r["workflow_type"], r["query"], r["status"], r["current_node"],
-             f"{r['progress_percent']}%", r["attempts"], r["queue"], (r["created_at"] or "")[:19].replace("T", " ")] for r in rows])
+           [[r["run_id"], r["workflow_type"], r["query"], r["status"], r["current_node"], f"{r['progress_percent']}%",
+             r["attempts"], r["queue"], (r["created_at"] or "")[:19].replace("T", " ")] for r in rows])
 
 
 def _show_matches(rows: list[dict[str, Any]], run_id: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -115,6 +117,7 @@ def test_flaky_node_recovers_on_retry(workers: Workers, tmp_path: Path) -> None:
     st = core.wait_for(sub.run_id, timeout=120)
     assert st["status"] == "completed", workers.logs()
     assert st["attempts"] == 2 and st["progress_percent"] == 100 and st["error_message"] is None
+    assert st["result"] == {"visits": 1}  # the retry resumed at FailNode; DoneNode ran once
 
 
 def test_enqueue_with_redis_down_leaves_nothing_pending(env, clean_pg: str) -> None:
@@ -133,9 +136,11 @@ def test_enqueue_with_redis_down_leaves_nothing_pending(env, clean_pg: str) -> N
 def test_worker_killed_mid_task_is_run_again(workers: Workers, tmp_path: Path) -> None:
     sub = core.submit_workflow("test_stall", {"sleep_seconds": 3, "marker_dir": str(tmp_path)})
     first = workers.start("--job-monitoring-interval", "1")
-    wait_until(lambda: list(tmp_path.glob(f"{sub.execution_id}.*")), 60)
+    marker = wait_until(lambda: list(tmp_path.glob(f"{sub.execution_id}.*")), 60)[0]
     assert core.get_status(sub.run_id)["current_node"] == "StallNode"
-    workers.kill(first)  # SIGKILL the worker and its work-horse
+    horse_pid = int(marker.name.rsplit(".", 1)[1])  # RQ puts the work-horse in its own process group
+    os.kill(horse_pid, signal.SIGKILL)
+    workers.kill(first)  # SIGKILL the worker too: nothing is left to report the task's end
     assert core.get_status(sub.run_id)["status"] == "processing"
     workers.start("--maintenance-interval", "2", "--worker-ttl", "20")
     st = core.wait_for(sub.run_id, timeout=150)

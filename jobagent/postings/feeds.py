@@ -54,7 +54,7 @@ class _TextExtractor(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _SKIP_TAGS:
             self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS:
+        elif tag in _BLOCK_TAGS and tag != "li":  # the next item's "- " already starts a new line
             self.parts.append("\n")
 
     def handle_data(self, data: str) -> None:

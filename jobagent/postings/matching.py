@@ -21,7 +21,7 @@ WEIGHT_SENIORITY = 15.0
 _SKILLS_FOR_FULL_FIT = 6
 
 _LEVEL_WORDS = {
-    "intern": 0, "internship": 0, "praktikum": 0, "werkstudent": 0, "trainee": 0,
+    "intern": 0, "internship": 0, "praktikum": 0, "werkstudent": 0, "trainee": 0, "student": 0,
     "junior": 1, "jr": 1, "graduate": 1, "entry": 1,
     "senior": 3, "sr": 3,
     "lead": 4, "staff": 4, "principal": 4, "head": 4, "director": 4, "architect": 4,
@@ -82,7 +82,9 @@ def same_city(a: str | None, b: str | None) -> bool:
 def _location_fit(posting: PostingData, location: str | None) -> tuple[float, str]:
     where = posting.location or "an unstated location"
     if posting.remote:
-        return 1.0, f"remote posting ({posting.location})" if posting.location else "remote posting"
+        if posting.location and "remote" not in posting.location.lower():
+            return 1.0, f"remote posting (based in {posting.location})"
+        return 1.0, f"remote posting: {posting.location}" if posting.location else "remote posting"
     if not location or not location.strip():
         return 1.0, f"in {where}; no location preference given"
     if not posting.location:
