@@ -246,9 +246,11 @@ def worker(
     import logging
 
     from jobagent.queue import make_worker
+    from jobagent.store.session import prepare_for_forking
     from jobagent.workflows import preload
 
     preload()
+    prepare_for_forking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     names = [q.strip() for q in queues.split(",") if q.strip()]
     w = make_worker(names, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,

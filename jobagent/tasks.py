@@ -17,14 +17,6 @@ from jobagent.workflows.engine import FAILED, PENDING, PROCESSING
 log = logging.getLogger(__name__)
 
 
-def _workflow_type(execution_id: str) -> str:
-    with session_scope() as s:
-        ex = s.get(WorkflowExecution, execution_id)
-        if ex is None:
-            raise JobagentError(f"execution {execution_id} is not in the store")
-        return ex.workflow_type
-
-
 def run_execution(execution_id: str) -> dict[str, Any]:
     from jobagent.workflows.engine import run_workflow
 
@@ -32,7 +24,7 @@ def run_execution(execution_id: str) -> dict[str, Any]:
     retries_left = (job.retries_left or 0) if job is not None else 0
     retry_in = job.get_retry_interval() if job is not None and retries_left else None
     try:
-        return run_workflow(get_workflow(_workflow_type(execution_id)), execution_id,
+        return run_workflow(get_workflow, execution_id,
                             retries_left=retries_left, retry_in=retry_in)
     except JobagentError:
         if job is not None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobagent.config import get_settings
@@ -51,3 +52,36 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
         raise
     finally:
         session.close()
+
+
+def prepare_for_forking(url: str | None = None) -> None:
+    """Do once in a worker's main process what every forked work-horse would otherwise redo.
+
+    Mapper configuration, the dialect's first-connect setup and compiling the engine's statements cost
+    more than a small task; done here they are inherited by each fork. The warm-up runs the engine's
+    own claim and record statements on throwaway rows in a transaction that is rolled back. The
+    parent's pooled connections must never be used by a child, so the pool is emptied and each child
+    drops its inherited copy without closing it.
+    """
+    from sqlalchemy.orm import configure_mappers
+
+    from jobagent.store.models import Run, WorkflowExecution, utcnow
+
+    configure_mappers()
+    engine = get_engine(url)
+    with Session(engine) as session:  # never committed
+        session.add(Run(id="warm-up", workflow_type="warm-up"))
+        session.add(WorkflowExecution(id="warm-up", run_id="warm-up", workflow_type="warm-up"))
+        session.flush()
+        session.expunge_all()
+        ex = session.get(WorkflowExecution, "warm-up", with_for_update=True)
+        assert ex is not None
+        ex.status, ex.attempts, ex.started_at, ex.nodes_total, ex.current_node = "x", 1, utcnow(), 1, "x"
+        session.flush()
+        stmt = update(WorkflowExecution).where(WorkflowExecution.id == "warm-up")
+        session.execute(stmt.values(current_node="x", nodes_done=0, context_snapshot={}))
+        session.execute(stmt.values(status="x", nodes_done=1, result={}, context_snapshot={},
+                                    completed_at=utcnow(), error_message=None))
+        session.rollback()
+    engine.dispose()
+    os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
