@@ -122,3 +122,13 @@ def test_cli_against_live_servers(live: dict[str, str], tmp_path: Path) -> None:
     assert st["status"] == "completed" and st["task_status"] == "finished"
     shown = json.loads(run_cli("profile", "show", st["result"]["profile_id"], "--json", environ=live).stdout)
     assert shown["email"] == "alex@example.org"
+
+
+def test_status_watch_and_queues_embedded(home: Path) -> None:
+    out = run_cli("search", "data engineer", "--location", "Munich", "--json", home=home)
+    run_id = json.loads(out.stdout)["run_id"]
+    watched = run_cli("status", run_id, "--watch", home=home)
+    assert watched.returncode == 0, watched.stderr
+    assert "completed" in watched.stdout and "100%" in watched.stdout
+    q = json.loads(run_cli("queues", "--json", home=home).stdout)
+    assert q["embedded"] is True and [x["queue"] for x in q["queues"]] == ["high", "default"]

@@ -43,6 +43,7 @@ def test_profiling_end_to_end(workers: Workers, tmp_path: Path, maker) -> None:
     assert seen[0] == "pending" and seen[-1] == "completed"
     assert st["progress_percent"] == 100 and st["attempts"] == 1 and not st["has_errors"]
     assert st["current_node"] == "CVProcessingNode"
+    assert st["created_at"] <= st["started_at"] <= st["completed_at"]
     profile = core.get_profile(st["result"]["profile_id"])
     assert profile["location"] == "Munich, Germany"
     assert {"Python", "PostgreSQL", "Docker", "Kubernetes"} <= set(profile["skills"])
@@ -137,7 +138,8 @@ def test_worker_killed_mid_task_is_run_again(workers: Workers, tmp_path: Path) -
     sub = core.submit_workflow("test_stall", {"sleep_seconds": 3, "marker_dir": str(tmp_path)})
     first = workers.start("--job-monitoring-interval", "1")
     marker = wait_until(lambda: list(tmp_path.glob(f"{sub.execution_id}.*")), 60)[0]
-    assert core.get_status(sub.run_id)["current_node"] == "StallNode"
+    mid = core.get_status(sub.run_id)
+    assert (mid["status"], mid["current_node"], mid["progress_percent"]) == ("processing", "StallNode", 0)
     horse_pid = int(marker.name.rsplit(".", 1)[1])  # RQ puts the work-horse in its own process group
     os.kill(horse_pid, signal.SIGKILL)
     workers.kill(first)  # SIGKILL the worker too: nothing is left to report the task's end
@@ -147,3 +149,17 @@ def test_worker_killed_mid_task_is_run_again(workers: Workers, tmp_path: Path) -
     assert st["status"] == "completed", workers.logs()
     assert st["attempts"] == 2
     assert len(list(tmp_path.glob(f"{sub.execution_id}.*"))) == 2  # the node really ran twice
+
+
+def test_hard_time_limit_kills_the_task(env, clean_pg: str, clean_redis: str, tmp_path: Path) -> None:
+    environ = env(database_url=clean_pg, redis_url=clean_redis, JOBAGENT_TASK_TIME_LIMIT="2",
+                  JOBAGENT_MAX_RETRIES="0")
+    pool = Workers(environ, tmp_path)
+    try:
+        sub = core.submit_workflow("test_stall", {"sleep_seconds": 30})
+        pool.start("--burst")
+        st = core.wait_for(sub.run_id, timeout=60)
+    finally:
+        pool.stop_all()
+    assert st["status"] == "failed" and st["attempts"] == 1
+    assert st["error_message"].startswith("StallNode: JobTimeoutException"), st["error_message"]

@@ -47,3 +47,10 @@ def test_unknown_workflow_is_refused(env, store_url: str) -> None:
     with pytest.raises(InvalidInput, match="unknown workflow type"):
         core.submit_workflow("nope", {})
     assert core.list_runs() == []
+
+
+def test_soft_time_limit_gives_up_cleanly(env, store_url: str) -> None:
+    env(database_url=store_url, JOBAGENT_SOFT_TIME_LIMIT="0")
+    st = core.get_status(core.submit_diagnostic().run_id)
+    assert st["status"] == "failed" and st["attempts"] == 1
+    assert "soft time limit" in st["error_message"] and st["error_message"].startswith("NoopNode: gave up")
