@@ -16,7 +16,9 @@ app = typer.Typer(help="jobagent: profile CVs and run job searches on background
 profile_app = typer.Typer(help="Create and inspect profiles.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 app.add_typer(profile_app, name="profile")
+sources_app = typer.Typer(help="Posting sources.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(sources_app, name="sources")
 
 _announced = False
 
@@ -154,6 +156,8 @@ def search(
     max_screening: int = typer.Option(5, "--max-screening"),
     priority: str | None = typer.Option(None, "--priority", help="high or default."),
     feed: str | None = typer.Option(None, "--feed", help="A local JSON postings feed."),
+    source: list[str] = typer.Option([], "--source", help="e.g. greenhouse:acme, lever:acme, remotive:python, "
+                                     "arbeitnow, rss:URL, feed:PATH. Repeatable."),
     wait: bool = typer.Option(False, "--wait"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -161,7 +165,8 @@ def search(
     from jobagent.errors import InvalidInput
 
     core = _core()
-    opts = dict(num_results=num_results, max_screening=max_screening, priority=priority, feed=feed)
+    opts = dict(num_results=num_results, max_screening=max_screening, priority=priority, feed=feed,
+                sources=source or None)
     if from_profile:
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
@@ -256,6 +261,21 @@ def worker(
     w = make_worker(names, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
                     job_monitoring_interval=job_monitoring_interval)
     w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True)
+
+
+@sources_app.command("list")
+def sources_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """The sources a search uses when it names none, and the kinds --source accepts."""
+    from jobagent.config import get_settings
+    from jobagent.postings.sources import DEFAULT_BASE_URLS, KINDS
+
+    settings = get_settings()
+    data = {"default_sources": settings.default_sources(), "kinds": list(KINDS),
+            "base_urls": {**DEFAULT_BASE_URLS, **settings.source_base_urls}}
+    if as_json:
+        return _print_json(data)
+    _table("Default sources (JOBAGENT_SOURCES)", ["source"], [[s] for s in data["default_sources"]])
+    _table("Source kinds", ["kind", "base URL"], [[k, data["base_urls"].get(k, "(local)")] for k in KINDS])
 
 
 @db_app.command("upgrade")

@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     cv_max_bytes: int = Field(default=10 * 1024 * 1024, validation_alias="JOBAGENT_CV_MAX_BYTES")
     http_timeout: float = Field(default=20.0, validation_alias="JOBAGENT_HTTP_TIMEOUT")
     postings_feed: str | None = Field(default=None, validation_alias="JOBAGENT_POSTINGS_FEED")
+    sources: str = Field(default="", validation_alias="JOBAGENT_SOURCES")
+    source_base_urls: dict[str, str] = Field(default_factory=dict, validation_alias="JOBAGENT_SOURCE_BASE_URLS")
     workflow_modules: str = Field(default="", validation_alias="JOBAGENT_WORKFLOW_MODULES")
 
     @property
@@ -55,6 +57,17 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    def default_sources(self) -> list[str]:
+        """Sources a search uses when it names none: JOBAGENT_SOURCES, else the feed, else the sample."""
+        specs = [x.strip() for x in self.sources.split(",") if x.strip()]
+        if specs:
+            return specs
+        if self.postings_feed:
+            return [f"feed:{self.postings_feed}"]
+        from importlib import resources
+
+        return [f"feed:{resources.files('jobagent') / 'data' / 'sample_postings.json'}"]
 
     def retry_intervals(self) -> list[int]:
         """Exponential backoff, capped, so a flapping outside service is not hammered."""

@@ -147,8 +147,27 @@ def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: st
     return _submit([_Spec(workflow_type, _queue_for(priority, False), context)], settings)[0]
 
 
+def _check_sources(sources: list[str] | None, feed: str | None, settings: Settings) -> list[str] | None:
+    """Refuse an unknown source kind or a missing feed file now, before any row exists."""
+    from pathlib import Path
+
+    from jobagent.postings.sources import parse_source
+
+    specs = list(sources or []) + ([f"feed:{feed}"] if feed else [])
+    checked = []
+    for spec in specs:
+        parse_source(spec, settings=settings)
+        kind, _, arg = spec.partition(":")
+        if kind.strip().lower() == "feed":
+            if not Path(arg.strip()).is_file():
+                raise InvalidInput(f"postings feed not found: {arg.strip()}")
+            spec = f"feed:{Path(arg.strip()).resolve()}"
+        checked.append(spec)
+    return checked or None
+
+
 def _search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
-                 max_screening: int, priority: str | None, feed: str | None) -> _Spec:
+                 max_screening: int, priority: str | None, sources: list[str] | None) -> _Spec:
     query = " ".join(query.split())
     if not query:
         raise InvalidInput("a search query is required")
@@ -159,14 +178,8 @@ def _search_spec(query: str, location: str | None, profile: UserProfile | None, 
     location = location or (profile.location if profile else None)
     if not location:
         raise InvalidInput("a location is required (--location, or a profile with a location)")
-    if feed is not None:
-        from pathlib import Path
-
-        if not Path(feed).is_file():
-            raise InvalidInput(f"postings feed not found: {feed}")
-        feed = str(Path(feed).resolve())
     context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
-               "num_results": num_results, "max_screening": max_screening, "feed": feed}
+               "num_results": num_results, "max_screening": max_screening, "sources": sources}
     return _Spec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
                  profile_id=profile.id if profile else None, query=query, location=location)
 
@@ -181,16 +194,19 @@ def _load_profile(profile_id: str) -> UserProfile:
 
 def submit_job_search(query: str, *, location: str | None = None, profile_id: str | None = None,
                       num_results: int = 10, max_screening: int = 5, priority: str | None = None,
-                      feed: str | None = None, settings: Settings | None = None) -> Submission:
+                      feed: str | None = None, sources: list[str] | None = None,
+                      settings: Settings | None = None) -> Submission:
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id) if profile_id else None
-    spec = _search_spec(query, location, profile, num_results, max_screening, priority, feed)
+    spec = _search_spec(query, location, profile, num_results, max_screening, priority,
+                        _check_sources(sources, feed, settings))
     return _submit([spec], settings)[0]
 
 
 def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_screening: int = 5,
                                  priority: str | None = None, feed: str | None = None,
+                                 sources: list[str] | None = None,
                                  settings: Settings | None = None) -> list[Submission]:
     """One search per suggested title; a profile that cannot search gets an error and no runs."""
     settings = settings or get_settings()
@@ -200,7 +216,8 @@ def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_
         raise InvalidInput(f"profile {profile_id} has no location; set one before searching")
     if not profile.suggested_titles:
         raise InvalidInput(f"profile {profile_id} has no suggested job titles")
-    specs = [_search_spec(title, None, profile, num_results, max_screening, priority, feed)
+    checked = _check_sources(sources, feed, settings)
+    specs = [_search_spec(title, None, profile, num_results, max_screening, priority, checked)
              for title in profile.suggested_titles]
     return _submit(specs, settings)
 

@@ -7,7 +7,6 @@ context and the store, so every step can be resumed from its snapshot.
 from __future__ import annotations
 
 import re
-from importlib import resources
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -26,7 +25,8 @@ class JobSearchContext(BaseModel):
     profile_id: str | None = None
     num_results: int = 10
     max_screening: int = 5
-    feed: str | None = None
+    sources: list[str] | None = None
+    source_failures: dict[str, str] = Field(default_factory=dict)
     profile: ProfileFacts | None = None
     posting_ids: list[str] = Field(default_factory=list)
     new_postings: int = 0
@@ -34,10 +34,6 @@ class JobSearchContext(BaseModel):
     company_notes: dict[str, str] = Field(default_factory=dict)
     cover_letters: list[str] = Field(default_factory=list)
     report_path: str | None = None
-
-
-def bundled_feed() -> str:
-    return str(resources.files("jobagent") / "data" / "sample_postings.json")
 
 
 def _posting_data(row: Posting) -> PostingData:
@@ -75,19 +71,29 @@ class DiscoveryNode(Node[JobSearchContext]):
     name = "DiscoveryNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.feeds import canonical_url, load_feed, posting_fingerprint
+        from jobagent.postings.feeds import canonical_url, posting_fingerprint
+        from jobagent.postings.sources import fetch_all, parse_source
 
-        feed = ctx.feed or env.settings.postings_feed or bundled_feed()
+        cfg = env.settings
+        specs = ctx.sources or cfg.default_sources()
+        sources = [parse_source(spec, settings=cfg, base_urls=cfg.source_base_urls) for spec in specs]
+        report = fetch_all(sources, limit=max(ctx.num_results * 10, 100))
+        # A source that is down is skipped, not fatal; the status result names it.
+        ctx.source_failures = dict(report.failures)
+        if report.failures and len(report.failures) == len(sources):
+            failed = "; ".join(f"{name}: {why}" for name, why in report.failures.items())
+            raise RuntimeError(f"every posting source failed: {failed}")
         terms = [t for t in re.findall(r"[a-z0-9+#]+", ctx.query.lower()) if len(t) > 1]
-        found = [p for p in load_feed(feed) if _mentions(p, terms)][: ctx.num_results]
+        found = [p for p in report.postings if _mentions(p, terms)][: ctx.num_results]
         ids: list[str] = []
         new = 0
         with session_scope() as s:
             for p in found:
                 fp, curl = posting_fingerprint(p), canonical_url(p.url) if p.url else None
-                row = s.scalar(select(Posting).where(Posting.fingerprint == fp))
-                if row is None and curl:
-                    row = s.scalar(select(Posting).where(Posting.canonical_url == curl))
+                # The same advert on two boards shares a URL more reliably than its wording.
+                row = s.scalar(select(Posting).where(Posting.canonical_url == curl).limit(1)) if curl else None
+                if row is None:
+                    row = s.scalar(select(Posting).where(Posting.fingerprint == fp))
                 if row is None:
                     row = Posting(fingerprint=fp, canonical_url=curl, **p.model_dump())
                     s.add(row)
@@ -185,6 +191,8 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
         "profile_id": ctx.profile_id,
         "postings_found": len(ctx.posting_ids),
         "new_postings": ctx.new_postings,
+        "sources": ctx.sources or [],
+        "source_failures": ctx.source_failures,
         "matches": len(ctx.matches),
         "top": [{"title": m.posting.title, "company": m.posting.company, "score": round(m.score, 1)}
                 for m in ctx.matches[:3]],

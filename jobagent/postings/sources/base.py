@@ -1,0 +1,191 @@
+"""The ``Source`` interface, the shared HTTP/JSON helpers and ``fetch_all``.
+
+Every network read goes through ``jobagent.fetching.fetch_url`` so the SSRF guard, timeouts, size cap and
+per-hop redirect checks apply to job boards exactly as they do to CV URLs.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Protocol, runtime_checkable
+
+from jobagent.errors import InvalidInput, JobagentError
+from jobagent.fetching import fetch_url
+from jobagent.postings.schema import PostingData
+
+log = logging.getLogger(__name__)
+
+USER_AGENT = "jobagent/0.1 (+https://github.com/jobagent; job-board reader)"
+DEFAULT_BASE_URLS: dict[str, str] = {
+    "greenhouse": "https://boards-api.greenhouse.io",
+    "lever": "https://api.lever.co",
+    "remotive": "https://remotive.com",
+    "arbeitnow": "https://www.arbeitnow.com",
+}
+# fetch_url reports every failure as one InvalidInput line; these are the ones retrying cannot fix.
+_PERMANENT = re.compile(
+    r"^refused URL|: HTTP [1-4]\d\d\b|: unexpected HTTP|: invalid URL|: the document is larger than|"
+    r": more than \d+ redirects"
+)
+
+
+class SourceError(JobagentError):
+    """A source answered, but with something we cannot use (not JSON, wrong shape, not a feed)."""
+
+
+@runtime_checkable
+class Source(Protocol):
+    """Anything that yields postings; ``name`` is the spec it was built from, e.g. ``greenhouse:acme``."""
+
+    name: str
+
+    def fetch(self, limit: int) -> list[PostingData]: ...
+
+
+@dataclass
+class HttpOptions:
+    """How sources reach the network; tests point ``base_urls`` at 127.0.0.1 and set ``allow_private``."""
+
+    base_urls: dict[str, str] = field(default_factory=dict)
+    allow_private: bool = False
+    timeout: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024
+    user_agent: str = USER_AGENT
+    retries: int = 2
+    backoff: float = 0.5  # seconds before the first retry; doubled for each later one
+    sleep: Callable[[float], None] = time.sleep
+
+    def base(self, kind: str) -> str:
+        return (self.base_urls.get(kind) or DEFAULT_BASE_URLS[kind]).rstrip("/")
+
+
+def is_retryable(message: str) -> bool:
+    """Connection errors, timeouts and 5xx answers may pass; refusals, 4xx and oversize bodies will not."""
+    return message.startswith("could not fetch") and not _PERMANENT.search(message)
+
+
+def fetch_bytes(url: str, http: HttpOptions) -> bytes:
+    """The body at ``url``, retried ``http.retries`` times with backoff on transient failures."""
+    attempt = 0
+    while True:
+        try:
+            doc = fetch_url(url, max_bytes=http.max_bytes, timeout=http.timeout,
+                            allow_private=http.allow_private, user_agent=http.user_agent)
+            return doc.content
+        except InvalidInput as exc:
+            message = str(exc)
+            if attempt >= http.retries or not is_retryable(message):
+                raise SourceError(message) from None
+            delay = http.backoff * (2**attempt)
+            attempt += 1
+            log.info("retrying %s in %.2f s (attempt %d): %s", url, delay, attempt + 1, message)
+            http.sleep(delay)
+
+
+def fetch_json(url: str, http: HttpOptions) -> Any:
+    body = fetch_bytes(url, http)
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        start = " ".join(body[:40].decode("utf-8", "replace").split())
+        raise SourceError(f"response from {url} is not JSON (starts with {start!r})") from None
+
+
+def shape_error(url: str, expected: str) -> SourceError:
+    return SourceError(f"unexpected response from {url}: expected {expected}")
+
+
+def to_utc(value: Any) -> datetime | None:
+    """An aware UTC datetime from epoch seconds/milliseconds or ISO text; naive times are taken as UTC."""
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    if isinstance(value, int | float):
+        seconds = value / 1000 if value > 1e11 else value  # Lever sends milliseconds
+        try:
+            return datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
+    text = str(value).strip()
+    if text.isdigit():
+        return to_utc(int(text))
+    try:
+        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def clean(value: Any) -> str | None:
+    if value is None or isinstance(value, dict | list):
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    try:
+        return float(str(value).replace(",", "").strip())
+    except ValueError:
+        return None
+
+
+_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
+_SALARY_NUMBER = re.compile(r"(\d[\d,.]*)\s*([kK])?")
+_CURRENCY_CODE = re.compile(r"\b(USD|EUR|GBP|CAD|AUD|CHF)\b", re.IGNORECASE)
+
+
+def parse_salary_text(text: str | None) -> tuple[float | None, float | None, str | None]:
+    """Min, max and currency from free text such as ``"$100k - $120k"`` or ``"60,000-70,000 EUR"``."""
+    if not text:
+        return None, None, None
+    values: list[float] = []
+    for digits, thousands in _SALARY_NUMBER.findall(text):
+        n = number(digits.rstrip(".,"))
+        if n is None:
+            continue
+        values.append(n * 1000 if thousands else n)
+    values = [v for v in values if v >= 1000]  # drops stray "2" in "2 days a week" and the like
+    currency = next((code for sign, code in _CURRENCY_SIGNS.items() if sign in text), None)
+    match = _CURRENCY_CODE.search(text)
+    if match:
+        currency = match.group(1).upper()
+    if not values:
+        return None, None, currency
+    return min(values), max(values), currency
+
+
+@dataclass
+class SourceReport:
+    postings: list[PostingData] = field(default_factory=list)
+    failures: dict[str, str] = field(default_factory=dict)
+
+
+def fetch_all(sources: list[Source], limit: int) -> SourceReport:
+    """Up to ``limit`` postings from each source; a failing source is logged and reported, never raised."""
+    report = SourceReport()
+    for source in sources:
+        try:
+            postings = source.fetch(limit)
+        except JobagentError as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        except Exception as exc:  # a bug or odd data in one source must not cost the others their postings
+            log.exception("source %s crashed", source.name)
+            reason = f"unexpected error: {type(exc).__name__}: {exc}".splitlines()[0]
+        else:
+            report.postings.extend(postings[:limit])
+            continue
+        log.warning("source %s failed: %s", source.name, reason)
+        report.failures[source.name] = reason
+    return report

@@ -1,0 +1,207 @@
+"""Public job-board APIs: Greenhouse, Lever, Remotive and Arbeitnow."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from jobagent.postings.feeds import html_to_text
+from jobagent.postings.schema import PostingData
+from jobagent.postings.sources.base import (
+    HttpOptions,
+    clean,
+    fetch_json,
+    number,
+    parse_salary_text,
+    shape_error,
+    to_utc,
+)
+
+ARBEITNOW_MAX_PAGES = 5
+
+
+def _dicts(items: list[Any]) -> list[dict[str, Any]]:
+    return [item for item in items if isinstance(item, dict)]
+
+
+def _looks_remote(*texts: str | None) -> bool:
+    return any(text and "remote" in text.lower() for text in texts)
+
+
+class GreenhouseSource:
+    """``greenhouse:{board_token}``: the public job board of one company."""
+
+    def __init__(self, token: str, *, http: HttpOptions, company: str | None = None, name: str | None = None):
+        self.token = token
+        self.company = company or token
+        self.http = http
+        self.name = name or f"greenhouse:{token}"
+
+    def fetch(self, limit: int) -> list[PostingData]:
+        url = f"{self.http.base('greenhouse')}/v1/boards/{quote(self.token, safe='')}/jobs?content=true"
+        data = fetch_json(url, self.http)
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            raise shape_error(url, 'an object with a "jobs" list')
+        out: list[PostingData] = []
+        for job in _dicts(data["jobs"]):
+            if len(out) >= limit:
+                break
+            posting = self._posting(job)
+            if posting:
+                out.append(posting)
+        return out
+
+    def _posting(self, job: dict[str, Any]) -> PostingData | None:
+        title = clean(job.get("title"))
+        if not title or job.get("id") is None:
+            return None
+        location_raw = job.get("location")
+        location = clean(location_raw.get("name")) if isinstance(location_raw, dict) else clean(location_raw)
+        # Greenhouse escapes the HTML once more ("&lt;p&gt;"), so unescape before stripping tags.
+        description = html_to_text(html.unescape(str(job.get("content") or "")))
+        return PostingData(
+            source=self.name, external_id=str(job["id"]), url=clean(job.get("absolute_url")), title=title,
+            company=self.company, location=location, remote=_looks_remote(location, title),
+            posted_at=to_utc(job.get("updated_at")), description=description,
+        )
+
+
+class LeverSource:
+    """``lever:{site}``: the postings a company publishes on Lever."""
+
+    def __init__(self, site: str, *, http: HttpOptions, company: str | None = None, name: str | None = None):
+        self.site = site
+        self.company = company or site
+        self.http = http
+        self.name = name or f"lever:{site}"
+
+    def fetch(self, limit: int) -> list[PostingData]:
+        url = f"{self.http.base('lever')}/v0/postings/{quote(self.site, safe='')}?mode=json"
+        data = fetch_json(url, self.http)
+        if not isinstance(data, list):
+            raise shape_error(url, "a list of postings")
+        out: list[PostingData] = []
+        for job in _dicts(data):
+            if len(out) >= limit:
+                break
+            posting = self._posting(job)
+            if posting:
+                out.append(posting)
+        return out
+
+    def _posting(self, job: dict[str, Any]) -> PostingData | None:
+        title = clean(job.get("text"))
+        if not title or job.get("id") is None:
+            return None
+        categories = job.get("categories") if isinstance(job.get("categories"), dict) else {}
+        salary = job.get("salaryRange") if isinstance(job.get("salaryRange"), dict) else {}
+        location = clean(categories.get("location"))
+        workplace = clean(job.get("workplaceType"))
+        plain = job.get("descriptionPlain")
+        description = plain.strip() if isinstance(plain, str) else ""
+        return PostingData(
+            source=self.name, external_id=str(job["id"]), url=clean(job.get("hostedUrl")), title=title,
+            company=self.company, location=location,
+            remote=(workplace or "").lower() == "remote" or _looks_remote(location),
+            employment_type=clean(categories.get("commitment")),
+            salary_min=number(salary.get("min")), salary_max=number(salary.get("max")),
+            salary_currency=clean(salary.get("currency")),
+            posted_at=to_utc(job.get("createdAt")), description=description,
+        )
+
+
+class RemotiveSource:
+    """``remotive:{search}``: remote jobs on remotive.com matching a search (empty means all)."""
+
+    def __init__(self, search: str, *, http: HttpOptions, name: str | None = None):
+        self.search = search
+        self.http = http
+        self.name = name or f"remotive:{search}"
+
+    def fetch(self, limit: int) -> list[PostingData]:
+        query = urlencode({"search": self.search, "limit": limit}) if self.search else urlencode({"limit": limit})
+        url = f"{self.http.base('remotive')}/api/remote-jobs?{query}"
+        data = fetch_json(url, self.http)
+        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+            raise shape_error(url, 'an object with a "jobs" list')
+        out: list[PostingData] = []
+        for job in _dicts(data["jobs"]):
+            if len(out) >= limit:
+                break
+            posting = self._posting(job)
+            if posting:
+                out.append(posting)
+        return out
+
+    def _posting(self, job: dict[str, Any]) -> PostingData | None:
+        title = clean(job.get("title"))
+        if not title or job.get("id") is None:
+            return None
+        salary_min, salary_max, currency = parse_salary_text(clean(job.get("salary")))
+        return PostingData(
+            source=self.name, external_id=str(job["id"]), url=clean(job.get("url")), title=title,
+            company=clean(job.get("company_name")) or "unknown",
+            location=clean(job.get("candidate_required_location")), remote=True,
+            employment_type=clean(job.get("job_type")),
+            salary_min=salary_min, salary_max=salary_max, salary_currency=currency,
+            posted_at=to_utc(job.get("publication_date")),
+            description=html_to_text(str(job.get("description") or "")),
+        )
+
+
+class ArbeitnowSource:
+    """``arbeitnow`` or ``arbeitnow:{query}``: the Arbeitnow board, filtered locally by the query words."""
+
+    def __init__(self, query: str, *, http: HttpOptions, name: str | None = None):
+        self.query = query
+        self.http = http
+        self.name = name or (f"arbeitnow:{query}" if query else "arbeitnow")
+        self.pages_fetched = 0
+
+    def fetch(self, limit: int) -> list[PostingData]:
+        out: list[PostingData] = []
+        self.pages_fetched = 0
+        for page in range(1, ARBEITNOW_MAX_PAGES + 1):
+            if len(out) >= limit:
+                break
+            url = f"{self.http.base('arbeitnow')}/api/job-board-api?page={page}"
+            data = fetch_json(url, self.http)
+            self.pages_fetched += 1
+            if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+                raise shape_error(url, 'an object with a "data" list')
+            for job in _dicts(data["data"]):
+                if len(out) >= limit:
+                    break
+                posting = self._posting(job)
+                if posting and self._matches(job):
+                    out.append(posting)
+            links = data.get("links") if isinstance(data.get("links"), dict) else {}
+            # We build the next page URL ourselves: links.next points at the real host, not our base.
+            if not links.get("next") or not data["data"]:
+                break
+        return out
+
+    def _matches(self, job: dict[str, Any]) -> bool:
+        if not self.query:
+            return True
+        tags = job.get("tags") if isinstance(job.get("tags"), list) else []
+        haystack = " ".join([str(job.get("title") or ""), str(job.get("description") or ""),
+                             " ".join(str(t) for t in tags)]).lower()
+        return all(word in haystack for word in self.query.lower().split())
+
+    def _posting(self, job: dict[str, Any]) -> PostingData | None:
+        title = clean(job.get("title"))
+        key = job.get("slug") or job.get("url")
+        if not title or not key:
+            return None
+        job_types = job.get("job_types") if isinstance(job.get("job_types"), list) else []
+        location = clean(job.get("location"))
+        return PostingData(
+            source=self.name, external_id=str(key), url=clean(job.get("url")), title=title,
+            company=clean(job.get("company_name")) or "unknown", location=location,
+            remote=job.get("remote") is True or _looks_remote(location),
+            employment_type=", ".join(str(t) for t in job_types if t) or None,
+            posted_at=to_utc(job.get("created_at")),
+            description=html_to_text(str(job.get("description") or "")),
+        )

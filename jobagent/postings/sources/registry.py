@@ -1,0 +1,61 @@
+"""``parse_source``: a source spec such as ``greenhouse:acme`` to a ready ``Source``."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qs
+
+from jobagent.errors import InvalidInput
+from jobagent.postings.sources.base import HttpOptions, Source
+from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
+from jobagent.postings.sources.local import JsonFeedSource, RssSource
+
+KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow")
+
+
+def _split_company(arg: str) -> tuple[str, str | None]:
+    """``acme?company=Acme Inc`` -> ("acme", "Acme Inc"); the board token alone names the company otherwise."""
+    token, _, query = arg.partition("?")
+    company = parse_qs(query).get("company", [""])[0].strip() or None
+    return token.strip(), company
+
+
+def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] | None = None,
+                 allow_private: bool | None = None, timeout: float | None = None,
+                 max_bytes: int | None = None, http: HttpOptions | None = None) -> Source:
+    """Build the source a spec names.
+
+    ``settings`` may be any object with ``allow_private_urls`` / ``http_timeout`` (e.g. ``jobagent.config``
+    settings); explicit keyword arguments win over it, and ``http`` wins over both.
+    """
+    if http is None:
+        http = HttpOptions(base_urls=dict(base_urls or {}))
+        private = allow_private if allow_private is not None else getattr(settings, "allow_private_urls", None)
+        http.allow_private = bool(private)
+        chosen_timeout = timeout if timeout is not None else getattr(settings, "http_timeout", None)
+        if chosen_timeout is not None:
+            http.timeout = float(chosen_timeout)
+        if max_bytes is not None:
+            http.max_bytes = max_bytes
+    spec = spec.strip()
+    kind, sep, arg = spec.partition(":")
+    kind = kind.strip().lower()
+    arg = arg.strip()
+    if kind not in KINDS:
+        raise InvalidInput(f"unknown source kind {kind!r} in {spec!r}; use one of {', '.join(KINDS)}")
+    if kind == "arbeitnow":
+        return ArbeitnowSource(arg, http=http, name=spec)
+    if kind == "remotive":
+        return RemotiveSource(arg, http=http, name=spec)
+    if not arg:
+        raise InvalidInput(f"source {spec!r} needs a value after '{kind}:'")
+    if kind == "feed":
+        return JsonFeedSource(arg, name=spec)
+    if kind == "rss":
+        return RssSource(arg, http=http, name=spec)
+    token, company = _split_company(arg)
+    if not token:
+        raise InvalidInput(f"source {spec!r} needs a board name after '{kind}:'")
+    if kind == "greenhouse":
+        return GreenhouseSource(token, http=http, company=company, name=spec)
+    return LeverSource(token, http=http, company=company, name=spec)
