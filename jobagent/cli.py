@@ -212,19 +212,38 @@ def runs(status: str | None = typer.Option(None, "--status"), limit: int = typer
              r["attempts"], r["queue"], (r["created_at"] or "")[:19].replace("T", " ")] for r in rows])
 
 
+def _salary(m: dict[str, Any]) -> str:
+    low, high, cur = m.get("salary_min"), m.get("salary_max"), m.get("salary_currency") or ""
+    if low is None and high is None:
+        return ""
+    span = "–".join(f"{v:,.0f}" for v in (low, high) if v is not None)
+    return f"{span} {cur}".strip()
+
+
 def _show_matches(rows: list[dict[str, Any]], run_id: str) -> None:
-    _table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "why"],
-           [[m["rank"], m["score"], m["title"], m["company"], m["location"], "; ".join(m["reasons"][:2])]
-            for m in rows])
+    _table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary", "link"],
+           [[m["rank"], m["score"], m["title"], m["company"], m["location"], "yes" if m["remote"] else "",
+             _salary(m), m["url"]] for m in rows])
 
 
 @app.command()
-def matches(run_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Show the postings a job search matched, best first."""
-    rows = _core().list_matches(run_id)
+def matches(run_id: str, as_json: bool = typer.Option(False, "--json"),
+            open_report: bool = typer.Option(False, "--open", help="Print the report's path.")) -> None:
+    """Show the postings a job search matched, best first, with why each was kept."""
+    core = _core()
+    if open_report:
+        path = (core.get_status(run_id).get("result") or {}).get("report_path")
+        if not path:
+            from jobagent.errors import NotFound
+
+            raise NotFound(f"run {run_id} has no report (yet)")
+        return typer.echo(path)
+    rows = core.list_matches(run_id)
     if as_json:
         return _print_json(rows)
     _show_matches(rows, run_id)
+    for m in rows:
+        typer.echo(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]))
 
 
 @app.command()

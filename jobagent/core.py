@@ -304,6 +304,8 @@ def list_matches(run_id: str, *, settings: Settings | None = None) -> list[dict[
         return [{
             "rank": m.rank, "score": round(m.score, 1), "title": m.posting.title, "company": m.posting.company,
             "location": m.posting.location, "remote": m.posting.remote, "url": m.posting.url,
+            "salary_min": m.posting.salary_min, "salary_max": m.posting.salary_max,
+            "salary_currency": m.posting.salary_currency,
             "reasons": list(m.reasons), "posting_id": m.posting_id, "has_cover_letter": bool(m.cover_letter),
         } for m in matches]
 

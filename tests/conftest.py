@@ -18,7 +18,7 @@ from sqlalchemy import text
 from tests.servers import PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = "matches, postings, workflow_executions, runs, user_profiles"
+TABLES = "deliveries, matches, postings, workflow_executions, runs, user_profiles"
 
 
 @pytest.fixture(scope="session")

@@ -7,6 +7,7 @@ reading the report can see exactly why one posting ranks above another and trust
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 
@@ -34,13 +35,29 @@ _TITLE_SYNONYMS = {"developer": "engineer", "dev": "engineer", "engineers": "eng
                    "developers": "engineer", "programmer": "engineer"}
 
 
-def _skill_pattern(skill: str) -> re.Pattern[str]:
-    # Letter/digit lookarounds instead of \b, so "C++", "C#" and "Node.js" match as whole skills.
-    return re.compile(rf"(?<![A-Za-z0-9]){re.escape(skill.strip())}(?![A-Za-z0-9])", re.IGNORECASE)
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _names_skill(lowered: str, key: str) -> bool:
+    """Whole-skill match: no ASCII letter or digit right before or after, so "C++", "C#" and "Node.js" match
+    as skills while "Go" does not match "going".
+
+    ``str.find`` jumps straight to candidates; a lookbehind regex cannot skip ahead and walked the whole
+    description for every skill (see benchmarks/bench_matching.py).
+    """
+    end = len(lowered)
+    i = lowered.find(key)
+    while i != -1:
+        j = i + len(key)
+        if (i == 0 or lowered[i - 1] not in _ALNUM) and (j >= end or lowered[j] not in _ALNUM):
+            return True
+        i = lowered.find(key, i + 1)
+    return False
 
 
 def matched_skills(skills: list[str], text: str) -> list[str]:
     """Profile skills the text names, in the profile's order and spelling, each once."""
+    lowered = text.lower()
     seen: set[str] = set()
     found: list[str] = []
     for skill in skills:
@@ -48,17 +65,18 @@ def matched_skills(skills: list[str], text: str) -> list[str]:
         if not key or key in seen:
             continue
         seen.add(key)
-        if _skill_pattern(skill).search(text):
+        if _names_skill(lowered, key):
             found.append(skill.strip())
     return found
 
 
-def _title_tokens(title: str) -> set[str]:
+@lru_cache(maxsize=8192)
+def _title_tokens(title: str) -> frozenset[str]:
     """Role words only: seniority is scored on its own, so "Senior Backend Engineer" ≈ "Backend Engineer"."""
     joined = re.sub(r"\b(back|front|full)[\s-]+(end|stack)\b", r"\1\2", title.lower())
     words = re.findall(r"[a-z0-9+#]+", joined)
     tokens = {_TITLE_SYNONYMS.get(w, w) for w in words}
-    return {t for t in tokens if t not in _TITLE_NOISE and t not in _LEVEL_WORDS}
+    return frozenset(t for t in tokens if t not in _TITLE_NOISE and t not in _LEVEL_WORDS)
 
 
 def title_similarity(title: str, wanted: str) -> float:

@@ -6,7 +6,19 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, TypeDecorator
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -56,6 +68,7 @@ class UserProfile(Base):
     titles_held: Mapped[list[str]] = mapped_column(JSONType, default=list)
     suggested_titles: Mapped[list[str]] = mapped_column(JSONType, default=list)
     cv_sources: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    filters: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -140,3 +153,17 @@ class Match(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     posting: Mapped[Posting] = relationship()
+
+
+class Delivery(Base):
+    """A posting sent to a profile once; the unique key is what keeps digests from repeating it."""
+
+    __tablename__ = "deliveries"
+    __table_args__ = (UniqueConstraint("profile_id", "posting_id", name="uq_deliveries_profile_posting"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.id", ondelete="CASCADE"))
+    posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    channels: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

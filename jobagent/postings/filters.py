@@ -1,0 +1,142 @@
+"""Hard filters that remove postings before scoring, with a count of what each rule removed.
+
+Filters are deliberately separate from matching: a blocked company or an excluded title is a user's explicit
+"never show me this", not a low score, so it must not be outweighed by a good skills fit. The per-reason
+counts let the report say "12 hidden by your filters" instead of silently shrinking the list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+
+from pydantic import BaseModel, Field
+
+from jobagent.postings.schema import PostingData
+
+REASON_COMPANY = "blocked company"
+REASON_TITLE = "excluded title"
+REASON_REMOTE = "not remote"
+REASON_AGE = "too old"
+REASON_SALARY = "salary below minimum"
+# Fixed order: a posting failing several rules is counted once, under the first, so the counts add up to the
+# number of postings removed.
+REASONS = (REASON_COMPANY, REASON_TITLE, REASON_REMOTE, REASON_AGE, REASON_SALARY)
+
+# Legal-form words that differ between boards for the same employer ("Acme GmbH" vs "ACME").
+_LEGAL_SUFFIXES = {"gmbh", "inc", "ltd", "ag", "llc", "limited", "incorporated", "corp", "corporation", "plc",
+                   "co", "kg", "mbh"}
+
+
+def normalize_company(name: str) -> str:
+    """Lowercased words with trailing legal forms removed, so a blocklist entry catches every spelling."""
+    words = re.sub(r"[^0-9a-z]+", " ", name.lower()).split()
+    # Stop before emptying the name: a company literally called "AG" must still be blockable.
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return " ".join(words)
+
+
+def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
+    words = phrase.split()
+    if not words:
+        return None
+    # Letter/digit lookarounds rather than \b so "C++" or "Sr." work as whole words, as in matching.py;
+    # any run of whitespace between words so "Team  Lead" still excludes "Team Lead".
+    body = r"\s+".join(re.escape(w) for w in words)
+    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
+
+
+def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    """Order-preserving union; case-insensitive so merging "Acme" and "acme" does not list it twice."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for item in [*first, *second]:
+        key = " ".join(item.lower().split())
+        if key and key not in seen:
+            seen.add(key)
+            out.append(item.strip())
+    return out
+
+
+def _stricter(a: float | None, b: float | None, pick: Callable[[float, float], float]) -> float | None:
+    """An unset limit on one side must not cancel the other side's limit."""
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return pick(a, b)
+
+
+class PostingFilters(BaseModel):
+    company_blocklist: list[str] = Field(default_factory=list)
+    title_exclusions: list[str] = Field(default_factory=list)
+    remote_only: bool = False
+    max_age_days: int | None = Field(default=None, ge=0)
+    min_salary: float | None = Field(default=None, ge=0)
+
+    def merged(self, other: PostingFilters) -> PostingFilters:
+        """Profile filters plus one search's filters: a search may tighten the user's standing rules but can
+        never loosen them, so every rule from either side still applies."""
+        max_age = _stricter(self.max_age_days, other.max_age_days, min)
+        return PostingFilters(
+            company_blocklist=_union(self.company_blocklist, other.company_blocklist),
+            title_exclusions=_union(self.title_exclusions, other.title_exclusions),
+            remote_only=self.remote_only or other.remote_only,
+            max_age_days=None if max_age is None else int(max_age),
+            min_salary=_stricter(self.min_salary, other.min_salary, max),
+        )
+
+
+def _aware(when: datetime) -> datetime:
+    # Feeds give date-only values as naive datetimes; reading them as UTC is off by hours at most, which
+    # does not matter for an age measured in days and avoids a naive/aware comparison error.
+    return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
+
+
+def _best_offer(posting: PostingData) -> float | None:
+    """The top of the range: a range that reaches the user's minimum is still worth applying to."""
+    if posting.salary_max is not None:
+        return posting.salary_max
+    return posting.salary_min
+
+
+def apply_filters(postings: list[PostingData], filters: PostingFilters, *,
+                  now: datetime | None = None) -> tuple[list[PostingData], dict[str, int]]:
+    """Kept postings in their original order, and how many each rule dropped (every reason present, zero or not,
+    so the report can list them without guessing keys).
+
+    Missing data never drops a posting: most adverts state no salary and many no date, so treating absence as
+    failure would hide the bulk of the market; a posting without a salary is kept by ``min_salary`` and one
+    without a date by ``max_age_days``. Salaries are compared as plain numbers: the feed's currency is not
+    converted, so ``min_salary`` is assumed to be in the currency the user's postings use.
+    """
+    counts = dict.fromkeys(REASONS, 0)
+    blocked = {normalize_company(c) for c in filters.company_blocklist}
+    blocked.discard("")
+    patterns = [p for p in (_phrase_pattern(t) for t in filters.title_exclusions) if p is not None]
+    cutoff = None
+    if filters.max_age_days is not None:
+        cutoff = _aware(now or datetime.now(UTC)) - timedelta(days=filters.max_age_days)
+
+    kept: list[PostingData] = []
+    for posting in postings:
+        reason = None
+        if blocked and normalize_company(posting.company) in blocked:
+            reason = REASON_COMPANY
+        elif any(p.search(posting.title) for p in patterns):
+            reason = REASON_TITLE
+        elif filters.remote_only and not posting.remote:
+            reason = REASON_REMOTE
+        elif cutoff is not None and posting.posted_at is not None and _aware(posting.posted_at) < cutoff:
+            reason = REASON_AGE
+        elif filters.min_salary is not None:
+            offer = _best_offer(posting)
+            if offer is not None and offer < filters.min_salary:
+                reason = REASON_SALARY
+        if reason is None:
+            kept.append(posting)
+        else:
+            counts[reason] += 1
+    return kept, counts
