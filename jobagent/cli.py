@@ -146,6 +146,30 @@ def profile_show(profile_id: str, as_json: bool = typer.Option(False, "--json"))
            [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in p.items()])
 
 
+def _filters(companies: list[str], titles: list[str], remote_only: bool, max_age_days: int | None,
+             min_salary: float | None) -> dict[str, Any]:
+    return {"company_blocklist": companies, "title_exclusions": titles, "remote_only": remote_only,
+            "max_age_days": max_age_days, "min_salary": min_salary}
+
+
+@profile_app.command("filters")
+def profile_filters(
+    profile_id: str,
+    exclude_company: list[str] = typer.Option([], "--exclude-company"),
+    exclude_title: list[str] = typer.Option([], "--exclude-title"),
+    remote_only: bool = typer.Option(False, "--remote-only"),
+    max_age_days: int | None = typer.Option(None, "--max-age-days"),
+    min_salary: float | None = typer.Option(None, "--min-salary"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Set the filters every search for this profile applies (replaces the previous ones)."""
+    p = _core().set_profile_filters(
+        profile_id, _filters(exclude_company, exclude_title, remote_only, max_age_days, min_salary))
+    if as_json:
+        return _print_json(p)
+    _table(f"Filters of {profile_id}", ["filter", "value"], [[k, v] for k, v in p["filters"].items()])
+
+
 @app.command()
 def search(
     query: str | None = typer.Argument(None, help="What to search for, e.g. 'backend engineer'."),
@@ -158,6 +182,11 @@ def search(
     feed: str | None = typer.Option(None, "--feed", help="A local JSON postings feed."),
     source: list[str] = typer.Option([], "--source", help="e.g. greenhouse:acme, lever:acme, remotive:python, "
                                      "arbeitnow, rss:URL, feed:PATH. Repeatable."),
+    exclude_company: list[str] = typer.Option([], "--exclude-company", help="Never show this company."),
+    exclude_title: list[str] = typer.Option([], "--exclude-title", help="Drop titles with this word/phrase."),
+    remote_only: bool = typer.Option(False, "--remote-only"),
+    max_age_days: int | None = typer.Option(None, "--max-age-days"),
+    min_salary: float | None = typer.Option(None, "--min-salary"),
     wait: bool = typer.Option(False, "--wait"),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
@@ -166,7 +195,8 @@ def search(
 
     core = _core()
     opts = dict(num_results=num_results, max_screening=max_screening, priority=priority, feed=feed,
-                sources=source or None)
+                sources=source or None,
+                filters=_filters(exclude_company, exclude_title, remote_only, max_age_days, min_salary))
     if from_profile:
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")

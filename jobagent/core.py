@@ -166,8 +166,21 @@ def _check_sources(sources: list[str] | None, feed: str | None, settings: Settin
     return checked or None
 
 
+def _check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
+    from pydantic import ValidationError
+
+    from jobagent.postings.filters import PostingFilters
+
+    try:
+        return PostingFilters.model_validate(filters or {}).model_dump(exclude_defaults=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(f"invalid filter {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
 def _search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
-                 max_screening: int, priority: str | None, sources: list[str] | None) -> _Spec:
+                 max_screening: int, priority: str | None, sources: list[str] | None,
+                 filters: dict[str, Any] | None = None) -> _Spec:
     query = " ".join(query.split())
     if not query:
         raise InvalidInput("a search query is required")
@@ -179,7 +192,8 @@ def _search_spec(query: str, location: str | None, profile: UserProfile | None, 
     if not location:
         raise InvalidInput("a location is required (--location, or a profile with a location)")
     context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
-               "num_results": num_results, "max_screening": max_screening, "sources": sources}
+               "num_results": num_results, "max_screening": max_screening, "sources": sources,
+               "filters": _check_filters(filters)}
     return _Spec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
                  profile_id=profile.id if profile else None, query=query, location=location)
 
@@ -195,18 +209,18 @@ def _load_profile(profile_id: str) -> UserProfile:
 def submit_job_search(query: str, *, location: str | None = None, profile_id: str | None = None,
                       num_results: int = 10, max_screening: int = 5, priority: str | None = None,
                       feed: str | None = None, sources: list[str] | None = None,
-                      settings: Settings | None = None) -> Submission:
+                      filters: dict[str, Any] | None = None, settings: Settings | None = None) -> Submission:
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id) if profile_id else None
     spec = _search_spec(query, location, profile, num_results, max_screening, priority,
-                        _check_sources(sources, feed, settings))
+                        _check_sources(sources, feed, settings), filters)
     return _submit([spec], settings)[0]
 
 
 def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_screening: int = 5,
                                  priority: str | None = None, feed: str | None = None,
-                                 sources: list[str] | None = None,
+                                 sources: list[str] | None = None, filters: dict[str, Any] | None = None,
                                  settings: Settings | None = None) -> list[Submission]:
     """One search per suggested title; a profile that cannot search gets an error and no runs."""
     settings = settings or get_settings()
@@ -217,7 +231,7 @@ def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_
     if not profile.suggested_titles:
         raise InvalidInput(f"profile {profile_id} has no suggested job titles")
     checked = _check_sources(sources, feed, settings)
-    specs = [_search_spec(title, None, profile, num_results, max_screening, priority, checked)
+    specs = [_search_spec(title, None, profile, num_results, max_screening, priority, checked, filters)
              for title in profile.suggested_titles]
     return _submit(specs, settings)
 
@@ -310,11 +324,25 @@ def list_matches(run_id: str, *, settings: Settings | None = None) -> list[dict[
         } for m in matches]
 
 
+def set_profile_filters(profile_id: str, filters: dict[str, Any], *,
+                        settings: Settings | None = None) -> dict[str, Any]:
+    """Standing filters every search for this profile applies (replacing the previous ones)."""
+    ensure_schema(settings)
+    checked = _check_filters(filters)
+    with session_scope() as s:
+        profile = s.get(UserProfile, profile_id)
+        if profile is None:
+            raise NotFound(f"profile {profile_id} not found")
+        profile.filters = checked
+        return _profile_dict(profile)
+
+
 def _profile_dict(p: UserProfile) -> dict[str, Any]:
     return {
         "profile_id": p.id, "name": p.name, "email": p.email, "location": p.location, "premium": p.premium,
         "skills": list(p.skills), "years_experience": p.years_experience, "titles_held": list(p.titles_held),
         "suggested_titles": list(p.suggested_titles), "cv_sources": list(p.cv_sources),
+        "filters": dict(p.filters or {}),
         "created_at": p.created_at.isoformat(),
     }
 

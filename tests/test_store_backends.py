@@ -63,3 +63,30 @@ def test_models_match_migrations(store_url: str) -> None:
     from jobagent.store.migrate import alembic_config
 
     command.check(alembic_config(store_url))
+
+
+def test_search_and_profile_filters(env, store_url: str, tmp_path: Path) -> None:
+    from jobagent.errors import InvalidInput
+
+    env(database_url=store_url)
+    base = core.get_status(core.submit_job_search("engineer", location="Berlin", max_screening=10).run_id)
+    companies = {m["company"] for m in core.list_matches(base["run_id"])}
+    assert "Kontor Finance" in companies
+
+    sub = core.submit_job_search("engineer", location="Berlin", max_screening=10,
+                                 filters={"company_blocklist": ["kontor finance gmbh"], "remote_only": False})
+    st = core.get_status(sub.run_id)
+    assert st["result"]["filtered_out"]["blocked company"] >= 1
+    assert "Kontor Finance" not in {m["company"] for m in core.list_matches(sub.run_id)}
+
+    profile = core.get_profile(core.get_status(core.submit_profiling(
+        "Alex Morgan", "alex@example.org", [str(make_docx(tmp_path / "cv.docx"))]).run_id)["result"]["profile_id"])
+    core.set_profile_filters(profile["profile_id"], {"remote_only": True})
+    remote = core.submit_job_search("engineer", profile_id=profile["profile_id"], max_screening=10)
+    assert core.get_status(remote.run_id)["result"]["filtered_out"]["not remote"] >= 1
+    assert all(m["remote"] for m in core.list_matches(remote.run_id))
+
+    before = len(core.list_runs(limit=100))
+    with pytest.raises(InvalidInput, match="invalid filter min_salary"):
+        core.submit_job_search("engineer", location="Berlin", filters={"min_salary": -5})
+    assert len(core.list_runs(limit=100)) == before

@@ -26,8 +26,11 @@ class JobSearchContext(BaseModel):
     num_results: int = 10
     max_screening: int = 5
     sources: list[str] | None = None
+    filters: dict[str, Any] = Field(default_factory=dict)
+    filtered_out: dict[str, int] = Field(default_factory=dict)
     source_failures: dict[str, str] = Field(default_factory=dict)
     profile: ProfileFacts | None = None
+    profile_filters: dict[str, Any] = Field(default_factory=dict)
     posting_ids: list[str] = Field(default_factory=list)
     new_postings: int = 0
     matches: list[MatchResult] = Field(default_factory=list)
@@ -62,6 +65,7 @@ class ProfileRetrievalNode(Node[JobSearchContext]):
                 years_experience=p.years_experience, titles_held=list(p.titles_held),
                 suggested_titles=list(p.suggested_titles),
             )
+            ctx.profile_filters = dict(p.filters or {})
         ctx.location = ctx.location or ctx.profile.location
 
 
@@ -113,13 +117,18 @@ class MatchingNode(Node[JobSearchContext]):
     name = "MatchingNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.filters import PostingFilters, apply_filters
         from jobagent.postings.matching import rank_postings
 
         assert ctx.profile is not None
         with session_scope() as s:
             rows = s.scalars(select(Posting).where(Posting.id.in_(ctx.posting_ids))).all()
             postings = [_posting_data(r) for r in rows]
-        ctx.matches = rank_postings(ctx.profile, postings, query=ctx.query, location=ctx.location,
+        # The profile's standing filters and this search's own apply together; the stricter wins.
+        filters = PostingFilters.model_validate(ctx.profile_filters).merged(PostingFilters.model_validate(ctx.filters))
+        kept, dropped = apply_filters(postings, filters)
+        ctx.filtered_out = {reason: n for reason, n in dropped.items() if n}
+        ctx.matches = rank_postings(ctx.profile, kept, query=ctx.query, location=ctx.location,
                                     limit=ctx.max_screening)
 
 
@@ -193,6 +202,7 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
         "new_postings": ctx.new_postings,
         "sources": ctx.sources or [],
         "source_failures": ctx.source_failures,
+        "filtered_out": ctx.filtered_out,
         "matches": len(ctx.matches),
         "top": [{"title": m.posting.title, "company": m.posting.company, "score": round(m.score, 1)}
                 for m in ctx.matches[:3]],
