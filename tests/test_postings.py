@@ -273,3 +273,17 @@ def test_write_report_without_matches(tmp_path: Path) -> None:
     out = write_report(tmp_path / "empty.md", query="backend", location=None, profile_name="Ada", matches=[])
     assert "No postings matched" in out.read_text(encoding="utf-8")
     assert list(tmp_path.glob("*.partial")) == []
+
+
+def test_text_relevance_breaks_ties_between_generic_titles() -> None:
+    from jobagent.postings.matching import rank_postings
+
+    profile = ProfileFacts(name="A", email="a@example.org", location="Berlin", skills=["Rust"])
+    on_topic = PostingData(source="t", external_id="1", title="Engineer", company="A", location="Berlin",
+                           description="Work on our Kafka streaming platform: Kafka consumers, Kafka ops.")
+    off_topic = PostingData(source="t", external_id="2", title="Engineer", company="B", location="Berlin",
+                            description="Maintain the office coffee machine and plants.")
+    first, second = rank_postings(profile, [off_topic, on_topic], query="kafka engineer", location="Berlin")
+    assert first.posting.external_id == "1" and first.score > second.score
+    assert "description relevance to the search: 100% of the best posting" in first.reasons
+    assert "description relevance to the search: 100% of the best posting" not in second.reasons

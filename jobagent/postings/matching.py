@@ -12,10 +12,13 @@ from functools import lru_cache
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 
 # Skills dominate: they are the strongest evidence a posting is actually doable for this person.
-WEIGHT_SKILLS = 45.0
+WEIGHT_SKILLS = 40.0
 WEIGHT_TITLE = 25.0
 WEIGHT_LOCATION = 15.0
-WEIGHT_SENIORITY = 15.0
+WEIGHT_SENIORITY = 10.0
+# Text relevance (BM25 of the search words over the whole description, relative to the best posting in
+# the batch) catches postings whose title is generic but whose description is squarely on topic.
+WEIGHT_RELEVANCE = 10.0
 
 # Postings name a handful of skills, not a whole CV: matching this many counts as a full skills fit,
 # so a profile with 20 skills is not punished for breadth.
@@ -149,7 +152,7 @@ def _seniority_fit(posting: PostingData, years: int | None) -> tuple[float, str]
 
 
 def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
-                  location: str | None) -> MatchResult:
+                  location: str | None, relevance: float = 0.0) -> MatchResult:
     """Weighted 0–100 score; each part adds a reason so the report can explain the ranking."""
     reasons: list[str] = []
     text = f"{posting.title}\n{posting.description}"
@@ -181,8 +184,10 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
     seniority_fit, seniority_reason = _seniority_fit(posting, profile.years_experience)
     reasons.append(seniority_reason)
 
+    if relevance > 0:
+        reasons.append(f"description relevance to the search: {relevance:.0%} of the best posting")
     score = (WEIGHT_SKILLS * skills_fit + WEIGHT_TITLE * best_sim + WEIGHT_LOCATION * location_fit
-             + WEIGHT_SENIORITY * seniority_fit)
+             + WEIGHT_SENIORITY * seniority_fit + WEIGHT_RELEVANCE * relevance)
     return MatchResult(posting=posting, score=round(min(100.0, max(0.0, score)), 1), reasons=reasons,
                        matched_skills=found)
 
@@ -190,6 +195,10 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
 def rank_postings(profile: ProfileFacts, postings: list[PostingData], *, query: str, location: str | None,
                   limit: int | None = None) -> list[MatchResult]:
     """Best first; ties broken by title (then company) so the same inputs always give the same report."""
-    results = [score_posting(profile, p, query=query, location=location) for p in postings]
+    from jobagent.postings.relevance import normalized_relevance
+
+    relevance = normalized_relevance([query], [f"{p.title}\n{p.description}" for p in postings])
+    results = [score_posting(profile, p, query=query, location=location, relevance=r)
+               for p, r in zip(postings, relevance, strict=True)]
     results.sort(key=lambda m: (-m.score, m.posting.title.lower(), m.posting.company.lower()))
     return results if limit is None else results[: max(0, limit)]
