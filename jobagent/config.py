@@ -41,6 +41,14 @@ class Settings(BaseSettings):
     postings_feed: str | None = Field(default=None, validation_alias="JOBAGENT_POSTINGS_FEED")
     sources: str = Field(default="", validation_alias="JOBAGENT_SOURCES")
     source_base_urls: dict[str, str] = Field(default_factory=dict, validation_alias="JOBAGENT_SOURCE_BASE_URLS")
+    smtp_host: str | None = Field(default=None, validation_alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, validation_alias="SMTP_PORT")
+    smtp_sender: str = Field(default="jobagent@localhost", validation_alias="SMTP_SENDER")
+    smtp_username: str | None = Field(default=None, validation_alias="SMTP_USERNAME")
+    smtp_password: str | None = Field(default=None, validation_alias="SMTP_PASSWORD")
+    smtp_starttls: bool = Field(default=True, validation_alias="SMTP_STARTTLS")
+    webhook_url: str | None = Field(default=None, validation_alias="JOBAGENT_WEBHOOK_URL")
+    templates_dir: str | None = Field(default=None, validation_alias="JOBAGENT_TEMPLATES_DIR")
     workflow_modules: str = Field(default="", validation_alias="JOBAGENT_WORKFLOW_MODULES")
 
     @property

@@ -7,10 +7,21 @@ sentence is dropped rather than guessed when its fact is missing.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import (
+    BaseLoader,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    Template,
+    TemplateError,
+)
 
+from jobagent.errors import InvalidInput, JobagentError
 from jobagent.postings.matching import same_city, title_similarity
 from jobagent.postings.schema import MatchResult, ProfileFacts
 
@@ -19,11 +30,39 @@ _MAX_HIGHLIGHTS = 5
 _MIN_HIGHLIGHTS = 3
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
+@lru_cache(maxsize=4)
+def _environment(templates_dir: str | None = None) -> Environment:
     # StrictUndefined: a typo in the template fails loudly instead of silently writing an empty claim.
-    return Environment(loader=PackageLoader("jobagent", "templates"), autoescape=False,
+    # A user's directory comes first, so any template can be overridden by putting one of the same name there.
+    loaders: list[BaseLoader] = [FileSystemLoader(templates_dir)] if templates_dir else []
+    return Environment(loader=ChoiceLoader([*loaders, PackageLoader("jobagent", "templates")]), autoescape=False,
                        undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+class UngroundedLetter(JobagentError):
+    """A letter states something the profile does not support; it must not be sent."""
+
+
+def ungrounded_claims(letter: str, profile: ProfileFacts, match: MatchResult) -> list[str]:
+    """Numbers and skills in a letter that neither the profile nor the posting's own header supports.
+
+    Used on every letter, template or (later) model-written: a custom template or a model may invent
+    "10 years" or "Kubernetes"; this catches it before the letter is stored.
+    """
+    from jobagent.cv.extraction import skill_terms
+
+    p = match.posting
+    own = f"{p.title} {p.company} {p.location or ''} {profile.email} {profile.name}"
+    allowed_numbers = set(re.findall(r"\d+", own))
+    if profile.years_experience is not None:
+        allowed_numbers.add(str(profile.years_experience))
+    problems = [f"number {n}" for n in dict.fromkeys(re.findall(r"\d+", letter)) if n not in allowed_numbers]
+    have = {s.lower() for s in profile.skills}
+    header = f"{p.title} {p.company}".lower()
+    for term in skill_terms():
+        if term.name.lower() not in have and term.name.lower() not in header and term.pattern.search(letter):
+            problems.append(f"skill {term.name}")
+    return problems
 
 
 def _join(items: list[str]) -> str:
@@ -79,11 +118,29 @@ def cv_highlights(profile: ProfileFacts, match: MatchResult) -> list[str]:
     return (background + skill_bullets + place)[:_MAX_HIGHLIGHTS]
 
 
-def write_cover_letter(profile: ProfileFacts, match: MatchResult, company_notes: str) -> str:
-    """Markdown letter from the bundled template; ``company_notes`` is passed through for custom templates."""
+def write_cover_letter(profile: ProfileFacts, match: MatchResult, company_notes: str, *,
+                       templates_dir: str | None = None) -> str:
+    """Markdown letter from the template; ``company_notes`` is passed through for custom templates.
+
+    Raises ``UngroundedLetter`` rather than return a letter that claims what the profile does not hold,
+    and ``InvalidInput`` for a template that does not render.
+    """
     years = _years(profile)
     skills = list(match.matched_skills)
-    template = _environment().get_template("cover_letter.md.j2")
+    try:
+        template = _environment(templates_dir).get_template("cover_letter.md.j2")
+        letter = _render(template, profile, match, company_notes, years, skills)
+    except TemplateError as exc:
+        raise InvalidInput(f"cover letter template error: {exc.__class__.__name__}: {exc}") from exc
+    problems = ungrounded_claims(letter, profile, match)
+    if problems:
+        raise UngroundedLetter(f"cover letter for {match.posting.title} at {match.posting.company} states "
+                               f"what the profile does not: {', '.join(problems)}")
+    return letter
+
+
+def _render(template: Template, profile: ProfileFacts, match: MatchResult, company_notes: str,
+            years: int | None, skills: list[str]) -> str:
     return template.render(
         name=profile.name,
         email=profile.email,

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from jobagent.errors import PermanentFailure
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
-from jobagent.store.models import Match, Posting, UserProfile
+from jobagent.store.models import Delivery, Match, Posting, UserProfile
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import Node, NodeEnv, Workflow
 
@@ -37,6 +37,11 @@ class JobSearchContext(BaseModel):
     company_notes: dict[str, str] = Field(default_factory=dict)
     cover_letters: list[str] = Field(default_factory=list)
     report_path: str | None = None
+    html_report_path: str | None = None
+    delivered: int = 0
+    already_delivered: int = 0
+    delivery_failures: dict[str, str] = Field(default_factory=dict)
+    warnings: list[str] = Field(default_factory=list)
 
 
 def _posting_data(row: Posting) -> PostingData:
@@ -151,15 +156,21 @@ class FabricationNode(Node[JobSearchContext]):
     name = "FabricationNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.fabrication import write_cover_letter
+        from jobagent.postings.fabrication import UngroundedLetter, write_cover_letter
 
         assert ctx.profile is not None
-        if not ctx.profile.name:
-            ctx.cover_letters = ["" for _ in ctx.matches]  # no profile: nothing true to write about
-            return
-        ctx.cover_letters = [
-            write_cover_letter(ctx.profile, m, ctx.company_notes.get(m.posting.company, "")) for m in ctx.matches
-        ]
+        ctx.cover_letters = []
+        for m in ctx.matches:
+            if not ctx.profile.name:
+                ctx.cover_letters.append("")  # no profile: nothing true to write about
+                continue
+            try:
+                ctx.cover_letters.append(write_cover_letter(
+                    ctx.profile, m, ctx.company_notes.get(m.posting.company, ""),
+                    templates_dir=env.settings.templates_dir))
+            except UngroundedLetter as exc:  # better no letter than a false one; the result says why
+                ctx.cover_letters.append("")
+                ctx.warnings.append(str(exc))
 
 
 class CompletionNode(Node[JobSearchContext]):
@@ -168,29 +179,95 @@ class CompletionNode(Node[JobSearchContext]):
     name = "CompletionNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.feeds import posting_fingerprint
-
         with session_scope() as s:
             s.execute(delete(Match).where(Match.run_id == env.run_id))
             for rank, (m, letter) in enumerate(zip(ctx.matches, ctx.cover_letters, strict=True), start=1):
-                posting_id = s.scalar(select(Posting.id).where(Posting.fingerprint == posting_fingerprint(m.posting)))
-                s.add(Match(run_id=env.run_id, posting_id=posting_id, rank=rank, score=m.score,
+                s.add(Match(run_id=env.run_id, posting_id=_posting_id(s, m.posting), rank=rank, score=m.score,
                             reasons=m.reasons, company_notes=ctx.company_notes.get(m.posting.company),
                             cover_letter=letter or None))
 
 
 class DeliveryNode(Node[JobSearchContext]):
+    """Reports for every run; email and webhook only for postings this profile has not been sent before.
+
+    A channel that fails is named in the result and its postings stay undelivered, so the next search
+    offers them again; the matches already stored are untouched either way.
+    """
+
     name = "DeliveryNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
         from jobagent.postings.delivery import write_report
+        from jobagent.postings.notify import write_html_report
 
-        path = env.settings.reports_dir / f"{env.run_id}.md"
         rows = [(m, ctx.company_notes.get(m.posting.company, ""), letter)
                 for m, letter in zip(ctx.matches, ctx.cover_letters, strict=True)]
         name = ctx.profile.name if ctx.profile else ""
-        ctx.report_path = str(write_report(path, query=ctx.query, location=ctx.location,
-                                           profile_name=name, matches=rows))
+        base = env.settings.reports_dir / env.run_id
+        report = dict(query=ctx.query, location=ctx.location, profile_name=name, matches=rows)
+        ctx.report_path = str(write_report(base.with_suffix(".md"), **report))
+        ctx.html_report_path = str(write_html_report(base.with_suffix(".html"), **report))
+        if ctx.profile_id and ctx.matches:
+            self._notify(ctx, env)
+
+    def _notify(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from jobagent.postings.notify import DeliveryError, SmtpConfig, digest_text, post_webhook, send_digest
+
+        cfg = env.settings
+        if not (cfg.smtp_host or cfg.webhook_url):
+            return
+        with session_scope() as s:
+            ids = {m.posting.external_id: _posting_id(s, m.posting) for m in ctx.matches}
+            sent = set(s.scalars(select(Delivery.posting_id).where(
+                Delivery.profile_id == ctx.profile_id, Delivery.posting_id.in_(ids.values()))))
+        fresh = [m for m in ctx.matches if ids[m.posting.external_id] not in sent]
+        ctx.already_delivered = len(ctx.matches) - len(fresh)
+        if not fresh:
+            return
+        assert ctx.profile is not None
+        text = digest_text(ctx.query, ctx.location, fresh, ctx.report_path)
+        channels: list[str] = []
+        if cfg.smtp_host:
+            smtp = SmtpConfig(host=cfg.smtp_host, port=cfg.smtp_port, sender=cfg.smtp_sender,
+                              username=cfg.smtp_username, password=cfg.smtp_password, starttls=cfg.smtp_starttls,
+                              timeout=cfg.http_timeout)
+            try:
+                send_digest(smtp, ctx.profile.email, f"{len(fresh)} new matches for {ctx.query}", text)
+                channels.append("email")
+            except DeliveryError as exc:
+                ctx.delivery_failures["email"] = str(exc)
+        if cfg.webhook_url:
+            payload = {"run_id": env.run_id, "profile_id": ctx.profile_id, "query": ctx.query,
+                       "matches": [{"title": m.posting.title, "company": m.posting.company, "url": m.posting.url,
+                                    "score": m.score} for m in fresh]}
+            try:
+                post_webhook(cfg.webhook_url, payload, allow_private=cfg.allow_private_urls,
+                             timeout=cfg.http_timeout)
+                channels.append("webhook")
+            except DeliveryError as exc:
+                ctx.delivery_failures["webhook"] = str(exc)
+        if channels:
+            _record_deliveries(ctx.profile_id, env.run_id, [ids[m.posting.external_id] for m in fresh], channels)
+            ctx.delivered = len(fresh)
+
+
+def _posting_id(s: Any, posting: PostingData) -> str:
+    from jobagent.postings.feeds import posting_fingerprint
+
+    return str(s.scalar(select(Posting.id).where(Posting.fingerprint == posting_fingerprint(posting))))
+
+
+def _record_deliveries(profile_id: str | None, run_id: str, posting_ids: list[str], channels: list[str]) -> None:
+    """One savepoint per row: a concurrent search that delivered the same posting first simply wins."""
+    from sqlalchemy.exc import IntegrityError
+
+    with session_scope() as s:
+        for posting_id in posting_ids:
+            try:
+                with s.begin_nested():
+                    s.add(Delivery(profile_id=profile_id, posting_id=posting_id, run_id=run_id, channels=channels))
+            except IntegrityError:
+                continue
 
 
 def _result(ctx: JobSearchContext) -> dict[str, Any]:
@@ -207,6 +284,11 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
         "top": [{"title": m.posting.title, "company": m.posting.company, "score": round(m.score, 1)}
                 for m in ctx.matches[:3]],
         "report_path": ctx.report_path,
+        "html_report_path": ctx.html_report_path,
+        "delivered": ctx.delivered,
+        "already_delivered": ctx.already_delivered,
+        "delivery_failures": ctx.delivery_failures,
+        "warnings": ctx.warnings,
     }
 
 

@@ -1,0 +1,266 @@
+"""Handing a finished search to the user outside the terminal: an HTML report, an email digest, a webhook.
+
+Everything a posting says comes from the internet, so the HTML report is rendered with autoescaping on and
+only http(s) links become ``href``s. Every delivery failure (SMTP refusal, dead server, webhook error) is one
+``DeliveryError`` line naming the server and the reason, because only the user can fix their settings.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+import ssl
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from jobagent.errors import JobagentError
+from jobagent.fetching import check_url
+from jobagent.postings.delivery import _salary
+from jobagent.postings.schema import MatchResult
+
+DIGEST_LIMIT = 10
+_BODY_SNIPPET = 200
+
+
+class DeliveryError(JobagentError):
+    """A report, email or webhook could not be delivered; the message is one line for the user."""
+
+
+# --------------------------------------------------------------------------------------------- HTML report
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("jobagent", "templates"), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is an http(s) link with a host, else None: ``javascript:`` must never become an href."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in url for c in "\r\n\t "):
+        return None
+    return url
+
+
+def _item(rank: int, match: MatchResult, notes: str, letter: str) -> dict[str, Any]:
+    p = match.posting
+    where = p.location or "location not stated"
+    if p.remote and "remote" not in where.lower():
+        where += " (remote)"
+    url = safe_url(p.url)
+    return {
+        "rank": rank,
+        "score": f"{match.score:.0f}",
+        "title": _one_line(p.title),
+        "company": _one_line(p.company),
+        "where": where,
+        "where_short": p.location or ("remote" if p.remote else None),
+        "employment_type": p.employment_type,
+        "salary": _salary(p),
+        "posted": p.posted_at.date().isoformat() if p.posted_at else None,
+        "url": url,
+        "raw_url": None if url else p.url,
+        "reasons": list(match.reasons),
+        "notes": notes.strip(),
+        "letter": letter.strip(),
+    }
+
+
+def render_html_report(*, query: str, location: str | None, profile_name: str,
+                       matches: list[tuple[MatchResult, str, str]]) -> str:
+    """The report of ``delivery.render_report`` as one standalone, escaped HTML page."""
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        query=query,
+        location=location or "any",
+        profile_name=profile_name or "unnamed profile",
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        items=[_item(rank, m, notes, letter) for rank, (m, notes, letter) in enumerate(matches, start=1)],
+    )
+
+
+def write_html_report(path: Path, *, query: str, location: str | None, profile_name: str,
+                      matches: list[tuple[MatchResult, str, str]]) -> Path:
+    """Writes atomically (partial file + ``os.replace``) and returns the final path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = render_html_report(query=query, location=location, profile_name=profile_name, matches=matches)
+    partial = path.with_name(f"{path.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
+    return path
+
+
+# ---------------------------------------------------------------------------------------------- digest
+
+
+def digest_text(query: str, location: str | None, matches: list[MatchResult], report_path: str | None,
+                *, limit: int = DIGEST_LIMIT) -> str:
+    """A short plain-text digest: the top matches with score, title, company and link."""
+    where = f" in {_one_line(location)}" if location else ""
+    count = len(matches)
+    lines = [f"Job search “{_one_line(query)}”{where}: {count} match{'es' if count != 1 else ''}.", ""]
+    if not matches:
+        lines.append("No postings matched this search.")
+    for rank, m in enumerate(matches[:limit], start=1):
+        p = m.posting
+        place = p.location or ("remote" if p.remote else None)
+        suffix = f" ({_one_line(place)})" if place else ""
+        lines.append(f"{rank}. [{m.score:.0f}] {_one_line(p.title)} — {_one_line(p.company)}{suffix}")
+        link = safe_url(p.url)
+        if link:
+            lines.append(f"   {link}")
+    if count > limit:
+        lines += ["", f"… and {count - limit} more in the full report."]
+    if report_path:
+        lines += ["", f"Full report: {report_path}"]
+    return "\n".join(lines) + "\n"
+
+
+# ------------------------------------------------------------------------------------------------ email
+
+
+@dataclass
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str
+    username: str | None = None
+    password: str | None = None
+    starttls: bool = False
+    timeout: float = 20.0
+
+
+def _smtp_reply(code: int, text: bytes | str) -> str:
+    reply = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    return f"{code} {_one_line(reply)}".strip()
+
+
+def _check_header(kind: str, value: str) -> None:
+    if "\r" in value or "\n" in value:
+        raise DeliveryError(f"refused to send email: the {kind} contains a line break")
+
+
+def _check_address(kind: str, value: str) -> None:
+    _check_header(kind, value)
+    _, address = parseaddr(value)
+    if "@" not in address:
+        raise DeliveryError(f"refused to send email: the {kind} {value!r} is not an email address")
+
+
+def _build_message(config: SmtpConfig, to: str, subject: str, text: str, html: str | None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = config.sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Message-ID"] = make_msgid(domain=parseaddr(config.sender)[1].rpartition("@")[2] or None)
+    msg.set_content(text)
+    if html is not None:
+        msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def send_digest(config: SmtpConfig, to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Send one email (plain text, plus an HTML alternative when given); failures are one ``DeliveryError``."""
+    _check_address("recipient", to)
+    _check_address("sender", config.sender)
+    _check_header("subject", subject)
+    msg = _build_message(config, to, subject, text, html)
+    server = f"SMTP server {config.host}:{config.port}"
+    try:
+        with smtplib.SMTP(config.host, config.port, timeout=config.timeout) as smtp:
+            if config.starttls:
+                smtp.starttls(context=ssl.create_default_context())
+            if config.username:
+                smtp.login(config.username, config.password or "")
+            refused = smtp.send_message(msg)
+    except smtplib.SMTPRecipientsRefused as exc:
+        detail = "; ".join(f"{addr}: {_smtp_reply(code, reply)}" for addr, (code, reply) in exc.recipients.items())
+        raise DeliveryError(f"{server} refused mail to {detail}") from None
+    except smtplib.SMTPSenderRefused as exc:
+        reply = _smtp_reply(exc.smtp_code, exc.smtp_error)
+        raise DeliveryError(f"{server} refused the sender {config.sender}: {reply}") from None
+    except smtplib.SMTPAuthenticationError as exc:
+        reply = _smtp_reply(exc.smtp_code, exc.smtp_error)
+        raise DeliveryError(f"{server} rejected the login for {config.username}: {reply}") from None
+    except smtplib.SMTPResponseException as exc:
+        raise DeliveryError(f"{server} refused the message: {_smtp_reply(exc.smtp_code, exc.smtp_error)}") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise DeliveryError(f"{server} does not support {_one_line(str(exc)) or 'a required extension'}") from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if isinstance(exc.__context__, TimeoutError):  # smtplib turns a read timeout into "disconnected"
+            raise DeliveryError(f"{server} did not answer within {config.timeout:g} s") from None
+        raise DeliveryError(f"{server} closed the connection: {_one_line(str(exc)) or 'no reason given'}") from None
+    except smtplib.SMTPException as exc:
+        raise DeliveryError(f"{server} failed: {_one_line(str(exc)) or type(exc).__name__}") from None
+    except TimeoutError:
+        raise DeliveryError(f"{server} did not answer within {config.timeout:g} s") from None
+    except ssl.SSLError as exc:
+        raise DeliveryError(f"{server} TLS failed: {_one_line(exc.reason or str(exc))}") from None
+    except OSError as exc:
+        reason = exc.strerror or _one_line(str(exc)) or type(exc).__name__
+        raise DeliveryError(f"could not connect to {server}: {reason}") from None
+    if refused:  # some recipients accepted, some not (only possible with several recipients)
+        detail = "; ".join(f"{addr}: {_smtp_reply(code, reply)}" for addr, (code, reply) in refused.items())
+        raise DeliveryError(f"{server} refused mail to {detail}")
+
+
+# ---------------------------------------------------------------------------------------------- webhook
+
+
+def _redacted(url: str) -> str:
+    """Webhook URLs often carry a secret token in the path; messages only name scheme, host and port."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or "?"
+        port = f":{parts.port}" if parts.port else ""
+    except ValueError:
+        return "webhook URL"
+    base = f"{parts.scheme}://{host}{port}"
+    return f"{base}/…" if parts.path not in ("", "/") or parts.query else base
+
+
+def post_webhook(url: str, payload: dict[str, Any], *, allow_private: bool, timeout: float = 10.0) -> int:
+    """POST ``payload`` as JSON; returns the 2xx status. Redirects are not followed (the target was checked)."""
+    shown = _redacted(url)
+    try:
+        check_url(url, allow_private=allow_private)
+    except JobagentError as exc:
+        raise DeliveryError(f"webhook {str(exc).replace(url, shown)}") from None
+    try:
+        with httpx.Client(follow_redirects=False, timeout=timeout) as client:
+            resp = client.post(url, json=payload, headers={"User-Agent": "jobagent/0.1"})
+    except httpx.TimeoutException:
+        raise DeliveryError(f"webhook {shown} did not answer within {timeout:g} s") from None
+    except httpx.HTTPError as exc:
+        reason = _one_line(str(exc)) or type(exc).__name__
+        raise DeliveryError(f"webhook {shown} failed: {reason}") from None
+    if not 200 <= resp.status_code < 300:
+        body = _one_line(resp.text)[:_BODY_SNIPPET]
+        extra = " (redirects are not followed)" if 300 <= resp.status_code < 400 else ""
+        detail = f": {body}" if body else ""
+        raise DeliveryError(f"webhook {shown} answered HTTP {resp.status_code}{extra}{detail}")
+    return resp.status_code
