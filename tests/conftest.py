@@ -15,6 +15,7 @@ import pytest
 from redis import Redis
 from sqlalchemy import text
 
+from tests.local_services import hook_server, smtp_server  # noqa: F401  (fixtures shared by several files)
 from tests.servers import PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent

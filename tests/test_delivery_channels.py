@@ -9,7 +9,7 @@ from jobagent import core
 from jobagent.store.models import Delivery
 from jobagent.store.session import session_scope
 from tests.documents import make_pdf
-from tests.test_notify import REFUSED, hook_server, smtp_server  # noqa: F401  (fixtures)
+from tests.local_services import REFUSED
 
 
 def _profile(tmp_path: Path, email: str = "alex@example.org") -> str:
