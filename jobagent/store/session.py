@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -85,3 +86,7 @@ def prepare_for_forking(url: str | None = None) -> None:
         session.rollback()
     engine.dispose()
     os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
+    # Park everything imported so far outside the collector: a child's GC pass would otherwise touch (and so
+    # copy) every inherited object's page, which costs more than the task itself.
+    gc.collect()
+    gc.freeze()
