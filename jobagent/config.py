@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     smtp_password: str | None = Field(default=None, validation_alias="SMTP_PASSWORD")
     smtp_starttls: bool = Field(default=True, validation_alias="SMTP_STARTTLS")
     webhook_url: str | None = Field(default=None, validation_alias="JOBAGENT_WEBHOOK_URL")
+    research_cache_hours: float = Field(default=24.0, validation_alias="JOBAGENT_RESEARCH_CACHE_HOURS")
+    research_fetch_websites: bool = Field(default=False, validation_alias="JOBAGENT_RESEARCH_FETCH_WEBSITES")
+    research_max_bytes: int = Field(default=1024 * 1024, validation_alias="JOBAGENT_RESEARCH_MAX_BYTES")
     templates_dir: str | None = Field(default=None, validation_alias="JOBAGENT_TEMPLATES_DIR")
     workflow_modules: str = Field(default="", validation_alias="JOBAGENT_WORKFLOW_MODULES")
 

@@ -175,6 +175,11 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
         salary_min=_number(_first(raw, "salary_min", "min_salary") or _first(salary, "min", "minimum")),
         salary_max=_number(_first(raw, "salary_max", "max_salary") or _first(salary, "max", "maximum")),
         salary_currency=_text(_first(raw, "salary_currency", "currency") or _first(salary, "currency")),
+        salary_interval=_text(_first(raw, "salary_interval", "salary_period") or _first(salary, "interval", "period")),
+        company_url=_text(_first(raw, "company_url", "company_website", "website")),
+        company_description=_text(_first(raw, "company_description", "about_company")),
+        company_industry=_text(_first(raw, "company_industry", "industry")),
+        company_size=_text(_first(raw, "company_size", "employees")),
         posted_at=_when(_first(raw, "posted_at", "date_posted", "created", "published_at")),
         description=html_to_text(str(_first(raw, "description", "body", "content") or "")),
     )

@@ -68,6 +68,19 @@ def company_notes(company: str, postings: list[PostingData]) -> str:
     types = sorted({p.employment_type for p in roles if p.employment_type}, key=str.lower)
     if types:
         lines.append(f"- Employment types: {', '.join(types)}.")
+    for label, field in (("About (from the source)", "company_description"), ("Industry", "company_industry"),
+                         ("Size", "company_size"), ("Website", "company_url")):
+        value = next((getattr(p, field) for p in roles if getattr(p, field)), None)
+        if value:
+            lines.append(f"- {label}: {' '.join(str(value).split())[:400]}")
     for sentence in company_sentences(company, roles):
         lines.append(f'- From a posting: "{sentence}"')
     return "\n".join(lines)
+
+
+def website_excerpt(html: bytes, limit: int = 600) -> str:
+    """The first words of a company's own page, quoted as they are: a user judges them, we do not summarise."""
+    from jobagent.postings.feeds import html_to_text
+
+    text = " ".join(html_to_text(html.decode("utf-8", errors="replace")).split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"

@@ -19,8 +19,13 @@ class PostingData(BaseModel):
     salary_min: float | None = None
     salary_max: float | None = None
     salary_currency: str | None = None
+    salary_interval: str | None = None  # "year", "month", "hour", ... as the source states it
     posted_at: datetime | None = None
     description: str = ""
+    company_url: str | None = None
+    company_description: str | None = None
+    company_industry: str | None = None
+    company_size: str | None = None
 
 
 class ProfileFacts(BaseModel):

@@ -134,8 +134,13 @@ class Posting(Base):
     salary_min: Mapped[float | None] = mapped_column(Float)
     salary_max: Mapped[float | None] = mapped_column(Float)
     salary_currency: Mapped[str | None] = mapped_column(String(10))
+    salary_interval: Mapped[str | None] = mapped_column(String(20))
     posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     description: Mapped[str] = mapped_column(Text, default="")
+    company_url: Mapped[str | None] = mapped_column(String(2000))
+    company_description: Mapped[str | None] = mapped_column(Text)
+    company_industry: Mapped[str | None] = mapped_column(String(200))
+    company_size: Mapped[str | None] = mapped_column(String(100))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -167,3 +172,15 @@ class Delivery(Base):
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     channels: Mapped[list[str]] = mapped_column(JSONType, default=list)
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class CompanyResearch(Base):
+    """Notes per company, reused until they are older than the configured cache time."""
+
+    __tablename__ = "company_research"
+
+    company_key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    company: Mapped[str] = mapped_column(String(300))
+    notes: Mapped[str] = mapped_column(Text)
+    website_text: Mapped[str | None] = mapped_column(Text)
+    researched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

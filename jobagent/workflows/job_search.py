@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from jobagent.errors import PermanentFailure
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
-from jobagent.store.models import Delivery, Match, Posting, UserProfile
+from jobagent.store.models import CompanyResearch, Delivery, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import Node, NodeEnv, Workflow
 
@@ -45,12 +45,7 @@ class JobSearchContext(BaseModel):
 
 
 def _posting_data(row: Posting) -> PostingData:
-    return PostingData(
-        source=row.source, external_id=row.external_id, url=row.url, title=row.title, company=row.company,
-        location=row.location, remote=row.remote, employment_type=row.employment_type,
-        salary_min=row.salary_min, salary_max=row.salary_max, salary_currency=row.salary_currency,
-        posted_at=row.posted_at, description=row.description,
-    )
+    return PostingData.model_validate({name: getattr(row, name) for name in PostingData.model_fields})
 
 
 class ProfileRetrievalNode(Node[JobSearchContext]):
@@ -138,18 +133,59 @@ class MatchingNode(Node[JobSearchContext]):
 
 
 class ResearchNode(Node[JobSearchContext]):
-    """Company notes from what the store knows: every posting we hold for that company."""
+    """Company notes from every posting the store holds for the company, plus (optionally) its website.
+
+    Notes are cached per company, so a daily search across many profiles researches each company once.
+    """
 
     name = "ResearchNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.research import company_notes
+        for company in sorted({m.posting.company for m in ctx.matches}):
+            ctx.company_notes[company] = _research(company, env.settings)
 
-        companies = sorted({m.posting.company for m in ctx.matches})
+
+def _research(company: str, cfg: Any) -> str:
+    from datetime import timedelta
+
+    from sqlalchemy.exc import IntegrityError
+
+    from jobagent.postings.filters import normalize_company
+    from jobagent.postings.research import company_notes
+
+    key = normalize_company(company)[:300] or company[:300]
+    with session_scope() as s:
+        cached = s.get(CompanyResearch, key)
+        if cached and utcnow() - cached.researched_at < timedelta(hours=cfg.research_cache_hours):
+            return cached.notes
+        rows = [_posting_data(r) for r in s.scalars(select(Posting).where(Posting.company == company))]
+    notes = company_notes(company, rows)
+    website = next((r.company_url for r in rows if r.company_url), None)
+    excerpt = None
+    if cfg.research_fetch_websites and website:
+        excerpt, line = _website(website, cfg)
+        notes += f"\n{line}"
+    try:
         with session_scope() as s:
-            for company in companies:
-                rows = s.scalars(select(Posting).where(Posting.company == company)).all()
-                ctx.company_notes[company] = company_notes(company, [_posting_data(r) for r in rows])
+            s.merge(CompanyResearch(company_key=key, company=company, notes=notes, website_text=excerpt,
+                                    researched_at=utcnow()))
+    except IntegrityError:  # another search cached it at the same moment; its notes are as good
+        pass
+    return notes
+
+
+def _website(url: str, cfg: Any) -> tuple[str | None, str]:
+    from jobagent.errors import InvalidInput
+    from jobagent.fetching import fetch_url
+    from jobagent.postings.research import website_excerpt
+
+    try:
+        doc = fetch_url(url, max_bytes=cfg.research_max_bytes, timeout=cfg.http_timeout,
+                        allow_private=cfg.allow_private_urls)
+    except InvalidInput as exc:  # a research extra: never worth failing the search over
+        return None, f"- Website not read: {exc}"
+    excerpt = website_excerpt(doc.content)
+    return excerpt, f'- From {url}: "{excerpt}"'
 
 
 class FabricationNode(Node[JobSearchContext]):

@@ -107,6 +107,7 @@ class LeverSource:
             employment_type=clean(categories.get("commitment")),
             salary_min=number(salary.get("min")), salary_max=number(salary.get("max")),
             salary_currency=clean(salary.get("currency")),
+            salary_interval=clean(salary.get("interval")),
             posted_at=to_utc(job.get("createdAt")), description=description,
         )
 
