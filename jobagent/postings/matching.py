@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jobagent.postings.relevance import count_word, normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 
 # Skills dominate: they are the strongest evidence a posting is actually doable for this person.
@@ -38,28 +39,12 @@ _TITLE_SYNONYMS = {"developer": "engineer", "dev": "engineer", "engineers": "eng
                    "developers": "engineer", "programmer": "engineer"}
 
 
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-
-def _names_skill(lowered: str, key: str) -> bool:
-    """Whole-skill match: no ASCII letter or digit right before or after, so "C++", "C#" and "Node.js" match
-    as skills while "Go" does not match "going".
-
-    ``str.find`` jumps straight to candidates; a lookbehind regex cannot skip ahead and walked the whole
-    description for every skill (see benchmarks/bench_matching.py).
-    """
-    end = len(lowered)
-    i = lowered.find(key)
-    while i != -1:
-        j = i + len(key)
-        if (i == 0 or lowered[i - 1] not in _ALNUM) and (j >= end or lowered[j] not in _ALNUM):
-            return True
-        i = lowered.find(key, i + 1)
-    return False
-
-
 def matched_skills(skills: list[str], text: str) -> list[str]:
-    """Profile skills the text names, in the profile's order and spelling, each once."""
+    """Profile skills the text names, in the profile's order and spelling, each once.
+
+    ``str.find`` jumps straight to candidates; a lookbehind regex per skill walked the whole description
+    for every skill (see benchmarks/bench_matching.py).
+    """
     lowered = text.lower()
     seen: set[str] = set()
     found: list[str] = []
@@ -68,7 +53,7 @@ def matched_skills(skills: list[str], text: str) -> list[str]:
         if not key or key in seen:
             continue
         seen.add(key)
-        if _names_skill(lowered, key):
+        if count_word(lowered, key, stop_at=1):
             found.append(skill.strip())
     return found
 
@@ -195,8 +180,6 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
 def rank_postings(profile: ProfileFacts, postings: list[PostingData], *, query: str, location: str | None,
                   limit: int | None = None) -> list[MatchResult]:
     """Best first; ties broken by title (then company) so the same inputs always give the same report."""
-    from jobagent.postings.relevance import normalized_relevance
-
     relevance = normalized_relevance([query], [f"{p.title}\n{p.description}" for p in postings])
     results = [score_posting(profile, p, query=query, location=location, relevance=r)
                for p, r in zip(postings, relevance, strict=True)]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 
 K1 = 1.5
 B = 0.75
@@ -38,6 +37,24 @@ def _query_tokens(query_terms: list[str]) -> list[str]:
     return list(seen)
 
 
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def count_word(lowered: str, word: str, stop_at: int = 0) -> int:
+    """Whole-word occurrences of ``word`` in lowercased text: no ASCII letter or digit may touch it, so "c++",
+    "c#" and "node.js" count while "go" inside "going" does not. ``stop_at`` > 0 stops counting early."""
+    end, n, count = len(lowered), len(word), 0
+    i = lowered.find(word)
+    while i != -1:
+        j = i + n
+        if (i == 0 or lowered[i - 1] not in _ALNUM) and (j >= end or lowered[j] not in _ALNUM):
+            count += 1
+            if count == stop_at:
+                break
+        i = lowered.find(word, i + 1)
+    return count
+
+
 def bm25_scores(query_terms: list[str], documents: list[str]) -> list[float]:
     """Raw BM25 per document, in input order; 0.0 for every document when no query term survives tokenizing."""
     if not documents:
@@ -46,18 +63,16 @@ def bm25_scores(query_terms: list[str], documents: list[str]) -> list[float]:
     if not terms:
         return [0.0] * len(documents)
 
-    # One regex pass and one C-level Counter per document; only the query terms' counts are kept, so the
-    # per-document cost does not grow with vocabulary. Stopwords are subtracted from the length afterwards
-    # instead of filtered token by token, which would be a Python-level loop over every word.
+    # Only the query terms are counted (str.find jumps between candidates) and the length is a C-level
+    # split: tokenizing every description with a regex cost more than everything else in matching
+    # (benchmarks/bench_matching.py). Lengths therefore include stopwords, for every document alike.
     lengths: list[int] = []
     freqs: list[list[int]] = []
     doc_freq = [0] * len(terms)
-    findall = _TOKEN.findall
     for doc in documents:
-        tokens = findall(doc.lower())
-        counts = Counter(tokens)
-        lengths.append(len(tokens) - sum(counts[s] for s in STOPWORDS if s in counts))
-        row = [counts.get(t, 0) for t in terms]
+        lowered = doc.lower()
+        lengths.append(len(lowered.split()))
+        row = [count_word(lowered, t) for t in terms]
         for i, f in enumerate(row):
             if f:
                 doc_freq[i] += 1
