@@ -287,3 +287,18 @@ def test_text_relevance_breaks_ties_between_generic_titles() -> None:
     assert first.posting.external_id == "1" and first.score > second.score
     assert "description relevance to the search: 100% of the best posting" in first.reasons
     assert "description relevance to the search: 100% of the best posting" not in second.reasons
+
+
+def test_csv_feed(tmp_path: Path) -> None:
+    path = tmp_path / "postings.csv"
+    path.write_text("title,company,location,url,salary_min,remote,description\n"
+                    "Data Engineer,Acme,Berlin,https://acme.example/1,60000,false,Python and SQL\n"
+                    ",Nameless,Berlin,,,,\n"
+                    "SRE,Beta,Remote,,,true,<p>On call</p>\n", encoding="utf-8")
+    result = read_feed(str(path))
+    assert [p.title for p in result.postings] == ["Data Engineer", "SRE"] and result.skipped == 1
+    assert result.postings[0].salary_min == 60000 and result.postings[0].remote is False
+    assert result.postings[1].remote is True and result.postings[1].description == "On call"
+    path.write_bytes(b"title,company\n\xff\xfe,bad\n")
+    with pytest.raises(InvalidInput, match="not UTF-8"):
+        read_feed(str(path))

@@ -6,6 +6,7 @@ schema; anything it cannot use is skipped with a count instead of failing the wh
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import logging
@@ -191,7 +192,14 @@ def read_feed(path: str) -> FeedLoad:
     if not file.is_file():
         raise InvalidInput(f"postings feed not found: {path}")
     try:
-        data = json.loads(file.read_text(encoding="utf-8"))
+        if file.suffix.lower() == ".csv":
+            # CSV columns use the same names as JSON fields; empty cells mean "not given".
+            with file.open(newline="", encoding="utf-8") as handle:
+                data = [{k: v for k, v in row.items() if k and v not in ("", None)} for row in csv.DictReader(handle)]
+        else:
+            data = json.loads(file.read_text(encoding="utf-8"))
+    except csv.Error as exc:
+        raise InvalidInput(f"postings feed is not valid CSV: {path} ({exc})") from exc
     except json.JSONDecodeError as exc:
         raise InvalidInput(f"postings feed is not valid JSON: {path} (line {exc.lineno})") from exc
     except UnicodeDecodeError as exc:

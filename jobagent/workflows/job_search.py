@@ -75,7 +75,6 @@ class DiscoveryNode(Node[JobSearchContext]):
     name = "DiscoveryNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.feeds import canonical_url, posting_fingerprint
         from jobagent.postings.sources import fetch_all, parse_source
 
         cfg = env.settings
@@ -89,23 +88,23 @@ class DiscoveryNode(Node[JobSearchContext]):
             raise RuntimeError(f"every posting source failed: {failed}")
         terms = [t for t in re.findall(r"[a-z0-9+#]+", ctx.query.lower()) if len(t) > 1]
         found = [p for p in report.postings if _mentions(p, terms)][: ctx.num_results]
-        ids: list[str] = []
-        new = 0
-        with session_scope() as s:
-            for p in found:
-                fp, curl = posting_fingerprint(p), canonical_url(p.url) if p.url else None
-                # The same advert on two boards shares a URL more reliably than its wording.
-                row = s.scalar(select(Posting).where(Posting.canonical_url == curl).limit(1)) if curl else None
-                if row is None:
-                    row = s.scalar(select(Posting).where(Posting.fingerprint == fp))
-                if row is None:
-                    row = Posting(fingerprint=fp, canonical_url=curl, **p.model_dump())
-                    s.add(row)
-                    s.flush()
-                    new += 1
-                if row.id not in ids:
-                    ids.append(row.id)
+        ids, new = _save_postings(found)
         ctx.posting_ids, ctx.new_postings = ids, new
+
+
+def _save_postings(found: list[PostingData]) -> tuple[list[str], int]:
+    from sqlalchemy.exc import IntegrityError
+
+    from jobagent.postings.storage import save_postings
+
+    for attempt in (1, 2):
+        try:
+            with session_scope() as s:
+                return save_postings(s, found)
+        except IntegrityError:  # a concurrent run stored one of these first; the second pass will find it
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _mentions(p: PostingData, terms: list[str]) -> bool:
