@@ -78,12 +78,10 @@ def render_report(*, query: str, location: str | None, profile_name: str,
     return "\n".join(out)
 
 
-def write_report(path: Path, *, query: str, location: str | None, profile_name: str,
-                 matches: list[tuple[MatchResult, str, str]]) -> Path:
-    """Writes atomically (partial file + ``os.replace``) and returns the final path."""
+def write_atomically(path: Path, text: str) -> Path:
+    """A reader (or a crash) never sees half a report: write a partial file, then ``os.replace`` it."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = render_report(query=query, location=location, profile_name=profile_name, matches=matches)
     partial = path.with_name(f"{path.name}.partial")
     try:
         partial.write_text(text, encoding="utf-8")
@@ -91,3 +89,9 @@ def write_report(path: Path, *, query: str, location: str | None, profile_name: 
     finally:
         partial.unlink(missing_ok=True)
     return path
+
+
+def write_report(path: Path, *, query: str, location: str | None, profile_name: str,
+                 matches: list[tuple[MatchResult, str, str]]) -> Path:
+    return write_atomically(path, render_report(query=query, location=location, profile_name=profile_name,
+                                                matches=matches))

@@ -7,7 +7,6 @@ only http(s) links become ``href``s. Every delivery failure (SMTP refusal, dead 
 
 from __future__ import annotations
 
-import os
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -24,7 +23,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from jobagent.errors import JobagentError
 from jobagent.fetching import check_url
-from jobagent.postings.delivery import _salary
+from jobagent.postings.delivery import _salary, write_atomically
 from jobagent.postings.schema import MatchResult
 
 DIGEST_LIMIT = 10
@@ -101,17 +100,8 @@ def render_html_report(*, query: str, location: str | None, profile_name: str,
 
 def write_html_report(path: Path, *, query: str, location: str | None, profile_name: str,
                       matches: list[tuple[MatchResult, str, str]]) -> Path:
-    """Writes atomically (partial file + ``os.replace``) and returns the final path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = render_html_report(query=query, location=location, profile_name=profile_name, matches=matches)
-    partial = path.with_name(f"{path.name}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
-    return path
+    return write_atomically(path, render_html_report(query=query, location=location, profile_name=profile_name,
+                                                     matches=matches))
 
 
 # ---------------------------------------------------------------------------------------------- digest
