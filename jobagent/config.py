@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     research_cache_hours: float = Field(default=24.0, validation_alias="JOBAGENT_RESEARCH_CACHE_HOURS")
     research_fetch_websites: bool = Field(default=False, validation_alias="JOBAGENT_RESEARCH_FETCH_WEBSITES")
     research_max_bytes: int = Field(default=1024 * 1024, validation_alias="JOBAGENT_RESEARCH_MAX_BYTES")
+    llm_base_url: str | None = Field(default=None, validation_alias="LLM_BASE_URL")
+    llm_api_key: str | None = Field(default=None, validation_alias="LLM_API_KEY")
+    llm_model: str = Field(default="gpt-4o-mini", validation_alias="LLM_MODEL")
     templates_dir: str | None = Field(default=None, validation_alias="JOBAGENT_TEMPLATES_DIR")
     workflow_modules: str = Field(default="", validation_alias="JOBAGENT_WORKFLOW_MODULES")
 

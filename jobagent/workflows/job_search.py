@@ -200,12 +200,25 @@ class FabricationNode(Node[JobSearchContext]):
                 ctx.cover_letters.append("")  # no profile: nothing true to write about
                 continue
             try:
-                ctx.cover_letters.append(write_cover_letter(
-                    ctx.profile, m, ctx.company_notes.get(m.posting.company, ""),
-                    templates_dir=env.settings.templates_dir))
+                letter = write_cover_letter(ctx.profile, m, ctx.company_notes.get(m.posting.company, ""),
+                                            templates_dir=env.settings.templates_dir)
             except UngroundedLetter as exc:  # better no letter than a false one; the result says why
                 ctx.cover_letters.append("")
                 ctx.warnings.append(str(exc))
+                continue
+            if env.settings.llm_base_url:
+                letter, why_not = _llm_letter(ctx.profile, m, letter, env.settings)
+                if why_not:
+                    ctx.warnings.append(why_not)
+            ctx.cover_letters.append(letter)
+
+
+def _llm_letter(profile: ProfileFacts, match: MatchResult, fallback: str, cfg: Any) -> tuple[str, str | None]:
+    from jobagent.postings.llm_letters import LLMConfig, llm_cover_letter
+
+    config = LLMConfig(base_url=cfg.llm_base_url, model=cfg.llm_model, api_key=cfg.llm_api_key,
+                       timeout=cfg.http_timeout, allow_private=cfg.allow_private_urls)
+    return llm_cover_letter(config, profile, match, fallback)
 
 
 class CompletionNode(Node[JobSearchContext]):

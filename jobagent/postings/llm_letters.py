@@ -1,0 +1,69 @@
+"""Optional model-written cover letters through any OpenAI-compatible chat-completions endpoint.
+
+The model only gets the facts the template letter may use, and its letter passes the same grounding check;
+anything else (a claim the profile does not hold, an endpoint that is down or answers garbage) falls back
+to the template letter, with one line saying why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import httpx
+
+from jobagent.errors import InvalidInput
+from jobagent.fetching import check_url
+from jobagent.postings.fabrication import ungrounded_claims
+from jobagent.postings.schema import MatchResult, ProfileFacts
+
+_SYSTEM = ("You write short, plain cover letters. Use ONLY the facts given. Never invent employers, degrees, "
+           "numbers, years, skills or achievements. If a fact is not listed, leave it out.")
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    base_url: str
+    model: str
+    api_key: str | None = None
+    timeout: float = 30.0
+    allow_private: bool = False
+
+
+def _facts(profile: ProfileFacts, match: MatchResult) -> str:
+    p = match.posting
+    lines = [f"Applicant: {profile.name} <{profile.email}>", f"Posting: {p.title} at {p.company}"
+             + (f" in {p.location}" if p.location else "")]
+    if profile.titles_held:
+        lines.append("Titles held: " + ", ".join(profile.titles_held))
+    if profile.years_experience:
+        lines.append(f"Years of experience: {profile.years_experience}")
+    if match.matched_skills:
+        lines.append("Skills the applicant has that the posting asks for: " + ", ".join(match.matched_skills))
+    if profile.location:
+        lines.append(f"Applicant location: {profile.location}")
+    return "\n".join(lines)
+
+
+def llm_cover_letter(config: LLMConfig, profile: ProfileFacts, match: MatchResult,
+                     fallback: str) -> tuple[str, str | None]:
+    """The model's letter, or ``fallback`` and the reason it was not used."""
+    endpoint = f"{config.base_url.rstrip('/')}/chat/completions"
+    try:
+        check_url(endpoint, allow_private=config.allow_private)
+        headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
+        body = {"model": config.model, "temperature": 0.2, "messages": [
+            {"role": "system", "content": _SYSTEM},
+            {"role": "user", "content": f"Facts:\n{_facts(profile, match)}\n\nWrite the cover letter."}]}
+        response = httpx.post(endpoint, json=body, headers=headers, timeout=config.timeout, follow_redirects=False)
+        if response.status_code // 100 != 2:
+            raise InvalidInput(f"HTTP {response.status_code}")
+        letter = response.json()["choices"][0]["message"]["content"]
+        if not isinstance(letter, str) or not letter.strip():
+            raise InvalidInput("empty answer")
+    except (InvalidInput, httpx.HTTPError, ValueError, KeyError, IndexError, TypeError) as exc:
+        reason = str(exc) or exc.__class__.__name__
+        return fallback, f"LLM endpoint {endpoint} failed ({reason}); used the template letter"
+    problems = ungrounded_claims(letter, profile, match)
+    if problems:
+        return fallback, f"LLM letter rejected: it states {', '.join(problems)}; used the template letter"
+    return letter.strip() + "\n", None
