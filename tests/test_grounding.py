@@ -31,6 +31,11 @@ def test_invented_facts_are_caught(tmp_path: Path) -> None:
         write_cover_letter(PROFILE, MATCH, "", templates_dir=str(tmp_path))
 
 
+def test_invented_employer_and_degree_are_caught() -> None:
+    letter = "I worked at Globex Corp for years and hold a PhD. I apply at Acme for the Backend Engineer role."
+    assert ungrounded_claims(letter, PROFILE, MATCH) == ["degree PhD", "employer Globex Corp"]
+
+
 def test_broken_template_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "cover_letter.md.j2").write_text("Dear {{ company }\n")
     with pytest.raises(InvalidInput, match="cover letter template error: TemplateSyntaxError"):

@@ -39,6 +39,11 @@ def _environment(templates_dir: str | None = None) -> Environment:
                        undefined=StrictUndefined, keep_trailing_newline=True)
 
 
+_DEGREE = re.compile(r"\b(?:Ph\.?D|Doctorate|M\.?Sc|B\.?Sc|MBA|Master(?:'s)? degree|Bachelor(?:'s)? degree)\b")
+# "worked at Foo", "engineer for Foo Bar": a capitalised name after at/for is read as an employer claim.
+_EMPLOYER = re.compile(r"\b(?:at|for)[ \t]+((?:[A-Z][\w&.-]*)(?:[ \t]+[A-Z][\w&.-]*)*)")
+
+
 class UngroundedLetter(JobagentError):
     """A letter states something the profile does not support; it must not be sent."""
 
@@ -57,6 +62,14 @@ def ungrounded_claims(letter: str, profile: ProfileFacts, match: MatchResult) ->
     if profile.years_experience is not None:
         allowed_numbers.add(str(profile.years_experience))
     problems = [f"number {n}" for n in dict.fromkeys(re.findall(r"\d+", letter)) if n not in allowed_numbers]
+    for degree in dict.fromkeys(m.group(0) for m in _DEGREE.finditer(letter)):
+        problems.append(f"degree {degree}")  # profiles hold no degrees yet, so any degree is unsupported
+    known = {p.company.lower(), p.title.lower(), profile.name.lower(), *(t.lower() for t in profile.titles_held),
+             *(skill.lower() for skill in profile.skills),
+             *(part.strip().lower() for part in (profile.location or "").split(","))}
+    for employer in dict.fromkeys(m.group(1) for m in _EMPLOYER.finditer(letter)):
+        if employer.lower() not in known:
+            problems.append(f"employer {employer}")
     have = {s.lower() for s in profile.skills}
     header = f"{p.title} {p.company}".lower()
     for term in skill_terms():
