@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -40,17 +41,7 @@ class GreenhouseSource:
 
     def fetch(self, limit: int) -> list[PostingData]:
         url = f"{self.http.base('greenhouse')}/v1/boards/{quote(self.token, safe='')}/jobs?content=true"
-        data = fetch_json(url, self.http)
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise shape_error(url, 'an object with a "jobs" list')
-        out: list[PostingData] = []
-        for job in _dicts(data["jobs"]):
-            if len(out) >= limit:
-                break
-            posting = self._posting(job)
-            if posting:
-                out.append(posting)
-        return out
+        return _take(_jobs_list(url, self.http), limit, self._posting)
 
     def _posting(self, job: dict[str, Any]) -> PostingData | None:
         title = clean(job.get("title"))
@@ -123,17 +114,7 @@ class RemotiveSource:
     def fetch(self, limit: int) -> list[PostingData]:
         query = urlencode({"search": self.search, "limit": limit}) if self.search else urlencode({"limit": limit})
         url = f"{self.http.base('remotive')}/api/remote-jobs?{query}"
-        data = fetch_json(url, self.http)
-        if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
-            raise shape_error(url, 'an object with a "jobs" list')
-        out: list[PostingData] = []
-        for job in _dicts(data["jobs"]):
-            if len(out) >= limit:
-                break
-            posting = self._posting(job)
-            if posting:
-                out.append(posting)
-        return out
+        return _take(_jobs_list(url, self.http), limit, self._posting)
 
     def _posting(self, job: dict[str, Any]) -> PostingData | None:
         title = clean(job.get("title"))
@@ -206,3 +187,24 @@ class ArbeitnowSource:
             posted_at=to_utc(job.get("created_at")),
             description=html_to_text(str(job.get("description") or "")),
         )
+
+
+def _jobs_list(url: str, http: HttpOptions) -> list[Any]:
+    """Greenhouse and Remotive both answer ``{"jobs": [...]}``; anything else is a broken source."""
+    data = fetch_json(url, http)
+    if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
+        raise shape_error(url, 'an object with a "jobs" list')
+    return data["jobs"]
+
+
+def _take(items: list[Any], limit: int,
+          to_posting: Callable[[dict[str, Any]], PostingData | None]) -> list[PostingData]:
+    """Postings from raw entries, skipping unusable ones, stopping at ``limit``."""
+    out: list[PostingData] = []
+    for item in _dicts(items):
+        if len(out) >= limit:
+            break
+        posting = to_posting(item)
+        if posting:
+            out.append(posting)
+    return out
