@@ -1,0 +1,3 @@
+from jobagent.cli import main
+
+main()

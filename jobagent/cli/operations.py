@@ -1,0 +1,69 @@
+"""Operator commands: queues, the worker, posting sources and the schema."""
+
+from __future__ import annotations
+
+import typer
+
+from jobagent.cli._app import app, db_app, sources_app
+from jobagent.cli.render import core_api, print_json, print_table
+
+
+@app.command()
+def queues(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Queue depths, workers and failed counts."""
+    data = core_api().queue_overview()
+    if as_json:
+        return print_json(data)
+    print_table(f"Queues ({data['workers']} workers)", ["queue", "queued", "started", "scheduled", "failed", "workers"],
+           [[q["queue"], q["queued"], q["started"], q["scheduled"], q["failed"], q["workers"]]
+            for q in data["queues"]])
+
+
+@app.command()
+def worker(
+    queues: str = typer.Option("high,default", "--queues", help="Comma-separated, in priority order."),
+    burst: bool = typer.Option(False, "--burst", help="Stop when the queues are empty."),
+    max_jobs: int | None = typer.Option(None, "--max-jobs", help="Stop after this many tasks."),
+    maintenance_interval: int = typer.Option(600, "--maintenance-interval", hidden=True),
+    worker_ttl: int = typer.Option(420, "--worker-ttl", hidden=True),
+    job_monitoring_interval: int = typer.Option(30, "--job-monitoring-interval", hidden=True),
+) -> None:
+    """Run an RQ worker with jobagent's settings (JSON payloads, retries, time limits)."""
+    import logging
+
+    from jobagent.queue import make_worker
+    from jobagent.store.session import prepare_for_forking
+    from jobagent.workflows import preload
+
+    preload()
+    prepare_for_forking()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    w = make_worker(names, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
+                    job_monitoring_interval=job_monitoring_interval)
+    w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True)
+
+
+@sources_app.command("list")
+def sources_list(as_json: bool = typer.Option(False, "--json")) -> None:
+    """The sources a search uses when it names none, and the kinds --source accepts."""
+    from jobagent.config import get_settings
+    from jobagent.postings.sources import DEFAULT_BASE_URLS, KINDS
+
+    settings = get_settings()
+    data = {"default_sources": settings.default_sources(), "kinds": list(KINDS),
+            "base_urls": {**DEFAULT_BASE_URLS, **settings.source_base_urls}}
+    if as_json:
+        return print_json(data)
+    print_table("Default sources (JOBAGENT_SOURCES)", ["source"], [[s] for s in data["default_sources"]])
+    print_table("Source kinds", ["kind", "base URL"], [[k, data["base_urls"].get(k, "(local)")] for k in KINDS])
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply the schema migrations."""
+    from jobagent.config import get_settings
+    from jobagent.store.migrate import current_revision, upgrade
+
+    upgrade(revision=revision)
+    typer.echo(f"database at revision {current_revision()} ({get_settings().effective_database_url.split('@')[-1]})")

@@ -1,0 +1,151 @@
+"""Job searches and their runs: ``search``, ``status``, ``runs``, ``matches`` and ``demo``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from jobagent.cli._app import app
+from jobagent.cli.render import (
+    core_api,
+    filters_from_options,
+    finish,
+    follow,
+    print_json,
+    print_table,
+    show_status,
+    show_submissions,
+)
+
+
+@app.command()
+def search(
+    query: str | None = typer.Argument(None, help="What to search for, e.g. 'backend engineer'."),
+    location: str | None = typer.Option(None, "--location"),
+    profile: str | None = typer.Option(None, "--profile", help="Match against this profile."),
+    from_profile: str | None = typer.Option(None, "--from-profile", help="One search per suggested title."),
+    num_results: int = typer.Option(10, "--num-results"),
+    max_screening: int = typer.Option(5, "--max-screening"),
+    priority: str | None = typer.Option(None, "--priority", help="high or default."),
+    feed: str | None = typer.Option(None, "--feed", help="A local JSON postings feed."),
+    source: list[str] = typer.Option([], "--source", help="e.g. greenhouse:acme, lever:acme, remotive:python, "
+                                     "arbeitnow, rss:URL, feed:PATH. Repeatable."),
+    exclude_company: list[str] = typer.Option([], "--exclude-company", help="Never show this company."),
+    exclude_title: list[str] = typer.Option([], "--exclude-title", help="Drop titles with this word/phrase."),
+    remote_only: bool = typer.Option(False, "--remote-only"),
+    max_age_days: int | None = typer.Option(None, "--max-age-days"),
+    min_salary: float | None = typer.Option(None, "--min-salary"),
+    wait: bool = typer.Option(False, "--wait"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Start a job search (or one per suggested title with --from-profile)."""
+    from jobagent.errors import InvalidInput
+
+    core = core_api()
+    opts = dict(num_results=num_results, max_screening=max_screening, priority=priority, feed=feed,
+                sources=source or None,
+                filters=filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary))
+    if from_profile:
+        if query or profile:
+            raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
+        subs = core.submit_searches_from_profile(from_profile, **opts)
+    elif query:
+        subs = [core.submit_job_search(query, location=location, profile_id=profile, **opts)]
+    else:
+        raise InvalidInput("give a QUERY or --from-profile ID")
+    if wait:
+        finals = [core.wait_for(s.run_id) for s in subs]
+        if as_json:
+            print_json(finals if len(finals) > 1 else finals[0])
+        else:
+            for st in finals:
+                show_status(st, False)
+                _show_matches(core.list_matches(st["run_id"]), st["run_id"])
+        if any(st["status"] == "failed" for st in finals):
+            raise typer.Exit(1)
+    else:
+        show_submissions(subs, as_json)
+    if any(s.error_message for s in subs):
+        raise typer.Exit(1)
+
+
+@app.command()
+def status(run_id: str, as_json: bool = typer.Option(False, "--json"),
+           watch: bool = typer.Option(False, "--watch", help="Show live progress until the run ends.")) -> None:
+    """Show a run's status (read from the store)."""
+    if watch:
+        return finish(follow(run_id, as_json, watch=True), as_json)
+    show_status(core_api().get_status(run_id), as_json)
+
+
+@app.command()
+def runs(status: str | None = typer.Option(None, "--status"), limit: int = typer.Option(20, "--limit"),
+         as_json: bool = typer.Option(False, "--json")) -> None:
+    """List recent runs."""
+    rows = core_api().list_runs(status=status, limit=limit)
+    if as_json:
+        return print_json(rows)
+    print_table("Runs", ["run_id", "workflow", "query", "status", "node", "progress", "attempts", "queue", "created"],
+           [[r["run_id"], r["workflow_type"], r["query"], r["status"], r["current_node"], f"{r['progress_percent']}%",
+             r["attempts"], r["queue"], (r["created_at"] or "")[:19].replace("T", " ")] for r in rows])
+
+
+def _salary(m: dict[str, Any]) -> str:
+    low, high, cur = m.get("salary_min"), m.get("salary_max"), m.get("salary_currency") or ""
+    if low is None and high is None:
+        return ""
+    span = "–".join(f"{v:,.0f}" for v in (low, high) if v is not None)
+    return f"{span} {cur}".strip()
+
+
+def _show_matches(rows: list[dict[str, Any]], run_id: str) -> None:
+    print_table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary", "link"],
+           [[m["rank"], m["score"], m["title"], m["company"], m["location"], "yes" if m["remote"] else "",
+             _salary(m), m["url"]] for m in rows])
+
+
+@app.command()
+def matches(run_id: str, as_json: bool = typer.Option(False, "--json"),
+            open_report: bool = typer.Option(False, "--open", help="Print the report's path.")) -> None:
+    """Show the postings a job search matched, best first, with why each was kept."""
+    core = core_api()
+    if open_report:
+        path = (core.get_status(run_id).get("result") or {}).get("report_path")
+        if not path:
+            from jobagent.errors import NotFound
+
+            raise NotFound(f"run {run_id} has no report (yet)")
+        return typer.echo(path)
+    rows = core.list_matches(run_id)
+    if as_json:
+        return print_json(rows)
+    _show_matches(rows, run_id)
+    for m in rows:
+        typer.echo(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]))
+
+
+@app.command()
+def demo(as_json: bool = typer.Option(False, "--json")) -> None:
+    """Profile the bundled sample CV and run a job search on the bundled postings feed."""
+    from importlib import resources
+
+    core = core_api()
+    cv = str(resources.files("jobagent") / "data" / "sample_cv.md")
+    sub = core.submit_profiling("Jane Doe", "jane.doe@example.com", [cv])
+    prof = core.wait_for(sub.run_id)
+    if prof["status"] != "completed":
+        return finish(prof, as_json)
+    profile = prof["result"]
+    title = (profile["suggested_titles"] or ["Software Engineer"])[0]
+    search_sub = core.submit_job_search(title, profile_id=profile["profile_id"])
+    st = core.wait_for(search_sub.run_id)
+    found = core.list_matches(search_sub.run_id)
+    if as_json:
+        return print_json({"profile": profile, "search": st, "matches": found})
+    print_table("Profile", ["field", "value"],
+           [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in profile.items()])
+    _show_matches(found, search_sub.run_id)
+    typer.echo(f"report: {(st['result'] or {}).get('report_path')}")
+    if st["status"] == "failed":
+        finish(st, as_json)
