@@ -57,6 +57,31 @@ class Settings(BaseSettings):
     templates_dir: str | None = Field(default=None, validation_alias="JOBAGENT_TEMPLATES_DIR")
     workflow_modules: str = Field(default="", validation_alias="JOBAGENT_WORKFLOW_MODULES")
 
+    # Scheduling (daily search fan-out) and reconcile.
+    daily_search_cron: str = Field(default="0 9 * * *", validation_alias="JOBAGENT_DAILY_SEARCH_CRON")
+    fanout_batch_size: int = Field(default=1000, validation_alias="JOBAGENT_FANOUT_BATCH_SIZE")
+    reconcile_interval: int = Field(default=600, validation_alias="JOBAGENT_RECONCILE_INTERVAL")
+    reconcile_grace_seconds: int = Field(default=120, validation_alias="JOBAGENT_RECONCILE_GRACE_SECONDS")
+    max_requeues: int = Field(default=3, validation_alias="JOBAGENT_MAX_REQUEUES")
+
+    # Monitoring and alerts.
+    queue_alert_thresholds: dict[str, int] = Field(default_factory=lambda: {"high": 100, "default": 1000},
+                                                   validation_alias="JOBAGENT_QUEUE_ALERT_THRESHOLDS")
+    expected_workers: dict[str, int] = Field(default_factory=lambda: {"high": 1, "default": 1},
+                                             validation_alias="JOBAGENT_EXPECTED_WORKERS")
+    alert_rate_limit_seconds: int = Field(default=3600, validation_alias="JOBAGENT_ALERT_RATE_LIMIT_SECONDS")
+
+    # HTTP shim and dashboard.
+    api_tokens: str = Field(default="", validation_alias="API_TOKENS")
+    web_host: str = Field(default="127.0.0.1", validation_alias="JOBAGENT_WEB_HOST")
+    web_port: int = Field(default=8000, validation_alias="JOBAGENT_WEB_PORT")
+    web_max_body_bytes: int = Field(default=1024 * 1024, validation_alias="JOBAGENT_WEB_MAX_BODY_BYTES")
+
+    # Backups.
+    backup_dir: Path = Field(default=Path("/var/backups/jobagent"), validation_alias="JOBAGENT_BACKUP_DIR")
+    backup_retention_days: int = Field(default=14, validation_alias="JOBAGENT_BACKUP_RETENTION_DAYS")
+    backup_rsync_target: str | None = Field(default=None, validation_alias="JOBAGENT_BACKUP_RSYNC_TARGET")
+
     @property
     def embedded(self) -> bool:
         """No Redis configured: run workflows in-process instead of on workers."""
@@ -82,6 +107,9 @@ class Settings(BaseSettings):
         from importlib import resources
 
         return [f"feed:{resources.files('jobagent') / 'data' / 'sample_postings.json'}"]
+
+    def api_token_list(self) -> list[str]:
+        return [t.strip() for t in self.api_tokens.split(",") if t.strip()]
 
     def retry_intervals(self) -> list[int]:
         """Exponential backoff, capped, so a flapping outside service is not hammered."""

@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput, NotFound
@@ -98,10 +98,20 @@ def _submit(specs: list[_Spec], settings: Settings) -> list[Submission]:
                     row.status, row.error_message, row.completed_at = "failed", error, utcnow()
         submissions.append(Submission(run.id, ex.id, ex.id, ex.workflow_type, ex.queue,
                                       "failed" if error else _status_of(ex.id), error))
+    mark_enqueued([sub.execution_id for sub in submissions if not sub.error_message])
     failed = [sub for sub in submissions if sub.error_message]
     if failed and len(failed) == len(submissions):
         raise EnqueueFailed(f"{failed[0].error_message} (run {failed[0].run_id} marked failed)")
     return submissions
+
+
+def mark_enqueued(execution_ids: list[str]) -> None:
+    """Record that Redis has these queue jobs; reconcile treats old pending rows without it as never enqueued."""
+    if not execution_ids:
+        return
+    with session_scope() as s:
+        s.execute(update(WorkflowExecution).where(WorkflowExecution.id.in_(execution_ids))
+                  .values(enqueued_at=utcnow()))
 
 
 def _status_of(execution_id: str) -> str:

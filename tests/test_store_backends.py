@@ -7,13 +7,13 @@ from pathlib import Path
 import pytest
 
 from jobagent import core
-from jobagent.store.migrate import current_revision
+from jobagent.store.migrate import current_revision, head_revision
 from tests.documents import make_docx
 
 
 def test_profile_then_search_in_process(env, store_url: str, tmp_path: Path) -> None:
     env(database_url=store_url)
-    assert current_revision(store_url) == "0002"
+    assert current_revision(store_url) == head_revision()
     cv = make_docx(tmp_path / "cv.docx")
     sub = core.submit_profiling("Alex Morgan", "alex@example.org", [str(cv)], location="Remote, EU")
     st = core.get_status(sub.run_id)

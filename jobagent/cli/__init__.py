@@ -9,7 +9,15 @@ import sys
 
 import typer
 
-from jobagent.cli import operations, profiles, runs  # noqa: F401  (registers commands)
+from jobagent.cli import (  # noqa: F401  (importing a module registers its commands)
+    backup,
+    monitoring,
+    operations,
+    profiles,
+    runs,
+    scheduling,
+    web,
+)
 from jobagent.cli._app import app
 
 __all__ = ["app", "main"]

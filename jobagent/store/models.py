@@ -77,6 +77,7 @@ class Run(Base):
     """What a user asked for (a profiling or one job search); its executions do the work."""
 
     __tablename__ = "runs"
+    __table_args__ = (UniqueConstraint("dedup_key", name="uq_runs_dedup_key"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     workflow_type: Mapped[str] = mapped_column(String(50))
@@ -84,6 +85,9 @@ class Run(Base):
     query: Mapped[str | None] = mapped_column(String(300))
     location: Mapped[str | None] = mapped_column(String(200))
     params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Set for scheduled runs ("daily:<profile>:<title>:<UTC day>"): the unique key is what makes a second
+    # trigger on the same day a no-op, without a check-then-insert race.
+    dedup_key: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     executions: Mapped[list[WorkflowExecution]] = relationship(
@@ -102,6 +106,10 @@ class WorkflowExecution(Base):
     queue: Mapped[str] = mapped_column(String(50), default="default")
     task_id: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # When the queue job was last handed to Redis (None: committed but never enqueued, which reconcile finds),
+    # and how many times reconcile re-enqueued it (bounded, so a poison execution ends as failed).
+    enqueued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requeues: Mapped[int] = mapped_column(Integer, default=0)
     current_node: Mapped[str | None] = mapped_column(String(100))
     nodes_total: Mapped[int] = mapped_column(Integer, default=0)
     nodes_done: Mapped[int] = mapped_column(Integer, default=0)
@@ -184,3 +192,13 @@ class CompanyResearch(Base):
     notes: Mapped[str] = mapped_column(Text)
     website_text: Mapped[str | None] = mapped_column(Text)
     researched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlertState(Base):
+    """When an alert key last went out, shared by every monitor process, so repeats are rate-limited."""
+
+    __tablename__ = "alert_state"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    last_sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    suppressed: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,3 @@
+"""``jobagent backup ...``: database dumps and the restore proof."""
+
+from __future__ import annotations
