@@ -19,7 +19,7 @@ from tests.local_services import hook_server, smtp_server  # noqa: F401  (fixtur
 from tests.servers import PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
-TABLES = "company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
+TABLES = "alert_state, company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
 
 
 @pytest.fixture(scope="session")
