@@ -37,7 +37,7 @@ class Submission:
 
 
 @dataclass(frozen=True)
-class _Spec:
+class SubmissionSpec:
     workflow_type: str
     queue: str
     context: dict[str, Any]
@@ -68,7 +68,7 @@ def _queue_for(priority: str | None, premium: bool) -> str:
     return priority
 
 
-def _submit(specs: list[_Spec], settings: Settings) -> list[Submission]:
+def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submission]:
     from jobagent.queue import enqueue_execution
 
     ensure_schema(settings)
@@ -132,16 +132,16 @@ def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: 
         "location": location.strip() if location and location.strip() else None,
         "premium": premium,
     }
-    spec = _Spec("profiling", _queue_for(priority, premium), context, location=context["location"])
-    return _submit([spec], settings)[0]
+    spec = SubmissionSpec("profiling", _queue_for(priority, premium), context, location=context["location"])
+    return submit_specs([spec], settings)[0]
 
 
 def submit_diagnostic(*, sleep_seconds: float = 0.0, echo: str = "", priority: str | None = None,
                       settings: Settings | None = None) -> Submission:
     """A canary through the whole stack (queue, worker, store) with no domain work."""
     settings = settings or get_settings()
-    spec = _Spec("diagnostic", _queue_for(priority, False), {"sleep_seconds": sleep_seconds, "echo": echo})
-    return _submit([spec], settings)[0]
+    spec = SubmissionSpec("diagnostic", _queue_for(priority, False), {"sleep_seconds": sleep_seconds, "echo": echo})
+    return submit_specs([spec], settings)[0]
 
 
 def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: str | None = None,
@@ -154,7 +154,7 @@ def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: st
         get_workflow(workflow_type).context_model.model_validate(context)
     except LookupError as exc:
         raise InvalidInput(str(exc)) from exc
-    return _submit([_Spec(workflow_type, _queue_for(priority, False), context)], settings)[0]
+    return submit_specs([SubmissionSpec(workflow_type, _queue_for(priority, False), context)], settings)[0]
 
 
 def _check_sources(sources: list[str] | None, feed: str | None, settings: Settings) -> list[str] | None:
@@ -188,9 +188,9 @@ def _check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
         raise InvalidInput(f"invalid filter {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
 
 
-def _search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
+def search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
                  max_screening: int, priority: str | None, sources: list[str] | None,
-                 filters: dict[str, Any] | None = None) -> _Spec:
+                 filters: dict[str, Any] | None = None) -> SubmissionSpec:
     query = " ".join(query.split())
     if not query:
         raise InvalidInput("a search query is required")
@@ -204,7 +204,7 @@ def _search_spec(query: str, location: str | None, profile: UserProfile | None, 
     context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
                "num_results": num_results, "max_screening": max_screening, "sources": sources,
                "filters": _check_filters(filters)}
-    return _Spec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
+    return SubmissionSpec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
                  profile_id=profile.id if profile else None, query=query, location=location)
 
 
@@ -223,9 +223,9 @@ def submit_job_search(query: str, *, location: str | None = None, profile_id: st
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id) if profile_id else None
-    spec = _search_spec(query, location, profile, num_results, max_screening, priority,
+    spec = search_spec(query, location, profile, num_results, max_screening, priority,
                         _check_sources(sources, feed, settings), filters)
-    return _submit([spec], settings)[0]
+    return submit_specs([spec], settings)[0]
 
 
 def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_screening: int = 5,
@@ -241,9 +241,9 @@ def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_
     if not profile.suggested_titles:
         raise InvalidInput(f"profile {profile_id} has no suggested job titles")
     checked = _check_sources(sources, feed, settings)
-    specs = [_search_spec(title, None, profile, num_results, max_screening, priority, checked, filters)
+    specs = [search_spec(title, None, profile, num_results, max_screening, priority, checked, filters)
              for title in profile.suggested_titles]
-    return _submit(specs, settings)
+    return submit_specs(specs, settings)
 
 
 def _find_execution(s: Any, run_or_execution_id: str) -> WorkflowExecution:

@@ -57,27 +57,46 @@ def get_queue(name: str, settings: Settings | None = None) -> Queue:
     )
 
 
-def enqueue_execution(execution_id: str, queue_name: str, settings: Settings | None = None) -> Job:
-    """Put one execution on its queue. In embedded mode this runs it to the end before returning."""
+def _task_options(execution_id: str, settings: Settings) -> dict[str, Any]:
+    """How every execution is queued, whether one at a time or pipelined in a batch."""
     from rq import Callback
 
-    settings = settings or get_settings()
-    queue = get_queue(queue_name, settings)
     # In-process runs have no worker to schedule a retry, so they get one attempt.
     retry = None if settings.embedded or settings.max_retries <= 0 else Retry(
         max=settings.max_retries, interval=settings.retry_intervals()
     )
-    return queue.enqueue_call(
-        TASK_FUNC,
-        args=[execution_id],
-        job_id=execution_id,
-        timeout=settings.task_time_limit,
-        result_ttl=settings.result_ttl,
-        failure_ttl=settings.failure_ttl,
-        description=f"workflow execution {execution_id}",
-        retry=retry,
-        on_failure=Callback(FAILURE_CALLBACK),
-    )
+    return dict(args=[execution_id], job_id=execution_id, timeout=settings.task_time_limit,
+                result_ttl=settings.result_ttl, failure_ttl=settings.failure_ttl,
+                description=f"workflow execution {execution_id}", retry=retry,
+                on_failure=Callback(FAILURE_CALLBACK))
+
+
+def enqueue_execution(execution_id: str, queue_name: str, settings: Settings | None = None) -> Job:
+    """Put one execution on its queue. In embedded mode this runs it to the end before returning."""
+    settings = settings or get_settings()
+    return get_queue(queue_name, settings).enqueue_call(TASK_FUNC, **_task_options(execution_id, settings))
+
+
+def enqueue_executions(items: list[tuple[str, str]], settings: Settings | None = None) -> None:
+    """Queue many (execution id, queue name) pairs in one Redis round trip (MULTI/EXEC pipeline).
+
+    A fan-out of thousands would otherwise pay one round trip per task. If the pipeline fails, the caller
+    leaves the rows pending with no ``enqueued_at``, which is exactly what reconcile looks for.
+    """
+    settings = settings or get_settings()
+    if settings.embedded:  # no Redis to pipeline to: each runs in-process
+        for execution_id, queue_name in items:
+            enqueue_execution(execution_id, queue_name, settings)
+        return
+    by_queue: dict[str, list[str]] = {}
+    for execution_id, queue_name in items:
+        by_queue.setdefault(queue_name, []).append(execution_id)
+    with get_redis(settings).pipeline() as pipe:
+        for queue_name, ids in by_queue.items():
+            queue = get_queue(queue_name, settings)
+            queue.enqueue_many([Queue.prepare_data(TASK_FUNC, **_task_options(i, settings)) for i in ids],
+                               pipeline=pipe)
+        pipe.execute()
 
 
 def fetch_task(task_id: str, settings: Settings | None = None) -> Job | None:

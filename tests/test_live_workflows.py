@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from jobagent import core
-from jobagent.store.models import Match, UserProfile, WorkflowExecution
+from jobagent.store.models import Match, UserProfile
 from jobagent.store.session import session_scope
 from tests.conftest import Workers, wait_until
 from tests.documents import make_docx, make_pdf
@@ -90,16 +90,6 @@ def test_from_profile_errors_create_no_runs(live: dict[str, str]) -> None:
     with pytest.raises(InvalidInput, match="no suggested job titles"):
         core.submit_searches_from_profile("p-notitles")
     assert core.list_runs(limit=100) == []
-
-
-def test_high_priority_started_first(workers: Workers) -> None:
-    lows = [core.submit_diagnostic(echo=f"low-{i}") for i in range(20)]
-    high = core.submit_diagnostic(echo="high", priority="high")
-    workers.start("--burst", "--queues", "high,default")
-    wait_until(lambda: all(core.get_status(s.run_id)["status"] == "completed" for s in [*lows, high]), 120)
-    with session_scope() as s:
-        order = [ex.id for ex in s.scalars(select(WorkflowExecution).order_by(WorkflowExecution.started_at))]
-    assert order[0] == high.execution_id
 
 
 def test_failing_node_retries_then_fails(workers: Workers, tmp_path: Path) -> None:

@@ -21,7 +21,12 @@ def queues(as_json: bool = typer.Option(False, "--json")) -> None:
 
 @app.command()
 def worker(
-    queues: str = typer.Option("high,default", "--queues", help="Comma-separated, in priority order."),
+    queues: str = typer.Option("high,default", "--queues", envvar="JOBAGENT_WORKER_QUEUES",
+                               help="Comma-separated, in priority order. Give one worker of the pool "
+                                    "'default,high' so a flood of high work cannot starve default."),
+    name: str | None = typer.Option(None, "--name", help="Worker name, unique across hosts (e.g. %H-%i)."),
+    dequeue_strategy: str = typer.Option("default", "--dequeue-strategy",
+                                         help="default (strict queue order), round_robin or random."),
     burst: bool = typer.Option(False, "--burst", help="Stop when the queues are empty."),
     max_jobs: int | None = typer.Option(None, "--max-jobs", help="Stop after this many tasks."),
     maintenance_interval: int = typer.Option(600, "--maintenance-interval", hidden=True),
@@ -31,17 +36,28 @@ def worker(
     """Run an RQ worker with jobagent's settings (JSON payloads, retries, time limits)."""
     import logging
 
-    from jobagent.queue import make_worker
+    from rq.worker import DequeueStrategy
+
+    from jobagent.errors import InvalidInput
+    from jobagent.queue import QUEUE_NAMES, make_worker
     from jobagent.store.session import prepare_for_forking
     from jobagent.workflows import preload
 
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    unknown = [n for n in names if n not in QUEUE_NAMES] or ([] if names else ["(none)"])
+    if unknown:
+        raise InvalidInput(f"unknown queue {unknown[0]!r}; use a comma-separated list of {', '.join(QUEUE_NAMES)}")
+    try:
+        strategy = DequeueStrategy(dequeue_strategy)
+    except ValueError:
+        raise InvalidInput(f"unknown dequeue strategy {dequeue_strategy!r}; use default, round_robin or random") \
+            from None
     preload()
     prepare_for_forking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    names = [q.strip() for q in queues.split(",") if q.strip()]
-    w = make_worker(names, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
+    w = make_worker(names, name=name, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
                     job_monitoring_interval=job_monitoring_interval)
-    w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True)
+    w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True, dequeue_strategy=strategy)
 
 
 @sources_app.command("list")

@@ -1,0 +1,160 @@
+"""The daily search: one job search per profile × suggested title × UTC day, fanned out in batches.
+
+Exactly-once is the database's job: every scheduled run carries a ``dedup_key`` under a unique constraint
+and is inserted with ``ON CONFLICT DO NOTHING``, so a second trigger on the same day (run-now, a restarted
+scheduler, two schedulers, two workers running the task) creates nothing and only counts what it skipped.
+Rows are committed before their queue jobs exist; a batch whose Redis pipeline fails stays ``pending`` with
+no ``enqueued_at``, which is what ``jobagent reconcile`` looks for.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import insert, select
+
+from jobagent.config import Settings, get_settings
+from jobagent.core import SubmissionSpec, ensure_schema, mark_enqueued, search_spec
+from jobagent.store.models import Run, UserProfile, WorkflowExecution, new_id, utcnow
+from jobagent.store.session import session_scope
+
+log = logging.getLogger(__name__)
+
+DAILY_SEARCH_TASK = "jobagent.scheduling.daily_search_task"
+
+
+@dataclass
+class FanOutSummary:
+    day: str
+    profiles_scanned: int = 0
+    profiles_eligible: int = 0
+    runs_created: int = 0
+    skipped_already_done: int = 0
+    failed_to_enqueue: int = 0
+    batches: int = 0
+    seconds: float = 0.0
+    errors: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def dedup_key(profile_id: str, title: str, day: date) -> str:
+    """One key per profile × title × UTC day; titles differing only in case or spacing are the same search."""
+    return f"daily:{profile_id}:{' '.join(title.casefold().split())}:{day.isoformat()}"
+
+
+def utc_today() -> date:
+    return datetime.now(UTC).date()
+
+
+def _eligible_profiles(batch_size: int, summary: FanOutSummary) -> Iterator[list[UserProfile]]:
+    """Keyset pages of profiles that can search (a location and at least one title), lightest columns only."""
+    last_id = ""
+    while True:
+        with session_scope() as s:
+            rows = s.execute(
+                select(UserProfile.id, UserProfile.location, UserProfile.premium, UserProfile.suggested_titles)
+                .where(UserProfile.id > last_id).order_by(UserProfile.id).limit(batch_size)
+            ).all()
+        if not rows:
+            return
+        last_id = rows[-1].id
+        summary.profiles_scanned += len(rows)
+        page = [UserProfile(id=r.id, location=r.location, premium=r.premium, suggested_titles=r.suggested_titles)
+                for r in rows if (r.location or "").strip() and r.suggested_titles]
+        summary.profiles_eligible += len(page)
+        yield page
+
+
+def _specs_for(profile: UserProfile, day: date) -> Iterator[tuple[str, SubmissionSpec]]:
+    seen: set[str] = set()
+    for title in profile.suggested_titles:
+        key = dedup_key(profile.id, title, day)
+        if key in seen or not title.strip():
+            continue
+        seen.add(key)
+        yield key, search_spec(title, None, profile, 10, 5, None, None)
+
+
+def _insert_batch(batch: list[tuple[str, SubmissionSpec]]) -> list[tuple[str, str]]:
+    """Insert runs (skipping keys already taken) and their executions in one transaction.
+
+    Returns the (execution id, queue) pairs that are new, so only those are enqueued.
+    """
+    from jobagent.store.session import get_engine
+
+    dialect = get_engine().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    now = utcnow()
+    run_rows = [{"id": new_id(), "workflow_type": spec.workflow_type, "profile_id": spec.profile_id,
+                 "query": spec.query, "location": spec.location, "params": spec.context, "dedup_key": key,
+                 "created_at": now} for key, spec in batch]
+    by_run = {row["id"]: spec for row, (_, spec) in zip(run_rows, batch, strict=True)}
+    with session_scope() as s:
+        created = s.scalars(upsert(Run).values(run_rows)
+                            .on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Run.id)).all()
+        ex_rows = []
+        for run_id in created:
+            spec, ex_id = by_run[run_id], new_id()
+            ex_rows.append({"id": ex_id, "task_id": ex_id, "run_id": run_id, "workflow_type": spec.workflow_type,
+                            "status": "pending", "queue": spec.queue, "attempts": 0, "nodes_done": 0,
+                            "nodes_total": 0, "requeues": 0, "context_snapshot": spec.context, "created_at": now})
+        if ex_rows:
+            s.execute(insert(WorkflowExecution), ex_rows)
+    return [(row["id"], row["queue"]) for row in ex_rows]
+
+
+def _flush(batch: list[tuple[str, SubmissionSpec]], summary: FanOutSummary, settings: Settings) -> None:
+    from jobagent.queue import enqueue_executions
+
+    items = _insert_batch(batch)
+    summary.batches += 1
+    summary.runs_created += len(items)
+    summary.skipped_already_done += len(batch) - len(items)
+    if not items:
+        return
+    try:
+        enqueue_executions(items, settings)
+    except Exception as exc:  # Redis down mid-fan-out: the rows stay pending for reconcile, say how many
+        summary.failed_to_enqueue += len(items)
+        summary.errors.append(f"could not enqueue {len(items)} executions: {exc.__class__.__name__}: {exc}")
+        log.error("daily search: %s (left pending for jobagent reconcile)", summary.errors[-1])
+        return
+    mark_enqueued([execution_id for execution_id, _ in items])
+
+
+def fan_out_daily_search(day: date | None = None, *, settings: Settings | None = None,
+                         batch_size: int | None = None) -> FanOutSummary:
+    """Create and enqueue today's searches for every eligible profile; safe to call any number of times."""
+    settings = settings or get_settings()
+    ensure_schema(settings)
+    day = day or utc_today()
+    size = max(1, batch_size or settings.fanout_batch_size)
+    summary = FanOutSummary(day=day.isoformat())
+    began = time.perf_counter()
+    pending: list[tuple[str, SubmissionSpec]] = []
+    for page in _eligible_profiles(size, summary):
+        for profile in page:
+            pending.extend(_specs_for(profile, day))
+            while len(pending) >= size:
+                _flush(pending[:size], summary, settings)
+                pending = pending[size:]
+    if pending:
+        _flush(pending, summary, settings)
+    summary.seconds = round(time.perf_counter() - began, 3)
+    log.info("daily search for %s: %s", summary.day, summary.as_dict())
+    return summary
+
+
+def daily_search_task() -> dict[str, Any]:
+    """The RQ entry point that rq-scheduler enqueues every day (no arguments, so the payload is trivially JSON)."""
+    return fan_out_daily_search().as_dict()
