@@ -151,3 +151,18 @@ def test_two_schedulers_enqueue_one_daily_search(workers: Workers, tmp_path) -> 
     workers.start("--burst", "--queues", "high,default")
     wait_until(lambda: _count(WorkflowExecution, WorkflowExecution.status == "completed") == expected, 180)
     assert _count(Run) == expected
+
+
+def test_fan_out_on_the_embedded_default(env) -> None:
+    from jobagent import core
+
+    env()  # no URLs: SQLite and in-process work
+    core.ensure_schema()
+    with session_scope() as s:
+        s.add(UserProfile(name="Solo", email="solo@example.org", location="Remote",
+                          suggested_titles=["Data Engineer", "Python Developer"]))
+    first = fan_out_daily_search(DAY)
+    assert (first.runs_created, first.failed_to_enqueue) == (2, 0)
+    assert _count(WorkflowExecution, WorkflowExecution.status == "completed") == 2  # ran in-process
+    second = fan_out_daily_search(DAY)
+    assert (second.runs_created, second.skipped_already_done) == (0, 2)
