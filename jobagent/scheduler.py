@@ -98,7 +98,10 @@ def register(scheduler: Any, settings: Settings | None = None) -> dict[str, str]
 
 
 def run_scheduler(*, interval: int = 60, burst: bool = False) -> None:
+    from jobagent.monitoring.sentry import init_sentry
+
     use_utc()
+    init_sentry("scheduler")
     scheduler = make_scheduler(interval=interval)
     for task_id, state in register(scheduler).items():
         log.info("scheduled task %s: %s", task_id, state)

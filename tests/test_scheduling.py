@@ -81,8 +81,9 @@ def test_concurrent_fan_outs_create_each_search_once(live: dict[str, str]) -> No
     assert _count(Run) == expected == _count(WorkflowExecution)
 
 
-def test_redis_down_leaves_rows_findable_by_reconcile(env, clean_pg: str) -> None:
-    environ = env(database_url=clean_pg, redis_url=f"redis://127.0.0.1:{free_port()}/0")
+def test_redis_down_leaves_rows_findable_by_reconcile(env, clean_pg: str, clean_redis: str) -> None:
+    environ = env(database_url=clean_pg, redis_url=f"redis://127.0.0.1:{free_port()}/0",
+                  JOBAGENT_RECONCILE_GRACE_SECONDS="0")
     expected = _seed_profiles()
     out = run_cli("schedule", "run-now", "daily-search", "--json", environ=environ)
     assert out.returncode == 1, out.stderr
@@ -92,6 +93,15 @@ def test_redis_down_leaves_rows_findable_by_reconcile(env, clean_pg: str) -> Non
     # Committed, pending, and marked as never handed to Redis: exactly what reconcile looks for.
     assert _count(WorkflowExecution, WorkflowExecution.status == "pending",
                   WorkflowExecution.enqueued_at.is_(None)) == expected
+
+    # Redis is back: reconcile hands every one of them to the queue, once.
+    back = {**environ, "REDIS_URL": clean_redis}
+    out = run_cli("reconcile", "--json", environ=back)
+    assert out.returncode == 0 and json.loads(out.stdout)["requeued"] == expected, out.stdout + out.stderr
+    assert _count(WorkflowExecution, WorkflowExecution.enqueued_at.is_(None)) == 0
+    redis = Redis.from_url(clean_redis)
+    assert Queue("default", connection=redis).count + Queue("high", connection=redis).count == expected
+    assert json.loads(run_cli("reconcile", "--json", environ=back).stdout)["requeued"] == 0
 
 
 def _show(environ: dict[str, str]) -> dict[str, dict]:

@@ -56,3 +56,61 @@ WORKFLOWS = [
     Workflow(type="test_fail", context_model=TestContext, nodes=[FailNode(), DoneNode()],
              result=lambda ctx: {"visits": ctx.visits}),
 ]
+
+
+# --- appended for the monitoring/resilience tests (issue 5) ---------------------------------------------------
+
+
+class RaiseContext(BaseModel):
+    kind: str = "permanent"  # permanent | http_timeout | connect | db | redis
+    fail_times: int = 1
+    marker_dir: str | None = None
+    message: str = "boom"
+
+
+class RaiseNode(Node[RaiseContext]):
+    """Raises an error of the given kind on the first ``fail_times`` visits (counted in a marker file)."""
+
+    name = "RaiseNode"
+
+    def run(self, ctx: RaiseContext, env: NodeEnv) -> None:
+        counter = Path(ctx.marker_dir or ".", f"{env.execution_id}.visits")
+        visits = int(counter.read_text()) if counter.exists() else 0
+        counter.write_text(str(visits + 1))
+        if visits >= ctx.fail_times:
+            return
+        if ctx.kind == "permanent":
+            from jobagent.errors import InvalidInput
+
+            raise InvalidInput(ctx.message)
+        if ctx.kind == "http_timeout":
+            import httpx
+
+            raise httpx.ConnectTimeout(ctx.message)
+        if ctx.kind == "db":
+            from sqlalchemy.exc import OperationalError
+
+            raise OperationalError("SELECT 1", {}, ConnectionRefusedError(ctx.message))
+        if ctx.kind == "redis":
+            from redis.exceptions import ConnectionError as RedisConnectionError
+
+            raise RedisConnectionError(ctx.message)
+        raise RuntimeError(ctx.message)
+
+
+class StallOnceNode(Node[TestContext]):
+    """Sleeps on the first visit only (marker per execution), so a retried attempt after a kill is quick."""
+
+    name = "StallOnceNode"
+
+    def run(self, ctx: TestContext, env: NodeEnv) -> None:
+        marker = Path(ctx.marker_dir or ".", f"{env.execution_id}.stalled")
+        if marker.exists():
+            return
+        marker.write_text(str(os.getpid()))
+        time.sleep(ctx.sleep_seconds)
+
+
+WORKFLOWS.append(Workflow(type="test_raise", context_model=RaiseContext, nodes=[RaiseNode()]))
+WORKFLOWS.append(Workflow(type="test_stall_once", context_model=TestContext, nodes=[StallOnceNode(), DoneNode()],
+                          result=lambda ctx: {"visits": ctx.visits}))

@@ -25,6 +25,9 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    from jobagent.monitoring.sentry import init_sentry
+
+    init_sentry("cli")  # a no-op without SENTRY_DSN
     from jobagent.errors import JobagentError
 
     try:

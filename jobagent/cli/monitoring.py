@@ -1,3 +1,120 @@
-"""``jobagent monitor``, ``reconcile`` and ``retry``: health, alerts and recovering lost work."""
+"""``jobagent monitor``, ``reconcile`` and ``retry``: health, alerts and recovering lost work.
+
+Thin faces over ``jobagent.monitoring``: parse, call one function, render a table or ``--json``.
+"""
 
 from __future__ import annotations
+
+from typing import Any
+
+import typer
+
+from jobagent.cli._app import app
+from jobagent.cli.render import core_api, print_json, print_table
+
+
+def _age(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 120:
+        return f"{seconds:.0f}s"
+    return f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.1f}h"
+
+
+def _show_health(h: dict[str, Any]) -> None:
+    if h["embedded"]:
+        typer.echo(f"embedded mode: no queues or workers to check; {h['failed_24h']} failed in 24 h")
+    else:
+        _show_queues(h)
+    if h["stuck"]:
+        print_table("Stuck executions", ["execution_id", "status", "queue", "age", "reason"],
+                    [[x["execution_id"], x["status"], x["queue"], _age(x["age_seconds"]), x["reason"]]
+                     for x in h["stuck"]])
+    if h["problems"]:
+        sent = set(h.get("alerts_sent", []))
+        print_table("Problems", ["key", "level", "message", "alert"],
+                    [[p["key"], p["level"], p["message"], "sent" if p["key"] in sent else "rate-limited"]
+                     for p in h["problems"]])
+    typer.echo("healthy" if h["healthy"] else f"UNHEALTHY: {len(h['problems'])} problem(s)")
+
+
+def _show_queues(h: dict[str, Any]) -> None:
+    print_table(f"Queues ({h['workers']} live workers, {h['failed_24h']} failed in 24 h)",
+                ["queue", "depth", "threshold", "oldest queued", "started", "scheduled", "failed",
+                 "workers", "expected"],
+                [[q["queue"], q["depth"], q["threshold"], _age(q["oldest_queued_age_seconds"]), q["started"],
+                  q["scheduled"], q["failed"], q["workers"], q["expected_workers"]] for q in h["queues"]])
+
+
+@app.command()
+def monitor(
+    once: bool = typer.Option(False, "--once", help="Check once and exit (1 when unhealthy)."),
+    interval: int = typer.Option(60, "--interval", min=1, help="Seconds between checks when looping."),
+    as_json: bool = typer.Option(False, "--json"),
+    no_alerts: bool = typer.Option(False, "--no-alerts", help="Only report; send no alerts."),
+) -> None:
+    """Check queues, workers, failures and stuck executions; send rate-limited alerts.
+
+    Exit status: 0 healthy, 1 unhealthy (with --once, or the last check before Ctrl-C).
+    """
+    import time
+
+    from jobagent.monitoring.health import check
+
+    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
+    while True:
+        health = check(alert=not no_alerts)
+        if as_json:
+            print_json(health)
+        else:
+            _show_health(health)
+        if once:
+            break
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            break
+    if not health["healthy"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def reconcile(
+    dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be done; change nothing."),
+    as_json: bool = typer.Option(False, "--json"),
+    page: int = typer.Option(1000, "--page-size", min=1, hidden=True, help="Rows per transaction."),
+) -> None:
+    """Requeue executions whose queue job was lost (or fail them after too many requeues)."""
+    from jobagent.monitoring.reconcile import reconcile as run_reconcile
+
+    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
+    summary = run_reconcile(dry_run=dry_run, page=page).as_dict()
+    if as_json:
+        return print_json(summary)
+    if summary["items"]:
+        print_table("Would handle" if dry_run else "Handled", ["execution_id", "status", "queue", "action", "reason"],
+                    [[i["execution_id"], i["status"], i["queue"], i["action"], i["reason"]] for i in summary["items"]])
+    prefix = "dry run: " if dry_run else ""
+    typer.echo(f"{prefix}scanned {summary['scanned']}, requeued {summary['requeued']}, failed {summary['failed']}, "
+               f"skipped {summary['skipped']}")
+
+
+@app.command()
+def retry(
+    execution_id: str | None = typer.Argument(None, help="A failed execution (or run) id."),
+    failed: bool = typer.Option(False, "--failed", help="Retry every execution that failed recently."),
+    since: str = typer.Option("1h", "--since", help="With --failed: how far back (30m, 1h, 2d)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Requeue failed work on purpose; it resumes at the node that failed."""
+    from jobagent.errors import InvalidInput
+    from jobagent.monitoring.retry import parse_since, retry_execution, retry_failed
+
+    if bool(execution_id) == failed:
+        raise InvalidInput("give either an EXECUTION_ID or --failed")
+    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
+    done = [retry_execution(execution_id)] if execution_id else retry_failed(parse_since(since))
+    if as_json:
+        return print_json(done[0] if execution_id else done)
+    print_table(f"Requeued {len(done)}", ["execution_id", "run_id", "queue"],
+                [[d["execution_id"], d["run_id"], d["queue"]] for d in done])

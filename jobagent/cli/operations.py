@@ -39,6 +39,7 @@ def worker(
     from rq.worker import DequeueStrategy
 
     from jobagent.errors import InvalidInput
+    from jobagent.monitoring.sentry import init_sentry
     from jobagent.queue import QUEUE_NAMES, make_worker
     from jobagent.store.session import prepare_for_forking
     from jobagent.workflows import preload
@@ -53,6 +54,7 @@ def worker(
         raise InvalidInput(f"unknown dequeue strategy {dequeue_strategy!r}; use default, round_robin or random") \
             from None
     preload()
+    init_sentry("worker")  # work-horses are forked from here and inherit it
     prepare_for_forking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     w = make_worker(names, name=name, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,

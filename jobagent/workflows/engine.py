@@ -17,7 +17,7 @@ from pydantic import BaseModel
 from sqlalchemy import update
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import JobagentError, PermanentFailure
+from jobagent.errors import JobagentError, PermanentFailure, is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 
@@ -94,6 +94,7 @@ def run_workflow(
         except LookupError as exc:  # e.g. a worker without the plugin module: settle it, don't retry
             ex.status, ex.error_message, ex.completed_at = FAILED, f"{exc} on this worker", utcnow()
             unknown = PermanentFailure(ex.error_message)
+            run_id, attempts = ex.run_id, ex.attempts
         else:
             start = min(ex.nodes_done, len(workflow.nodes))
             ex.status, ex.attempts = PROCESSING, ex.attempts + 1
@@ -101,13 +102,15 @@ def run_workflow(
             ex.nodes_total = len(workflow.nodes)
             if start < len(workflow.nodes):  # the first node's record rides on the claiming transaction
                 ex.current_node = workflow.nodes[start].name
-            run_id, snapshot = ex.run_id, dict(ex.context_snapshot or {})
+            run_id, snapshot, attempts = ex.run_id, dict(ex.context_snapshot or {}), ex.attempts
+        workflow_type = ex.workflow_type
     if unknown is not None:
+        _report_final(unknown, workflow_type, execution_id, run_id, None, attempts)
         raise unknown
     env = NodeEnv(execution_id=execution_id, run_id=run_id, settings=settings)
-    ctx = workflow.context_model.model_validate(snapshot)
     node_name: str | None = None
     try:
+        ctx = workflow.context_model.model_validate(snapshot)
         for index in range(start, len(workflow.nodes)):
             node = workflow.nodes[index]
             node_name = node.name
@@ -124,17 +127,31 @@ def run_workflow(
                 context_snapshot=ctx.model_dump(mode="json"), completed_at=utcnow(), error_message=None)
         return {"status": COMPLETED}
     except BaseException as exc:
-        permanent = isinstance(exc, JobagentError)
+        permanent = is_permanent(exc)
         final = permanent or not retries_left
         message = _fail_message(node_name, exc)
-        log.exception("execution %s failed at %s (final=%s)", execution_id, node_name, final)
+        log.exception("execution %s failed at %s (final=%s, permanent=%s)", execution_id, node_name, final,
+                      permanent)
         if final:
             _record(execution_id, status=FAILED, error_message=message, completed_at=utcnow())
+            _report_final(exc, workflow_type, execution_id, run_id, node_name, attempts)
         else:
             wait = f" in {retry_in} s" if retry_in else ""
             _record(execution_id, status=PENDING,
                     error_message=f"{message} (will retry{wait}; {retries_left} retries left)")
         raise
+
+
+def _report_final(exc: BaseException, workflow_type: str, execution_id: str, run_id: str, node: str | None,
+                  attempts: int) -> None:
+    """The one alert for a workflow that failed for good; reporting must never mask the failure itself."""
+    try:
+        from jobagent.monitoring.sentry import capture_final_failure
+
+        capture_final_failure(exc, workflow_type=workflow_type, execution_id=execution_id, run_id=run_id,
+                              node=node, attempts=attempts)
+    except Exception:  # noqa: BLE001
+        log.exception("could not report the failure of execution %s", execution_id)
 
 
 def _record(execution_id: str, **fields: Any) -> None:
