@@ -8,7 +8,6 @@ exactly what runs in production, only restarted whenever a ``*.py`` file of the 
 
 from __future__ import annotations
 
-import glob
 import importlib.util
 import os
 import pwd
@@ -25,6 +24,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
+
+from jobagent.store.postgres_binaries import find_pg_bin
 
 COLORS = ("36", "33", "35", "32", "34", "31")
 START_TIMEOUT = 30.0
@@ -64,17 +65,6 @@ def free_port(preferred: int = 0) -> int:
         except OSError:
             sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
-
-
-def find_pg_bin(name: str) -> str | None:
-    """A PostgreSQL *server* binary: Debian keeps them in versioned dirs, off ``PATH``; newest first."""
-    dirs = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                  key=lambda d: [int(p) if p.isdigit() else 0 for p in Path(d).parent.name.split(".")], reverse=True)
-    for d in dirs:
-        if os.access(os.path.join(d, name), os.X_OK):
-            return os.path.join(d, name)
-    found = shutil.which(name)
-    return found if found and "pg_wrapper" not in os.path.realpath(found) else None
 
 
 def _wait_for(check: Callable[[], object], proc: subprocess.Popen[bytes], what: str, log: Path) -> None:
@@ -175,7 +165,7 @@ class LocalPostgres(_LocalServer):
     def start(self) -> LocalPostgres:
         import psycopg
 
-        initdb, postgres = find_pg_bin("initdb"), find_pg_bin("postgres")
+        initdb, postgres = find_pg_bin("initdb", allow_wrapper=False), find_pg_bin("postgres", allow_wrapper=False)
         if initdb is None or postgres is None:
             raise DevStackError("DATABASE_URL is not set and the PostgreSQL server is not installed")
         data, log = self.dir / "data", self.dir / "postgres.log"
@@ -369,7 +359,7 @@ def run_dev(*, web: bool = True, scheduler: bool = True, queues: str = "high,def
             out.log(f"started redis-server on port {redis_server.port}")
         if settings.database_url:
             env["DATABASE_URL"] = settings.database_url
-        elif find_pg_bin("initdb") is None:
+        elif find_pg_bin("initdb", allow_wrapper=False) is None:
             out.log(f"no DATABASE_URL and no PostgreSQL installed: using {settings.effective_database_url}")
         else:
             servers.append(pg := LocalPostgres(base).start())

@@ -20,7 +20,6 @@ PostgreSQL refuses to run as root. When the tests run as root, ``initdb`` and
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -30,6 +29,8 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+from jobagent.store.postgres_binaries import find_pg_bin as _find_pg_bin
 
 REDIS_URL_ENV = "JOBAGENT_TEST_REDIS_URL"
 DATABASE_URL_ENV = "JOBAGENT_TEST_DATABASE_URL"
@@ -207,28 +208,11 @@ class RedisServer:
 
 
 def find_pg_bin(name: str) -> str:
-    """Path of a PostgreSQL server binary (``initdb``, ``postgres``, ``pg_ctl``, ``pg_isready``).
-
-    Looks in ``/usr/lib/postgresql/*/bin`` (newest version first) before ``PATH``
-    for the server binaries, since Debian's ``PATH`` entries for client tools
-    are version-agnostic wrappers; falls back to ``PATH``.
-    """
-    dirs = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin"),
-        key=lambda d: [int(p) if p.isdigit() else 0 for p in Path(d).parent.name.split(".")],
-        reverse=True,
-    )
-    found = shutil.which(name)
-    # Prefer PATH when it gives a real binary (not Debian's pg_wrapper); otherwise the versioned dir.
-    if found and os.path.realpath(found) != "/usr/share/postgresql-common/pg_wrapper":
-        return found
-    for d in dirs:
-        candidate = os.path.join(d, name)
-        if os.access(candidate, os.X_OK):
-            return candidate
-    if found:
-        return found
-    raise ServerError(f"PostgreSQL binary {name!r} not found; install postgresql")
+    """Path of a PostgreSQL server binary (``initdb``, ``postgres``, ``pg_ctl``, ``pg_isready``)."""
+    found = _find_pg_bin(name)
+    if found is None:
+        raise ServerError(f"PostgreSQL binary {name!r} not found; install postgresql")
+    return found
 
 
 def _pg_os_user() -> pwd.struct_passwd | None:
