@@ -37,7 +37,9 @@ def _connection(url: str | None) -> Redis:
         import fakeredis  # embedded mode only
 
         return fakeredis.FakeRedis()
-    return Redis.from_url(url)
+    # Bounded waits: a hung Redis must give a clear error (a 503 in the shim), not block a process for good.
+    # RQ workers raise socket_timeout above their blocking dequeue timeout themselves.
+    return Redis.from_url(url, socket_connect_timeout=5, socket_timeout=10)
 
 
 def get_redis(settings: Settings | None = None) -> Redis:

@@ -20,8 +20,8 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from jobagent.config import Settings, get_settings
-from jobagent.core import SubmissionSpec, ensure_schema, mark_enqueued, search_spec
-from jobagent.store.models import Run, UserProfile, WorkflowExecution, new_id, utcnow
+from jobagent.core import SubmissionSpec, ensure_schema, execution_row, mark_enqueued, run_row, search_spec
+from jobagent.store.models import Run, UserProfile, WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 
 log = logging.getLogger(__name__)
@@ -128,19 +128,11 @@ def _insert_batch(batch: list[tuple[str, SubmissionSpec]]) -> list[tuple[str, st
     Returns the (execution id, queue) pairs that are new, so only those are enqueued.
     """
     now = utcnow()
-    run_rows = [{"id": new_id(), "workflow_type": spec.workflow_type, "profile_id": spec.profile_id,
-                 "query": spec.query, "location": spec.location, "params": spec.context, "dedup_key": key,
-                 "created_at": now} for key, spec in batch]
+    run_rows = [run_row(spec, now, dedup_key=key) for key, spec in batch]
     by_run = {row["id"]: spec for row, (_, spec) in zip(run_rows, batch, strict=True)}
 
     def executions_for(run_ids: list[str]) -> list[dict[str, Any]]:
-        rows = []
-        for run_id in run_ids:
-            spec, ex_id = by_run[run_id], new_id()
-            rows.append({"id": ex_id, "task_id": ex_id, "run_id": run_id, "workflow_type": spec.workflow_type,
-                         "status": "pending", "queue": spec.queue, "attempts": 0, "nodes_done": 0,
-                         "nodes_total": 0, "requeues": 0, "context_snapshot": spec.context, "created_at": now})
-        return rows
+        return [execution_row(run_id, by_run[run_id], now) for run_id in run_ids]
 
     with session_scope() as s:
         conn = s.connection()

@@ -14,12 +14,26 @@ APP_FACTORY = "jobagent.web:create_app()"
 
 def gunicorn_argv(host: str, port: int, workers: int, *, access_log: bool = True, timeout: int = 30) -> list[str]:
     """The exact gunicorn command line, kept apart so tests and ``jobagent dev`` can reuse it."""
-    argv = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers", str(workers),
+    # --preload: the app is imported once in the master and forked, so workers are ready at once (no import
+    # storm under load after a restart) and share memory. Nothing connects at import: the SQLAlchemy engine
+    # and the Redis connections are created lazily in each worker.
+    argv = [sys.executable, "-m", "gunicorn", "--preload", "--bind", f"{host}:{port}", "--workers", str(workers),
             "--timeout", str(timeout), "--graceful-timeout", str(timeout), "--forwarded-allow-ips", "127.0.0.1",
             "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp", "--error-logfile", "-"]
     if access_log:
         argv += ["--access-logfile", "-"]
+    if _has_control_socket():  # one fixed path per user: two shims on a host (tests, blue/green) would fight
+        argv.append("--no-control-socket")
     return argv + [APP_FACTORY]
+
+
+def _has_control_socket() -> bool:
+    """gunicorn 25+ opens a control socket in ~/.gunicorn unless told not to; older releases lack the flag."""
+    try:
+        from gunicorn.config import KNOWN_SETTINGS
+    except ImportError:
+        return False
+    return any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS)
 
 
 @app.command()
@@ -35,6 +49,9 @@ def serve(
     from jobagent.config import get_settings
 
     settings = get_settings()
+    if settings.embedded:  # allowed for a quick look, but a request would run a whole workflow in-process
+        typer.echo("jobagent serve: embedded mode (no REDIS_URL): workflows run inside the HTTP request; "
+                   "set REDIS_URL and DATABASE_URL and run workers for real use", err=True)
     count = workers or 2 * (os.cpu_count() or 1) + 1
     argv = gunicorn_argv(host or settings.web_host, port or settings.web_port, count, access_log=access_log)
     sys.stdout.flush()

@@ -15,9 +15,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from jobagent.config import get_settings
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str | None = None) -> Engine:
-    url = url or get_settings().effective_database_url
+    """The engine for ``url``, or for the current settings (resolved on every call, cached per URL)."""
+    return _engine_for(url or get_settings().effective_database_url)
+
+
+@lru_cache(maxsize=8)
+def _engine_for(url: str) -> Engine:
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
         if path and path != ":memory:":

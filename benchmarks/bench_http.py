@@ -1,0 +1,135 @@
+"""HTTP shim under load: 10,000 ``POST /workflow/profiling`` at concurrency 50 with ApacheBench.
+
+Run: ``python benchmarks/bench_http.py`` (needs ``ab`` from apache2-utils; starts its own Redis and
+PostgreSQL unless REDIS_URL / DATABASE_URL are set, and ``jobagent serve`` on a free port).
+Knobs: BENCH_REQUESTS (10000), BENCH_CONCURRENCY (50), BENCH_WORKERS (gunicorn workers, 2 x CPUs + 1).
+
+Afterwards it checks the promise the API makes: every 202 has its execution row in Postgres (pending,
+marked enqueued) and a task on the queue, so the queue depth equals the number of accepted requests.
+Aim on a 2-core machine: >= 300 req/s, p99 < 100 ms, 0 non-2xx.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
+CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "50"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+ACCESS_LOG = os.environ.get("BENCH_ACCESS_LOG", "1") != "0"  # production logs every request; 0 to compare
+
+
+def _ab(url: str, body: Path, token: str, workdir: Path) -> dict[str, float]:
+    """Run ApacheBench and pull out the numbers we judge by."""
+    percentiles = workdir / "percentiles.csv"
+    cmd = ["ab", "-q", "-n", str(REQUESTS), "-c", str(CONCURRENCY), "-p", str(body), "-T", "application/json",
+           "-H", f"Authorization: Bearer {token}", "-e", str(percentiles), "-s", "30", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if out.returncode != 0:
+        raise SystemExit(f"ab failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+
+    def number(label: str, default: float | None = None) -> float:
+        match = re.search(rf"^{label}:\s+([\d.]+)", out.stdout, re.MULTILINE)
+        if match is None:
+            if default is None:
+                raise SystemExit(f"no {label!r} in ab output:\n{out.stdout}")
+            return default
+        return float(match.group(1))
+
+    by_percent = {int(float(p)): float(ms) for p, ms in
+                  (line.split(",") for line in percentiles.read_text().splitlines()[1:])}
+    return {"complete": number("Complete requests"), "failed": number("Failed requests"),
+            "non_2xx": number("Non-2xx responses", 0.0), "rps": number("Requests per second"),
+            "p50": by_percent[50], "p99": by_percent[99], "max": by_percent[100]}
+
+
+def _warm_up(url: str, body: bytes, token: str) -> int:
+    """Enough concurrent requests that every gunicorn worker has run the request path once (lazy imports)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    count = 10 * WORKERS
+    with ThreadPoolExecutor(WORKERS * 2) as pool:
+        codes = list(pool.map(lambda _: httpx.post(url, content=body, headers=headers).status_code, range(count)))
+    assert codes == [202] * count, codes
+    return count
+
+
+def _verify(redis_url: str) -> tuple[int, int, int]:
+    """(execution rows, rows pending and marked enqueued, tasks queued) after the run."""
+    from redis import Redis
+    from sqlalchemy import func, select
+
+    from jobagent.store.models import WorkflowExecution
+    from jobagent.store.session import session_scope
+
+    with session_scope() as s:
+        rows = s.scalar(select(func.count()).select_from(WorkflowExecution))
+        ready = s.scalar(select(func.count()).select_from(WorkflowExecution).where(
+            WorkflowExecution.status == "pending", WorkflowExecution.enqueued_at.is_not(None)))
+    conn = Redis.from_url(redis_url)
+    queued = sum(int(conn.llen(f"rq:queue:{q}")) for q in ("high", "default"))
+    return int(rows), int(ready), queued
+
+
+def main() -> None:
+    if not shutil.which("ab"):
+        raise SystemExit("ab not found: apt-get install apache2-utils")
+    from tests.servers import PostgresServer, RedisServer
+    from tests.web_stack import TOKEN, WebStack
+
+    servers: list[RedisServer | PostgresServer] = []
+    if not os.environ.get("REDIS_URL"):
+        servers.append(RedisServer().start())
+        os.environ["REDIS_URL"] = servers[-1].url
+    if not os.environ.get("DATABASE_URL"):
+        servers.append(PostgresServer().start())
+        os.environ["DATABASE_URL"] = servers[-1].url
+    workdir = Path(tempfile.mkdtemp(prefix="jobagent-bench-http-"))
+    stack = WebStack({"REDIS_URL": os.environ["REDIS_URL"], "DATABASE_URL": os.environ["DATABASE_URL"],
+                      "API_TOKENS": TOKEN, "JOBAGENT_ALLOW_PRIVATE_URLS": "1"}, workdir)
+    try:
+        from jobagent.store.migrate import upgrade
+
+        upgrade(os.environ["DATABASE_URL"])
+        base = stack.start_shim(WORKERS, *([] if ACCESS_LOG else ["--no-access-log"]))
+        body = workdir / "profiling.json"
+        # Not fetched during the benchmark (no worker runs); the submit path only validates the URL.
+        body.write_text(json.dumps({"name": "Bench User", "email": "bench@example.com",
+                                    "cv_urls": ["http://127.0.0.1:9/cv.md"], "location": "Berlin"}))
+        warmed = _warm_up(f"{base}/workflow/profiling", body.read_bytes(), TOKEN)
+        stats = _ab(f"{base}/workflow/profiling", body, TOKEN, workdir)
+        rows, ready, queued = _verify(os.environ["REDIS_URL"])
+        accepted = int(stats["complete"] - stats["non_2xx"] - stats["failed"]) + warmed
+        print(f"POST /workflow/profiling x {REQUESTS} at concurrency {CONCURRENCY}, gunicorn {WORKERS} sync workers, "
+              f"access log {'on' if ACCESS_LOG else 'off'}, "
+              f"{os.cpu_count()} CPUs")
+        print(f"  {stats['rps']:.0f} req/s, p50 {stats['p50']:.0f} ms, p99 {stats['p99']:.0f} ms, "
+              f"max {stats['max']:.0f} ms; failed {stats['failed']:.0f}, non-2xx {stats['non_2xx']:.0f}")
+        print(f"  accepted {accepted}; execution rows {rows} ({ready} pending + enqueued); queued tasks {queued}")
+        ok = (stats["non_2xx"] == 0 and stats["failed"] == 0 and rows == ready == queued == accepted)
+        aim = stats["rps"] >= 300 and stats["p99"] < 100
+        print(f"  consistent: {'yes' if ok else 'NO'}; aim (>= 300 req/s, p99 < 100 ms): {'yes' if aim else 'NO'}")
+        if not ok:
+            raise SystemExit(f"inconsistent; logs kept in {workdir}")
+        shutil.rmtree(workdir, ignore_errors=True)
+    finally:
+        stack.stop()
+        for server in servers:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

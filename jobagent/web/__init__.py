@@ -1,0 +1,74 @@
+"""The HTTP shim: a Flask app (run under gunicorn by ``jobagent serve``) over ``jobagent.core``.
+
+``create_app()`` is the WSGI factory (``gunicorn 'jobagent.web:create_app()'``). It serves the JSON API at
+``/`` and ``/api/`` and rq-dashboard at ``/rq``; Caddy in front adds TLS, security headers, a body-size
+cap and basic auth for ``/rq``.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask.typing import ResponseReturnValue
+from pydantic import ValidationError
+from werkzeug.exceptions import HTTPException
+
+from jobagent.config import Settings, get_settings
+from jobagent.errors import EnqueueFailed, InvalidInput, JobagentError, NotFound
+
+log = logging.getLogger(__name__)
+INFRASTRUCTURE = ("redis", "sqlalchemy", "psycopg")
+
+__all__ = ["create_app"]
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """Build the app from the settings (environment / .env) at call time, so tests can point it anywhere."""
+    from jobagent.monitoring.sentry import init_sentry
+    from jobagent.web.api import api, error
+    from jobagent.web.dashboard import mount_dashboard
+
+    settings = settings or get_settings()
+    init_sentry("web")  # a no-op without SENTRY_DSN
+    app = Flask(__name__)
+    app.config.update(JOBAGENT_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.web_max_body_bytes,
+                      JSON_SORT_KEYS=False)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.register_blueprint(api)
+    app.register_blueprint(api, url_prefix="/api", name="api_prefixed")
+    mount_dashboard(app, settings, error)
+
+    @app.errorhandler(ValidationError)
+    def _invalid_body(exc: ValidationError) -> ResponseReturnValue:
+        errors = exc.errors(include_url=False, include_input=False, include_context=False)
+        if any(e["type"] == "json_invalid" for e in errors):
+            return error(400, "invalid_json", "the request body must be a JSON object")
+        first = errors[0]
+        where = ".".join(str(p) for p in first["loc"]) or "body"
+        return error(422, "invalid_request", f"{where}: {first['msg']}",
+                     errors=[{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in errors])
+
+    @app.errorhandler(JobagentError)
+    def _domain_error(exc: JobagentError) -> ResponseReturnValue:
+        if isinstance(exc, NotFound):
+            return error(404, "not_found", str(exc))
+        if isinstance(exc, EnqueueFailed):
+            return error(503, "unavailable", str(exc))
+        code = "invalid_input" if isinstance(exc, InvalidInput) else "error"
+        return error(400, code, str(exc))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException) -> ResponseReturnValue:
+        code = (exc.name or "error").lower().replace(" ", "_")
+        return error(exc.code or 500, code, exc.description or exc.name)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> ResponseReturnValue:
+        if type(exc).__module__.split(".")[0] in INFRASTRUCTURE:  # Redis or Postgres down: retry later
+            log.warning("service unavailable: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+            return error(503, "unavailable", f"a backing service is unavailable ({type(exc).__name__}); retry later")
+        log.exception("unhandled error")
+        return error(500, "internal_error", "unexpected error; it has been logged")
+
+    return app

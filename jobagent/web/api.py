@@ -1,0 +1,157 @@
+"""The JSON routes: the same core calls as the CLI, with JSON in and out.
+
+Every route is served twice, at ``/...`` and at ``/api/...``: Caddy forwards ``/api/*`` unchanged, so the
+``status_url`` a client gets back is the one it can follow through the same door it came in by, and a
+direct call to gunicorn (tests, an SSH tunnel) works without the prefix.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from pydantic import BaseModel
+
+from jobagent import core
+from jobagent.config import Settings
+from jobagent.errors import InvalidInput
+from jobagent.web.auth import bearer_token, token_is_valid
+from jobagent.web.schemas import FromProfileRequest, JobSearchRequest, ProfilingRequest
+
+api = Blueprint("api", __name__)
+OPEN_ENDPOINTS = {"health"}
+# Rough wall-clock estimates once a worker picks the run up; clients use them to pace their polling.
+TYPICAL_SECONDS = {"profiling": 30, "job_search": 120}
+
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def _settings() -> Settings:
+    return current_app.config["JOBAGENT_SETTINGS"]
+
+
+def error(status: int, code: str, detail: str, **extra: Any) -> ResponseReturnValue:
+    """Every error the shim sends has this shape, so clients need one parser."""
+    return jsonify({"error": code, "detail": detail, **extra}), status
+
+
+@api.before_request
+def _require_token() -> ResponseReturnValue | None:
+    if (request.endpoint or "").rpartition(".")[2] in OPEN_ENDPOINTS:
+        return None
+    if token_is_valid(bearer_token(request), _settings().api_token_list()):
+        return None
+    return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
+            {"WWW-Authenticate": 'Bearer realm="jobagent"'})
+
+
+def _parse(model: type[Body]) -> Body:
+    """Validate the raw body in one pass (pydantic parses the JSON itself, strictly)."""
+    return model.model_validate_json(request.get_data(cache=False) or b"")
+
+
+def _require_redis() -> None:
+    """Refuse before writing anything when Redis is down, rather than leave a run that is failed at birth."""
+    settings = _settings()
+    if settings.redis_url:
+        from jobagent.queue import get_redis
+
+        get_redis(settings).ping()
+
+
+def _screening(num_results: int, max_screening: int | None) -> int:
+    """Screen 5 by default, but never more than were asked for (the CLI's rule, minus its flag names)."""
+    return max_screening if max_screening is not None else min(5, num_results)
+
+
+def _prefix() -> str:
+    return request.script_root + ("/api" if request.path.startswith("/api/") else "")
+
+
+def _accepted(sub: core.Submission) -> dict[str, Any]:
+    eta = datetime.now(UTC) + timedelta(seconds=TYPICAL_SECONDS.get(sub.workflow_type, 60))
+    body = {
+        "run_id": sub.run_id, "execution_id": sub.execution_id, "task_id": sub.task_id,
+        "workflow_type": sub.workflow_type, "queue": sub.queue, "status": sub.status,
+        "status_url": f"{_prefix()}/workflow/status/{sub.run_id}",
+        "estimated_completion_time": None if sub.error_message else eta.isoformat(),
+    }
+    if sub.error_message:
+        body["error_message"] = sub.error_message
+    return body
+
+
+@api.get("/health")
+def health() -> ResponseReturnValue:
+    """Open (no token): load balancers and uptime checks call it. 503 names what is down."""
+    from sqlalchemy import text
+
+    from jobagent.queue import get_redis
+    from jobagent.store.session import session_scope
+
+    settings = _settings()
+    checks: dict[str, str] = {}
+    try:
+        get_redis(settings).ping()
+        checks["redis"] = "ok"
+    except Exception as exc:  # any failure means "not healthy"; the reason is for the operator
+        checks["redis"] = f"down: {exc.__class__.__name__}"
+    try:
+        with session_scope() as s:
+            s.execute(text("SELECT 1"))
+        checks["database"] = "ok"
+    except Exception as exc:
+        checks["database"] = f"down: {exc.__class__.__name__}"
+    ok = all(v == "ok" for v in checks.values())
+    return jsonify({"status": "ok" if ok else "unavailable", "embedded": settings.embedded, **checks}), \
+        200 if ok else 503
+
+
+@api.post("/workflow/profiling")
+def submit_profiling() -> ResponseReturnValue:
+    body = _parse(ProfilingRequest)
+    for url in body.cv_urls:  # the shim must never read files from its own disk on a client's behalf
+        if not url.strip().lower().startswith(("http://", "https://")):
+            raise InvalidInput(f"refused CV {url!r}: cv_urls must be http(s) URLs")
+    _require_redis()
+    sub = core.submit_profiling(body.name, body.email, body.cv_urls, location=body.location,
+                                premium=body.premium, settings=_settings())
+    return jsonify(_accepted(sub)), 202
+
+
+@api.post("/workflow/job-search")
+def submit_job_search() -> ResponseReturnValue:
+    body = _parse(JobSearchRequest)
+    _require_redis()
+    sub = core.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
+                                 num_results=body.num_results,
+                                 max_screening=_screening(body.num_results, body.max_screening),
+                                 priority=body.priority, settings=_settings())
+    return jsonify(_accepted(sub)), 202
+
+
+@api.post("/workflow/job-search/from-profile")
+def submit_from_profile() -> ResponseReturnValue:
+    body = _parse(FromProfileRequest)
+    _require_redis()
+    settings = _settings()
+    subs = core.submit_searches_from_profile(body.profile_id, num_results=body.num_results,
+                                             max_screening=_screening(body.num_results, body.max_screening),
+                                             settings=settings)
+    profile = core.get_profile(body.profile_id, settings=settings)
+    titles = list(profile["suggested_titles"])
+    runs = [{"job_title": title, **_accepted(sub)} for title, sub in zip(titles, subs, strict=False)]
+    return jsonify({"profile_id": profile["profile_id"], "location": profile["location"],
+                    "job_titles_count": len(titles), "job_titles": titles, "runs": runs}), 202
+
+
+@api.get("/workflow/status/<run_id>")
+def status(run_id: str) -> ResponseReturnValue:
+    return jsonify(core.get_status(run_id, settings=_settings()))
+
+
+@api.get("/profiles/<profile_id>")
+def profile(profile_id: str) -> ResponseReturnValue:
+    return jsonify(core.get_profile(profile_id, settings=_settings()))

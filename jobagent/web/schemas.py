@@ -1,0 +1,40 @@
+"""Request bodies of the HTTP shim.
+
+Strict pydantic models with ``extra="forbid"``: a typo in a field name or a string where a number belongs is
+refused (422) instead of being silently ignored or coerced, which is what a JSON API's clients need to
+find their own bugs. Domain rules (a valid e-mail, a refused URL, a known profile) stay in ``jobagent.core``
+so the CLI and the shim cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, str_max_length=10_000)
+
+
+class ProfilingRequest(_Body):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=320)
+    cv_urls: list[str] = Field(min_length=1, max_length=10)
+    location: str | None = Field(default=None, max_length=200)
+    premium: bool = False
+
+
+class JobSearchRequest(_Body):
+    query: str = Field(min_length=1, max_length=500)
+    location: str | None = Field(default=None, max_length=200)
+    profile_id: str | None = Field(default=None, max_length=64)
+    num_results: int = Field(default=10, ge=1, le=1000)
+    max_screening: int | None = Field(default=None, ge=1, le=1000)  # default: min(5, num_results)
+    priority: Literal["high", "default"] | None = None
+
+
+class FromProfileRequest(_Body):
+    profile_id: str = Field(min_length=1, max_length=64)
+    num_results: int = Field(default=10, ge=1, le=1000)
+    max_screening: int | None = Field(default=None, ge=1, le=1000)  # default: min(5, num_results)
