@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput, NotFound
@@ -83,17 +83,29 @@ def execution_row(run_id: str, spec: SubmissionSpec, now: datetime) -> dict[str,
 
 def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submission]:
     """Commit every run and execution in one transaction, then enqueue each (GUIDE §1's order of work)."""
-    from jobagent.queue import enqueue_execution
     from jobagent.store.session import get_engine
 
     ensure_schema(settings)
     now = utcnow()
     runs = [run_row(spec, now) for spec in specs]
     executions = [execution_row(run["id"], spec, now) for run, spec in zip(runs, specs, strict=True)]
-    # Core inserts, not ORM objects: the unit of work was most of an HTTP submission's cost.
-    with get_engine().begin() as conn:
-        conn.execute(insert(Run.__table__), runs)
-        conn.execute(insert(WorkflowExecution.__table__), executions)
+    # Core inserts, not ORM objects: the unit of work was most of an HTTP submission's cost. One pooled
+    # connection serves the insert and the enqueued mark (one liveness ping per submission, not two).
+    with get_engine().connect() as conn:
+        with conn.begin():
+            conn.execute(insert(Run.__table__), runs)
+            conn.execute(insert(WorkflowExecution.__table__), executions)
+        submissions = _enqueue_each(executions, settings)
+        mark_enqueued([sub.execution_id for sub in submissions if not sub.error_message], conn)
+    failed = [sub for sub in submissions if sub.error_message]
+    if failed and len(failed) == len(submissions):
+        raise EnqueueFailed(f"{failed[0].error_message} (run {failed[0].run_id} marked failed)")
+    return submissions
+
+
+def _enqueue_each(executions: list[dict[str, Any]], settings: Settings) -> list[Submission]:
+    from jobagent.queue import enqueue_execution
+
     submissions = []
     for ex in executions:
         error = None
@@ -108,31 +120,28 @@ def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submis
         status = "failed" if error else _status_of(ex["id"]) if settings.embedded else "pending"
         submissions.append(Submission(ex["run_id"], ex["id"], ex["id"], ex["workflow_type"], ex["queue"], status,
                                       error))
-    mark_enqueued([sub.execution_id for sub in submissions if not sub.error_message])
-    failed = [sub for sub in submissions if sub.error_message]
-    if failed and len(failed) == len(submissions):
-        raise EnqueueFailed(f"{failed[0].error_message} (run {failed[0].run_id} marked failed)")
     return submissions
 
 
-def mark_enqueued(execution_ids: list[str]) -> None:
+def mark_enqueued(execution_ids: list[str], conn: Connection | None = None) -> None:
     """Record that Redis has these queue jobs; reconcile treats old pending rows without it as never enqueued."""
     if not execution_ids:
         return
-    from jobagent.store.session import get_engine
+    if conn is None:
+        from jobagent.store.session import get_engine
 
-    # One autocommit statement on a plain connection: no ORM session and no BEGIN/COMMIT round trips,
-    # since this runs once per HTTP submission (benchmarks/bench_http.py).
-    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        table = WorkflowExecution.__table__
-        if conn.dialect.name == "postgresql":  # one array parameter instead of a thousand bound ids
-            from sqlalchemy import String, any_, bindparam
-            from sqlalchemy.dialects.postgresql import ARRAY
+        with get_engine().connect() as own:
+            return mark_enqueued(execution_ids, own)
+    table = WorkflowExecution.__table__
+    if conn.dialect.name == "postgresql":  # one array parameter instead of a thousand bound ids
+        from sqlalchemy import String, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
 
-            match = table.c.id == any_(bindparam("ids", execution_ids, type_=ARRAY(String(36))))
-        else:
-            match = table.c.id.in_(execution_ids)
-        conn.execute(update(table).where(match).values(enqueued_at=utcnow()))
+        match = table.c.id == any_(bindparam("ids", execution_ids, type_=ARRAY(String(36))))
+    else:
+        match = table.c.id.in_(execution_ids)
+    # Autocommit: one statement, no BEGIN/COMMIT round trips (this runs once per HTTP submission).
+    conn.execution_options(isolation_level="AUTOCOMMIT").execute(update(table).where(match).values(enqueued_at=utcnow()))
 
 
 def _status_of(execution_id: str) -> str:
