@@ -48,20 +48,22 @@ def _oldest_queued_age(queue: Any) -> float | None:
 
 
 def _queues(settings: Settings) -> list[dict[str, Any]]:
-    from jobagent.queue import QUEUE_NAMES, get_queue, get_redis
+    """``jobagent queues``' side-effect-free counts, plus what health needs: age, live workers, limits."""
+    from jobagent.queue import get_queue, get_redis, queue_stats
 
     conn = get_redis(settings)
     rows = []
-    for name in QUEUE_NAMES:
+    for stats in queue_stats(settings)["queues"]:
+        name = stats["queue"]
         q = get_queue(name, settings)
         rows.append({
             "queue": name,
-            "depth": q.count,
+            "depth": stats["queued"],
             "oldest_queued_age_seconds": _oldest_queued_age(q),
-            "started": q.started_job_registry.get_job_count(cleanup=False),
-            "scheduled": q.scheduled_job_registry.get_job_count(cleanup=False),
-            "failed": q.failed_job_registry.get_job_count(cleanup=False),
-            "workers": len(_live_workers(conn, q)),
+            "started": stats["started"],
+            "scheduled": stats["scheduled"],
+            "failed": stats["failed"],
+            "workers": len(_live_workers(conn, q)),  # by heartbeat, unlike the registry count
             "expected_workers": settings.expected_workers.get(name, 0),
             "threshold": settings.queue_alert_thresholds.get(name),
         })
