@@ -189,5 +189,21 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
 
 
 def daily_search_task() -> dict[str, Any]:
-    """The RQ entry point that rq-scheduler enqueues every day (no arguments, so the payload is trivially JSON)."""
-    return fan_out_daily_search().as_dict()
+    """The RQ entry point that rq-scheduler enqueues every day (no arguments, so the payload is trivially JSON).
+
+    rq-scheduler cannot give a cron job RQ's retries, so a transient failure (the database or Redis away for a
+    moment at 09:00) is retried here with the usual backoff; the fan-out is idempotent, so another pass only
+    creates what the failed one did not.
+    """
+    from jobagent.errors import is_permanent
+
+    settings = get_settings()
+    for wait in [*settings.retry_intervals(), None]:
+        try:
+            return fan_out_daily_search(settings=settings).as_dict()
+        except Exception as exc:
+            if wait is None or is_permanent(exc):
+                raise
+            log.warning("daily search failed (%s: %s); trying again in %s s", exc.__class__.__name__, exc, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")

@@ -176,3 +176,21 @@ def test_fan_out_on_the_embedded_default(env) -> None:
     assert _count(WorkflowExecution, WorkflowExecution.status == "completed") == 2  # ran in-process
     second = fan_out_daily_search(DAY)
     assert (second.runs_created, second.skipped_already_done) == (0, 2)
+
+
+def test_daily_task_retries_while_postgres_is_away(live: dict[str, str], pg_server, caplog) -> None:
+    from jobagent.scheduling import daily_search_task
+
+    expected = _seed_profiles()
+    pg_server.proc.send_signal(signal.SIGINT)  # a fast shutdown; the data stays
+    pg_server.proc.wait(timeout=20)
+    pg_server.proc = None
+    back = threading.Timer(1.5, pg_server.start)
+    back.start()
+    try:
+        summary = daily_search_task()  # backoff base 1 s in tests: tries at 0, 1, 3 s ...
+    finally:
+        back.join()
+    assert summary["runs_created"] == expected and summary["failed_to_enqueue"] == 0
+    assert "daily search failed (OperationalError" in caplog.text
+    assert _count(Run) == expected
