@@ -194,3 +194,21 @@ def test_daily_task_retries_while_postgres_is_away(live: dict[str, str], pg_serv
     assert summary["runs_created"] == expected and summary["failed_to_enqueue"] == 0
     assert "daily search failed (OperationalError" in caplog.text
     assert _count(Run) == expected
+
+
+def test_monitor_alerts_when_the_daily_search_did_not_run(live: dict[str, str], monkeypatch) -> None:
+    from jobagent.config import get_settings
+    from jobagent.monitoring.health import collect_health
+
+    _seed_profiles()
+    two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+    monkeypatch.setenv("JOBAGENT_DAILY_SEARCH_CRON", f"{two_hours_ago.minute} {two_hours_ago.hour} * * *")
+    get_settings.cache_clear()
+    health = collect_health()
+    assert health["daily_search"]["late"] is True
+    assert "daily_search_late" in [p["key"] for p in health["problems"]]
+
+    fan_out_daily_search()  # what `schedule run-now daily-search` does
+    health = collect_health()
+    assert health["daily_search"]["ran"] is True
+    assert "daily_search_late" not in [p["key"] for p in health["problems"]]

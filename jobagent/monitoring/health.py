@@ -78,6 +78,29 @@ def _failed_24h() -> int:
                    or 0)
 
 
+DAILY_SEARCH_GRACE = timedelta(hours=1)
+
+
+def _daily_search(settings: Settings) -> dict[str, Any]:
+    """Did the last due daily search create runs? Catches a scheduler that is down, which nothing else sees:
+    no queue grows and no task fails when nobody enqueues the fan-out at all."""
+    from crontab import CronTab
+    from sqlalchemy import exists
+
+    from jobagent.store.models import Run, UserProfile
+
+    now = utcnow()
+    due = now + timedelta(seconds=CronTab(settings.daily_search_cron).previous(
+        now=now.replace(tzinfo=None), delta=True, default_utc=True))
+    with session_scope() as s:
+        ran = s.scalar(select(exists().where(Run.created_at >= due, Run.dedup_key.is_not(None))))
+        titles = s.scalars(select(UserProfile.suggested_titles).where(UserProfile.location.is_not(None),
+                                                                      UserProfile.location != "").limit(1000))
+        eligible = any(titles)
+    return {"last_due_utc": due.isoformat(), "ran": bool(ran), "eligible_profiles": eligible,
+            "late": not ran and eligible and now - due > DAILY_SEARCH_GRACE}
+
+
 def problems(health: dict[str, Any], settings: Settings) -> list[Alert]:
     """The alerts a snapshot calls for; an empty list means healthy."""
     found: list[Alert] = []
@@ -100,6 +123,11 @@ def problems(health: dict[str, Any], settings: Settings) -> list[Alert]:
                            "(run `jobagent reconcile`)", "error",
                            {"execution_ids": [x["execution_id"] for x in stuck[:20]],
                             "reasons": sorted({x["reason"] for x in stuck})[:10]}))
+    daily = health.get("daily_search") or {}
+    if daily.get("late"):
+        found.append(Alert("daily_search_late", f"the daily search due at {daily['last_due_utc']} created no runs "
+                           "(is `jobagent scheduler` running? `jobagent schedule run-now daily-search` catches up)",
+                           "error", daily))
     return found
 
 
@@ -113,7 +141,7 @@ def collect_health(settings: Settings | None = None) -> dict[str, Any]:
 
     settings = settings or get_settings()
     health: dict[str, Any] = {"embedded": settings.embedded, "queues": [], "workers": 0, "failed_24h": None,
-                              "stuck": [], "errors": [], "checked_at": utcnow().isoformat()}
+                              "stuck": [], "daily_search": None, "errors": [], "checked_at": utcnow().isoformat()}
     if not settings.embedded:
         try:
             health["queues"] = _queues(settings)
@@ -126,6 +154,8 @@ def collect_health(settings: Settings | None = None) -> dict[str, Any]:
         health["failed_24h"] = _failed_24h()
         if not health["errors"]:
             health["stuck"] = find_lost(settings)
+        if not settings.embedded:  # the embedded default has no scheduler to watch
+            health["daily_search"] = _daily_search(settings)
     except Exception as exc:  # noqa: BLE001
         health["errors"].append({"service": "database", "error": f"{exc.__class__.__name__}: {exc}"})
     found = problems(health, settings)
