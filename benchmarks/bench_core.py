@@ -31,15 +31,9 @@ def _wall(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def main() -> None:
-    servers = []
-    if not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL")):
-        from tests.servers import PostgresServer, RedisServer
+    from benchmarks.servers import start_local_servers
 
-        redis_srv, pg_srv = RedisServer(), PostgresServer()
-        redis_srv.start()
-        pg_srv.start()
-        servers = [redis_srv, pg_srv]
-        os.environ["REDIS_URL"], os.environ["DATABASE_URL"] = redis_srv.url, pg_srv.url
+    servers = start_local_servers()
     urls = {"REDIS_URL": os.environ["REDIS_URL"], "DATABASE_URL": os.environ["DATABASE_URL"]}
     try:
         from redis import Redis

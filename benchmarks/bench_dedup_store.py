@@ -45,12 +45,9 @@ def _naive(session, postings) -> int:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    server = None
-    if not os.environ.get("DATABASE_URL"):
-        from tests.servers import PostgresServer
+    from benchmarks.servers import start_local_servers
 
-        server = PostgresServer().start()
-        os.environ["DATABASE_URL"] = server.url
+    servers = start_local_servers(redis=False)
     try:
         from jobagent.postings.storage import save_postings
         from jobagent.store.migrate import upgrade
@@ -77,7 +74,7 @@ def main() -> None:
               f"per-posting lookups {naive:.3f} s (lookups only), ratio {naive / bulk:.1f}x; "
               f"aim < 1 s: {'yes' if bulk < 1 else 'NO'}")
     finally:
-        if server is not None:
+        for server in servers:
             server.stop()
 
 

@@ -80,13 +80,9 @@ def _naive(day: date, limit: int) -> int:
 
 
 def main() -> None:
-    servers = []
-    if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-        from tests.servers import PostgresServer, RedisServer
+    from benchmarks.servers import start_local_servers
 
-        pg, redis = PostgresServer().start(), RedisServer().start()
-        servers = [redis, pg]
-        os.environ["DATABASE_URL"], os.environ["REDIS_URL"] = pg.url, redis.url
+    servers = start_local_servers()
     try:
         from redis import Redis
         from rq import Queue

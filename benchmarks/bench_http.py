@@ -87,16 +87,10 @@ def _verify(redis_url: str) -> tuple[int, int, int]:
 def main() -> None:
     if not shutil.which("ab"):
         raise SystemExit("ab not found: apt-get install apache2-utils")
-    from tests.servers import PostgresServer, RedisServer
+    from benchmarks.servers import start_local_servers
     from tests.web_stack import TOKEN, WebStack
 
-    servers: list[RedisServer | PostgresServer] = []
-    if not os.environ.get("REDIS_URL"):
-        servers.append(RedisServer().start())
-        os.environ["REDIS_URL"] = servers[-1].url
-    if not os.environ.get("DATABASE_URL"):
-        servers.append(PostgresServer().start())
-        os.environ["DATABASE_URL"] = servers[-1].url
+    servers = start_local_servers()
     workdir = Path(tempfile.mkdtemp(prefix="jobagent-bench-http-"))
     stack = WebStack({"REDIS_URL": os.environ["REDIS_URL"], "DATABASE_URL": os.environ["DATABASE_URL"],
                       "API_TOKENS": TOKEN, "JOBAGENT_ALLOW_PRIVATE_URLS": "1"}, workdir)
