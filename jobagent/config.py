@@ -82,6 +82,11 @@ class Settings(BaseSettings):
     backup_retention_days: int = Field(default=14, validation_alias="JOBAGENT_BACKUP_RETENTION_DAYS")
     backup_rsync_target: str | None = Field(default=None, validation_alias="JOBAGENT_BACKUP_RSYNC_TARGET")
 
+    # Fetching user-supplied URLs (issue 11, h1): an allow-list instead of all-or-nothing, and a deadline
+    # for the whole download (httpx's timeout is per read).
+    allowed_private_hosts: str = Field(default="", validation_alias="JOBAGENT_ALLOWED_PRIVATE_HOSTS")
+    fetch_deadline: float = Field(default=30.0, validation_alias="JOBAGENT_FETCH_DEADLINE")
+
     @property
     def embedded(self) -> bool:
         """No Redis configured: run workflows in-process instead of on workers."""

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput, NotFound
+from jobagent.redaction import redact_text
 from jobagent.store.models import Match, Run, UserProfile, WorkflowExecution, new_id, utcnow
 from jobagent.store.session import session_scope
 
@@ -86,6 +87,7 @@ def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submis
     from jobagent.store.session import get_engine
 
     ensure_schema(settings)
+    _check_queue_reachable(settings)
     now = utcnow()
     runs = [run_row(spec, now) for spec in specs]
     executions = [execution_row(run["id"], spec, now) for run, spec in zip(runs, specs, strict=True)]
@@ -101,6 +103,23 @@ def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submis
     if failed and len(failed) == len(submissions):
         raise EnqueueFailed(f"{failed[0].error_message} (run {failed[0].run_id} marked failed)")
     return submissions
+
+
+def _check_queue_reachable(settings: Settings) -> None:
+    """Refuse a submission before writing anything when Redis is away (exit 1, HTTP 503), so an outage
+    leaves no failed runs behind; a Redis lost between this ping and the enqueue still marks its row failed."""
+    if settings.embedded:
+        return
+    from jobagent.errors import QueueUnavailable, translate
+    from jobagent.queue import get_redis
+
+    try:
+        get_redis(settings).ping()
+    except Exception as exc:
+        mapped = translate(exc)
+        if isinstance(mapped, QueueUnavailable):
+            raise EnqueueFailed(f"{mapped}; nothing was submitted") from None
+        raise
 
 
 def _enqueue_each(executions: list[dict[str, Any]], settings: Settings) -> list[Submission]:
@@ -304,7 +323,7 @@ def _status_dict(ex: WorkflowExecution, *, with_task: bool, settings: Settings) 
         "started_at": ex.started_at.isoformat() if ex.started_at else None,
         "completed_at": ex.completed_at.isoformat() if ex.completed_at else None,
         "has_errors": ex.error_message is not None,
-        "error_message": ex.error_message,
+        "error_message": redact_text(ex.error_message) if ex.error_message else None,
         "result": ex.result if ex.status == "completed" else None,
         "task_status": task_status(ex.task_id, settings) if with_task else None,
         "attempts": ex.attempts,

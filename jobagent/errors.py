@@ -1,28 +1,99 @@
-"""Errors a user can act on.
+"""One typed error tree, in the style of httpx's ``_exceptions.py``.
 
-Every face (CLI, HTTP) turns a ``JobagentError`` into one clear line (or a 4xx JSON body),
-so the message must make sense without a traceback.
+Every face (CLI, HTTP) turns a ``JobagentError`` into one clear line (or a JSON body), so the message must
+make sense without a traceback. Whether a failure is worth another attempt is decided from its *type* by
+``jobagent.retry_policy``, never from its message text::
+
+    JobagentError
+    ├── InputError (= InvalidInput)      permanent: the user's input is wrong
+    │   ├── NotFound                     an id that does not exist
+    │   └── FetchRefused (also FetchError)  refused URL, too big, too many redirects
+    ├── PermanentFailure                 a node knows retrying cannot help
+    ├── FetchError                       fetching a URL failed; ``.url`` is already redacted
+    │   ├── FetchStatus(status, retry_after)  an HTTP error answer: 5xx/408/429 retry, other 4xx do not
+    │   ├── FetchTimeout                 connect/read timeout: retried
+    │   │   └── FetchDeadline            the overall download deadline passed (slow loris): not retried
+    │   └── FetchUnavailable             connection refused/reset, DNS failure: retried
+    └── ServiceUnavailable               our own infrastructure is away: retried, CLI exit 1, HTTP 503
+        ├── DatabaseUnavailable          PostgreSQL (or SQLite) cannot be reached
+        └── QueueUnavailable             Redis cannot be reached
+            └── EnqueueFailed            ... at the moment a run was handed to the queue
+
+``translate`` is the one place that turns httpx, psycopg, SQLAlchemy and redis exceptions into this tree.
 """
+
+from __future__ import annotations
 
 
 class JobagentError(Exception):
     """Base class: the message is shown to the user as it is."""
 
 
-class InvalidInput(JobagentError):
-    """The user gave something we cannot use (bad path, corrupt file, bad email, refused URL)."""
+class InputError(JobagentError):
+    """The user gave something we cannot use (bad path, corrupt file, bad email, refused URL, malformed feed)."""
 
 
-class NotFound(JobagentError):
+InvalidInput = InputError  # the historical name; ``raise InvalidInput`` and ``except InvalidInput`` still work
+
+
+class NotFound(InputError):
     """An id that does not exist in the store."""
-
-
-class EnqueueFailed(JobagentError):
-    """The run was recorded but could not reach the queue; its execution is marked failed."""
 
 
 class PermanentFailure(JobagentError):
     """Raised by a node when retrying cannot help (the input itself is wrong)."""
+
+
+class FetchError(JobagentError):
+    """Fetching a URL failed. ``url`` is redacted (no userinfo, no query), safe for logs and messages."""
+
+    def __init__(self, message: str, *, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class FetchRefused(FetchError, InputError):
+    """We will not fetch this URL (scheme, address, size, redirects): permanent, the user must change it."""
+
+
+class FetchStatus(FetchError):
+    """The server answered with an HTTP error status; ``retry_after`` is seconds from Retry-After, or None."""
+
+    def __init__(self, message: str, *, url: str = "", status: int, retry_after: float | None = None) -> None:
+        super().__init__(message, url=url)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class FetchTimeout(FetchError):
+    """The server did not connect or answer within the per-operation timeout."""
+
+
+class FetchDeadline(FetchTimeout):
+    """The whole download took longer than ``JOBAGENT_FETCH_DEADLINE``: a server that trickles bytes.
+
+    Not retried: the same server would hold a worker for the same time again on every attempt.
+    """
+
+
+class FetchUnavailable(FetchError):
+    """The server could not be reached (refused, reset, DNS temporarily failing): another attempt may work."""
+
+
+class ServiceUnavailable(JobagentError):
+    """One of our own backing services is away; not the user's fault, so retried and shown as exit 1 / 503."""
+
+
+class DatabaseUnavailable(ServiceUnavailable):
+    """PostgreSQL (or the embedded SQLite file) cannot be reached or answered with an operational error."""
+
+
+class QueueUnavailable(ServiceUnavailable):
+    """Redis cannot be reached."""
+
+
+class EnqueueFailed(QueueUnavailable):
+    """A run could not be handed to the queue (Redis away); nothing is left pending because of it."""
 
 
 class TransientFailure(Exception):
@@ -32,47 +103,106 @@ class TransientFailure(Exception):
     """
 
 
-def _transient_types() -> tuple[type[BaseException], ...]:
-    """Infrastructure hiccups, imported lazily so ``jobagent --help`` does not pay for the libraries."""
-    types: list[type[BaseException]] = [TransientFailure, TimeoutError, ConnectionError]
-    try:
-        import httpx
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
-        types += [httpx.TimeoutException, httpx.TransportError]
-    except ImportError:  # pragma: no cover - httpx is a dependency
-        pass
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _translate_httpx(exc: BaseException, url: str) -> JobagentError | None:
+    import httpx
+
+    where = f"could not fetch {url}" if url else "could not fetch"
+    if isinstance(exc, httpx.TimeoutException):
+        return FetchTimeout(f"{where}: timed out ({type(exc).__name__})", url=url)
+    if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
+        return FetchRefused(f"{where}: invalid URL ({_first_line(exc)})", url=url)
+    if isinstance(exc, httpx.HTTPStatusError):
+        resp = exc.response
+        return FetchStatus(f"{where}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip(), url=url,
+                           status=resp.status_code, retry_after=_retry_after(resp.headers.get("retry-after")))
+    if isinstance(exc, httpx.HTTPError):  # ConnectError, ReadError, RemoteProtocolError, ProxyError ...
+        return FetchUnavailable(f"{where}: {_first_line(exc)}", url=url)
+    return None
+
+
+def _translate_database(exc: BaseException) -> JobagentError | None:
     try:
         from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+    except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
+        return None
+    types: tuple[type[BaseException], ...] = (OperationalError, DisconnectionError, InterfaceError)
+    try:
+        import psycopg
 
-        types += [OperationalError, DisconnectionError, InterfaceError]
+        types += (psycopg.OperationalError, psycopg.InterfaceError)
     except ImportError:  # pragma: no cover
         pass
+    if not isinstance(exc, types):
+        return None
+    orig = getattr(exc, "orig", None) or exc
+    name = "SQLite" if type(orig).__module__.startswith("sqlite3") else "PostgreSQL"
+    return DatabaseUnavailable(f"cannot reach {name}: {_first_line(orig)}")
+
+
+def _translate_redis(exc: BaseException) -> JobagentError | None:
     try:
         from redis.exceptions import ConnectionError as RedisConnectionError
         from redis.exceptions import TimeoutError as RedisTimeoutError
-
-        types += [RedisConnectionError, RedisTimeoutError]
     except ImportError:  # pragma: no cover
-        pass
-    return tuple(types)
+        return None
+    if isinstance(exc, RedisConnectionError | RedisTimeoutError):
+        return QueueUnavailable(f"cannot reach Redis: {_first_line(exc)}")
+    return None
+
+
+def translate(exc: BaseException, *, url: str = "") -> BaseException:
+    """The one mapping step: a library exception becomes its place in the tree; anything else is returned as is.
+
+    ``url`` (already redacted) names the fetched resource in httpx messages. Libraries are imported lazily
+    so ``jobagent --help`` does not pay for them.
+    """
+    if isinstance(exc, JobagentError):
+        return exc
+    module = type(exc).__module__.split(".")[0]
+    mapped: JobagentError | None = None
+    if module in ("httpx", "httpcore"):
+        mapped = _translate_httpx(exc, url)
+    elif module in ("sqlalchemy", "psycopg", "sqlite3"):
+        mapped = _translate_database(exc)
+    elif module == "redis":
+        mapped = _translate_redis(exc)
+    if mapped is None:
+        return exc
+    from jobagent.redaction import redact_text
+
+    mapped.args = (redact_text(str(mapped)),)  # library messages may name a URL with userinfo
+    return mapped
 
 
 def is_permanent(exc: BaseException) -> bool:
     """Whether retrying ``exc`` is pointless, so the execution fails at once with a single alert.
 
-    Permanent: every ``JobagentError`` (corrupt CV, unknown profile, refused URL, a missing workflow) and a
-    context that no longer validates (pydantic ``ValidationError``: the stored input itself is wrong).
-    Transient: network timeouts and refused connections (httpx), a database or Redis hiccup
-    (SQLAlchemy ``OperationalError``, redis ``ConnectionError``), and ``TransientFailure``.
-    Anything else (a bug, an unexpected reply) counts as transient: a few bounded retries cost little,
-    while failing for good on a fluke loses a user's run.
+    The engine's entry point; the decision itself lives in ``jobagent.retry_policy``.
     """
-    if isinstance(exc, _transient_types()):
-        return False
-    if isinstance(exc, JobagentError):
-        return True
-    try:
-        from pydantic import ValidationError
-    except ImportError:  # pragma: no cover
-        return False
-    return isinstance(exc, ValidationError)
+    from jobagent.retry_policy import is_transient
+
+    return not is_transient(exc)

@@ -2,25 +2,38 @@
 
 A CV URL comes from the user, so without checks it is a way to make our workers read internal services
 (the cloud metadata endpoint at 169.254.169.254, a database admin page on localhost, ...). Every hop of a
-fetch is therefore checked, redirects are followed by hand, and the body size is capped while streaming.
+fetch is therefore checked, redirects are followed by hand, the body size is capped while streaming, and
+the whole download has a deadline (httpx's timeouts are per read, so a server trickling one byte a second
+would otherwise hold a worker for the whole task time limit).
 
-Known limit: the name is resolved again by httpx when connecting, so a DNS server that answers differently
-the second time (DNS rebinding) is not stopped here; a network-level egress policy is the real fence.
+DNS rebinding is closed by connecting to the address that was checked: ``_PinnedBackend`` is the httpcore
+network backend, and it opens the TCP connection to the pinned IP while httpcore still sends the original
+Host header and TLS SNI (and verifies the certificate for the name). A name that was not checked on this
+fetch is never connected to.
+
+Failures are typed (``jobagent.errors``): ``FetchRefused`` (permanent), ``FetchStatus``, ``FetchTimeout``,
+``FetchDeadline`` and ``FetchUnavailable``; ``jobagent.retry_policy`` decides which are retried. Every
+message names the URL through ``redact_url``, so userinfo and query strings never reach logs or the store.
 """
 
 from __future__ import annotations
 
-import ipaddress
-import socket
-from dataclasses import dataclass
-from urllib.parse import urlsplit
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
 
+import httpcore
 import httpx
 
-from jobagent.errors import InvalidInput
+from jobagent.errors import FetchDeadline, FetchRefused, FetchStatus, FetchUnavailable, translate
+from jobagent.fetch_policy import AddressPolicy, check_url, human_size, policy_for
+from jobagent.redaction import redact_url
+
+__all__ = ["AddressPolicy", "FetchedDocument", "MAX_REDIRECTS", "check_url", "fetch_url", "human_size"]
 
 MAX_REDIRECTS = 5
-_ALLOW_HINT = "set JOBAGENT_ALLOW_PRIVATE_URLS=true to allow"
+DEFAULT_DEADLINE = 30.0
 _REDIRECT_CODES = {301, 302, 303, 307, 308}
 
 
@@ -29,122 +42,133 @@ class FetchedDocument:
     content: bytes
     content_type: str | None
     final_url: str
+    status_code: int = 200
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
 
-def human_size(n: int) -> str:
-    """Sizes in messages the user reads, so a 10 MB cap does not show up as 10485760 bytes."""
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.3g} MB"
-    if n >= 1024:
-        return f"{n / 1024:.3g} KB"
-    return f"{n} bytes"
+class _PinnedBackend(httpcore.NetworkBackend):
+    """Connects to the address each host name was checked against, never to a fresh DNS answer."""
+
+    def __init__(self) -> None:
+        self._inner = httpcore.SyncBackend()
+        self._pins: dict[str, str] = {}
+
+    def pin(self, host: str, address: str) -> None:
+        self._pins[host.lower().strip("[]")] = address
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
+                    socket_options: Any = None) -> httpcore.NetworkStream:
+        address = self._pins.get(host.lower().strip("[]"))
+        if address is None:  # defensive: every hop pins its host before the request is sent
+            raise httpcore.ConnectError(f"{host} was not checked before connecting")
+        return self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
+                                       socket_options=socket_options)
+
+    def connect_unix_socket(self, path: str, timeout: float | None = None,
+                            socket_options: Any = None) -> httpcore.NetworkStream:  # pragma: no cover
+        raise httpcore.ConnectError("unix sockets are never used for fetched URLs")
+
+    def sleep(self, seconds: float) -> None:  # pragma: no cover - used by httpcore retries only
+        self._inner.sleep(seconds)
 
 
-def _forbidden_reason(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
-    # An IPv6 form of an IPv4 address (::ffff:127.0.0.1) reaches the same host, so judge the IPv4 one.
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    # Order matters: 127.0.0.1 and 169.254.x are "private" too, but the specific name helps more.
-    checks = [
-        ("is_loopback", "a loopback"),
-        ("is_link_local", "a link-local"),
-        ("is_unspecified", "an unspecified"),
-        ("is_multicast", "a multicast"),
-        ("is_private", "a private"),
-        ("is_reserved", "a reserved"),
-    ]
-    for attr, label in checks:
-        if getattr(ip, attr):
-            return f"{ip} is {label} address"
-    if not ip.is_global:  # e.g. 100.64.0.0/10 carrier-grade NAT, which is neither private nor public
-        return f"{ip} is not a public address"
-    return None
-
-
-def check_url(url: str, *, allow_private: bool = False) -> None:
-    """Refuse URLs that would make a worker talk to itself or its private network.
-
-    Run before storing a submission and again on every fetch hop, because a public URL can redirect
-    to a private one. ``allow_private`` exists for local development and tests only.
-    """
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as exc:
-        raise InvalidInput(f"refused URL {url}: {exc}") from None
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https"):
-        shown = scheme or "none"
-        raise InvalidInput(f"refused URL {url}: only http and https URLs are supported, not {shown}")
-    host = parts.hostname
-    if not host:
-        raise InvalidInput(f"refused URL {url}: no host name")
-    if allow_private:
-        return
-    try:
-        infos = socket.getaddrinfo(host, port or (443 if scheme == "https" else 80), type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise InvalidInput(f"refused URL {url}: cannot resolve host {host} ({reason})") from None
-    for info in infos:
-        address = str(info[4][0]).split("%", 1)[0]  # drop an IPv6 zone id such as fe80::1%eth0
-        try:
-            ip = ipaddress.ip_address(address)
-        except ValueError:
-            raise InvalidInput(f"refused URL {url}: {host} resolves to unusable address {address}") from None
-        reason = _forbidden_reason(ip)
-        if reason:
-            raise InvalidInput(f"refused URL {url}: {reason} ({_ALLOW_HINT})")
+def _pinned_client(backend: _PinnedBackend, user_agent: str) -> httpx.Client:
+    """An httpx client whose only transport connects through ``backend``; proxies from the environment are
+    ignored (a proxy would resolve the name itself, reopening the rebinding gap)."""
+    transport = httpx.HTTPTransport(trust_env=False)
+    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
+                                              network_backend=backend, max_connections=4)
+    return httpx.Client(transport=transport, follow_redirects=False, trust_env=False,
+                        headers={"User-Agent": user_agent})
 
 
 def fetch_url(url: str, *, max_bytes: int, timeout: float, allow_private: bool = False,
-              user_agent: str = "jobagent/0.1") -> FetchedDocument:
+              user_agent: str = "jobagent/0.1", headers: Mapping[str, str] | None = None,
+              deadline: float | None = None, policy: AddressPolicy | None = None) -> FetchedDocument:
     """Download a user-supplied URL with every safety check applied.
 
     Redirects are followed by hand so each hop goes through ``check_url``; the body is streamed so a huge
-    or endless response costs at most ``max_bytes`` of memory. Every failure is one ``InvalidInput`` line,
-    because the cause (bad URL, dead host, wrong file) is something only the user can fix.
+    or endless response costs at most ``max_bytes`` of memory; ``deadline`` (default
+    ``JOBAGENT_FETCH_DEADLINE``) bounds the whole download. ``headers`` adds request headers such as
+    If-None-Match; a 304 answer to such a conditional request is returned (empty content), not raised.
     """
+    policy = policy or policy_for(allow_private)
+    budget = deadline if deadline is not None else _default_deadline()
+    deadline_at = time.monotonic() + budget
+    backend = _PinnedBackend()
     current = url
-    with httpx.Client(follow_redirects=False, timeout=timeout, headers={"User-Agent": user_agent}) as client:
+    with _pinned_client(backend, user_agent) as client:
         for _hop in range(MAX_REDIRECTS + 1):
-            check_url(current, allow_private=allow_private)
+            shown = redact_url(current)
+            addresses = check_url(current, policy=policy)
+            backend.pin(httpx.URL(current).raw_host.decode("ascii"), str(addresses[0]))
+            remaining = deadline_at - time.monotonic()
+            if remaining <= 0:
+                raise FetchDeadline(f"could not fetch {shown}: gave up after the {budget:g} s deadline", url=shown)
             try:
-                with client.stream("GET", current) as resp:
+                with client.stream("GET", current, headers=dict(headers or {}),
+                                   timeout=httpx.Timeout(min(timeout, remaining))) as resp:
                     location = resp.headers.get("location")
                     if resp.status_code in _REDIRECT_CODES and location:
                         current = str(resp.url.join(location))
                         continue
-                    _check_status(url, resp)
-                    content = _read_capped(url, resp, max_bytes)
+                    answer = {k.lower(): v for k, v in resp.headers.items()}
+                    if resp.status_code == 304 and headers:
+                        return FetchedDocument(content=b"", content_type=resp.headers.get("content-type"),
+                                               final_url=str(resp.url), status_code=304, headers=answer)
+                    _check_status(redact_url(url), resp)
+                    content = _read_capped(redact_url(url), resp, max_bytes, deadline_at, budget)
                     return FetchedDocument(content=content, content_type=resp.headers.get("content-type"),
-                                           final_url=str(resp.url))
-            except httpx.TimeoutException:
-                raise InvalidInput(f"could not fetch {current}: timed out after {timeout:g} s") from None
-            except httpx.InvalidURL as exc:
-                raise InvalidInput(f"could not fetch {current}: invalid URL ({exc})") from None
+                                           final_url=str(resp.url), status_code=resp.status_code, headers=answer)
+            except httpx.TimeoutException as exc:
+                if time.monotonic() >= deadline_at - 0.05:
+                    raise FetchDeadline(f"could not fetch {shown}: gave up after the {budget:g} s deadline",
+                                        url=shown) from None
+                raise _as_fetch_error(exc, shown, f"timed out after {min(timeout, remaining):g} s") from None
             except httpx.HTTPError as exc:
-                reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-                raise InvalidInput(f"could not fetch {current}: {reason}") from None
-    raise InvalidInput(f"could not fetch {url}: more than {MAX_REDIRECTS} redirects")
+                raise _as_fetch_error(exc, shown) from None
+    raise FetchRefused(f"could not fetch {redact_url(url)}: more than {MAX_REDIRECTS} redirects", url=redact_url(url))
 
 
-def _check_status(url: str, resp: httpx.Response) -> None:
+def _as_fetch_error(exc: httpx.HTTPError, shown: str, reason: str | None = None) -> BaseException:
+    mapped = translate(exc, url=shown)
+    if reason:
+        mapped.args = (f"could not fetch {shown}: {reason}",)
+    elif isinstance(mapped, FetchUnavailable) and "not checked before connecting" in str(exc):
+        return FetchRefused(f"refused URL {shown}: the host was not checked", url=shown)
+    return mapped
+
+
+def _default_deadline() -> float:
+    from jobagent.config import get_settings
+
+    return float(getattr(get_settings(), "fetch_deadline", DEFAULT_DEADLINE))
+
+
+def _check_status(shown: str, resp: httpx.Response) -> None:
     if resp.status_code >= 400:
-        raise InvalidInput(f"could not fetch {url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
+        from jobagent.errors import _retry_after
+
+        raise FetchStatus(f"could not fetch {shown}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip(),
+                          url=shown, status=resp.status_code,
+                          retry_after=_retry_after(resp.headers.get("retry-after")))
     if not 200 <= resp.status_code < 300:
-        # A 3xx without Location (or 304) carries no document we could read.
-        raise InvalidInput(f"could not fetch {url}: unexpected HTTP {resp.status_code} response")
+        # A 3xx without Location (or an unasked 304) carries no document we could read.
+        raise FetchStatus(f"could not fetch {shown}: unexpected HTTP {resp.status_code} response", url=shown,
+                          status=resp.status_code)
 
 
-def _read_capped(url: str, resp: httpx.Response, max_bytes: int) -> bytes:
-    too_big = f"could not fetch {url}: the document is larger than {human_size(max_bytes)}"
+def _read_capped(shown: str, resp: httpx.Response, max_bytes: int, deadline_at: float, budget: float) -> bytes:
+    too_big = f"could not fetch {shown}: the document is larger than {human_size(max_bytes)}"
     declared = resp.headers.get("content-length")
     if declared and declared.strip().isdigit() and int(declared) > max_bytes:
-        raise InvalidInput(too_big)
+        raise FetchRefused(too_big, url=shown)
     body = bytearray()
     for chunk in resp.iter_bytes():
         body += chunk
         if len(body) > max_bytes:  # the server may lie about Content-Length or send none
-            raise InvalidInput(too_big)
+            raise FetchRefused(too_big, url=shown)
+        if time.monotonic() > deadline_at:
+            raise FetchDeadline(f"could not fetch {shown}: gave up after the {budget:g} s deadline "
+                                f"({human_size(len(body))} received)", url=shown)
     return bytes(body)

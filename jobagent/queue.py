@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from redis import Redis
-from rq import Queue, Retry, Worker
+from rq import Queue, Worker
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
@@ -63,10 +63,9 @@ def _task_options(execution_id: str, settings: Settings) -> dict[str, Any]:
     """How every execution is queued, whether one at a time or pipelined in a batch."""
     from rq import Callback
 
-    # In-process runs have no worker to schedule a retry, so they get one attempt.
-    retry = None if settings.embedded or settings.max_retries <= 0 else Retry(
-        max=settings.max_retries, interval=settings.retry_intervals()
-    )
+    from jobagent.retry_policy import rq_retry
+
+    retry = rq_retry(settings)  # None in-process: there is no worker to schedule a retry
     return dict(args=[execution_id], job_id=execution_id, timeout=settings.task_time_limit,
                 result_ttl=settings.result_ttl, failure_ttl=settings.failure_ttl,
                 description=f"workflow execution {execution_id}", retry=retry,

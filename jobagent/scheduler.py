@@ -36,6 +36,7 @@ class PeriodicTask:
     description: str
     cron: str | None = None
     interval: int | None = None
+    retry: bool = False  # give each trigger RQ's Retry (see RetryingScheduler)
 
     @property
     def schedule(self) -> str:
@@ -46,7 +47,7 @@ def periodic_tasks(settings: Settings | None = None) -> list[PeriodicTask]:
     settings = settings or get_settings()
     return [
         PeriodicTask("daily-search", DAILY_SEARCH_TASK, "one job search per profile and title",
-                     cron=settings.daily_search_cron),
+                     cron=settings.daily_search_cron, retry=True),
         PeriodicTask("reconcile", RECONCILE_TASK, "requeue work lost by Redis or dead workers",
                      interval=settings.reconcile_interval),
     ]
@@ -58,23 +59,46 @@ def use_utc() -> None:
     time.tzset()
 
 
-def make_scheduler(settings: Settings | None = None, interval: int = 60) -> Any:
+def retry_meta(task: PeriodicTask, settings: Settings) -> dict[str, Any] | None:
+    """The retry a scheduled task's every trigger starts with, stored in the job's meta (JSON)."""
+    from jobagent.retry_policy import rq_retry
+
+    retry = rq_retry(settings) if task.retry else None
+    return None if retry is None else {"max": retry.max, "intervals": list(retry.intervals)}
+
+
+def _scheduler_class() -> type:
     from rq_scheduler import Scheduler
 
+    class RetryingScheduler(Scheduler):  # type: ignore[misc]
+        """rq-scheduler reuses one job hash for every trigger of a cron task, so retries used up on Monday
+        would be gone on Tuesday; each trigger starts again from the retry stored in the job's meta."""
+
+        def enqueue_job(self, job: Any) -> None:
+            retry = job.meta.get("retry")
+            if retry:
+                job.retries_left, job.retry_intervals = int(retry["max"]), list(retry["intervals"])
+            super().enqueue_job(job)
+
+    return RetryingScheduler
+
+
+def make_scheduler(settings: Settings | None = None, interval: int = 60) -> Any:
     settings = settings or get_settings()
     if settings.embedded:
         raise InvalidInput("the scheduler needs REDIS_URL; on the embedded default use "
                            "'jobagent schedule run-now daily-search'")
-    return Scheduler(queue_name=SCHEDULE_QUEUE, connection=get_redis(settings), job_class=JSONJob,
-                     interval=interval)
+    return _scheduler_class()(queue_name=SCHEDULE_QUEUE, connection=get_redis(settings), job_class=JSONJob,
+                              interval=interval)
 
 
-def _unchanged(scheduler: Any, task: PeriodicTask) -> bool:
+def _unchanged(scheduler: Any, task: PeriodicTask, settings: Settings) -> bool:
     if task.id not in scheduler:
         return False
     job = JSONJob.fetch(task.id, connection=scheduler.connection)
     return (job.func_name == task.func and job.origin == SCHEDULE_QUEUE
-            and job.meta.get("cron_string") == task.cron and job.meta.get("interval") == task.interval)
+            and job.meta.get("cron_string") == task.cron and job.meta.get("interval") == task.interval
+            and job.meta.get("retry") == retry_meta(task, settings))
 
 
 def register(scheduler: Any, settings: Settings | None = None) -> dict[str, str]:
@@ -82,13 +106,14 @@ def register(scheduler: Any, settings: Settings | None = None) -> dict[str, str]
     settings = settings or get_settings()
     outcome = {}
     for task in periodic_tasks(settings):
-        if _unchanged(scheduler, task):
+        if _unchanged(scheduler, task, settings):
             outcome[task.id] = "unchanged"
             continue
         outcome[task.id] = "updated" if task.id in scheduler else "registered"
         scheduler.cancel(task.id)
+        retry = retry_meta(task, settings)
         common = dict(id=task.id, queue_name=SCHEDULE_QUEUE, timeout=settings.task_time_limit,
-                      result_ttl=24 * 3600, description=task.description)
+                      result_ttl=24 * 3600, description=task.description, meta={"retry": retry} if retry else None)
         if task.cron:
             scheduler.cron(task.cron, task.func, **common)
         else:

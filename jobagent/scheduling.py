@@ -191,19 +191,22 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
 def daily_search_task() -> dict[str, Any]:
     """The RQ entry point that rq-scheduler enqueues every day (no arguments, so the payload is trivially JSON).
 
-    rq-scheduler cannot give a cron job RQ's retries, so a transient failure (the database or Redis away for a
-    moment at 09:00) is retried here with the usual backoff; the fan-out is idempotent, so another pass only
-    creates what the failed one did not.
+    A transient failure (the database or Redis away for a moment at 09:00) is raised, and RQ's ``Retry``
+    (set on the scheduled job by ``jobagent.scheduler``) runs the task again after the usual backoff, so no
+    ``high`` worker sleeps meanwhile; the fan-out is idempotent, so another pass only creates what the
+    failed one did not. A permanent failure uses up the retries at once.
     """
+    from rq import get_current_job
+
     from jobagent.errors import is_permanent
 
-    settings = get_settings()
-    for wait in [*settings.retry_intervals(), None]:
-        try:
-            return fan_out_daily_search(settings=settings).as_dict()
-        except Exception as exc:
-            if wait is None or is_permanent(exc):
-                raise
-            log.warning("daily search failed (%s: %s); trying again in %s s", exc.__class__.__name__, exc, wait)
-            time.sleep(wait)
-    raise AssertionError("unreachable")
+    try:
+        return fan_out_daily_search(settings=get_settings()).as_dict()
+    except Exception as exc:
+        job = get_current_job()
+        log.warning("daily search failed (%s: %s)%s", exc.__class__.__name__, exc,
+                    "" if job is None or is_permanent(exc) or not job.retries_left
+                    else f"; RQ retries it ({job.retries_left} retries left)")
+        if job is not None and is_permanent(exc):
+            job.retries_left = 0
+        raise

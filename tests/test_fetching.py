@@ -13,7 +13,7 @@ import pytest
 
 import jobagent.fetching as fetching
 from jobagent.cv import extract_profile, read_cv
-from jobagent.errors import InvalidInput
+from jobagent.errors import FetchStatus, FetchTimeout, FetchUnavailable, InvalidInput, is_permanent
 from jobagent.fetching import check_url, fetch_url
 from tests.documents import CV_LINES, make_pdf
 
@@ -80,7 +80,7 @@ def _refused(url: str, **kwargs) -> str:
 def test_check_url_message_for_loopback() -> None:
     assert _refused("http://127.0.0.1/cv.pdf") == (
         "refused URL http://127.0.0.1/cv.pdf: 127.0.0.1 is a loopback address "
-        "(set JOBAGENT_ALLOW_PRIVATE_URLS=true to allow)")
+        "(list the host or its network in JOBAGENT_ALLOWED_PRIVATE_HOSTS to allow)")
     check_url("http://127.0.0.1/cv.pdf", allow_private=True)  # no exception
 
 
@@ -93,7 +93,7 @@ def test_check_url_message_for_loopback() -> None:
         ("http://0.0.0.0/cv.pdf", "0.0.0.0 is an unspecified address"),
         ("http://224.0.0.1/cv.pdf", "224.0.0.1 is a multicast address"),
         ("http://[::1]/cv.pdf", "::1 is a loopback address"),
-        ("http://[::ffff:127.0.0.1]/cv.pdf", "127.0.0.1 is a loopback address"),
+        ("http://[::ffff:127.0.0.1]/cv.pdf", "127.0.0.1, a loopback address"),
         ("http://100.64.0.1/cv.pdf", "100.64.0.1 is not a public address"),
         ("http://localhost:8000/cv.pdf", "is a loopback address"),
     ],
@@ -101,7 +101,7 @@ def test_check_url_message_for_loopback() -> None:
 def test_private_addresses_are_refused(url: str, reason: str) -> None:
     message = _refused(url)
     assert message.startswith(f"refused URL {url}: ") and reason in message
-    assert "JOBAGENT_ALLOW_PRIVATE_URLS" in message
+    assert "JOBAGENT_ALLOWED_PRIVATE_HOSTS" in message
 
 
 @pytest.mark.parametrize(
@@ -151,11 +151,11 @@ def test_every_redirect_hop_is_checked(server: str, monkeypatch: pytest.MonkeyPa
     real_check = fetching.check_url
     checked: list[str] = []
 
-    def check_treating_server_as_public(url: str, *, allow_private: bool = False) -> None:
+    def check_treating_server_as_public(url: str, *, allow_private: bool = False, policy=None) -> list:
         checked.append(url)
         if url.startswith(server + "/"):
-            return
-        real_check(url, allow_private=allow_private)
+            return real_check(url, allow_private=True)
+        return real_check(url, allow_private=allow_private, policy=policy)
 
     monkeypatch.setattr(fetching, "check_url", check_treating_server_as_public)
     with pytest.raises(InvalidInput, match=r"169\.254\.169\.254 is a link-local address"):
@@ -175,13 +175,16 @@ def test_oversized_bodies_are_refused(server: str) -> None:
 
 
 def test_http_errors_timeouts_and_dead_hosts(server: str) -> None:
-    with pytest.raises(InvalidInput, match="HTTP 404"):
+    with pytest.raises(FetchStatus, match="HTTP 404") as info:
         fetch_url(f"{server}/missing.pdf", max_bytes=10_000, timeout=5, allow_private=True)
-    with pytest.raises(InvalidInput, match="timed out after 0.3 s"):
+    assert info.value.status == 404 and info.value.retry_after is None and is_permanent(info.value)
+    with pytest.raises(FetchTimeout, match="timed out after 0.3 s") as timeout:
         fetch_url(f"{server}/slow", max_bytes=10_000, timeout=0.3, allow_private=True)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]  # free once closed, so nothing listens there
-    with pytest.raises(InvalidInput, match=f"could not fetch http://127.0.0.1:{port}/cv.pdf: "):
+    assert not is_permanent(timeout.value)  # a connect/read timeout may pass: retried
+    with pytest.raises(FetchUnavailable, match=f"could not fetch http://127.0.0.1:{port}/cv.pdf: ") as dead:
         fetch_url(f"http://127.0.0.1:{port}/cv.pdf", max_bytes=10_000, timeout=5, allow_private=True)
+    assert not is_permanent(dead.value)
 

@@ -28,16 +28,24 @@ def main() -> None:
     from jobagent.monitoring.sentry import init_sentry
 
     init_sentry("cli")  # a no-op without SENTRY_DSN
-    from jobagent.errors import JobagentError
+    from jobagent.errors import JobagentError, ServiceUnavailable, translate
 
     try:
         app()
-    except JobagentError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    except Exception as exc:  # infrastructure down: one line, not a traceback
-        name = type(exc).__module__.split(".")[0]
-        if name in ("redis", "sqlalchemy", "psycopg"):
-            typer.echo(f"error: cannot reach {name}: {str(exc).splitlines()[0]}", err=True)
+    except Exception as exc:
+        # Exit codes follow the error tree: our infrastructure away (PostgreSQL, Redis) is 1, like any
+        # service failure; everything the user can fix (input, unknown id, refused URL) is 2.
+        mapped = translate(exc)
+        if isinstance(mapped, ServiceUnavailable):
+            typer.echo(f"error: {mapped}", err=True)
+            sys.exit(1)
+        if isinstance(mapped, JobagentError):
+            typer.echo(f"error: {mapped}", err=True)
+            sys.exit(2)
+        service = {"redis": "Redis", "sqlalchemy": "the database", "psycopg": "PostgreSQL"}.get(
+            type(exc).__module__.split(".")[0])
+        if service:  # any other library failure of a backing service: still one line, exit 1
+            detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            typer.echo(f"error: {service} failed: {detail}", err=True)
             sys.exit(1)
         raise

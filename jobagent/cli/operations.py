@@ -57,6 +57,7 @@ def worker(
     init_sentry("worker")  # work-horses are forked from here and inherit it
     prepare_for_forking()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _redact_logs()  # issue 11: no URL secrets (userinfo, webhook path) in log lines
     w = make_worker(names, name=name, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
                     job_monitoring_interval=job_monitoring_interval)
     w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True, dequeue_strategy=strategy)
@@ -85,3 +86,10 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 
     upgrade(revision=revision)
     typer.echo(f"database at revision {current_revision()} ({get_settings().effective_database_url.split('@')[-1]})")
+
+
+def _redact_logs() -> None:
+    from jobagent.config import get_settings
+    from jobagent.redaction import install_log_redaction
+
+    install_log_redaction([get_settings().webhook_url])

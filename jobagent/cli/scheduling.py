@@ -22,6 +22,7 @@ def scheduler(
     from jobagent.scheduler import run_scheduler
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _redact_logs()  # issue 11: no URL secrets (userinfo, webhook path) in log lines
     run_scheduler(interval=interval, burst=burst)
 
 
@@ -56,3 +57,10 @@ def schedule_run_now(task_id: str = typer.Argument(..., help="daily-search or re
         typer.echo(f"error: {error}", err=True)
     if summary.get("failed_to_enqueue"):
         raise typer.Exit(1)
+
+
+def _redact_logs() -> None:
+    from jobagent.config import get_settings
+    from jobagent.redaction import install_log_redaction
+
+    install_log_redaction([get_settings().webhook_url])

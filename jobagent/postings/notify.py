@@ -223,14 +223,9 @@ def send_digest(config: SmtpConfig, to: str, subject: str, text: str, html: str 
 
 def _redacted(url: str) -> str:
     """Webhook URLs often carry a secret token in the path; messages only name scheme, host and port."""
-    try:
-        parts = urlsplit(url)
-        host = parts.hostname or "?"
-        port = f":{parts.port}" if parts.port else ""
-    except ValueError:
-        return "webhook URL"
-    base = f"{parts.scheme}://{host}{port}"
-    return f"{base}/…" if parts.path not in ("", "/") or parts.query else base
+    from jobagent.redaction import redact_url
+
+    return redact_url(url, secret_path=True)
 
 
 def post_webhook(url: str, payload: dict[str, Any], *, allow_private: bool, timeout: float = 10.0) -> int:

@@ -85,7 +85,7 @@ class DiscoveryNode(Node[JobSearchContext]):
         ctx.source_failures = dict(report.failures)
         if report.failures and len(report.failures) == len(sources):
             failed = "; ".join(f"{name}: {why}" for name, why in report.failures.items())
-            raise RuntimeError(f"every posting source failed: {failed}")
+            raise report.every_source_failed(failed)
         terms = [t for t in re.findall(r"[a-z0-9+#]+", ctx.query.lower()) if len(t) > 1]
         found = [p for p in report.postings if _mentions(p, terms)][: ctx.num_results]
         ids, new = _save_postings(found)
@@ -174,14 +174,14 @@ def _research(company: str, cfg: Any) -> str:
 
 
 def _website(url: str, cfg: Any) -> tuple[str | None, str]:
-    from jobagent.errors import InvalidInput
+    from jobagent.errors import JobagentError
     from jobagent.fetching import fetch_url
     from jobagent.postings.research import website_excerpt
 
     try:
         doc = fetch_url(url, max_bytes=cfg.research_max_bytes, timeout=cfg.http_timeout,
                         allow_private=cfg.allow_private_urls)
-    except InvalidInput as exc:  # a research extra: never worth failing the search over
+    except JobagentError as exc:  # a research extra: never worth failing the search over (any fetch error)
         return None, f"- Website not read: {exc}"
     excerpt = website_excerpt(doc.content)
     return excerpt, f'- From {url}: "{excerpt}"'

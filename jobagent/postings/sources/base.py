@@ -15,9 +15,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
-from jobagent.errors import InvalidInput, JobagentError
+from jobagent.errors import FetchError, FetchUnavailable, InputError, JobagentError
 from jobagent.fetching import fetch_url
 from jobagent.postings.schema import PostingData
+from jobagent.redaction import redact_url
+from jobagent.retry_policy import is_transient, retry_delay
 
 log = logging.getLogger(__name__)
 
@@ -28,15 +30,18 @@ DEFAULT_BASE_URLS: dict[str, str] = {
     "remotive": "https://remotive.com",
     "arbeitnow": "https://www.arbeitnow.com",
 }
-# fetch_url reports every failure as one InvalidInput line; these are the ones retrying cannot fix.
-_PERMANENT = re.compile(
-    r"^refused URL|: HTTP [1-4]\d\d\b|: unexpected HTTP|: invalid URL|: the document is larger than|"
-    r": more than \d+ redirects"
-)
 
 
 class SourceError(JobagentError):
     """A source answered, but with something we cannot use (not JSON, wrong shape, not a feed)."""
+
+
+class SourcesRefused(InputError):
+    """Every source failed, each for a reason retrying cannot fix (refused URLs, malformed feeds, 4xx)."""
+
+
+class SourcesUnavailable(FetchUnavailable):
+    """Every source failed, and at least one for a reason that may pass (5xx, timeout, connection)."""
 
 
 @runtime_checkable
@@ -65,26 +70,24 @@ class HttpOptions:
         return (self.base_urls.get(kind) or DEFAULT_BASE_URLS[kind]).rstrip("/")
 
 
-def is_retryable(message: str) -> bool:
-    """Connection errors, timeouts and 5xx answers may pass; refusals, 4xx and oversize bodies will not."""
-    return message.startswith("could not fetch") and not _PERMANENT.search(message)
-
-
 def fetch_bytes(url: str, http: HttpOptions) -> bytes:
-    """The body at ``url``, retried ``http.retries`` times with backoff on transient failures."""
+    """The body at ``url``, retried ``http.retries`` times with backoff when the retry policy says so.
+
+    Failures keep their type from the error tree (``FetchStatus``, ``FetchTimeout``, ...), so the workflow's
+    retry decision later sees what really happened.
+    """
     attempt = 0
     while True:
         try:
             doc = fetch_url(url, max_bytes=http.max_bytes, timeout=http.timeout,
                             allow_private=http.allow_private, user_agent=http.user_agent)
             return doc.content
-        except InvalidInput as exc:
-            message = str(exc)
-            if attempt >= http.retries or not is_retryable(message):
-                raise SourceError(message) from None
-            delay = http.backoff * (2**attempt)
+        except FetchError as exc:
+            if attempt >= http.retries or not is_transient(exc):
+                raise
+            delay = retry_delay(exc, attempt, base=http.backoff, cap=max(http.backoff * 8, 30.0))
             attempt += 1
-            log.info("retrying %s in %.2f s (attempt %d): %s", url, delay, attempt + 1, message)
+            log.info("retrying %s in %.2f s (attempt %d): %s", exc.url or redact_url(url), delay, attempt + 1, exc)
             http.sleep(delay)
 
 
@@ -170,6 +173,14 @@ def parse_salary_text(text: str | None) -> tuple[float | None, float | None, str
 class SourceReport:
     postings: list[PostingData] = field(default_factory=list)
     failures: dict[str, str] = field(default_factory=dict)
+    errors: dict[str, BaseException] = field(default_factory=dict)  # the typed cause behind each failure
+
+    def every_source_failed(self, message: str) -> JobagentError:
+        """The typed error for "no source worked": permanent only when every cause is permanent, so a
+        malformed local feed fails at once while a board answering 503 is retried."""
+        if self.errors and not any(is_transient(exc) for exc in self.errors.values()):
+            return SourcesRefused(f"every posting source failed: {message}")
+        return SourcesUnavailable(f"every posting source failed: {message}")
 
 
 def fetch_all(sources: list[Source], limit: int) -> SourceReport:
@@ -180,9 +191,11 @@ def fetch_all(sources: list[Source], limit: int) -> SourceReport:
             postings = source.fetch(limit)
         except JobagentError as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            report.errors[source.name] = exc
         except Exception as exc:  # a bug or odd data in one source must not cost the others their postings
             log.exception("source %s crashed", source.name)
             reason = f"unexpected error: {type(exc).__name__}: {exc}".splitlines()[0]
+            report.errors[source.name] = exc
         else:
             report.postings.extend(postings[:limit])
             continue
