@@ -13,7 +13,14 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from jobagent.errors import InvalidInput
+from jobagent.errors import (
+    FetchRefused,
+    FetchStatus,
+    FetchTimeout,
+    FetchUnavailable,
+    InvalidInput,
+    is_permanent,
+)
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources import (
     ArbeitnowSource,
@@ -24,7 +31,8 @@ from jobagent.postings.sources import (
     fetch_all,
     parse_source,
 )
-from jobagent.postings.sources.base import is_retryable, parse_salary_text
+from jobagent.postings.sources.base import parse_salary_text
+from jobagent.retry_policy import is_transient
 
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 HTML_GARBAGE = b"<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>"
@@ -301,7 +309,7 @@ def test_rss_over_http(server: _Server, hits: list[str], sleeps: SleepRecorder) 
 
 def test_rss_over_http_refuses_loopback_by_default(server: _Server, hits: list[str]) -> None:
     source = parse_source(f"rss:{server.base}/feeds/jobs.rss")
-    with pytest.raises(SourceError, match="refused URL"):
+    with pytest.raises(FetchRefused, match="refused URL"):
         source.fetch(5)
     assert hits == []
 
@@ -317,8 +325,9 @@ def test_rss_not_a_feed(server: _Server, hits: list[str], sleeps: SleepRecorder,
 
 
 def test_server_errors_are_retried_twice(server: _Server, hits: list[str], sleeps: SleepRecorder) -> None:
-    with pytest.raises(SourceError, match="HTTP 500"):
+    with pytest.raises(FetchStatus, match="HTTP 500") as info:
         parse_source("greenhouse:broken", http=_http(server, sleeps)).fetch(5)
+    assert info.value.status == 500 and not is_permanent(info.value)  # the workflow may retry it later
     assert len(hits) == 3
     assert sleeps.delays == [0.01, 0.02]
 
@@ -336,7 +345,7 @@ def test_connection_refused_is_retried(sleeps: SleepRecorder) -> None:
         port = sock.getsockname()[1]
     http = HttpOptions(base_urls={"lever": f"http://127.0.0.1:{port}"}, allow_private=True, timeout=2.0,
                        backoff=0.01, sleep=sleeps)
-    with pytest.raises(SourceError, match="could not fetch"):
+    with pytest.raises(FetchUnavailable, match="could not fetch"):
         parse_source("lever:globex", http=http).fetch(5)
     assert len(sleeps.delays) == 2
 
@@ -360,14 +369,15 @@ def test_wrong_shape(server: _Server, hits: list[str], sleeps: SleepRecorder, sp
 
 def test_huge_body_is_refused_without_retry(server: _Server, hits: list[str], sleeps: SleepRecorder) -> None:
     http = _http(server, sleeps, max_bytes=16 * 1024)
-    with pytest.raises(SourceError, match="larger than 16 KB"):
+    with pytest.raises(FetchRefused, match="larger than 16 KB"):
         parse_source("greenhouse:huge", http=http).fetch(5)
     assert len(hits) == 1 and sleeps.delays == []
 
 
 def test_not_found_is_not_retried(server: _Server, hits: list[str], sleeps: SleepRecorder) -> None:
-    with pytest.raises(SourceError, match="HTTP 404"):
+    with pytest.raises(FetchStatus, match="HTTP 404") as info:
         parse_source("lever:nobody", http=_http(server, sleeps)).fetch(5)
+    assert info.value.status == 404 and is_permanent(info.value)
     assert len(hits) == 1 and sleeps.delays == []
 
 
@@ -392,7 +402,7 @@ def test_settings_like_object_enables_private(server: _Server, hits: list[str]) 
     source = parse_source("lever:globex", settings=settings, base_urls={"lever": server.base})
     assert len(source.fetch(5)) == 2
     denied = parse_source("lever:globex", settings=settings, allow_private=False, base_urls={"lever": server.base})
-    with pytest.raises(SourceError, match="refused URL"):
+    with pytest.raises(FetchRefused, match="refused URL"):
         denied.fetch(5)
 
 
@@ -444,13 +454,14 @@ def test_default_base_urls_are_the_real_hosts() -> None:
     assert board.http.base("arbeitnow") == "https://www.arbeitnow.com"
 
 
-def test_retry_classification() -> None:
-    assert is_retryable("could not fetch http://x/: HTTP 502 Bad Gateway")
-    assert is_retryable("could not fetch http://x/: timed out after 20 s")
-    assert is_retryable("could not fetch http://x/: [Errno 111] Connection refused")
-    assert not is_retryable("could not fetch http://x/: HTTP 404 Not Found")
-    assert not is_retryable("refused URL http://127.0.0.1/: 127.0.0.1 is a loopback address")
-    assert not is_retryable("could not fetch http://x/: the document is larger than 5 MB")
+def test_retry_classification_is_by_type_not_message() -> None:
+    # The same words that the old message regex keyed on, under the other type, get the other answer.
+    assert is_transient(FetchStatus("could not fetch http://x/: HTTP 404 Not Found", status=502))
+    assert not is_transient(FetchStatus("could not fetch http://x/: HTTP 502 Bad Gateway", status=404))
+    assert is_transient(FetchTimeout("could not fetch http://x/: timed out after 20 s"))
+    assert is_transient(FetchUnavailable("could not fetch http://x/: [Errno 111] Connection refused"))
+    assert not is_transient(FetchRefused("could not fetch http://x/: timed out"))
+    assert not is_transient(SourceError("could not fetch http://x/: HTTP 503"))
 
 
 def test_salary_text() -> None:
