@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from urllib.parse import urlsplit
 
 HIDDEN = "***"
+_TRAILING = ".,;:!?)]}"
 _URL_IN_TEXT = re.compile(r"\b[A-Za-z][A-Za-z0-9+.-]*://[^\s'\"<>]+")
 _secret_prefixes: set[str] = set()  # URLs whose path is secret (the configured webhook), registered at startup
 
@@ -64,7 +65,12 @@ def redact_text(text: str, *, secret_paths: bool = False) -> str:
     """Every URL inside free text (an error message, a log line, a traceback) redacted."""
     if "://" not in text:
         return text
-    return _URL_IN_TEXT.sub(lambda m: redact_url(m.group(0), secret_path=secret_paths), text)
+    def one(match: re.Match[str]) -> str:
+        url = match.group(0)
+        core = url.rstrip(_TRAILING)  # "see https://x/y." or "... https://x/y: HTTP 404": keep the punctuation
+        return redact_url(core, secret_path=secret_paths) + url[len(core):]
+
+    return _URL_IN_TEXT.sub(one, text)
 
 
 class RedactingFilter(logging.Filter):
