@@ -12,7 +12,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 
 from redis import Redis
-from rq import Queue
+from rq import Queue, Worker
 from sqlalchemy import func, select
 
 from jobagent.scheduler import SCHEDULED_JOBS_KEY
@@ -178,22 +178,41 @@ def test_fan_out_on_the_embedded_default(env) -> None:
     assert (second.runs_created, second.skipped_already_done) == (0, 2)
 
 
-def test_daily_task_retries_while_postgres_is_away(live: dict[str, str], pg_server, caplog) -> None:
-    from jobagent.scheduling import daily_search_task
+def test_daily_task_retries_while_postgres_is_away(workers: Workers, pg_server) -> None:
+    """PostgreSQL stops at the moment of the daily trigger: RQ's Retry (not a sleep inside a ``high`` worker)
+    runs the task again once it is back, and the next day's trigger starts with all its retries again."""
+    from jobagent.queue import JSONJob
 
     expected = _seed_profiles()
+    environ = workers.environ
+    assert run_cli("scheduler", "--burst", environ=environ).returncode == 0
+    redis = Redis.from_url(environ["REDIS_URL"])
+    assert JSONJob.fetch("daily-search", connection=redis).meta["retry"] == {"max": 3, "intervals": [1, 2, 4]}
+    workers.start("--queues", "high,default")  # started while PostgreSQL is up
+    wait_until(lambda: Worker.count(connection=redis) == 1, 60)
     pg_server.proc.send_signal(signal.SIGINT)  # a fast shutdown; the data stays
     pg_server.proc.wait(timeout=20)
     pg_server.proc = None
-    back = threading.Timer(1.5, pg_server.start)
-    back.start()
-    try:
-        summary = daily_search_task()  # backoff base 1 s in tests: tries at 0, 1, 3 s ...
-    finally:
-        back.join()
-    assert summary["runs_created"] == expected and summary["failed_to_enqueue"] == 0
-    assert "daily search failed (OperationalError" in caplog.text
-    assert _count(Run) == expected
+    redis.zadd(SCHEDULED_JOBS_KEY, {"daily-search": time.time() - 1})  # due now
+    assert run_cli("scheduler", "--burst", environ=environ).returncode == 0  # the trigger: Redis only
+    wait_until(lambda: b"daily search failed (OperationalError" in _worker_log(workers), 60)
+    pg_server.start()
+    wait_until(lambda: _count(Run) == expected, 120)
+    job = JSONJob.fetch("daily-search", connection=redis)
+    wait_until(lambda: job.get_status(refresh=True) == "finished", 60)
+    assert job.refresh() is None and job.retries_left is not None and job.retries_left < 3  # a retry was used
+    assert b"RQ retries it" in _worker_log(workers)
+    # The next trigger starts from the stored retry again, not from what Monday left over.
+    redis.zadd(SCHEDULED_JOBS_KEY, {"daily-search": time.time() - 1})
+    assert run_cli("scheduler", "--burst", environ=environ).returncode == 0
+    job.refresh()
+    assert job.retries_left == 3
+    wait_until(lambda: _count(WorkflowExecution, WorkflowExecution.status == "completed") == expected, 180)
+    assert _count(Run) == expected  # the second pass only skipped what the first created
+
+
+def _worker_log(workers: Workers) -> bytes:
+    return workers.logs().encode()
 
 
 def test_monitor_alerts_when_the_daily_search_did_not_run(live: dict[str, str], monkeypatch) -> None:
