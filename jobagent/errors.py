@@ -108,7 +108,7 @@ def _first_line(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _retry_after(value: str | None) -> float | None:
+def parse_retry_after(value: str | None) -> float | None:
     """Seconds from a Retry-After header (delta-seconds or an HTTP date); None when absent or unreadable."""
     if not value:
         return None
@@ -138,7 +138,7 @@ def _translate_httpx(exc: BaseException, url: str) -> JobagentError | None:
     if isinstance(exc, httpx.HTTPStatusError):
         resp = exc.response
         return FetchStatus(f"{where}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip(), url=url,
-                           status=resp.status_code, retry_after=_retry_after(resp.headers.get("retry-after")))
+                           status=resp.status_code, retry_after=parse_retry_after(resp.headers.get("retry-after")))
     if isinstance(exc, httpx.HTTPError):  # ConnectError, ReadError, RemoteProtocolError, ProxyError ...
         return FetchUnavailable(f"{where}: {_first_line(exc)}", url=url)
     return None

@@ -26,7 +26,7 @@ from typing import Any
 import httpcore
 import httpx
 
-from jobagent.errors import FetchDeadline, FetchRefused, FetchStatus, FetchUnavailable, translate
+from jobagent.errors import FetchDeadline, FetchRefused, FetchStatus, translate
 from jobagent.fetch_policy import AddressPolicy, check_url, human_size, policy_for
 from jobagent.redaction import redact_url
 
@@ -134,8 +134,6 @@ def _as_fetch_error(exc: httpx.HTTPError, shown: str, reason: str | None = None)
     mapped = translate(exc, url=shown)
     if reason:
         mapped.args = (f"could not fetch {shown}: {reason}",)
-    elif isinstance(mapped, FetchUnavailable) and "not checked before connecting" in str(exc):
-        return FetchRefused(f"refused URL {shown}: the host was not checked", url=shown)
     return mapped
 
 
@@ -147,11 +145,11 @@ def _default_deadline() -> float:
 
 def _check_status(shown: str, resp: httpx.Response) -> None:
     if resp.status_code >= 400:
-        from jobagent.errors import _retry_after
+        from jobagent.errors import parse_retry_after
 
         raise FetchStatus(f"could not fetch {shown}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip(),
                           url=shown, status=resp.status_code,
-                          retry_after=_retry_after(resp.headers.get("retry-after")))
+                          retry_after=parse_retry_after(resp.headers.get("retry-after")))
     if not 200 <= resp.status_code < 300:
         # A 3xx without Location (or an unasked 304) carries no document we could read.
         raise FetchStatus(f"could not fetch {shown}: unexpected HTTP {resp.status_code} response", url=shown,
