@@ -18,9 +18,11 @@ message names the URL through ``redact_url``, so userinfo and query strings neve
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import httpcore
@@ -72,12 +74,19 @@ class _PinnedBackend(httpcore.NetworkBackend):
         self._inner.sleep(seconds)
 
 
+@lru_cache(maxsize=1)
+def _ssl_context() -> ssl.SSLContext:
+    """One verifying context per process: loading the CA bundle costs more than a loopback fetch."""
+    return httpx.create_ssl_context(trust_env=False)
+
+
 def _pinned_client(backend: _PinnedBackend, user_agent: str) -> httpx.Client:
     """An httpx client whose only transport connects through ``backend``; proxies from the environment are
     ignored (a proxy would resolve the name itself, reopening the rebinding gap)."""
-    transport = httpx.HTTPTransport(trust_env=False)
-    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(trust_env=False),
-                                              network_backend=backend, max_connections=4)
+    context = _ssl_context()
+    transport = httpx.HTTPTransport(verify=context, trust_env=False)
+    # httpx has no public hook for the network backend; its transport is a thin shell over this pool.
+    transport._pool = httpcore.ConnectionPool(ssl_context=context, network_backend=backend, max_connections=4)
     return httpx.Client(transport=transport, follow_redirects=False, trust_env=False,
                         headers={"User-Agent": user_agent})
 
