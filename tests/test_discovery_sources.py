@@ -61,7 +61,9 @@ def test_all_sources_down_fails_the_run_with_reasons(env, store_url: str, board:
         JOBAGENT_SOURCE_BASE_URLS=json.dumps({"lever": board}))
     st = core.get_status(core.submit_job_search("engineer", location="Berlin", sources=["lever:acme"]).run_id)
     assert st["status"] == "failed"
-    assert st["error_message"].startswith("DiscoveryNode: RuntimeError: every posting source failed: lever:acme")
+    # A typed error (SourcesUnavailable: a 500 may pass, so a worker would retry it), not a bare RuntimeError.
+    assert st["error_message"].startswith("DiscoveryNode: every posting source failed: lever:acme")
+    assert "HTTP 500" in st["error_message"]
 
 
 def test_bad_source_specs_are_refused_before_any_row(env, store_url: str, tmp_path: Path) -> None:
