@@ -135,3 +135,42 @@ def test_unchecked_rebinding_answer_is_refused_not_followed(env, monkeypatch: py
     with pytest.raises(FetchRefused, match="127.0.0.1 is a loopback address"):
         fetch_url(f"http://cv.rebind.test:{port}/cv.txt", max_bytes=10_000, timeout=5)
     assert internal.hits == [] and public.hits == []
+
+
+def test_https_through_the_pinned_address_keeps_sni_and_verifies_the_name(
+        env, monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    """TLS to the pinned IP still sends the host name as SNI and checks the certificate against it."""
+    import ssl
+    import subprocess
+
+    import jobagent.fetching as fetching
+
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
+                    str(cert), "-days", "1", "-subj", "/CN=cv.pin.test", "-addext",
+                    "subjectAltName=DNS:cv.pin.test"], check=True, capture_output=True)
+    server_names: list[str | None] = []
+    server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    server_ctx.load_cert_chain(cert, key)
+    server_ctx.sni_callback = lambda sock, name, ctx: server_names.append(name)  # type: ignore[func-returns-value]
+    httpd = _serve("127.0.0.2", 0, b"the public CV over TLS")
+    httpd.socket = server_ctx.wrap_socket(httpd.socket, server_side=True)
+    port = httpd.server_address[1]
+    env(JOBAGENT_ALLOWED_PRIVATE_HOSTS="127.0.0.2/32")
+    monkeypatch.setattr(fetching, "_ssl_context", lambda: ssl.create_default_context(cafile=str(cert)))
+    real = socket.getaddrinfo
+    answers = iter(["127.0.0.2"] + ["127.0.0.1"] * 20)
+
+    def rebinding(host, port_, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host == "cv.pin.test":
+            return real(next(answers), port_, *args, **kwargs)
+        return real(host, port_, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", rebinding)
+    try:
+        doc = fetch_url(f"https://cv.pin.test:{port}/cv.txt", max_bytes=10_000, timeout=5)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    assert doc.content == b"the public CV over TLS"
+    assert server_names == ["cv.pin.test"] and httpd.hits == [("/cv.txt", f"cv.pin.test:{port}")]
