@@ -174,9 +174,8 @@ def reconcile(settings: Settings | None = None, *, dry_run: bool = False, page: 
             try:
                 _handle(ex, summary, conn, settings, now, dry_run, fetch_task, enqueue_execution)
             except Exception as exc:  # noqa: BLE001 - one bad row must not stop (or roll back) the others
-                line = f"execution {ex.id}: could not be handled: {_one_line(exc)}"
-                log.error("reconcile: %s", line)
-                summary.problems.append(line)
+                # Reported once: the CLI prints it, the scheduled pass alerts on it (see _alert).
+                summary.problems.append(f"execution {ex.id}: could not be handled: {_one_line(exc)}")
     if not dry_run:
         _alert(summary, settings)
     return summary
@@ -284,6 +283,9 @@ def _alert(summary: ReconcileSummary, settings: Settings) -> None:
             capture_final_failure(None, workflow_type=item["workflow_type"], execution_id=item["execution_id"],
                                   run_id=item["run_id"], node=None, attempts=item["requeues"],
                                   reason=f"reconcile gave up: {item['reason']}")
+    if summary.problems:
+        send_alerts([Alert("reconcile_problems", f"reconcile could not handle {len(summary.problems)} "
+                           "execution(s)", "error", {"problems": summary.problems[:10]})], settings)
     if summary.requeued:
         ids = [i["execution_id"] for i in summary.items if i["action"] == "requeue"]
         send_alerts([Alert("reconcile_requeued", f"reconcile requeued {summary.requeued} lost execution(s)",
