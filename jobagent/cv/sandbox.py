@@ -18,6 +18,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import logging
 import os
 import resource
 import signal
@@ -31,6 +32,8 @@ from typing import Any
 
 from jobagent.cv.schema import CVDocument
 from jobagent.errors import InvalidInput
+
+log = logging.getLogger(__name__)
 
 DOCX_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # all parts together; real CVs are well under 5 MB of XML
 DOCX_MAX_RATIO = 100  # per member over 1 MB; office XML compresses about 5-20x
@@ -117,6 +120,10 @@ def parse_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: 
         seconds = time.monotonic() - began
         fout.seek(0)
         raw = fout.read()
+        ferr.seek(0)
+        errors = ferr.read(4000).decode("utf-8", "replace").strip()
+    if errors:  # a warning from the child, or the tail of its crash: for the operator, not the user
+        log.warning("CV parser for %s said: %s", source, errors.splitlines()[-1])
     answer: dict[str, Any] | None = None
     try:
         answer = json.loads(raw) if raw else None
@@ -170,10 +177,12 @@ def _child_main() -> int:
     """Entry point of the child: limits first, then the parsers, JSON out on stdout."""
     request = json.loads(sys.stdin.buffer.read())
     data = base64.b64decode(request.pop("data"))
-    memory = int(request["memory_bytes"])
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    cpu = int(request["cpu_seconds"])
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    memory, cpu = int(request["memory_bytes"]), int(request["cpu_seconds"])
+    try:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+    except (OSError, ValueError) as exc:  # e.g. a seccomp filter without setrlimit: timeout and cgroup remain
+        sys.stderr.write(f"jobagent.cv.sandbox: could not set resource limits: {exc}\n")
     from jobagent.cv.readers import read_cv_bytes
 
     source = request["source"]
