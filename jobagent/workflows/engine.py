@@ -145,6 +145,7 @@ def run_workflow(
                         context_snapshot=ctx.model_dump(mode="json"), lease_expires_at=lease.expiry())
             node.run(ctx, env)
         result = workflow.result(ctx)
+        lease.stop_heartbeat()  # the release below must not race a renewal
         lease.check()
         _record(execution_id, lease, status=COMPLETED, nodes_done=len(workflow.nodes), result=result,
                 context_snapshot=ctx.model_dump(mode="json"), completed_at=utcnow(), error_message=None,
@@ -159,6 +160,7 @@ def run_workflow(
         message = _fail_message(node_name, exc)
         log.exception("execution %s failed at %s (final=%s, permanent=%s)", execution_id, node_name, final,
                       permanent)
+        lease.stop_heartbeat()
         try:
             if final:
                 _record(execution_id, lease, status=FAILED, error_message=message, completed_at=utcnow(),
