@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from jobagent.cv.schema import CVDocument
 from jobagent.errors import InvalidInput
-from jobagent.fetching import fetch_url
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED = "PDF (.pdf), Word (.docx) and plain text (.txt, .md, .markdown, .text)"
@@ -30,6 +29,8 @@ def read_cv(source: str, *, max_bytes: int = 10 * 1024 * 1024, timeout: float = 
     """
     content_type: str | None = None
     if _URL.match(source):
+        from jobagent.fetching import fetch_url  # here, so the sandboxed parser never imports httpx
+
         # Any scheme goes to fetch_url, so ftp:// or file:// get a clear refusal rather than "not found".
         fetched = fetch_url(source, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
         data, content_type = fetched.content, fetched.content_type
