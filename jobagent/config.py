@@ -64,6 +64,13 @@ class Settings(BaseSettings):
     reconcile_grace_seconds: int = Field(default=120, validation_alias="JOBAGENT_RECONCILE_GRACE_SECONDS")
     max_requeues: int = Field(default=3, validation_alias="JOBAGENT_MAX_REQUEUES")
 
+    # Nothing twice / resource bombs (issue 11, h3): execution leases and the CV parsing sandbox.
+    lease_seconds: int = Field(default=90, validation_alias="JOBAGENT_LEASE_SECONDS")
+    cv_parse_memory_mb: int = Field(default=512, validation_alias="JOBAGENT_CV_PARSE_MEMORY_MB")
+    cv_parse_timeout: float = Field(default=30.0, validation_alias="JOBAGENT_CV_PARSE_TIMEOUT")
+    cv_max_pages: int = Field(default=40, validation_alias="JOBAGENT_CV_MAX_PAGES")
+    cv_max_chars: int = Field(default=300_000, validation_alias="JOBAGENT_CV_MAX_CHARS")
+
     # Monitoring and alerts.
     queue_alert_thresholds: dict[str, int] = Field(default_factory=lambda: {"high": 100, "default": 1000},
                                                    validation_alias="JOBAGENT_QUEUE_ALERT_THRESHOLDS")

@@ -171,13 +171,19 @@ def _status_of(execution_id: str) -> str:
 def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: str | None = None,
                      premium: bool = False, priority: str | None = None,
                      settings: Settings | None = None) -> Submission:
-    from jobagent.cv.intake import normalize_sources, validate_email, validate_name
+    from jobagent.cv.intake import intake_sources, validate_email, validate_name
+    from jobagent.cv.stored import store_documents
 
     settings = settings or get_settings()
+    checked_name, checked_email = validate_name(name), validate_email(email)
+    # Issue 11 (h3): local files are read once here and their bytes stored; the worker never re-reads the path.
+    sources, local_files = intake_sources(cv_sources, settings)
+    ensure_schema(settings)
     context = {
-        "name": validate_name(name),
-        "email": validate_email(email),
-        "cv_sources": normalize_sources(cv_sources, settings, read_local=True),
+        "name": checked_name,
+        "email": checked_email,
+        "cv_sources": sources,
+        "cv_documents": store_documents(local_files),
         "location": location.strip() if location and location.strip() else None,
         "premium": premium,
     }

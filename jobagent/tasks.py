@@ -48,6 +48,7 @@ def on_task_failure(job: Job, connection: Any, exc_type: Any, exc: Any, tb: Any)
         cause = getattr(exc_type, "__name__", str(exc_type))
         reason = f"{ex.current_node or 'start'}: worker stopped mid-task ({cause})"
         final = not job.retries_left
+        ex.lease_owner = ex.lease_expires_at = None  # issue 11 (h3): RQ saw the work-horse die; its lease is void
         if final:
             ex.status, ex.completed_at = FAILED, utcnow()
             ex.error_message = f"{reason}; no retries left"

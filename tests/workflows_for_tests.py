@@ -114,3 +114,32 @@ class StallOnceNode(Node[TestContext]):
 WORKFLOWS.append(Workflow(type="test_raise", context_model=RaiseContext, nodes=[RaiseNode()]))
 WORKFLOWS.append(Workflow(type="test_stall_once", context_model=TestContext, nodes=[StallOnceNode(), DoneNode()],
                           result=lambda ctx: {"visits": ctx.visits}))
+
+
+# --- appended for the nothing-twice tests (issue 11, h3) ------------------------------------------------------
+
+
+def _slow_search() -> Workflow:  # type: ignore[type-arg]
+    """The real job search with a pause before DeliveryNode, so a test can act while a search is running."""
+    from jobagent.workflows import job_search
+
+    class SlowSearchContext(job_search.JobSearchContext):
+        sleep_seconds: float = 0.0
+        marker_dir: str | None = None
+
+    class PauseNode(Node[SlowSearchContext]):
+        """Leaves ``<execution>.pause.<pid>`` (holding the pid) per visit, then sleeps."""
+
+        name = "PauseNode"
+
+        def run(self, ctx: SlowSearchContext, env: NodeEnv) -> None:
+            if ctx.marker_dir:
+                Path(ctx.marker_dir, f"{env.execution_id}.pause.{os.getpid()}").write_text(str(os.getpid()))
+            time.sleep(ctx.sleep_seconds)
+
+    nodes = list(job_search.WORKFLOW.nodes)
+    return Workflow(type="test_slow_search", context_model=SlowSearchContext,
+                    nodes=[*nodes[:-1], PauseNode(), nodes[-1]], result=job_search.WORKFLOW.result)
+
+
+WORKFLOWS.append(_slow_search())

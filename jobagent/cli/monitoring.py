@@ -89,14 +89,21 @@ def reconcile(
 
     core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
     summary = run_reconcile(dry_run=dry_run, page=page).as_dict()
+    for problem in summary["problems"]:  # issue 11 (h3): one line per row that could not be handled
+        typer.echo(f"reconcile: {problem}", err=True)
     if as_json:
-        return print_json(summary)
+        print_json(summary)
+        if summary["problems"]:
+            raise typer.Exit(1)
+        return None
     if summary["items"]:
         print_table("Would handle" if dry_run else "Handled", ["execution_id", "status", "queue", "action", "reason"],
                     [[i["execution_id"], i["status"], i["queue"], i["action"], i["reason"]] for i in summary["items"]])
     prefix = "dry run: " if dry_run else ""
     typer.echo(f"{prefix}scanned {summary['scanned']}, requeued {summary['requeued']}, failed {summary['failed']}, "
                f"skipped {summary['skipped']}")
+    if summary["problems"]:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -1,6 +1,21 @@
 """CV reading (PDF, DOCX, text, URLs) and rule-based profile extraction."""
 
-from jobagent.cv.extraction import extract_profile
-from jobagent.cv.readers import read_cv
+from __future__ import annotations
+
+from typing import Any
 
 __all__ = ["extract_profile", "read_cv"]
+
+
+def __getattr__(name: str) -> Any:
+    """Lazy exports (PEP 562): the sandboxed CV parser (``python -m jobagent.cv.sandbox``) imports only the
+    readers, not the extraction vocabularies, so each parse starts faster (issue 11)."""
+    if name == "extract_profile":
+        from jobagent.cv.extraction import extract_profile
+
+        return extract_profile
+    if name == "read_cv":
+        from jobagent.cv.readers import read_cv
+
+        return read_cv
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

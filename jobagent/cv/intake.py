@@ -6,7 +6,11 @@ the user and no rows at all, instead of a failed run to clean up later.
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from jobagent.config import Settings
@@ -37,14 +41,16 @@ def validate_name(name: str) -> str:
     return name
 
 
-def normalize_sources(sources: list[str], settings: Settings, *, read_local: bool) -> list[str]:
+def normalize_sources(sources: list[str], settings: Settings, *, read_local: bool,
+                      stored: dict[str, str] | None = None) -> list[str]:
     """Absolute paths for files, checked URLs for the rest.
 
-    With ``read_local`` the local files are parsed too, so a corrupt or non-CV file is refused up front.
-    URLs are only checked here (scheme and address); they are fetched by the worker.
+    With ``read_local`` the local files are read and parsed too (see ``intake_sources``), so a corrupt or
+    non-CV file is refused up front. Without it, a path whose bytes are ``stored`` (path → sha256) need
+    not exist here: the worker parses the stored bytes, so it may run on another host.
     """
-    from jobagent.cv.extraction import extract_profile
-    from jobagent.cv.readers import read_cv
+    if read_local:
+        return intake_sources(sources, settings)[0]
     from jobagent.fetching import check_url
 
     if not sources:
@@ -56,11 +62,88 @@ def normalize_sources(sources: list[str], settings: Settings, *, read_local: boo
             check_url(source, allow_private=settings.allow_private_urls)
             normalized.append(source)
             continue
-        path = Path(source).expanduser().resolve()
-        if read_local:
-            doc = read_cv(str(path), max_bytes=settings.cv_max_bytes)
-            extract_profile(doc.text)
-        elif not path.is_file():
+        if source in (stored or {}):  # as normalized at submit: resolving it again would follow a new symlink
+            normalized.append(source)
+            continue
+        path = str(Path(source).expanduser().resolve())
+        if not Path(path).is_file():
             raise InvalidInput(f"CV file not found: {source}")
-        normalized.append(str(path))
+        normalized.append(path)
     return normalized
+
+
+@dataclass(frozen=True)
+class LocalCV:
+    """A local CV file as read once at submit time; the worker parses these bytes, never the path again."""
+
+    path: str
+    data: bytes
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.data).hexdigest()
+
+
+def intake_sources(sources: list[str], settings: Settings) -> tuple[list[str], list[LocalCV]]:
+    """Check every source; read each local file once, parse it in the sandbox and extract a profile, so a
+    bad file is refused before any row exists. Returns the normalized sources and the local files' bytes."""
+    from jobagent.cv.extraction import extract_profile
+    from jobagent.cv.sandbox import parse_cv_bytes
+    from jobagent.fetching import check_url
+
+    if not sources:
+        raise InvalidInput("at least one CV (--cv PATH_OR_URL) is required")
+    normalized: list[str] = []
+    local: list[LocalCV] = []
+    for source in sources:
+        source = source.strip()
+        if is_url(source):
+            check_url(source, allow_private=settings.allow_private_urls)
+            normalized.append(source)
+            continue
+        path = Path(source).expanduser().resolve()
+        data = read_local_file(source, settings.cv_max_bytes)
+        doc = parse_cv_bytes(str(path), data, suffix=path.suffix.lower(), settings=settings)
+        extract_profile(doc.text)
+        normalized.append(str(path))
+        local.append(LocalCV(str(path), data))
+    return normalized, local
+
+
+def read_local_file(source: str, max_bytes: int) -> bytes:
+    """The bytes of a regular file, at most ``max_bytes``.
+
+    Opened with ``O_NONBLOCK`` and checked with ``fstat`` on the open descriptor, so a FIFO (which would
+    block ``open`` until a writer comes, forever) or a device is refused at once, and what is checked is
+    exactly what is read (no swap between a ``stat`` and the ``open``).
+    """
+    from jobagent.fetching import human_size
+
+    path = Path(source).expanduser()
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except FileNotFoundError:
+        raise InvalidInput(f"CV file not found: {source}") from None
+    except OSError as exc:
+        raise InvalidInput(f"cannot read CV file {source}: {exc.strerror or exc}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise InvalidInput(f"CV path is a directory, not a file: {source}")
+        raise InvalidInput(f"CV path is not a regular file: {source} (a pipe, socket or device)")
+    with os.fdopen(fd, "rb", buffering=0) as fh:
+        size = info.st_size
+        if size > max_bytes:
+            raise InvalidInput(f"CV file is larger than {human_size(max_bytes)}: {source} ({human_size(size)})")
+        try:
+            chunks, left = [], max_bytes + 1  # the file may grow while it is read
+            while left > 0 and (chunk := fh.read(min(left, 1024 * 1024))):
+                chunks.append(chunk)
+                left -= len(chunk)
+        except OSError as exc:
+            raise InvalidInput(f"cannot read CV file {source}: {exc.strerror or exc}") from None
+    data = b"".join(chunks)
+    if len(data) > max_bytes:
+        raise InvalidInput(f"CV file is larger than {human_size(max_bytes)}: {source}")
+    return data

@@ -14,7 +14,6 @@ from urllib.parse import unquote, urlsplit
 
 from jobagent.cv.schema import CVDocument
 from jobagent.errors import InvalidInput
-from jobagent.fetching import fetch_url, human_size
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED = "PDF (.pdf), Word (.docx) and plain text (.txt, .md, .markdown, .text)"
@@ -30,6 +29,8 @@ def read_cv(source: str, *, max_bytes: int = 10 * 1024 * 1024, timeout: float = 
     """
     content_type: str | None = None
     if _URL.match(source):
+        from jobagent.fetching import fetch_url  # here, so the sandboxed parser never imports httpx
+
         # Any scheme goes to fetch_url, so ftp:// or file:// get a clear refusal rather than "not found".
         fetched = fetch_url(source, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
         data, content_type = fetched.content, fetched.content_type
@@ -37,15 +38,26 @@ def read_cv(source: str, *, max_bytes: int = 10 * 1024 * 1024, timeout: float = 
     else:
         data = _read_file(source, max_bytes)
         suffix = Path(source).suffix.lower()
+    return read_cv_bytes(source, data, suffix=suffix, content_type=content_type)
+
+
+def read_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: str | None = None,
+                  max_pages: int = 40, max_chars: int = 300_000) -> CVDocument:
+    """Parse CV bytes already read (what ``jobagent.cv.sandbox`` runs in its child process).
+
+    ``max_pages`` and ``max_chars`` bound the work a hostile PDF can ask for (issue 11).
+    """
     if not data.strip():
         raise InvalidInput(f"CV is empty: {source}")
     kind = _detect_kind(source, data, suffix, content_type)
     if kind == "pdf":
-        text = _pdf_text(source, data)
+        text = _pdf_text(source, data, max_pages=max_pages, max_chars=max_chars)
     elif kind == "docx":
         text = _docx_text(source, data)
     else:
         text = _decode(data)
+    if len(text) > max_chars:
+        raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
     text = _tidy(text)
     if not text:
         raise InvalidInput(f"CV is empty: {source}")
@@ -53,23 +65,9 @@ def read_cv(source: str, *, max_bytes: int = 10 * 1024 * 1024, timeout: float = 
 
 
 def _read_file(source: str, max_bytes: int) -> bytes:
-    path = Path(source).expanduser()
-    if not path.exists():
-        raise InvalidInput(f"CV file not found: {source}")
-    if path.is_dir():
-        raise InvalidInput(f"CV path is a directory, not a file: {source}")
-    try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            limit = human_size(max_bytes)
-            raise InvalidInput(f"CV file is larger than {limit}: {source} ({human_size(size)})")
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)  # the file may grow between stat and read
-    except OSError as exc:
-        raise InvalidInput(f"cannot read CV file {source}: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
-        raise InvalidInput(f"CV file is larger than {human_size(max_bytes)}: {source}")
-    return data
+    from jobagent.cv.intake import read_local_file  # a regular file only, opened non-blocking (issue 11)
+
+    return read_local_file(source, max_bytes)
 
 
 def _detect_kind(source: str, data: bytes, suffix: str, content_type: str | None) -> str:
@@ -117,7 +115,7 @@ def _one_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _pdf_text(source: str, data: bytes) -> str:
+def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int = 300_000) -> str:
     import logging
 
     from pypdf import PdfReader
@@ -133,7 +131,14 @@ def _pdf_text(source: str, data: bytes) -> str:
                 opened = 0
             if not opened:
                 raise InvalidInput(f"CV file is not a readable PDF: {source} (it is password-protected)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        from jobagent.cv.sandbox import check_pdf_pages
+
+        check_pdf_pages(source, reader, max_pages)
+        pages: list[str] = []
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            if sum(map(len, pages)) > max_chars:
+                raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
@@ -149,6 +154,9 @@ def _docx_text(source: str, data: bytes) -> str:
     import docx
     from docx.table import Table
 
+    from jobagent.cv.sandbox import check_docx_archive
+
+    check_docx_archive(source, data)  # before python-docx inflates anything
     try:
         document = docx.Document(io.BytesIO(data))
         lines: list[str] = []

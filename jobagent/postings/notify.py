@@ -161,24 +161,32 @@ def _check_address(kind: str, value: str) -> None:
         raise DeliveryError(f"refused to send email: the {kind} {value!r} is not an email address")
 
 
-def _build_message(config: SmtpConfig, to: str, subject: str, text: str, html: str | None) -> EmailMessage:
+def _build_message(config: SmtpConfig, to: str, subject: str, text: str, html: str | None,
+                   message_id: str | None = None) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = config.sender
     msg["To"] = to
     msg["Subject"] = subject
-    msg["Message-ID"] = make_msgid(domain=parseaddr(config.sender)[1].rpartition("@")[2] or None)
+    msg["Message-ID"] = message_id or make_msgid(domain=parseaddr(config.sender)[1].rpartition("@")[2] or None)
     msg.set_content(text)
     if html is not None:
         msg.add_alternative(html, subtype="html")
     return msg
 
 
-def send_digest(config: SmtpConfig, to: str, subject: str, text: str, html: str | None = None) -> None:
-    """Send one email (plain text, plus an HTML alternative when given); failures are one ``DeliveryError``."""
+def send_digest(config: SmtpConfig, to: str, subject: str, text: str, html: str | None = None, *,
+                message_id: str | None = None) -> None:
+    """Send one email (plain text, plus an HTML alternative when given); failures are one ``DeliveryError``.
+
+    ``message_id`` should be stable across retries of the same digest (see ``postings.channels``), so a
+    resend after a crash is recognisable as the same message.
+    """
     _check_address("recipient", to)
     _check_address("sender", config.sender)
     _check_header("subject", subject)
-    msg = _build_message(config, to, subject, text, html)
+    if message_id is not None:
+        _check_header("Message-ID", message_id)
+    msg = _build_message(config, to, subject, text, html, message_id)
     server = f"SMTP server {config.host}:{config.port}"
     try:
         with smtplib.SMTP(config.host, config.port, timeout=config.timeout) as smtp:
@@ -228,8 +236,13 @@ def _redacted(url: str) -> str:
     return redact_url(url, secret_path=True)
 
 
-def post_webhook(url: str, payload: dict[str, Any], *, allow_private: bool, timeout: float = 10.0) -> int:
-    """POST ``payload`` as JSON; returns the 2xx status. Redirects are not followed (the target was checked)."""
+def post_webhook(url: str, payload: dict[str, Any], *, allow_private: bool, timeout: float = 10.0,
+                 idempotency_key: str | None = None) -> int:
+    """POST ``payload`` as JSON; returns the 2xx status. Redirects are not followed (the target was checked).
+
+    ``idempotency_key`` goes out as ``Idempotency-Key`` (``<run id>:webhook``), the same on every retry, so
+    a receiver can drop a POST it already processed.
+    """
     shown = _redacted(url)
     try:
         check_url(url, allow_private=allow_private)
@@ -237,7 +250,10 @@ def post_webhook(url: str, payload: dict[str, Any], *, allow_private: bool, time
         raise DeliveryError(f"webhook {str(exc).replace(url, shown)}") from None
     try:
         with httpx.Client(follow_redirects=False, timeout=timeout) as client:
-            resp = client.post(url, json=payload, headers={"User-Agent": "jobagent/0.1"})
+            headers = {"User-Agent": "jobagent/0.1"}
+            if idempotency_key:
+                headers["Idempotency-Key"] = idempotency_key
+            resp = client.post(url, json=payload, headers=headers)
     except httpx.TimeoutException:
         raise DeliveryError(f"webhook {shown} did not answer within {timeout:g} s") from None
     except httpx.HTTPError as exc:

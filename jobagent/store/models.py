@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -119,6 +120,10 @@ class WorkflowExecution(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Leases (issue 11, migration 0004): the worker running this execution and until when its claim holds.
+    # A second claimer is refused while the lease is fresh, and reconcile requeues only after it expired.
+    lease_owner: Mapped[str | None] = mapped_column(String(200))
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     run: Mapped[Run] = relationship(back_populates="executions")
 
@@ -169,16 +174,18 @@ class Match(Base):
 
 
 class Delivery(Base):
-    """A posting sent to a profile once; the unique key is what keeps digests from repeating it."""
+    """A posting sent to a profile once per channel; the unique key keeps each channel from repeating it,
+    while a channel that failed still gets the posting on the next run (migration 0004)."""
 
     __tablename__ = "deliveries"
-    __table_args__ = (UniqueConstraint("profile_id", "posting_id", name="uq_deliveries_profile_posting"),)
+    __table_args__ = (UniqueConstraint("profile_id", "posting_id", "channel",
+                                       name="uq_deliveries_profile_posting_channel"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     profile_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.id", ondelete="CASCADE"))
     posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
-    channels: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    channel: Mapped[str] = mapped_column(String(20))
     delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -202,3 +209,18 @@ class AlertState(Base):
     key: Mapped[str] = mapped_column(String(300), primary_key=True)
     last_sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     suppressed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class StoredCV(Base):
+    """The bytes of a local CV file, read once at submit time and keyed by their sha256 (issue 11).
+
+    The worker parses these bytes instead of re-reading the path, so a file swapped after submission
+    (a TOCTOU) is never read, and workers on other hosts need no shared storage.
+    """
+
+    __tablename__ = "cv_documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(Integer)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

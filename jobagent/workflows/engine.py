@@ -3,6 +3,10 @@
 Before each node runs, the engine commits ``current_node``, the number of finished nodes and a JSON
 snapshot of the context. A retry therefore resumes at the node that failed, from the context that node
 saw, and a status reader always knows where a run is. Nodes know nothing about RQ.
+
+The claim also takes a lease (``jobagent.workflows.lease``): while one worker holds a fresh lease, a
+second claim of the same execution (a queue job requeued after Redis lost the first) returns without
+running anything, and every record the holder writes is conditional on still owning the lease.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from jobagent.config import Settings, get_settings
 from jobagent.errors import JobagentError, PermanentFailure, is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
+from jobagent.workflows.lease import Lease, LeaseLost, lease_is_fresh
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +41,12 @@ class NodeEnv:
     execution_id: str
     run_id: str
     settings: Settings
+    lease: Lease | None = field(default=None, compare=False)
+
+    def check_lease(self) -> None:
+        """Raise ``LeaseLost`` if another worker took the execution over; call before a side effect."""
+        if self.lease is not None:
+            self.lease.check()
 
 
 class Node(Generic[C]):
@@ -82,6 +93,7 @@ def run_workflow(
     settings = settings or get_settings()
     began = time.monotonic()
     unknown: PermanentFailure | None = None
+    lease = Lease(execution_id, settings.lease_seconds)
     with session_scope() as s:
         ex = s.get(WorkflowExecution, execution_id, with_for_update=True)
         if ex is None:
@@ -89,6 +101,12 @@ def run_workflow(
         if ex.status in FINAL_STATES:
             log.info("execution %s already %s; nothing to do", execution_id, ex.status)
             return {"status": ex.status}
+        if lease_is_fresh(ex.lease_owner, ex.lease_expires_at):
+            # A duplicate queue job (e.g. requeued after a FLUSHALL): the holder finishes the run, and
+            # this task ends quietly rather than failing, so it is neither retried nor alerted on.
+            log.warning("execution %s is leased by %s until %s; leaving it to that worker", execution_id,
+                        ex.lease_owner, ex.lease_expires_at)
+            return {"status": ex.status, "leased_by": ex.lease_owner}
         try:
             workflow = resolve(ex.workflow_type)
         except LookupError as exc:  # e.g. a worker without the plugin module: settle it, don't retry
@@ -100,6 +118,7 @@ def run_workflow(
             ex.status, ex.attempts = PROCESSING, ex.attempts + 1
             ex.started_at = ex.started_at or utcnow()
             ex.nodes_total = len(workflow.nodes)
+            lease.grant(ex)
             if start < len(workflow.nodes):  # the first node's record rides on the claiming transaction
                 ex.current_node = workflow.nodes[start].name
             run_id, snapshot, attempts = ex.run_id, dict(ex.context_snapshot or {}), ex.attempts
@@ -107,8 +126,10 @@ def run_workflow(
     if unknown is not None:
         _report_final(unknown, workflow_type, execution_id, run_id, None, attempts)
         raise unknown
-    env = NodeEnv(execution_id=execution_id, run_id=run_id, settings=settings)
+    env = NodeEnv(execution_id=execution_id, run_id=run_id, settings=settings, lease=lease)
     node_name: str | None = None
+    if not settings.embedded:  # in-process runs have no second claimer, and SQLite prefers one writer
+        lease.start_heartbeat()
     try:
         ctx = workflow.context_model.model_validate(snapshot)
         for index in range(start, len(workflow.nodes)):
@@ -119,27 +140,42 @@ def run_workflow(
                     f"gave up before {node_name}: the {settings.soft_time_limit} s soft time limit was reached"
                 )
             if index > start:
-                _record(execution_id, current_node=node_name, nodes_done=index,
-                        context_snapshot=ctx.model_dump(mode="json"))
+                lease.check()
+                _record(execution_id, lease, current_node=node_name, nodes_done=index,
+                        context_snapshot=ctx.model_dump(mode="json"), lease_expires_at=lease.expiry())
             node.run(ctx, env)
         result = workflow.result(ctx)
-        _record(execution_id, status=COMPLETED, nodes_done=len(workflow.nodes), result=result,
-                context_snapshot=ctx.model_dump(mode="json"), completed_at=utcnow(), error_message=None)
+        lease.stop_heartbeat()  # the release below must not race a renewal
+        lease.check()
+        _record(execution_id, lease, status=COMPLETED, nodes_done=len(workflow.nodes), result=result,
+                context_snapshot=ctx.model_dump(mode="json"), completed_at=utcnow(), error_message=None,
+                **_RELEASED)
         return {"status": COMPLETED}
+    except LeaseLost as exc:
+        log.warning("execution %s: %s; stopping without recording", execution_id, exc)
+        return {"status": "lease lost"}
     except BaseException as exc:
         permanent = is_permanent(exc)
         final = permanent or not retries_left
         message = _fail_message(node_name, exc)
         log.exception("execution %s failed at %s (final=%s, permanent=%s)", execution_id, node_name, final,
                       permanent)
-        if final:
-            _record(execution_id, status=FAILED, error_message=message, completed_at=utcnow())
-            _report_final(exc, workflow_type, execution_id, run_id, node_name, attempts)
-        else:
-            wait = f" in {retry_in} s" if retry_in else ""
-            _record(execution_id, status=PENDING,
-                    error_message=f"{message} (will retry{wait}; {retries_left} retries left)")
+        lease.stop_heartbeat()
+        try:
+            if final:
+                _record(execution_id, lease, status=FAILED, error_message=message, completed_at=utcnow(),
+                        **_RELEASED)
+                _report_final(exc, workflow_type, execution_id, run_id, node_name, attempts)
+            else:
+                wait = f" in {retry_in} s" if retry_in else ""
+                _record(execution_id, lease, status=PENDING,
+                        error_message=f"{message} (will retry{wait}; {retries_left} retries left)", **_RELEASED)
+        except LeaseLost:
+            log.warning("execution %s: lease lost; the failure is left to the new holder", execution_id)
+            return {"status": "lease lost"}
         raise
+    finally:
+        lease.stop_heartbeat()
 
 
 def _report_final(exc: BaseException, workflow_type: str, execution_id: str, run_id: str, node: str | None,
@@ -154,7 +190,15 @@ def _report_final(exc: BaseException, workflow_type: str, execution_id: str, run
         log.exception("could not report the failure of execution %s", execution_id)
 
 
-def _record(execution_id: str, **fields: Any) -> None:
-    """One UPDATE, no read: the engine is the only writer while it holds the execution."""
+_RELEASED: dict[str, Any] = {"lease_owner": None, "lease_expires_at": None}
+
+
+def _record(execution_id: str, lease: Lease, **fields: Any) -> None:
+    """One UPDATE, no read, conditional on still holding the lease (``LeaseLost`` when another has it)."""
     with session_scope() as s:
-        s.execute(update(WorkflowExecution).where(WorkflowExecution.id == execution_id).values(**fields))
+        done = s.execute(update(WorkflowExecution)
+                         .where(WorkflowExecution.id == execution_id, WorkflowExecution.lease_owner == lease.owner)
+                         .values(**fields)).rowcount
+    if not done:
+        lease.lost.set()
+        raise LeaseLost(f"execution {execution_id}: another worker took over (lease lost)")

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select
 
 from jobagent.errors import PermanentFailure
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
-from jobagent.store.models import CompanyResearch, Delivery, Match, Posting, UserProfile, utcnow
+from jobagent.store.models import CompanyResearch, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import Node, NodeEnv, Workflow
 
@@ -259,63 +259,43 @@ class DeliveryNode(Node[JobSearchContext]):
             self._notify(ctx, env)
 
     def _notify(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.notify import DeliveryError, SmtpConfig, digest_text, post_webhook, send_digest
+        """Each channel sends what it has not sent this profile and is recorded at once (postings.channels)."""
+        from jobagent.postings import channels as ch
+        from jobagent.postings.notify import SmtpConfig, digest_text, post_webhook, send_digest
 
         cfg = env.settings
-        if not (cfg.smtp_host or cfg.webhook_url):
+        if not ch.configured_channels(cfg):
             return
-        with session_scope() as s:
-            ids = {m.posting.external_id: _posting_id(s, m.posting) for m in ctx.matches}
-            sent = set(s.scalars(select(Delivery.posting_id).where(
-                Delivery.profile_id == ctx.profile_id, Delivery.posting_id.in_(ids.values()))))
-        fresh = [m for m in ctx.matches if ids[m.posting.external_id] not in sent]
-        ctx.already_delivered = len(ctx.matches) - len(fresh)
-        if not fresh:
-            return
-        assert ctx.profile is not None
-        text = digest_text(ctx.query, ctx.location, fresh, ctx.report_path)
-        channels: list[str] = []
-        if cfg.smtp_host:
-            smtp = SmtpConfig(host=cfg.smtp_host, port=cfg.smtp_port, sender=cfg.smtp_sender,
+        assert ctx.profile is not None and ctx.profile_id is not None
+        profile, profile_id = ctx.profile, ctx.profile_id
+
+        def email(channel: str, fresh: list[MatchResult]) -> None:
+            smtp = SmtpConfig(host=str(cfg.smtp_host), port=cfg.smtp_port, sender=cfg.smtp_sender,
                               username=cfg.smtp_username, password=cfg.smtp_password, starttls=cfg.smtp_starttls,
                               timeout=cfg.http_timeout)
-            try:
-                send_digest(smtp, ctx.profile.email, f"{len(fresh)} new matches for {ctx.query}", text)
-                channels.append("email")
-            except DeliveryError as exc:
-                ctx.delivery_failures["email"] = str(exc)
-        if cfg.webhook_url:
-            payload = {"run_id": env.run_id, "profile_id": ctx.profile_id, "query": ctx.query,
-                       "matches": [{"title": m.posting.title, "company": m.posting.company, "url": m.posting.url,
-                                    "score": m.score} for m in fresh]}
-            try:
-                post_webhook(cfg.webhook_url, payload, allow_private=cfg.allow_private_urls,
-                             timeout=cfg.http_timeout)
-                channels.append("webhook")
-            except DeliveryError as exc:
-                ctx.delivery_failures["webhook"] = str(exc)
-        if channels:
-            _record_deliveries(ctx.profile_id, env.run_id, [ids[m.posting.external_id] for m in fresh], channels)
-            ctx.delivered = len(fresh)
+            send_digest(smtp, profile.email, f"{len(fresh)} new matches for {ctx.query}",
+                        digest_text(ctx.query, ctx.location, fresh, ctx.report_path),
+                        message_id=ch.message_id(env.run_id, channel, cfg.smtp_sender))
+
+        def webhook(channel: str, fresh: list[MatchResult]) -> None:
+            post_webhook(str(cfg.webhook_url), ch.payload(env.run_id, profile_id, ctx.query, fresh),
+                         allow_private=cfg.allow_private_urls, timeout=cfg.http_timeout,
+                         idempotency_key=ch.idempotency_key(env.run_id, channel))
+
+        senders = {name: fn for name, fn in ((ch.EMAIL, email), (ch.WEBHOOK, webhook))
+                   if name in ch.configured_channels(cfg)}
+        with session_scope() as s:
+            posting_ids = [_posting_id(s, m.posting) for m in ctx.matches]
+        outcome = ch.deliver(profile_id, env.run_id, ctx.matches, posting_ids, senders,
+                             before_send=env.check_lease)
+        ctx.delivered, ctx.already_delivered = outcome.delivered, outcome.already_delivered
+        ctx.delivery_failures.update(outcome.failures)
 
 
 def _posting_id(s: Any, posting: PostingData) -> str:
     from jobagent.postings.feeds import posting_fingerprint
 
     return str(s.scalar(select(Posting.id).where(Posting.fingerprint == posting_fingerprint(posting))))
-
-
-def _record_deliveries(profile_id: str | None, run_id: str, posting_ids: list[str], channels: list[str]) -> None:
-    """One savepoint per row: a concurrent search that delivered the same posting first simply wins."""
-    from sqlalchemy.exc import IntegrityError
-
-    with session_scope() as s:
-        for posting_id in posting_ids:
-            try:
-                with s.begin_nested():
-                    s.add(Delivery(profile_id=profile_id, posting_id=posting_id, run_id=run_id, channels=channels))
-            except IntegrityError:
-                continue
 
 
 def _result(ctx: JobSearchContext) -> dict[str, Any]:

@@ -17,6 +17,7 @@ class ProfilingContext(BaseModel):
     name: str
     email: str
     cv_sources: list[str]
+    cv_documents: dict[str, str] = Field(default_factory=dict)  # path → sha256 of bytes stored at submit
     location: str | None = None
     premium: bool = False
     extracted: ExtractedProfile | None = None
@@ -32,7 +33,7 @@ class UserInputNode(Node[ProfilingContext]):
     def run(self, ctx: ProfilingContext, env: NodeEnv) -> None:
         ctx.name = validate_name(ctx.name)
         ctx.email = validate_email(ctx.email)
-        ctx.cv_sources = normalize_sources(ctx.cv_sources, env.settings, read_local=False)
+        ctx.cv_sources = normalize_sources(ctx.cv_sources, env.settings, read_local=False, stored=ctx.cv_documents)
 
 
 class CVProcessingNode(Node[ProfilingContext]):
@@ -40,14 +41,11 @@ class CVProcessingNode(Node[ProfilingContext]):
 
     def run(self, ctx: ProfilingContext, env: NodeEnv) -> None:
         from jobagent.cv.extraction import extract_profile
-        from jobagent.cv.readers import read_cv
+        from jobagent.cv.stored import read_source
 
         s = env.settings
-        texts = [
-            read_cv(src, max_bytes=s.cv_max_bytes, timeout=s.http_timeout,
-                    allow_private=s.allow_private_urls).text
-            for src in ctx.cv_sources
-        ]
+        # Stored bytes (never the path again) or the URL, parsed in the sandboxed child (issue 11).
+        texts = [read_source(src, ctx.cv_documents.get(src), s).text for src in ctx.cv_sources]
         extracted = extract_profile("\n\n".join(texts))
         ctx.extracted = extracted
         location = ctx.location or extracted.location

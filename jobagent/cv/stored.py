@@ -1,0 +1,62 @@
+"""CV bytes kept in the store between submit and the worker, keyed by their sha256.
+
+Submit reads a local CV file once and stores its bytes here; the run's context names the path and the
+hash. The worker parses those bytes (checking the hash), never the path: a file swapped for a symlink
+after submission is not read (no TOCTOU), and workers on other hosts need no shared storage. URLs are
+still fetched by the worker. Every parse goes through ``jobagent.cv.sandbox``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from jobagent.config import Settings
+from jobagent.cv.intake import LocalCV, is_url, read_local_file
+from jobagent.cv.sandbox import parse_cv_bytes
+from jobagent.cv.schema import CVDocument
+from jobagent.errors import InvalidInput
+from jobagent.store.models import StoredCV, utcnow
+from jobagent.store.session import session_scope
+
+
+def store_documents(documents: list[LocalCV]) -> dict[str, str]:
+    """Insert each document unless the same bytes are stored already; returns path → sha256."""
+    if not documents:
+        return {}
+    with session_scope() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        rows = {d.sha256: {"sha256": d.sha256, "size": len(d.data), "content": d.data, "created_at": utcnow()}
+                for d in documents}
+        s.execute(insert(StoredCV).values(list(rows.values())).on_conflict_do_nothing(index_elements=["sha256"]))
+    return {d.path: d.sha256 for d in documents}
+
+
+def read_source(source: str, sha256: str | None, settings: Settings,
+                stats: dict[str, Any] | None = None) -> CVDocument:
+    """The CV text of one source: stored bytes when submit kept them, else the URL (or, for runs submitted
+    before bytes were stored, the path), parsed in the sandbox."""
+    if sha256:
+        with session_scope() as s:
+            row = s.get(StoredCV, sha256)
+            data = bytes(row.content) if row is not None else None
+        if data is None:
+            raise InvalidInput(f"the stored copy of CV {source} is missing; submit the profile again")
+        if hashlib.sha256(data).hexdigest() != sha256:
+            raise InvalidInput(f"the stored copy of CV {source} does not match its checksum; submit it again")
+        return parse_cv_bytes(source, data, suffix=Path(source).suffix.lower(), settings=settings, stats=stats)
+    if is_url(source):
+        from jobagent.fetching import fetch_url
+
+        fetched = fetch_url(source, max_bytes=settings.cv_max_bytes, timeout=settings.http_timeout,
+                            allow_private=settings.allow_private_urls)
+        suffix = PurePosixPath(unquote(urlsplit(fetched.final_url).path)).suffix.lower()
+        return parse_cv_bytes(source, fetched.content, suffix=suffix, content_type=fetched.content_type,
+                              settings=settings, stats=stats)
+    data = read_local_file(source, settings.cv_max_bytes)
+    return parse_cv_bytes(source, data, suffix=Path(source).suffix.lower(), settings=settings, stats=stats)

@@ -1,0 +1,110 @@
+"""Leases: a worker's claim on a running execution, kept in the store so that nothing runs twice.
+
+Redis can lose a queue job while a worker is still running it (a FLUSHALL, a restart without
+persistence), and reconcile then requeues the execution. Without a lease a second worker would claim it
+and both would deliver. The claiming worker writes ``lease_owner`` and ``lease_expires_at`` in the
+claiming transaction, renews the lease between nodes and from a heartbeat thread during long nodes, and
+releases it when it records the outcome. A claim is refused while another owner's lease is fresh; a
+lease whose owner is a dead process on this host is void at once, so a retry after a killed work-horse
+need not wait for it to expire.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import update
+
+from jobagent.errors import JobagentError
+from jobagent.store.models import WorkflowExecution, utcnow
+from jobagent.store.session import session_scope
+
+log = logging.getLogger(__name__)
+
+
+class LeaseLost(JobagentError):
+    """Another worker took this execution over (our lease expired); stop without recording anything."""
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed work-horse stays a zombie until its worker reaps it: that is dead too
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return True
+    return stat.rpartition(")")[2].split()[:1] != ["Z"]
+
+
+def lease_is_fresh(owner: str | None, expires_at: datetime | None, now: datetime | None = None) -> bool:
+    """Whether ``owner`` still holds its lease: not expired, and not a process known to be dead."""
+    if not owner or expires_at is None or expires_at <= (now or utcnow()):
+        return False
+    host, _, rest = owner.partition(":")
+    pid = rest.partition(":")[0]
+    if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
+        return False
+    return True
+
+
+class Lease:
+    """One worker's lease on one execution; ``owner`` is ``host:pid:nonce`` so dead owners can be told."""
+
+    def __init__(self, execution_id: str, seconds: int) -> None:
+        self.execution_id = execution_id
+        self.seconds = max(int(seconds), 3)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.lost = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def expiry(self) -> datetime:
+        return utcnow() + timedelta(seconds=self.seconds)
+
+    def grant(self, ex: WorkflowExecution) -> None:
+        """Write the lease onto the row being claimed (inside the claiming transaction)."""
+        ex.lease_owner, ex.lease_expires_at = self.owner, self.expiry()
+
+    def renew(self) -> bool:
+        """Push the expiry out; False (and ``lost`` set) when another owner has the row now."""
+        with session_scope() as s:
+            done = s.execute(update(WorkflowExecution)
+                             .where(WorkflowExecution.id == self.execution_id,
+                                    WorkflowExecution.lease_owner == self.owner)
+                             .values(lease_expires_at=self.expiry())).rowcount
+        if not done:
+            self.lost.set()
+        return bool(done)
+
+    def check(self) -> None:
+        if self.lost.is_set():
+            raise LeaseLost(f"execution {self.execution_id}: another worker took over (lease lost)")
+
+    def start_heartbeat(self) -> None:
+        """Renew every third of the lease from a daemon thread while a long node runs."""
+        self._thread = threading.Thread(target=self._beat, name=f"lease-{self.execution_id[:8]}", daemon=True)
+        self._thread.start()
+
+    def _beat(self) -> None:
+        while not self._stop.wait(self.seconds / 3):
+            try:
+                if not self.renew():
+                    log.warning("execution %s: lease taken over by another worker", self.execution_id)
+                    return
+            except Exception:  # noqa: BLE001 - a DB blip: try again next beat; the lease has slack
+                log.exception("execution %s: could not renew the lease", self.execution_id)
+
+    def stop_heartbeat(self) -> None:
+        self._stop.set()
+        if self._thread is not None and self._thread is not threading.current_thread():
+            self._thread.join(timeout=10)
