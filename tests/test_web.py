@@ -214,6 +214,11 @@ def test_dashboard_needs_caddys_proof_or_a_token_and_is_read_only(live: dict[str
     assert client.get("/rq/", environ_base=remote).status_code == 401
     assert client.get("/rq/", environ_base=remote, headers=AUTH).status_code == 200
     assert client.get("/rq/", headers={"X-Jobagent-Dashboard-Secret": "the-proxy-secret-012345678"}).status_code == 401
+    # Without Caddy (SSH tunnel, jobagent dev) a browser logs in with an API token as the basic-auth password.
+    prompt = client.get("/rq/", environ_base=remote)
+    assert prompt.headers["WWW-Authenticate"].startswith("Basic realm=") and prompt.json["error"] == "unauthorized"
+    assert client.get("/rq/", environ_base=remote, auth=("anyone", TOKEN)).status_code == 200
+    assert client.get("/rq/", environ_base=remote, auth=("anyone", TOKEN[:-1])).status_code == 401
     for path in ["/rq/queue/default/queued/empty", "/rq/job/x/delete", "/rq/job/x/requeue",
                  "/rq/queue/default/compact"]:
         resp = client.post(path, headers=PROXY)

@@ -9,7 +9,8 @@ Access. Behind Caddy every request comes from 127.0.0.1, so "the peer is loopbac
 client once reached ``/rq`` through the password-free ``/api/*`` route with a ``SCRIPT_NAME`` header. The
 app therefore asks for proof itself: either the secret header that Caddy adds only inside its
 ``basicauth``-protected ``/rq`` route (``JOBAGENT_DASHBOARD_PROXY_SECRET``; Caddy strips any copy a client
-sends, on every route), or a valid bearer token (for an operator on an SSH tunnel).
+sends, on every route), or a valid API token: as a bearer token, or as the password of HTTP basic auth so that
+a browser on an SSH tunnel or under ``jobagent dev`` (no Caddy) gets a login prompt.
 
 Scripts. The dashboard renders job fields into ``innerHTML`` unescaped, so its pages get a CSP without
 ``'unsafe-inline'`` for scripts: the one inline ``<script>`` block each page has (its content varies with
@@ -109,8 +110,12 @@ def mount_dashboard(app: Flask, settings: Settings, error: Any) -> bool:
         if request.blueprint != BLUEPRINT:
             return None
         through_caddy = proxy_secret_is_valid(request.headers.get(PROXY_SECRET_HEADER), secret)
-        if not (through_caddy or token_is_valid(bearer_token(request), tokens)):
-            return error(401, "unauthorized", "the dashboard needs Caddy's basic auth (/rq) or a bearer token")
+        basic = request.authorization.password if request.authorization else None
+        if not (through_caddy or token_is_valid(bearer_token(request), tokens) or token_is_valid(basic, tokens)):
+            response = app.make_response(error(401, "unauthorized",
+                                               "the dashboard needs Caddy's basic auth (/rq) or an API token"))
+            response.headers["WWW-Authenticate"] = 'Basic realm="jobagent dashboard: any user, an API token"'
+            return response
         endpoint = (request.endpoint or "").rpartition(".")[2]
         if endpoint in MUTATING:
             return error(403, "forbidden", "the dashboard is read-only here; use `jobagent retry`")
