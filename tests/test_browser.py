@@ -171,6 +171,15 @@ def test_markup_in_a_failed_tasks_exception_does_not_run(live: dict[str, str], t
         assert real["title"] == "RQ dashboard" and real["ran"] is None, real
         assert real["imgs"] == 0 and "\u2039img src=x onerror=window.xssRan" in real["exc"], real  # shown as text
         assert "could not fetch" in real["exc"] and "failed" in real["data"], real  # the job is still rendered
+        # The list of failed tasks renders too (its inline script allowed by its hash), and nothing was blocked.
+        browser.get(f"{base}/rq/0/view/jobs/{stored['origin']}/failed/8/asc/1")
+        listed = WebDriverWait(browser, 30, poll_frequency=0.3).until(
+            lambda d: d.execute_script("const t = document.querySelector('#jobs tbody');"
+                                       "return t && t.innerText.includes(arguments[0]) ? t.innerText : null;",
+                                       execution_id))
+        assert "\u2039img src=x" in listed and browser.title == "RQ dashboard"
+        blocked = [e["message"] for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+        assert blocked == [], blocked
 
         hostile = _open_job_page(browser, base, raw.id)
         # The tag is live markup here (twice: RQ's default description repeats the argument).
