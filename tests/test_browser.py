@@ -121,7 +121,7 @@ def _open_job_page(browser: webdriver.Chrome, base: str, job_id: str) -> dict[st
             " loaded: imgs.every(i => i.complete), data: document.querySelector('#job-data').innerText} : null;")
         return state if state and state["loaded"] else False
 
-    state = WebDriverWait(browser, 30, poll_frequency=0.3).until(rendered)
+    state = WebDriverWait(browser, 60, poll_frequency=0.3).until(rendered)
     time.sleep(1.0)  # a failed image's onerror runs right after it completes; give it every chance
     state.update(browser.execute_script("return {title: document.title, ran: window.xssRan === undefined ? null"
                                         " : String(window.xssRan)};"))
@@ -173,7 +173,7 @@ def test_markup_in_a_failed_tasks_exception_does_not_run(live: dict[str, str], t
         assert "could not fetch" in real["exc"] and "failed" in real["data"], real  # the job is still rendered
         # The list of failed tasks renders too (its inline script allowed by its hash), and nothing was blocked.
         browser.get(f"{base}/rq/0/view/jobs/{stored['origin']}/failed/8/asc/1")
-        listed = WebDriverWait(browser, 30, poll_frequency=0.3).until(
+        listed = WebDriverWait(browser, 60, poll_frequency=0.3).until(
             lambda d: d.execute_script("const t = document.querySelector('#jobs tbody');"
                                        "return t && t.innerText.includes(arguments[0]) ? t.innerText : null;",
                                        execution_id))

@@ -125,6 +125,7 @@ def test_caddy_strips_underscore_headers_and_sets_the_proof_only_after_basicauth
         assert not [name for name in {**api_seen, **rq_seen} if "_" in name], (api_seen, rq_seen)
         assert SECRET_HEADER.lower() not in api_seen
         assert rq_seen[SECRET_HEADER.lower()] == PROXY_SECRET, json.dumps(rq_seen)
+        assert "authorization" not in rq_seen  # the dashboard password stays at Caddy
     finally:
         web.stop()
         upstream.shutdown()
