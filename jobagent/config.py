@@ -83,6 +83,9 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", validation_alias="JOBAGENT_WEB_HOST")
     web_port: int = Field(default=8000, validation_alias="JOBAGENT_WEB_PORT")
     web_max_body_bytes: int = Field(default=1024 * 1024, validation_alias="JOBAGENT_WEB_MAX_BODY_BYTES")
+    # Dashboard behind Caddy (issue 11): the secret Caddy adds to /rq requests only after basicauth passed.
+    # Empty: /rq is served to bearer tokens only (loopback is not an identity behind a proxy).
+    dashboard_proxy_secret: str = Field(default="", validation_alias="JOBAGENT_DASHBOARD_PROXY_SECRET")
 
     # Backups.
     backup_dir: Path = Field(default=Path("/var/backups/jobagent"), validation_alias="JOBAGENT_BACKUP_DIR")

@@ -128,8 +128,10 @@ def make_worker(queue_names: list[str], settings: Settings | None = None, **kwar
     if settings.embedded:
         raise ValueError("a worker needs REDIS_URL; the embedded default runs workflows in-process")
     queues = [get_queue(n, settings) for n in queue_names]
-    return Worker(queues, connection=get_redis(settings), serializer=JSONSerializer, job_class=JSONJob,
-                  **kwargs)
+    from jobagent.markup_free_worker import MarkupFreeWorker  # exception texts reach rq-dashboard's HTML
+
+    return MarkupFreeWorker(queues, connection=get_redis(settings), serializer=JSONSerializer, job_class=JSONJob,
+                            **kwargs)
 
 
 def queue_stats(settings: Settings | None = None) -> dict[str, Any]:

@@ -195,22 +195,42 @@ def test_no_configured_tokens_means_closed(live: dict[str, str]) -> None:
     assert client.get("/health").status_code == 200
 
 
-def test_dashboard_is_loopback_or_token_and_read_only(client: FlaskClient) -> None:
+# Issue 11: this test used to assert that a loopback peer gets the dashboard without proof, which is the hole
+# (behind Caddy every peer is loopback). Now: Caddy's proof of basic auth or a bearer token, from any peer.
+PROXY = {"X-Jobagent-Dashboard-Secret": "the-proxy-secret-0123456789"}
+
+
+def test_dashboard_needs_caddys_proof_or_a_token_and_is_read_only(live: dict[str, str]) -> None:
+    client = _app_client(allow_private_urls=True, dashboard_proxy_secret=PROXY["X-Jobagent-Dashboard-Secret"])
     sub = client.post("/workflow/job-search", json={"query": "python", "location": "Berlin"}, headers=AUTH).json
-    page = client.get("/rq/")
+    assert client.get("/rq/").status_code == 401  # the test client's peer is 127.0.0.1
+    page = client.get("/rq/", headers=PROXY)
     assert page.status_code == 200 and b"<title>RQ dashboard</title>" in page.data
-    queues = client.get("/rq/0/data/queues.json")
+    queues = client.get("/rq/0/data/queues.json", headers=PROXY)
     assert {q["name"]: q["count"] for q in queues.json["queues"]} == {"default": 1}
-    jobs = client.get("/rq/0/data/jobs/default/queued/10/asc/1.json")  # JSON payloads decoded, not pickle
+    jobs = client.get("/rq/0/data/jobs/default/queued/10/asc/1.json", headers=PROXY)  # JSON, not pickle
     assert jobs.status_code == 200 and [j["id"] for j in jobs.json["jobs"]] == [sub["execution_id"]]
     remote = {"REMOTE_ADDR": "203.0.113.9"}
     assert client.get("/rq/", environ_base=remote).status_code == 401
     assert client.get("/rq/", environ_base=remote, headers=AUTH).status_code == 200
+    assert client.get("/rq/", headers={"X-Jobagent-Dashboard-Secret": "the-proxy-secret-012345678"}).status_code == 401
+    # Without Caddy (SSH tunnel, jobagent dev) a browser logs in with an API token as the basic-auth password.
+    prompt = client.get("/rq/", environ_base=remote)
+    assert prompt.headers["WWW-Authenticate"].startswith("Basic realm=") and prompt.json["error"] == "unauthorized"
+    assert client.get("/rq/", environ_base=remote, auth=("anyone", TOKEN)).status_code == 200
+    assert client.get("/rq/", environ_base=remote, auth=("anyone", TOKEN[:-1])).status_code == 401
     for path in ["/rq/queue/default/queued/empty", "/rq/job/x/delete", "/rq/job/x/requeue",
                  "/rq/queue/default/compact"]:
-        resp = client.post(path)
+        resp = client.post(path, headers=PROXY)
         assert resp.status_code == 403 and resp.json["error"] == "forbidden", path
-    assert client.get("/rq/requeue/default").status_code == 403
+    assert client.get("/rq/requeue/default", headers=PROXY).status_code == 403
+
+
+def test_dashboard_ignores_a_short_or_missing_proxy_secret(live: dict[str, str]) -> None:
+    for secret in ("", "unset", "short-secret"):  # "unset" is what the Caddyfile sends when none is configured
+        client = _app_client(dashboard_proxy_secret=secret)
+        assert client.get("/rq/", headers={"X-Jobagent-Dashboard-Secret": secret}).status_code == 401, secret
+        assert client.get("/rq/", headers=AUTH).status_code == 200
 
 
 def test_redis_down_is_503_and_nothing_is_written(env: Callable[..., dict[str, str]], clean_pg: str) -> None:

@@ -27,6 +27,8 @@ CADDYFILE = ROOT / "Caddyfile"
 TOKEN = "test-token-0123456789abcdef"
 RQ_USER = "ops"
 RQ_PASSWORD = "dashboard-password-for-tests"
+# Caddy adds it to /rq requests after basicauth; the shim lets the dashboard open only with it (or a token).
+PROXY_SECRET = "dashboard-proxy-secret-for-tests-0123"
 
 CV_MARKDOWN = """# Jane Doe
 Berlin, Germany - jane@example.com
@@ -63,7 +65,7 @@ class WebStack:
     """Starts the shim and Caddy as subprocesses (own process groups) and always stops them."""
 
     def __init__(self, environ: dict[str, str], log_dir: Path) -> None:
-        self.environ = {"API_TOKENS": TOKEN, **environ}
+        self.environ = {"API_TOKENS": TOKEN, "JOBAGENT_DASHBOARD_PROXY_SECRET": PROXY_SECRET, **environ}
         self.log_dir = log_dir
         self.procs: list[subprocess.Popen[bytes]] = []
         self.shim_port = 0

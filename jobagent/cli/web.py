@@ -20,6 +20,10 @@ def gunicorn_argv(host: str, port: int, workers: int, *, access_log: bool = True
     argv = [sys.executable, "-m", "gunicorn", "--preload", "--bind", f"{host}:{port}", "--workers", str(workers),
             "--timeout", str(timeout), "--graceful-timeout", str(timeout), "--forwarded-allow-ips", "127.0.0.1",
             "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp", "--error-logfile", "-"]
+    # No request header may set SCRIPT_NAME or PATH_INFO (gunicorn's default forwarder_headers): behind Caddy
+    # every peer is the trusted 127.0.0.1, so a client's `SCRIPT_NAME: /api` re-routed /api/rq/... to /rq/...
+    # With the list empty, gunicorn drops every header whose name has an underscore (header_map "drop").
+    argv += ["--forwarder-headers", ""]
     if access_log:
         argv += ["--access-logfile", "-"]
     if _has_control_socket():  # one fixed path per user: two shims on a host (tests, blue/green) would fight

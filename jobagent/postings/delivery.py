@@ -2,20 +2,69 @@
 
 Written to a ``.partial`` file and renamed into place, so a crash or a retried node never leaves a
 half-written report where the user (or a file watcher) would pick it up.
+
+Everything a posting says comes from the internet, and Markdown passes raw HTML through to whatever renders
+it (an editor preview, a wiki, a chat). So, as in the HTML report, every text from a posting, a profile or a
+company page is escaped here (HTML as entities, Markdown's markup characters with backslashes, in the
+subset both CommonMark and Python-Markdown honour), and only http(s) URLs become links, percent-encoded so
+they cannot close the link they sit in.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from jobagent.postings.schema import MatchResult, PostingData
+
+# HTML as entities (every Markdown renderer shows them as text), and with a backslash the characters that start
+# links, images, emphasis, code and headings. One str.translate pass: nothing is escaped twice.
+_MARKDOWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\", "`": "\\`", "*": "\\*",
+                                   "_": "\\_", "[": "\\[", "]": "\\]", "#": "\\#"})
+# A line of a multi-line text that would start a list, a numbered list or a code block.
+_BLOCK_START = re.compile(r"^([-+]|\d+[.)])(?=\s|$)")
+# Characters kept as they are in a link target; everything else (space, quotes, brackets, parentheses,
+# pipes, backslashes, non-ASCII) is percent-encoded, so the URL cannot end `[open](<...>)` or a table cell.
+_URL_SAFE = ":/?#@!$&*+,;=%-._~"
+_SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
+
+
+def escape_markdown(text: str | None) -> str:
+    """One line of posting text as inert Markdown: no raw HTML, links, images, emphasis or line breaks."""
+    return " ".join((text or "").split()).translate(_MARKDOWN_ESCAPES)
+
+
+def escape_markdown_block(text: str) -> str:
+    """Multi-line text (company notes, a letter) escaped line by line, with no line starting a list or code."""
+    lines = []
+    for line in text.strip().splitlines():
+        escaped = escape_markdown(line)
+        lines.append(_BLOCK_START.sub(lambda m: m.group(1)[:-1] + "\\" + m.group(1)[-1], escaped))
+    return "\n".join(lines)
+
+
+@lru_cache(maxsize=4096)  # each posting's URL is judged twice per report (summary row and details)
+def markdown_url(url: str | None) -> str | None:
+    """An http(s) URL with a host, percent-encoded for a Markdown link target; None for anything else."""
+    if not url:
+        return None
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _SPACE_OR_CONTROL.search(url):
+        return None
+    return quote(url, safe=_URL_SAFE)
 
 
 def _cell(text: str | None) -> str:
     """Table cells cannot hold pipes or line breaks without breaking the table."""
-    return " ".join((text or "").split()).replace("|", "\\|") or "—"
+    return escape_markdown(text).replace("|", "\\|") or "—"
 
 
 def _salary(p: PostingData) -> str | None:
@@ -30,29 +79,32 @@ def _details(p: PostingData) -> list[str]:
     where = p.location or "location not stated"
     if p.remote and "remote" not in where.lower():
         where += " (remote)"
-    lines = [f"- **Location:** {where}"]
+    lines = [f"- **Location:** {escape_markdown(where)}"]
     if p.employment_type:
-        lines.append(f"- **Type:** {p.employment_type}")
+        lines.append(f"- **Type:** {escape_markdown(p.employment_type)}")
     salary = _salary(p)
     if salary:
-        lines.append(f"- **Salary:** {salary}")
+        lines.append(f"- **Salary:** {escape_markdown(salary)}")
     if p.posted_at:
         lines.append(f"- **Posted:** {p.posted_at.date().isoformat()}")
-    if p.url:
-        lines.append(f"- **Link:** <{p.url}>")
+    url = markdown_url(p.url)
+    if url:
+        lines.append(f"- **Link:** <{url}>")
+    elif p.url:
+        lines.append("- **Link:** left out (not an http(s) link)")
     return lines
 
 
 def _quote(text: str) -> str:
-    return "\n".join(f"> {line}".rstrip() for line in text.strip().splitlines())
+    return "\n".join(f"> {line}".rstrip() for line in escape_markdown_block(text).splitlines())
 
 
 def render_report(*, query: str, location: str | None, profile_name: str,
                   matches: list[tuple[MatchResult, str, str]]) -> str:
     """The report text; separate from writing so it can be shown or tested without touching disk."""
-    out = [f"# Postings for “{query}”", ""]
-    out.append(f"- **Profile:** {profile_name or 'unnamed profile'}")
-    out.append(f"- **Location:** {location or 'any'}")
+    out = [f"# Postings for “{escape_markdown(query)}”", ""]
+    out.append(f"- **Profile:** {escape_markdown(profile_name) or 'unnamed profile'}")
+    out.append(f"- **Location:** {escape_markdown(location) or 'any'}")
     out.append(f"- **Generated:** {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}")
     out.append(f"- **Matches:** {len(matches)}")
     out.append("")
@@ -64,15 +116,17 @@ def render_report(*, query: str, location: str | None, profile_name: str,
     for rank, (m, _, _) in enumerate(matches, start=1):
         p = m.posting
         where = p.location or ("remote" if p.remote else None)
-        link = f"[open](<{p.url}>)" if p.url else "—"
+        url = markdown_url(p.url)
+        link = f"[open](<{url}>)" if url else "—"
         cells = [str(rank), f"{m.score:.0f}", _cell(p.title), _cell(p.company), _cell(where), link]
         out.append(f"| {' | '.join(cells)} |")
     out.append("")
     for rank, (m, notes, letter) in enumerate(matches, start=1):
         p = m.posting
-        out += [f"## {rank}. {p.title} — {p.company} (score {m.score:.0f})", "", *_details(p), ""]
-        out += ["### Why it matches", "", *(f"- {r}" for r in m.reasons), ""]
-        out += ["### Company notes", "", notes.strip() or "_No notes._", ""]
+        title = f"{escape_markdown(p.title)} — {escape_markdown(p.company)}"
+        out += [f"## {rank}. {title} (score {m.score:.0f})", "", *_details(p), ""]
+        out += ["### Why it matches", "", *(f"- {escape_markdown(r)}" for r in m.reasons), ""]
+        out += ["### Company notes", "", escape_markdown_block(notes) or "_No notes._", ""]
         letter_text = _quote(letter) if letter.strip() else "_No cover letter written._"
         out += ["### Cover letter", "", letter_text, ""]
     return "\n".join(out)
