@@ -20,6 +20,7 @@ from tests.servers import PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = "alert_state, company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
+TABLES += ", board_events, board_entries, board_looks"  # the board (issue 14)
 
 
 @pytest.fixture(scope="session")
