@@ -64,3 +64,33 @@ def make_profile(**fields: Any) -> str:
         s.add(p)
         s.flush()
         return p.id
+
+
+def seed_board(profile_id: str, n: int, *, seed: int = 14, query: str = "seeded search",
+               twins: int = 0) -> tuple[str, list[str]]:
+    """A completed run that matched ``n`` generated postings, put on the board the way CompletionNode does;
+    the run id and the posting ids (in feed order). The last ``twins`` postings are reposts of the first ones
+    (same company and title, another URL and a reworded location)."""
+    from jobagent.postings.board import record_matches
+    from jobagent.postings.feeds import posting_from_dict
+    from jobagent.postings.storage import save_postings
+    from jobagent.store.models import Match, Run
+    from jobagent.store.session import session_scope
+
+    rng = random.Random(seed)
+    raw = [posting(i, rng) for i in range(n - twins)]
+    raw += [{**raw[j], "id": f"twin-{j}", "url": f"https://elsewhere.example.org/{j}",
+             "location": raw[j]["location"].split(",")[0] + " (hybrid)"} for j in range(twins)]
+    datas = [posting_from_dict(item, f"feed:seed-{seed}") for item in raw]
+    with session_scope() as s:
+        ids, _ = save_postings(s, [d for d in datas if d is not None])
+        run = Run(workflow_type="job_search", profile_id=profile_id, query=query, location="Berlin, Germany")
+        s.add(run)
+        s.flush()
+        scores = [(pid, float(20 + (i * 37) % 80)) for i, pid in enumerate(ids)]
+        s.add_all(Match(run_id=run.id, posting_id=pid, rank=i + 1, score=score, reasons=[f"seeded reason {i}"])
+                  for i, (pid, score) in enumerate(scores))
+        s.flush()
+        for start in range(0, len(scores), 2000):
+            record_matches(s, profile_id, run.id, scores[start:start + 2000])
+        return run.id, ids

@@ -147,7 +147,7 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
         if cutoff is not None:
             q = q.where(BoardEntry.first_found_at >= cutoff)
         q = q.order_by(BoardEntry.best_score.desc(), BoardEntry.first_found_at.desc(), BoardEntry.posting_id)
-        rows = [_row(r) for r in s.execute(q).tuples()]
+        rows = [_row(r) for r in s.execute(q)]
         if record_look:
             _record_look(s, profile_id, now)
     return BoardView(profile_id=profile_id, previous_look_at=previous, looked_at=now if record_look else None,
@@ -242,7 +242,7 @@ def review_item(profile_id: str, posting_id: str, *, settings: Settings | None =
         entry = _resolve(s, profile_id, posting_id)
         q = (select(*_COLUMNS).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == entry.posting_id))
-        row = _row(s.execute(q).tuples().one())
+        row = _row(s.execute(q).one())
         reasons = s.scalar(select(Match.reasons).where(Match.run_id == entry.best_run_id,
                                                        Match.posting_id == entry.posting_id).limit(1))
         description = s.scalar(select(Posting.description).where(Posting.id == entry.posting_id)) or ""

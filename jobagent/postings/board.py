@@ -73,7 +73,7 @@ def check_transition(current: str, target: str) -> None:
     allowed = TRANSITIONS[current]
     if target not in allowed:
         options = ", ".join(s for s in STATES if s in allowed) or "nothing (it is final)"
-        raise IllegalTransition(f"cannot change a {current} posting to {target}; allowed: {options}")
+        raise IllegalTransition(f"cannot change a posting from {current} to {target}; allowed: {options}")
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
@@ -154,7 +154,7 @@ def record_matches(session: Session, profile_id: str, run_id: str,
     for params in known:  # a run stores a handful of matches: one statement each is cheap and race-free
         session.execute(stmt, params)
     return dict(session.execute(select(BoardEntry.posting_id, BoardEntry.state).where(
-        BoardEntry.profile_id == profile_id, BoardEntry.posting_id.in_(list(keys)))).tuples().all())
+        BoardEntry.profile_id == profile_id, BoardEntry.posting_id.in_(list(keys)))).all())
 
 
 def _bound(name: str) -> Any:
