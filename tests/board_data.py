@@ -71,14 +71,20 @@ def seed_board(profile_id: str, n: int, *, seed: int = 14, query: str = "seeded 
     """A completed run that matched ``n`` generated postings, put on the board the way CompletionNode does;
     the run id and the posting ids (in feed order). The last ``twins`` postings are reposts of the first ones
     (same company and title, another URL and a reworded location)."""
+    from sqlalchemy import insert
+
     from jobagent.postings.board import record_matches
     from jobagent.postings.feeds import posting_from_dict
     from jobagent.postings.storage import save_postings
-    from jobagent.store.models import Match, Run
+    from jobagent.store.models import Match, Run, new_id, utcnow
     from jobagent.store.session import session_scope
 
     rng = random.Random(seed)
     raw = [posting(i, rng) for i in range(n - twins)]
+    for item in raw:  # plain text with "- " bullets, as feeds.html_to_text leaves it (and no HTML to parse)
+        role, skills = ROLES[int(item["id"][2:]) % len(ROLES)]
+        item["description"] = (f"{item['company']} is hiring a {role.lower()} in {item['location']}.\n"
+                               + "\n".join(f"- Work with {s}" for s in skills))
     raw += [{**raw[j], "id": f"twin-{j}", "url": f"https://elsewhere.example.org/{j}",
              "location": raw[j]["location"].split(",")[0] + " (hybrid)"} for j in range(twins)]
     datas = [posting_from_dict(item, f"feed:seed-{seed}") for item in raw]
@@ -88,9 +94,9 @@ def seed_board(profile_id: str, n: int, *, seed: int = 14, query: str = "seeded 
         s.add(run)
         s.flush()
         scores = [(pid, float(20 + (i * 37) % 80)) for i, pid in enumerate(ids)]
-        s.add_all(Match(run_id=run.id, posting_id=pid, rank=i + 1, score=score, reasons=[f"seeded reason {i}"])
-                  for i, (pid, score) in enumerate(scores))
-        s.flush()
+        s.execute(insert(Match), [{"id": new_id(), "run_id": run.id, "posting_id": pid, "rank": i + 1, "score": score,
+                                   "reasons": [f"seeded reason {i}"], "created_at": utcnow()}
+                                  for i, (pid, score) in enumerate(scores)])
         for start in range(0, len(scores), 2000):
             record_matches(s, profile_id, run.id, scores[start:start + 2000])
         return run.id, ids

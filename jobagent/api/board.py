@@ -8,10 +8,11 @@ Listing the board records a look: ``new_only`` then means "found since the previ
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
+from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jobagent.config import Settings
@@ -93,23 +94,53 @@ def _require_profile(s: Session, profile_id: str) -> None:
 def salary_text(low: float | None, high: float | None, currency: str | None) -> str | None:
     if low is None and high is None:
         return None
-    span = "–".join(dict.fromkeys(f"{v:,.0f}" for v in (low, high) if v is not None))
+    if low is None or high is None or low == high:
+        span = f"{high if low is None else low:,.0f}"
+    else:
+        span = f"{low:,.0f}–{high:,.0f}"
     return f"{span} {currency}" if currency else span
 
 
 _COLUMNS = (BoardEntry.posting_id, BoardEntry.state, BoardEntry.best_score, Posting.title, Posting.company,
             Posting.location, Posting.remote, Posting.salary_min, Posting.salary_max, Posting.salary_currency,
             Posting.url, BoardEntry.first_found_at, BoardEntry.changed_at, BoardEntry.best_run_id, BoardEntry.note)
+_FIELDS = frozenset(BoardRow.model_fields)
 
 
-def _row(r: tuple) -> BoardRow:  # type: ignore[type-arg]
+def _columns(dialect: str) -> tuple[Any, ...]:
+    """SQLite keeps datetimes as ISO text: read it as text and parse it with ``fromisoformat`` (C) in ``_row``
+    instead of SQLAlchemy's per-value regex, the largest cost of a 20,000-row board there."""
+    if dialect != "sqlite":
+        return _COLUMNS
+    return tuple(type_coerce(c, String) if c in (BoardEntry.first_found_at, BoardEntry.changed_at) else c
+                 for c in _COLUMNS)
+
+
+def _when(value: datetime | str) -> datetime:
+    if isinstance(value, str):  # SQLite's "YYYY-MM-DD HH:MM:SS.ffffff", stored in UTC
+        return datetime.fromisoformat(value + "+00:00")
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _row(r: Any) -> BoardRow:
     pid, state, score, title, company, location, remote, low, high, cur, url, found, changed, run_id, note = r
-    # Values straight from our own columns: construct without re-validating (20,000 rows stay fast).
-    return BoardRow.model_construct(
-        short_id=pid[:SHORT_ID], posting_id=pid, state=state, best_score=round(score, 1), title=title,
-        company=company, location=location, remote=bool(remote), salary=salary_text(low, high, cur), salary_min=low,
-        salary_max=high, salary_currency=cur, url=url, first_found_at=found, changed_at=changed,
-        best_run_id=run_id, note=note)
+    values = {"short_id": pid[:SHORT_ID], "posting_id": pid, "state": state, "best_score": round(score, 1),
+              "title": title, "company": company, "location": location, "remote": bool(remote),
+              "salary": salary_text(low, high, cur), "salary_min": low, "salary_max": high, "salary_currency": cur,
+              "url": url, "first_found_at": _when(found), "changed_at": _when(changed), "best_run_id": run_id,
+              "note": note}
+    # Values straight from our own typed columns, so no re-validation: this is ``model_construct`` without its
+    # per-field default handling (every field is given), about ten times cheaper on 20,000 rows.
+    row = _new(BoardRow)
+    _set(row, "__dict__", values)
+    _set(row, "__pydantic_fields_set__", _FIELDS)
+    _set(row, "__pydantic_extra__", None)
+    _set(row, "__pydantic_private__", None)
+    return row
+
+
+_new = BoardRow.__new__
+_set = object.__setattr__
 
 
 def _record_look(s: Session, profile_id: str, now: datetime) -> None:
@@ -136,7 +167,7 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
     with session_scope() as s:
         _require_profile(s, profile_id)
         previous = s.scalar(select(BoardLook.last_look_at).where(BoardLook.profile_id == profile_id))
-        q = (select(*_COLUMNS).join(Posting, Posting.id == BoardEntry.posting_id)
+        q = (select(*_columns(s.get_bind().dialect.name)).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id))
         if statuses:
             q = q.where(BoardEntry.state.in_(statuses))
@@ -147,7 +178,7 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
         if cutoff is not None:
             q = q.where(BoardEntry.first_found_at >= cutoff)
         q = q.order_by(BoardEntry.best_score.desc(), BoardEntry.first_found_at.desc(), BoardEntry.posting_id)
-        rows = [_row(r) for r in s.execute(q)]
+        rows = [_row(r) for r in s.connection().execute(q)]  # Core rows: no ORM loading step
         if record_look:
             _record_look(s, profile_id, now)
     return BoardView(profile_id=profile_id, previous_look_at=previous, looked_at=now if record_look else None,
