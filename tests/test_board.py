@@ -115,6 +115,11 @@ def test_skip_keeps_the_posting_and_its_reposts_out_of_new_report_and_digest(env
     for gone in (skipped["url"], repost["url"], same["url"]):
         assert not _has_url(report, gone) and not _has_url(digest, gone)
     assert _has_url(digest, fresh[0]["url"]) and _has_url(report, fresh[0]["url"])
+    # The report carries the board's columns, and bullets as lists rather than raw "- " text.
+    assert "<th>Status</th>" in report and "<th>Salary</th>" in report and "<th>Remote</th>" in report
+    excerpts = re.findall(r'<div class="excerpt">(.*?)</div>', report, re.S)
+    assert len(excerpts) == len(urls) and all("<li>Work with" in e and "- Work" not in e for e in excerpts)
+    assert "<td>new</td>" in report
     new_rows = api.board(profile_id, new_only=True).rows
     assert {f["url"] for f in fresh} <= {r.url for r in new_rows}
     assert all(r.state == "new" and r.url not in (skipped["url"], repost["url"]) for r in new_rows)
@@ -273,3 +278,24 @@ def test_csv_rows_are_the_json_rows_and_the_table_fits_80_columns(env, store_url
     assert len(lines) == 302 and max(len(line) for line in lines) <= 80
     assert "https://" not in table  # URLs only in --json / --csv
     assert any(ids[0][:8] in line and "Principal Dist…" in line for line in lines)
+
+
+def test_matches_open_uses_the_browser_or_prints_the_path(env, tmp_path: Path) -> None:
+    from jobagent.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    upgrade(url)
+    environ = env(database_url=url)
+    feed, _ = big_feed(tmp_path / "feed.json", n=100)
+    st = _search("backend engineer", make_profile(), feed, num_results=50, max_screening=5)
+    html = st["result"]["html_report_path"]
+    opened = tmp_path / "opened.txt"
+    browser = tmp_path / "browser.sh"
+    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
+    browser.chmod(0o755)
+    code, out, err = _cli({**environ, "BROWSER": str(browser)}, "matches", st["run_id"], "--open")
+    assert code == 0, err
+    assert out.strip() == f"opened {html}" and opened.read_text().strip() == Path(html).as_uri()
+    code, out, err = _cli({**environ, "BROWSER": str(tmp_path / "no-such-browser")}, "matches", st["run_id"],
+                          "--open")
+    assert code == 0 and out.strip() == html, err
