@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import DateTime, String, select, type_coerce
 from sqlalchemy.orm import Session
 
 from jobagent.config import Settings
@@ -108,11 +108,11 @@ _FIELDS = frozenset(BoardRow.model_fields)
 
 
 def _columns(dialect: str) -> tuple[Any, ...]:
-    """SQLite keeps datetimes as ISO text: read it as text and parse it with ``fromisoformat`` (C) in ``_row``
-    instead of SQLAlchemy's per-value regex, the largest cost of a 20,000-row board there."""
-    if dialect != "sqlite":
-        return _COLUMNS
-    return tuple(type_coerce(c, String) if c in (BoardEntry.first_found_at, BoardEntry.changed_at) else c
+    """The listing's columns with its two datetimes read raw, and made UTC-aware once in ``_when``: SQLite keeps
+    them as ISO text, parsed there with ``fromisoformat`` (C) instead of SQLAlchemy's per-value regex, the
+    largest cost of a 20,000-row board; PostgreSQL's driver already returns aware datetimes."""
+    raw = String() if dialect == "sqlite" else DateTime(timezone=True)
+    return tuple(type_coerce(c, raw) if c in (BoardEntry.first_found_at, BoardEntry.changed_at) else c
                  for c in _COLUMNS)
 
 
@@ -122,11 +122,15 @@ def _when(value: datetime | str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _row(r: Any) -> BoardRow:
+def _row(r: Any, salaries: dict[tuple[Any, Any, Any], str | None]) -> BoardRow:
     pid, state, score, title, company, location, remote, low, high, cur, url, found, changed, run_id, note = r
+    key = (low, high, cur)
+    salary = salaries.get(key, "")
+    if salary == "":  # formatted once per distinct range: many postings share one
+        salary = salaries[key] = salary_text(low, high, cur)
     values = {"short_id": pid[:SHORT_ID], "posting_id": pid, "state": state, "best_score": round(score, 1),
               "title": title, "company": company, "location": location, "remote": bool(remote),
-              "salary": salary_text(low, high, cur), "salary_min": low, "salary_max": high, "salary_currency": cur,
+              "salary": salary, "salary_min": low, "salary_max": high, "salary_currency": cur,
               "url": url, "first_found_at": _when(found), "changed_at": _when(changed), "best_run_id": run_id,
               "note": note}
     # Values straight from our own typed columns, so no re-validation: this is ``model_construct`` without its
@@ -178,7 +182,8 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
         if cutoff is not None:
             q = q.where(BoardEntry.first_found_at >= cutoff)
         q = q.order_by(BoardEntry.best_score.desc(), BoardEntry.first_found_at.desc(), BoardEntry.posting_id)
-        rows = [_row(r) for r in s.connection().execute(q)]  # Core rows: no ORM loading step
+        salaries: dict[tuple[Any, Any, Any], str | None] = {}
+        rows = [_row(r, salaries) for r in s.connection().execute(q)]  # Core rows: no ORM loading step
         if record_look:
             _record_look(s, profile_id, now)
     return BoardView(profile_id=profile_id, previous_look_at=previous, looked_at=now if record_look else None,
@@ -273,7 +278,7 @@ def review_item(profile_id: str, posting_id: str, *, settings: Settings | None =
         entry = _resolve(s, profile_id, posting_id)
         q = (select(*_COLUMNS).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == entry.posting_id))
-        row = _row(s.execute(q).one())
+        row = _row(s.execute(q).one(), {})
         reasons = s.scalar(select(Match.reasons).where(Match.run_id == entry.best_run_id,
                                                        Match.posting_id == entry.posting_id).limit(1))
         description = s.scalar(select(Posting.description).where(Posting.id == entry.posting_id)) or ""
