@@ -7,7 +7,6 @@ Listing the board records a look: ``new_only`` then means "found since the previ
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,7 +22,6 @@ from jobagent.store.session import session_scope
 
 SHORT_ID = 8
 MIN_PREFIX = 4
-_ID_CHARS = re.compile(r"^[0-9a-fA-F-]+$")
 
 
 class BoardRow(BaseModel):
@@ -192,9 +190,9 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
 
 def _resolve(s: Session, profile_id: str, posting_id: str) -> BoardEntry:
     """The profile's entry for a full posting id or a unique prefix of one (the board shows 8 characters)."""
-    given = (posting_id or "").strip().lower()
-    if not given or not _ID_CHARS.match(given):
-        raise NotFound(f"posting {posting_id!r} not found")
+    given = (posting_id or "").strip()
+    if not given:
+        raise InvalidInput("posting id must not be empty")
     if len(given) < MIN_PREFIX:
         raise InvalidInput(f"posting id {given!r} is too short; give at least {MIN_PREFIX} characters")
     entry = s.scalar(select(BoardEntry).where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == given)
@@ -202,13 +200,13 @@ def _resolve(s: Session, profile_id: str, posting_id: str) -> BoardEntry:
     if entry is not None:
         return entry
     found = s.scalars(select(BoardEntry).where(BoardEntry.profile_id == profile_id,
-                                               BoardEntry.posting_id.startswith(given)).limit(2)
+                                               BoardEntry.posting_id.startswith(given, autoescape=True)).limit(2)
                       .with_for_update()).all()
     if len(found) > 1:
         raise InvalidInput(f"posting id {given!r} matches several postings on this board; give more characters")
     if found:
         return found[0]
-    if s.scalar(select(Posting.id).where(Posting.id.startswith(given)).limit(1)) is None:
+    if s.scalar(select(Posting.id).where(Posting.id.startswith(given, autoescape=True)).limit(1)) is None:
         raise NotFound(f"posting {given} not found")
     raise InvalidInput(f"posting {given} was found by no run of profile {profile_id}")
 
