@@ -32,9 +32,15 @@ def _api() -> Any:
     return api
 
 
-def _cut(text: str | None, width: int) -> str:
+def _cut(text: str | None, width: int, *, right: bool = False) -> str:
+    """Exactly ``width`` terminal cells (wide characters count twice), cut with an ellipsis when longer."""
+    from rich.cells import cell_len, set_cell_size
+
     text = " ".join((text or "").split())
-    return text if len(text) <= width else text[:width - 1] + "…"
+    size = cell_len(text)
+    if size > width:
+        return set_cell_size(text, width - 1) + "…"
+    return " " * (width - size) + text if right else set_cell_size(text, width)
 
 
 def _compact_salary(row: Any) -> str:
@@ -60,8 +66,7 @@ def format_table(rows: list[Any]) -> list[str]:
     def line(cells: list[str]) -> str:
         out = []
         for (name, width), cell in zip(_COLUMNS, cells, strict=True):
-            cell = _cut(cell, width)
-            out.append(cell.rjust(width) if name == "score" else cell.ljust(width))
+            out.append(_cut(cell, width, right=name == "score"))
         return " ".join(out).rstrip()
 
     return [line([name for name, _ in _COLUMNS]), *(line(_cells(r)) for r in rows)]
