@@ -165,15 +165,19 @@ def _bound(name: str) -> Any:
 
 def excluded_postings(session: Session, profile_id: str, postings: list[tuple[str, str, str]]) -> set[str]:
     """Of ``(posting_id, company, title)``, the ids this profile has dealt with: any state but ``new`` on
-    its board, or a copy of a skipped/applied posting (also one the board has never seen)."""
+    its board, or a copy of a skipped/applied posting (also one the board has never seen).
+
+    Two queries over the profile's settled entries (usually few) rather than an IN list of every candidate,
+    so a search over thousands of stored postings costs the same.
+    """
     if not postings:
         return set()
-    ids = [pid for pid, _, _ in postings]
     settled = set(session.scalars(select(BoardEntry.posting_id).where(
-        BoardEntry.profile_id == profile_id, BoardEntry.posting_id.in_(ids), BoardEntry.state.not_in(MATCHABLE))))
-    keys = {pid: repost_key(company, title) for pid, company, title in postings}
-    copied = set(_inherited(session, profile_id, keys.values()))
-    return settled | {pid for pid, key in keys.items() if key in copied}
+        BoardEntry.profile_id == profile_id, BoardEntry.state.not_in(MATCHABLE))))
+    keys = set(session.scalars(select(BoardEntry.repost_key).distinct().where(
+        BoardEntry.profile_id == profile_id, BoardEntry.state.in_(CASCADING))))
+    return {pid for pid, company, title in postings
+            if pid in settled or (keys and repost_key(company, title) in keys)}
 
 
 def change_state(session: Session, entry: BoardEntry, target: str, note: str | None,
