@@ -18,8 +18,9 @@ from jobagent.cli._app import app
 from jobagent.cli.render import print_json
 
 # (header, width) of the table; with one space between columns the line is exactly 80 characters.
-_COLUMNS = (("score", 3), ("title", 15), ("company", 10), ("location", 9), ("rem", 3), ("salary", 10),
+_COLUMNS = (("score", 5), ("title", 14), ("company", 10), ("location", 9), ("rem", 3), ("salary", 9),
             ("seen", 5), ("status", 9), ("id", 8))
+_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "interviewing", "offer": "offer",
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
 
@@ -52,7 +53,8 @@ def _compact_salary(row: Any) -> str:
         return f"{v / 1000:.0f}k" if v >= 1000 else f"{v:.0f}"
 
     span = "–".join(dict.fromkeys(k(v) for v in (row.salary_min, row.salary_max) if v is not None))
-    return f"{span} {row.salary_currency or ''}".strip()
+    currency = row.salary_currency or ""
+    return f"{span} {_SYMBOLS.get(currency.upper(), currency)}".strip()
 
 
 def _cells(row: Any) -> list[str]:
@@ -114,7 +116,8 @@ def board(
     for text in format_table(view.rows):
         typer.echo(text)
     last = view.previous_look_at.strftime("%Y-%m-%d %H:%M UTC") if view.previous_look_at else "never"
-    typer.echo(f"{len(view.rows)} postings; previous look: {last}")
+    count = len(view.rows)
+    typer.echo(f"{count} posting{'' if count == 1 else 's'}; previous look: {last}")
 
 
 @app.command()
