@@ -211,13 +211,23 @@ def test_skip_company_adds_it_to_the_blocklist(env, store_url: str, tmp_path: Pa
     env(database_url=store_url)
     feed, items = big_feed(tmp_path / "feed.json", n=300)
     profile_id = make_profile()
-    first = _search("backend engineer", profile_id, feed, num_results=150, max_screening=30)
+    first = _search("backend engineer", profile_id, feed, num_results=200, max_screening=150)
     top = core.list_matches(first["run_id"])[0]
     code, out, err = cli("mark", top["posting_id"][:8], "--profile", profile_id, "--skip", "--company")
     assert code == 0, err
     assert f"blocked company for this profile: {top['company']}" in out
     assert core.get_profile(profile_id)["filters"]["company_blocklist"] == [top["company"]]
-    second = _search("backend engineer", profile_id, feed, num_results=150, max_screening=30)
+    same_company = [m["posting_id"] for m in core.list_matches(first["run_id"])
+                    if m["company"] == top["company"] and m["posting_id"] != top["posting_id"]]
+    assert same_company  # the company had more postings on the board: they are skipped too
+    skipped = {r.posting_id for r in api.board(profile_id, statuses=["skipped"], record_look=False).rows}
+    assert skipped == {top["posting_id"], *same_company}
+    assert f"({len(same_company)} more of its postings skipped)" in out
+    # A posting of that company the board has never seen: the blocklist filter, not the board, stops it.
+    source = next(p for p in items if p["url"] == top["url"])
+    newcomer = {**source, "id": "newcomer", "title": "Principal Backend Engineer", "url": "https://new.example/1"}
+    feed = write_feed(tmp_path / "feed2.json", [newcomer, *items])
+    second = _search("backend engineer", profile_id, feed, num_results=200, max_screening=150)
     assert second["result"]["filtered_out"].get("blocked company", 0) >= 1
     assert all(m["company"] != top["company"] for m in core.list_matches(second["run_id"]))
 

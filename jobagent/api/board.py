@@ -69,6 +69,7 @@ class MarkResult(BaseModel):
     note: str | None
     also_changed: list[str]  # copies of the posting (same company and title) that followed a skip/application
     blocked_company: str | None
+    company_skipped: list[str]  # with company_block: the company's other new/saved postings on this board
     history: list[BoardEventView]
 
 
@@ -223,6 +224,23 @@ def _block_company(s: Session, profile_id: str, company: str) -> str:
     return company
 
 
+def _skip_company(s: Session, entry: BoardEntry, company: str, now: datetime) -> list[str]:
+    """A blocked company's postings still new or saved on the board are skipped too: "never again" means
+    the board as well as future searches."""
+    from jobagent.postings.filters import normalize_company
+
+    key = normalize_company(company)
+    rows = s.execute(select(BoardEntry, Posting.company).join(Posting, Posting.id == BoardEntry.posting_id).where(
+        BoardEntry.profile_id == entry.profile_id, BoardEntry.state.in_(("new", "saved")),
+        BoardEntry.posting_id != entry.posting_id)).all()
+    changed = []
+    for other, other_company in rows:
+        if normalize_company(other_company) == key:
+            domain.change_state(s, other, "skipped", f"company blocked: {company}", now)
+            changed.append(other.posting_id)
+    return changed
+
+
 def _history(s: Session, profile_id: str, posting_id: str) -> list[BoardEventView]:
     events = s.scalars(select(BoardEvent).where(BoardEvent.profile_id == profile_id,
                                                 BoardEvent.posting_id == posting_id)
@@ -251,14 +269,16 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
         now = utcnow()
         previous = domain.change_state(s, entry, state, note, now)
         also = domain.cascade(s, entry, note, now)
-        blocked = None
+        blocked, company_skipped = None, []
         if company_block:
             company = s.scalar(select(Posting.company).where(Posting.id == entry.posting_id))
             blocked = _block_company(s, profile_id, company or "")
+            company_skipped = _skip_company(s, entry, blocked, now)
         s.flush()
         return MarkResult(profile_id=profile_id, posting_id=entry.posting_id, short_id=entry.posting_id[:SHORT_ID],
                           previous_state=previous, state=entry.state, note=entry.note, also_changed=also,
-                          blocked_company=blocked, history=_history(s, profile_id, entry.posting_id))
+                          blocked_company=blocked, company_skipped=company_skipped,
+                          history=_history(s, profile_id, entry.posting_id))
 
 
 def history(profile_id: str, posting_id: str, *, settings: Settings | None = None) -> list[BoardEventView]:

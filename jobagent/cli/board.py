@@ -154,7 +154,8 @@ def mark(
         ids = ", ".join(pid[:8] for pid in result.also_changed)
         typer.echo(f"also {result.state}: {len(result.also_changed)} repost(s) ({ids})")
     if result.blocked_company:
-        typer.echo(f"blocked company for this profile: {result.blocked_company}")
+        typer.echo(f"blocked company for this profile: {result.blocked_company}"
+                   f" ({len(result.company_skipped)} more of its postings skipped)")
 
 
 @contextmanager
