@@ -21,6 +21,7 @@ from tests.servers import PostgresServer, RedisServer
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = "alert_state, company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
 TABLES += ", cv_documents"  # issue 11 (h3): CV bytes stored at submit, migration 0004
+TABLES += ", board_events, board_entries, board_looks"  # the board (issue 14)
 
 
 @pytest.fixture(scope="session")

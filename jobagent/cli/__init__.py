@@ -11,6 +11,7 @@ import typer
 
 from jobagent.cli import (  # noqa: F401  (importing a module registers its commands)
     backup,
+    board,  # the board (issue 14): board, mark, review
     dev,
     monitoring,
     operations,

@@ -107,22 +107,35 @@ def _show_matches(rows: list[dict[str, Any]], run_id: str) -> None:
 
 @app.command()
 def matches(run_id: str, as_json: bool = typer.Option(False, "--json"),
-            open_report: bool = typer.Option(False, "--open", help="Print the report's path.")) -> None:
+            open_report: bool = typer.Option(False, "--open", help="Open the HTML report in the browser "
+                                             "(prints its path when there is no browser).")) -> None:
     """Show the postings a job search matched, best first, with why each was kept."""
     core = core_api()
     if open_report:
-        path = (core.get_status(run_id).get("result") or {}).get("report_path")
+        result = core.get_status(run_id).get("result") or {}
+        path = result.get("html_report_path") or result.get("report_path")
         if not path:
             from jobagent.errors import NotFound
 
             raise NotFound(f"run {run_id} has no report (yet)")
-        return typer.echo(path)
+        return _open_report(path)
     rows = core.list_matches(run_id)
     if as_json:
         return print_json(rows)
     _show_matches(rows, run_id)
     for m in rows:
         typer.echo(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]))
+
+
+def _open_report(path: str) -> None:
+    """The board (issue 14): open the report with ``webbrowser``; without a browser, the path is the answer."""
+    import webbrowser
+    from pathlib import Path
+
+    if webbrowser.open(Path(path).resolve().as_uri()):
+        typer.echo(f"opened {path}")
+    else:
+        typer.echo(path)
 
 
 @app.command()

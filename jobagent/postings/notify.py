@@ -61,7 +61,26 @@ def safe_url(url: str | None) -> str | None:
     return url
 
 
-def _item(rank: int, match: MatchResult, notes: str, letter: str) -> dict[str, Any]:
+def text_blocks(text: str) -> list[dict[str, Any]]:
+    """Paragraphs and bullet lists of a plain text (company notes, a description excerpt), so the template
+    renders "- " lines as a real list instead of raw dashes."""
+    blocks: list[dict[str, Any]] = []
+    for line in (text or "").strip().splitlines():
+        stripped = line.strip()
+        kind = "list" if stripped[:2] in ("- ", "* ", "• ") else "para"
+        body = stripped[2:].strip() if kind == "list" else stripped
+        if not body:
+            continue
+        if blocks and blocks[-1]["kind"] == kind:
+            blocks[-1]["lines"].append(body)
+        else:
+            blocks.append({"kind": kind, "lines": [body]})
+    return blocks
+
+
+def _item(rank: int, match: MatchResult, notes: str, letter: str, status: str = "new") -> dict[str, Any]:
+    from jobagent.postings.board import excerpt  # the board (issue 14): the excerpt ``jobagent review`` shows
+
     p = match.posting
     where = p.location or "location not stated"
     if p.remote and "remote" not in where.lower():
@@ -81,27 +100,34 @@ def _item(rank: int, match: MatchResult, notes: str, letter: str) -> dict[str, A
         "raw_url": None if url else p.url,
         "reasons": list(match.reasons),
         "notes": notes.strip(),
+        "notes_blocks": text_blocks(notes),
         "letter": letter.strip(),
+        "status": status,
+        "remote": "yes" if p.remote else "no",
+        "excerpt_blocks": text_blocks(excerpt(p.description)),
     }
 
 
 def render_html_report(*, query: str, location: str | None, profile_name: str,
-                       matches: list[tuple[MatchResult, str, str]]) -> str:
-    """The report of ``delivery.render_report`` as one standalone, escaped HTML page."""
+                       matches: list[tuple[MatchResult, str, str]], statuses: list[str] | None = None) -> str:
+    """The report of ``delivery.render_report`` as one standalone, escaped HTML page; ``statuses`` are the
+    matches' board states, in order (``new`` when not given)."""
+    states = list(statuses or []) + ["new"] * (len(matches) - len(statuses or []))
     template = _environment().get_template("report.html.j2")
     return template.render(
         query=query,
         location=location or "any",
         profile_name=profile_name or "unnamed profile",
         generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        items=[_item(rank, m, notes, letter) for rank, (m, notes, letter) in enumerate(matches, start=1)],
+        items=[_item(rank, m, notes, letter, state)
+               for rank, ((m, notes, letter), state) in enumerate(zip(matches, states, strict=False), start=1)],
     )
 
 
 def write_html_report(path: Path, *, query: str, location: str | None, profile_name: str,
-                      matches: list[tuple[MatchResult, str, str]]) -> Path:
+                      matches: list[tuple[MatchResult, str, str]], statuses: list[str] | None = None) -> Path:
     return write_atomically(path, render_html_report(query=query, location=location, profile_name=profile_name,
-                                                     matches=matches))
+                                                     matches=matches, statuses=statuses))
 
 
 # ---------------------------------------------------------------------------------------------- digest

@@ -224,3 +224,54 @@ class StoredCV(Base):
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+# --- the board (issue 14): one row per profile × posting, its history, and the profile's last look ---------
+
+
+class BoardEntry(Base):
+    """A posting on one profile's board: its state, the best score any run gave it and the run that did.
+
+    Keyed by profile × posting (postings are already stored once per URL/fingerprint). ``repost_key`` is the
+    normalized company + title, so a repost under a new URL or a reworded location still finds its sibling.
+    """
+
+    __tablename__ = "board_entries"
+    __table_args__ = (
+        Index("ix_board_entries_profile_found", "profile_id", "first_found_at"),
+        Index("ix_board_entries_profile_repost", "profile_id", "repost_key"),
+    )
+
+    profile_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.id", ondelete="CASCADE"), primary_key=True)
+    posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    repost_key: Mapped[str] = mapped_column(String(40))
+    state: Mapped[str] = mapped_column(String(20), default="new")
+    best_score: Mapped[float] = mapped_column(Float, default=0.0)
+    best_run_id: Mapped[str | None] = mapped_column(ForeignKey("runs.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    first_found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_found_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BoardEvent(Base):
+    """One state change of a board entry (its first one has no ``from_state``); never updated or deleted."""
+
+    __tablename__ = "board_events"
+    __table_args__ = (Index("ix_board_events_entry", "profile_id", "posting_id", "at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    profile_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.id", ondelete="CASCADE"))
+    posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
+    from_state: Mapped[str | None] = mapped_column(String(20))
+    to_state: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class BoardLook(Base):
+    """When the profile last looked at its board: what ``board --new`` counts from."""
+
+    __tablename__ = "board_looks"
+
+    profile_id: Mapped[str] = mapped_column(ForeignKey("user_profiles.id", ondelete="CASCADE"), primary_key=True)
+    last_look_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -26,6 +26,7 @@ __all__ = ["create_app"]
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app from the settings (environment / .env) at call time, so tests can point it anywhere."""
     from jobagent.monitoring.sentry import init_sentry
+    from jobagent.web import board_routes
     from jobagent.web.api import api, error
     from jobagent.web.dashboard import mount_dashboard
 
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.register_blueprint(api)
     app.register_blueprint(api, url_prefix="/api", name="api_prefixed")
+    board_routes.register(app)  # the board (issue 14)
     mount_dashboard(app, settings, error)
 
     @app.errorhandler(ValidationError)

@@ -42,6 +42,7 @@ class JobSearchContext(BaseModel):
     already_delivered: int = 0
     delivery_failures: dict[str, str] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
+    board_states: list[str] = Field(default_factory=list)  # the board (issue 14): each match's state, in order
 
 
 def _posting_data(row: Posting) -> PostingData:
@@ -122,13 +123,29 @@ class MatchingNode(Node[JobSearchContext]):
         assert ctx.profile is not None
         with session_scope() as s:
             rows = s.scalars(select(Posting).where(Posting.id.in_(ctx.posting_ids))).all()
-            postings = [_posting_data(r) for r in rows]
+            settled = _on_board(s, ctx.profile_id, rows)
+            postings = [_posting_data(r) for r in rows if r.id not in settled]
         # The profile's standing filters and this search's own apply together; the stricter wins.
         filters = PostingFilters.model_validate(ctx.profile_filters).merged(PostingFilters.model_validate(ctx.filters))
         kept, dropped = apply_filters(postings, filters)
         ctx.filtered_out = {reason: n for reason, n in dropped.items() if n}
+        if settled:
+            ctx.filtered_out[REASON_ON_BOARD] = len(settled)
         ctx.matches = rank_postings(ctx.profile, kept, query=ctx.query, location=ctx.location,
                                     limit=ctx.max_screening)
+
+
+# The board (issue 14): postings the profile saved, skipped or applied to (or copies of those) are not ranked,
+# so they never reach a report or a digest again.
+REASON_ON_BOARD = "already on the board (saved, applied or skipped)"
+
+
+def _on_board(s: Any, profile_id: str | None, rows: Any) -> set[str]:
+    from jobagent.postings.board import excluded_postings
+
+    if profile_id is None:
+        return set()
+    return excluded_postings(s, profile_id, [(r.id, r.company, r.title) for r in rows])
 
 
 class ResearchNode(Node[JobSearchContext]):
@@ -229,10 +246,18 @@ class CompletionNode(Node[JobSearchContext]):
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
         with session_scope() as s:
             s.execute(delete(Match).where(Match.run_id == env.run_id))
+            found: list[tuple[str, float]] = []
             for rank, (m, letter) in enumerate(zip(ctx.matches, ctx.cover_letters, strict=True), start=1):
-                s.add(Match(run_id=env.run_id, posting_id=_posting_id(s, m.posting), rank=rank, score=m.score,
+                found.append((_posting_id(s, m.posting), m.score))
+                s.add(Match(run_id=env.run_id, posting_id=found[-1][0], rank=rank, score=m.score,
                             reasons=m.reasons, company_notes=ctx.company_notes.get(m.posting.company),
                             cover_letter=letter or None))
+            if ctx.profile_id:  # the board (issue 14): same transaction, so matches and board agree
+                from jobagent.postings.board import record_matches
+
+                s.flush()
+                states = record_matches(s, ctx.profile_id, env.run_id, found)
+                ctx.board_states = [states.get(pid, "new") for pid, _ in found]
 
 
 class DeliveryNode(Node[JobSearchContext]):
@@ -254,7 +279,7 @@ class DeliveryNode(Node[JobSearchContext]):
         base = env.settings.reports_dir / env.run_id
         report = dict(query=ctx.query, location=ctx.location, profile_name=name, matches=rows)
         ctx.report_path = str(write_report(base.with_suffix(".md"), **report))
-        ctx.html_report_path = str(write_html_report(base.with_suffix(".html"), **report))
+        ctx.html_report_path = str(write_html_report(base.with_suffix(".html"), statuses=ctx.board_states, **report))
         if ctx.profile_id and ctx.matches:
             self._notify(ctx, env)
 

@@ -1,0 +1,64 @@
+"""The board over HTTP: ``GET /profiles/{id}/board`` and ``POST /profiles/{id}/postings/{posting_id}/state``.
+
+The same core calls as ``jobagent board`` and ``jobagent mark``, behind the same bearer tokens as the rest of
+the API; errors come back in the shim's one error shape (404 unknown ids, 400 bad input, 422 bad body).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+from pydantic import BaseModel, ConfigDict, Field
+
+from jobagent.api import board as api
+from jobagent.errors import InvalidInput
+from jobagent.web.auth import bearer_token, token_is_valid
+
+board_routes = Blueprint("board", __name__)
+
+
+class StateChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    state: str = Field(min_length=1, max_length=20)
+    note: str | None = Field(default=None, max_length=5000)
+    company_block: bool = False
+
+
+def register(app: Flask) -> None:
+    """Served at ``/`` and ``/api/`` like the other routes (see web/api.py)."""
+    app.register_blueprint(board_routes)
+    app.register_blueprint(board_routes, url_prefix="/api", name="board_prefixed")
+
+
+@board_routes.before_request
+def _require_token() -> ResponseReturnValue | None:
+    from jobagent.web.api import error
+
+    if token_is_valid(bearer_token(request), current_app.config["JOBAGENT_SETTINGS"].api_token_list()):
+        return None
+    return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
+            {"WWW-Authenticate": 'Bearer realm="jobagent"'})
+
+
+def _flag(name: str) -> bool:
+    value = request.args.get(name, "false").strip().lower()
+    if value not in ("true", "false", "1", "0", "yes", "no"):
+        raise InvalidInput(f"{name} must be true or false")
+    return value in ("true", "1", "yes")
+
+
+@board_routes.get("/profiles/<profile_id>/board")
+def get_board(profile_id: str) -> ResponseReturnValue:
+    """Query: ``status`` (repeatable), ``new`` (true/false), ``since`` (7d, 12h, a date). Records a look."""
+    view = api.board(profile_id, statuses=request.args.getlist("status") or None, new_only=_flag("new"),
+                     since=request.args.get("since"), settings=current_app.config["JOBAGENT_SETTINGS"])
+    return jsonify(view.model_dump(mode="json"))
+
+
+@board_routes.post("/profiles/<profile_id>/postings/<posting_id>/state")
+def set_state(profile_id: str, posting_id: str) -> ResponseReturnValue:
+    body = StateChange.model_validate_json(request.get_data(cache=False) or b"")
+    result = api.mark(profile_id, posting_id, body.state, note=body.note, company_block=body.company_block,
+                      settings=current_app.config["JOBAGENT_SETTINGS"])
+    return jsonify(result.model_dump(mode="json"))
