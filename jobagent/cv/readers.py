@@ -122,6 +122,8 @@ def _pdf_text(source: str, data: bytes) -> str:
 
     from pypdf import PdfReader
 
+    from jobagent.cv.pdf_layout import page_text
+
     # pypdf logs every oddity of a damaged file as a warning; the user gets one clear line instead.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -133,7 +135,8 @@ def _pdf_text(source: str, data: bytes) -> str:
                 opened = 0
             if not opened:
                 raise InvalidInput(f"CV file is not a readable PDF: {source} (it is password-protected)")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        # Reading order for columns and tables (cv/pdf_layout.py); plain extraction if that finds nothing.
+        pages = [page_text(page) or page.extract_text() or "" for page in reader.pages]
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
@@ -192,5 +195,6 @@ def _decode(data: bytes) -> str:
 
 def _tidy(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\xa0", " ")
+    text = text.replace("\x7f", "•")  # the bullet of PDFs set in a standard font comes out as DEL
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
