@@ -41,6 +41,15 @@ def _facts(profile: ProfileFacts, match: MatchResult) -> str:
         lines.append("Skills the applicant has that the posting asks for: " + ", ".join(match.matched_skills))
     if profile.location:
         lines.append(f"Applicant location: {profile.location}")
+    # The structured CV entries (issue 13): the model may cite these employers, roles and bullets verbatim.
+    for e in profile.experience[:6]:
+        dates = f"{e.get('start') or '?'} to {e.get('end') or 'present'}"
+        lines.append(f"Job: {e.get('title_as_written') or e.get('title')} at {e.get('employer')} ({dates})")
+        lines.extend(f"  - {b}" for b in (e.get("bullets") or [])[:4])
+    for d in profile.education:
+        lines.append(f"Education: {d.get('degree')}, {d.get('institution')}")
+    if profile.certifications:
+        lines.append("Certifications: " + ", ".join(profile.certifications))
     return "\n".join(lines)
 
 
