@@ -103,14 +103,37 @@ def lower_title(title: str) -> str:
     return " ".join(w if w.isupper() or any(c.isdigit() for c in w) else w.lower() for w in title.split())
 
 
-def cite(ev: Evidence) -> str:
-    """The sentence that names a requirement and the entry proving it, the bullet quoted as written."""
-    skills = _join(ev.requirement)
-    where = " and ".join(x for x in (f"as {ev.role}" if ev.role else "", f"at {ev.employer}" if ev.employer else "")
-                         if x)
-    bullet = ev.bullet.rstrip(".")
-    return f'You ask for {skills}: {where}, my record includes "{bullet}".' if where else \
-        f'You ask for {skills}: my record includes "{bullet}".'
+_IRREGULAR = {"led", "built", "ran", "cut", "grew", "wrote", "drove", "won", "made", "took", "set", "kept", "met",
+              "brought", "taught", "sold", "held", "began", "oversaw", "rebuilt", "shipped", "spent", "found",
+              "gave", "put", "rewrote", "broke", "chose", "did", "got", "saw", "split", "upheld", "undertook"}
+
+
+def _past_verb(word: str) -> bool:
+    w = word.lower()
+    return w in _IRREGULAR or (w.endswith("ed") and len(w) > 4 and w not in ("need", "speed", "seed", "breed"))
+
+
+def as_written(skill: str, text: str) -> str:
+    """The posting's own spelling of a skill ("bank reconciliations"), else the canonical name."""
+    m = re.search(rf"(?<![A-Za-z0-9]){re.escape(skill)}(?![A-Za-z0-9])", text, re.I)
+    return m.group(0) if m else skill
+
+
+def cite(ev: Evidence, posting_text: str = "") -> str:
+    """The sentence that names a requirement and the entry that proves it.
+
+    A bullet that starts with a past-tense verb ("Cut scrap by 18% ...") is told in the first person
+    with its words unchanged; any other bullet is quoted as written.
+    """
+    skills = _join([as_written(s, posting_text) for s in ev.requirement])
+    role = f"as {ev.role}" if ev.role else ""
+    where = " ".join(x for x in (role, f"at {ev.employer}" if ev.employer else "") if x)
+    bullet = ev.bullet.strip().rstrip(".")
+    first, _, rest = bullet.partition(" ")
+    lead = f"On {skills}: {where}, " if where else f"On {skills}: "
+    if _past_verb(first) and rest:
+        return f"{lead}I {first.lower()} {rest}."
+    return f'{lead}my work included "{bullet}".'
 
 
 def _join(items: list[str]) -> str:

@@ -234,9 +234,17 @@ def _render(template: Template, profile: ProfileFacts, match: MatchResult, compa
         highlights=cv_highlights(profile, match),
         company_notes=company_notes,
         intro=intro,
-        evidence=[cite(ev) for ev in evidence],
+        evidence=[cite(ev, f"{match.posting.title} {match.posting.description}") for ev in evidence],
+        role=_role(match),
         company_fact=company_fact(match.posting.company, company_notes),
     )
+
+
+def _role(match: MatchResult) -> str:
+    """The posting title without the company it may carry ("Accountant at PwC Ireland" -> "Accountant")."""
+    title = match.posting.title
+    cut = re.split(r"\s+(?:at|@|-|–|—|\|)\s+", title, maxsplit=1)
+    return cut[0] if len(cut) == 2 and len(cut[0]) >= 3 else title
 
 
 def write_grounded_letter(profile: ProfileFacts, match: MatchResult, company_notes: str, *,
