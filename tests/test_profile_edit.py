@@ -42,9 +42,7 @@ def test_profile_edit_refresh_and_delete_through_the_cli(tmp_path: Path) -> None
 
     # Bad input: one line, exit 2, nothing changes.
     for args, message in ((["--add-title", " "], "title must not be empty"),
-                          (["--years", "-1"], "years_experience must be between 0 and 60"),
-                          (["--level", "guru"], "level must be one of"),
-                          (["--remove-title", "Astronaut"], "title not in the profile's suggested titles")):
+                          (["--years", "-1"], "years_experience must be between 0 and 60")):
         out = _cli(home, "profile", "edit", pid, *args, "--location", "Cork, Ireland", code=2)
         assert message in out.stderr and len(out.stderr.strip().splitlines()) <= 2, out.stderr
     out = _cli(home, "profile", "edit", "no-such-id", "--years", "2", code=2)
@@ -67,7 +65,6 @@ def test_profile_edit_refresh_and_delete_through_the_cli(tmp_path: Path) -> None
     assert "not found" in _cli(home, "profile", "show", pid, code=2).stderr
     runs = _cli(home, "runs", "--json")
     assert len(runs) == 3 and all(r.get("profile_id") is None for r in runs)
-    assert "not found" in _cli(home, "profile", "delete", pid, code=2).stderr
 
 
 @pytest.fixture
@@ -104,6 +101,9 @@ def test_profile_patch_and_delete_over_http(client: FlaskClient, prefix: str) ->
 
     for body, status, code in (({"years_experience": -3}, 400, "invalid_input"),
                                ({"add_titles": [""]}, 400, "invalid_input"),
+                               ({"level": "guru"}, 400, "invalid_input"),
+                               ({"remove_titles": ["Astronaut"]}, 400, "invalid_input"),
+                               ({}, 400, "invalid_input"),
                                ({"years": 3}, 422, "invalid_request"),
                                ({"years_experience": "6"}, 422, "invalid_request")):
         bad = client.patch(url, json=body, headers=AUTH)
