@@ -37,7 +37,8 @@ _DEGREE = re.compile(
     r"LL\.?\s?M|B\.?\s?Ed|M\.?\s?Ed|PGCE|BSN|MSN|Pharm\.?\s?D|M\.?\s?Pharm|B\.?\s?Pharm|Bachelor|Master|"
     r"Diploma|Higher Diploma|Associate Degree|Certificate|HND|HNC|NVQ|A-Levels|Apprenticeship|"
     r"Leaving Certificate|High School Diploma|City & Guilds)\b", re.I)
-_INSTITUTION = re.compile(r"\b(?:University|Universit[ée]|Universidade|Universität|Universiteit|Università|"
+_INSTITUTION = re.compile(r"\b(?:NUI|UCD|UCL|LSE|MIT|ETH|EPFL|KTH|Trinity|University|Universit[ée]|Universidade|"
+                          r"Universität|Universiteit|Università|"
                           r"Universidad|College|Institute|School|"
                           r"Polytechnic|Academy|TU|Hochschule|Conservatoire|Technological)\b")
 
@@ -73,12 +74,14 @@ def _classify(parts: list[str]) -> tuple[str | None, str | None, str | None]:
         score = 3 if occ else (2 if _ROLE_WORDS.search(part) and not _EMPLOYER_WORDS.search(part) else 0)
         if score > title_score:
             title, title_score = part, score
-    for part in parts:
-        if part == title:
-            continue
+    rest = [p for p in parts if p != title]
+    # A part that reads as an organisation ("Beaumont Hospital", "Acme Ltd") is the employer even when
+    # a department ("Medical Ward") comes first.
+    named = next((p for p in rest if _EMPLOYER_WORDS.search(p)), None)
+    for part in rest:
         if is_place(part) and not _EMPLOYER_WORDS.search(part):
             places.append(part)
-        elif employer is None:
+        elif employer is None and (named is None or part == named):
             employer = part
     return title, employer, ", ".join(places) or None
 
@@ -96,7 +99,10 @@ def experience_entries(lines: list[str]) -> list[ExperienceEntry]:
         title, employer, location = _classify(header)
         # Title or employer above the dates ("Senior Accountant" / "ABC Ltd, Dublin" / "2019 – 2021").
         j = i - 1
-        while (title is None or employer is None) and j > used_until and i - j <= 2 and _headerish(rows[j]):
+        while (title is None or employer is None or not _EMPLOYER_WORDS.search(employer)) \
+                and not header_is_full(rows[i], found) and j > used_until and i - j <= 2 and _headerish(rows[j]):
+            if title is not None and employer is not None and not _EMPLOYER_WORDS.search(rows[j]):
+                break  # a complete header already; only an organisation's name is worth one more line
             header = _parts(clean(rows[j])) + header
             first = j
             title, employer, location = _classify(header)
@@ -119,6 +125,12 @@ def experience_entries(lines: list[str]) -> list[ExperienceEntry]:
         entries.append(_entry(title, employer, location, found, _bullets(rows[body_from:body_end])))
         used_until = body_end - 1
     return [e for e in entries if e.title or e.employer]
+
+
+def header_is_full(line: str, found: DateRange) -> bool:
+    """The dated line names both a role and an employer itself ("Engineer, Acme, 2019 – 2021")."""
+    title, employer, _ = _classify(_parts(_without_range(clean(line), found)))
+    return title is not None and employer is not None
 
 
 def _entry(title: str | None, employer: str | None, location: str | None, found: DateRange,
@@ -158,6 +170,17 @@ def education_entries(lines: list[str]) -> list[EducationEntry]:
         degree = next((p for p in parts if _DEGREE.search(p)), None)
         institution = next((p for p in parts if _INSTITUTION.search(p) and p != degree), None)
         if degree or institution:
+            prev = out[-1] if out else None
+            completes = prev is not None and ((not degree and institution and prev.institution is None) or
+                                              (degree and not institution and prev.degree is None))
+            if prev is not None and completes:
+                out[-1] = prev.model_copy(update={
+                    "degree": prev.degree or degree, "institution": prev.institution or institution,
+                    "start_year": prev.start_year or (found.start[0] if found else (min(years) if len(years) > 1
+                                                                                    else None)),
+                    "end_year": prev.end_year or ((found.end[0] if found.end else None) if found else
+                                                  (max(years) if years else None))})
+                continue
             if out and not years and (out[-1].degree is None or out[-1].institution is None) and \
                     not (degree and out[-1].degree):
                 prev = out[-1]

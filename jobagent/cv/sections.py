@@ -14,7 +14,7 @@ from jobagent.cv.vocabulary import find_titles
 
 _KINDS: dict[str, tuple[str, ...]] = {
     "experience": ("experience", "work experience", "professional experience", "work history", "employment",
-                   "career", "positions", "relevant experience", "professional background", "work"),
+                   "career", "positions", "relevant experience", "professional background", "work history"),
     "education": ("education", "academic", "qualifications", "studies", "education and training"),
     "certifications": ("certification", "certificates", "licen", "accreditation", "registration",
                        "professional membership", "memberships", "courses", "training"),
