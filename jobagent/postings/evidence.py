@@ -69,6 +69,16 @@ def best_evidence(profile: ProfileFacts, match: MatchResult, *, limit: int = _MA
         named.update(fresh)
         if len(chosen) >= limit:
             break
+    if len(chosen) < 2:
+        # Too few requirements are named in the bullets: add the most recent achievements (a bullet with a
+        # number), so the letter still shows what the person did rather than a list of skills.
+        used = {ev.bullet for ev in chosen}
+        for entry in profile.experience:
+            for bullet in entry.get("bullets") or []:
+                if bullet not in used and re.search(r"\d", bullet) and len(chosen) < 2:
+                    chosen.append(Evidence([], entry.get("employer"), entry.get("title_as_written") or
+                                           entry.get("title"), bullet, 0.0))
+                    used.add(bullet)
     return chosen
 
 
@@ -126,14 +136,18 @@ def cite(ev: Evidence, posting_text: str = "") -> str:
     with its words unchanged; any other bullet is quoted as written.
     """
     skills = _join([as_written(s, posting_text) for s in ev.requirement])
-    role = f"as {ev.role}" if ev.role else ""
+    role = f"as {article(lower_title(ev.role))}" if ev.role else ""
     where = " ".join(x for x in (role, f"at {ev.employer}" if ev.employer else "") if x)
     bullet = ev.bullet.strip().rstrip(".")
     first, _, rest = bullet.partition(" ")
-    lead = f"On {skills}: {where}, " if where else f"On {skills}: "
+    if skills:
+        lead = f"On {skills}: {where}, " if where else f"On {skills}: "
+    else:
+        lead = f"Among my results {where}: " if where else "Among my results: "
+        lead = lead[0].upper() + lead[1:]
     if _past_verb(first) and rest:
         return f"{lead}I {first.lower()} {rest}."
-    return f'{lead}my work included "{bullet}".'
+    return f'{lead}my work included "{bullet}".' if skills else f'{lead}"{bullet}".'
 
 
 def _join(items: list[str]) -> str:

@@ -41,7 +41,7 @@ def _environment(templates_dir: str | None = None) -> Environment:
 
 _DEGREE = re.compile(r"\b(?:Ph\.?D|Doctorate|M\.?Sc|B\.?Sc|MBA|Master(?:'s)? degree|Bachelor(?:'s)? degree)\b")
 # "worked at Foo", "engineer for Foo Bar": a capitalised name after at/for is read as an employer claim.
-_EMPLOYER = re.compile(r"\b(?:at|for)[ \t]+((?:[A-Z][\w&.-]*)(?:[ \t]+[A-Z][\w&.-]*)*)")
+_EMPLOYER = re.compile(r"\b(?:at|for)[ \t]+([A-Z][\w&-]*(?:\.\w+)*(?:[ \t]+[A-Z][\w&-]*(?:\.\w+)*)*)")
 
 
 class UngroundedLetter(JobagentError):
@@ -235,6 +235,7 @@ def _render(template: Template, profile: ProfileFacts, match: MatchResult, compa
         company_notes=company_notes,
         intro=intro,
         evidence=[cite(ev, f"{match.posting.title} {match.posting.description}") for ev in evidence],
+        skills_cited=any(ev.requirement for ev in evidence),
         role=_role(match),
         company_fact=company_fact(match.posting.company, company_notes),
     )
