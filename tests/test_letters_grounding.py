@@ -172,3 +172,13 @@ def test_letter_without_matching_bullets_still_cites_achievements(tmp_path: Path
     assert "as a sous chef at Hotel Principe di Savoia: I ran a brigade of 12 and cut food cost from 34% to 29%." \
         in letter
     assert "Your posting asks for Food Safety and Menu Development, which are skills I work with." in letter
+
+
+def test_llm_facts_carry_the_structured_entries(tmp_path: Path) -> None:
+    from jobagent.postings.llm_letters import _facts as llm_facts
+
+    profile = _facts(corpus.MANUFACTURING, tmp_path, "pdf_table")
+    facts = llm_facts(profile, _match(MANUFACTURING_POSTING, profile))
+    assert "Job: Senior Manufacturing Engineer at Magna International (2020-01 to present)" in facts
+    assert "  - Cut scrap by 18% on three stamping lines using SPC and Kaizen events." in facts
+    assert "Education: B.Eng. Mechanical Engineering, University of Waterloo" in facts

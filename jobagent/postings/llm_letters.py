@@ -13,7 +13,7 @@ import httpx
 
 from jobagent.errors import InvalidInput
 from jobagent.fetching import check_url
-from jobagent.postings.fabrication import ungrounded_claims
+from jobagent.postings.fabrication import repair_letter, ungrounded_claims
 from jobagent.postings.schema import MatchResult, ProfileFacts
 
 _SYSTEM = ("You write short, plain cover letters. Use ONLY the facts given. Never invent employers, degrees, "
@@ -74,5 +74,9 @@ def llm_cover_letter(config: LLMConfig, profile: ProfileFacts, match: MatchResul
         return fallback, f"LLM endpoint {endpoint} failed ({reason}); used the template letter"
     problems = ungrounded_claims(letter, profile, match)
     if problems:
+        # Repaired when the rest stands without the offending sentences (issue 13), else the template.
+        repaired, _ = repair_letter(letter.strip() + "\n", profile, match)
+        if repaired is not None:
+            return repaired, f"LLM letter: dropped sentences stating {', '.join(problems)}"
         return fallback, f"LLM letter rejected: it states {', '.join(problems)}; used the template letter"
     return letter.strip() + "\n", None
