@@ -124,9 +124,13 @@ def _past_verb(word: str) -> bool:
 
 
 def as_written(skill: str, text: str) -> str:
-    """The posting's own spelling of a skill ("bank reconciliations"), else the canonical name."""
-    m = re.search(rf"(?<![A-Za-z0-9]){re.escape(skill)}(?![A-Za-z0-9])", text, re.I)
-    return m.group(0) if m else skill
+    """The posting's own spelling of a skill ("bank reconciliations", "SPC"), else the canonical name."""
+    from jobagent.cv.vocabulary import skill_index
+
+    for value, start, end in skill_index().scan(text):
+        if value == skill:
+            return text[start:end]
+    return skill
 
 
 def cite(ev: Evidence, posting_text: str = "") -> str:

@@ -221,7 +221,7 @@ def _render(template: Template, profile: ProfileFacts, match: MatchResult, compa
                                                  else ".")
     elif years:
         intro = f"I bring {years} years of professional experience."
-    return template.render(
+    return _tidy(template.render(
         name=profile.name,
         email=profile.email,
         company=match.posting.company,
@@ -231,14 +231,20 @@ def _render(template: Template, profile: ProfileFacts, match: MatchResult, compa
         years=years,
         skills=_join(skills),
         skill_count=len(skills),
-        highlights=cv_highlights(profile, match),
+        # The intro already says the years and titles: the bullets do not say them twice.
+        highlights=[h for h in cv_highlights(profile, match)
+                    if not (intro and (h.startswith("Worked as") or h.endswith("of professional experience")))],
         company_notes=company_notes,
         intro=intro,
         evidence=[cite(ev, f"{match.posting.title} {match.posting.description}") for ev in evidence],
         skills_cited=any(ev.requirement for ev in evidence),
         role=_role(match),
         company_fact=company_fact(match.posting.company, company_notes),
-    )
+    ))
+
+
+def _tidy(letter: str) -> str:
+    return re.sub(r"\n{3,}", "\n\n", letter)
 
 
 def _role(match: MatchResult) -> str:
