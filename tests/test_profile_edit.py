@@ -81,6 +81,7 @@ def _stored_profile() -> str:
 
     with session_scope() as s:
         p = UserProfile(name="Jane Doe", email="jane@example.com", location="Berlin", skills=["Python"],
+                        titles_held=["Backend Engineer"], level="mid", field="software",
                         suggested_titles=["Backend Engineer", "Software Engineer"], years_experience=5)
         s.add(p)
         s.flush()
@@ -110,6 +111,12 @@ def test_profile_patch_and_delete_over_http(client: FlaskClient, prefix: str) ->
         assert (bad.status_code, bad.json["error"]) == (status, code), bad.json
     assert client.get(f"/profiles/{pid}", headers=AUTH).json["years_experience"] == 6  # nothing changed
     assert client.patch(f"{prefix}/profiles/nope", json={"years_experience": 1}, headers=AUTH).status_code == 404
+
+    # A level set by the user re-derives the titles at that level; earlier title edits still hold.
+    senior = client.patch(url, json={"level": "senior"}, headers=AUTH).json
+    assert senior["level"] == "senior" and "Platform Engineer" in senior["suggested_titles"]
+    assert [t for t in senior["suggested_titles"] if t != "Platform Engineer"] and \
+        all(t.startswith("Senior ") for t in senior["suggested_titles"] if t != "Platform Engineer")
 
     deleted = client.delete(url, headers=AUTH)
     assert deleted.status_code == 200 and deleted.json["runs_detached"] == 1

@@ -99,7 +99,19 @@ def _with(items: list[str], add: list[str]) -> list[str]:
 
 
 def apply_edits(profile: UserProfile, edits: dict[str, Any]) -> None:
-    """Apply recorded edits to a profile's current (extracted) values."""
+    """Apply recorded edits to a profile's current (extracted) values.
+
+    A level the user sets also re-derives the suggested titles at that level (then the user's own title
+    additions and removals apply on top), so "senior" really searches senior roles.
+    """
+    from jobagent.cv.titles import titles_for_level
+
+    if edits.get("level") and edits["level"] != profile.level:
+        years = edits.get("years_experience", profile.years_experience)
+        fresh = titles_for_level(list(profile.titles_held or []), list(profile.skills or []), edits["level"],
+                                 profile.field, years)
+        if fresh:
+            profile.suggested_titles = fresh
     titles = _without(list(profile.suggested_titles or []), edits.get("titles_removed", []))
     profile.suggested_titles = _with(titles, edits.get("titles_added", []))
     skills = _without(list(profile.skills or []), edits.get("skills_removed", []))
@@ -160,9 +172,10 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
         missing = [k for k in checked.remove_skills if k.lower() not in {x.lower() for x in profile.skills or []}]
         if missing:
             raise InvalidInput(f"skill not in the profile's skills: {', '.join(missing)}")
-        step = _record({}, checked)
-        apply_edits(profile, step)
-        profile.user_edits = _record(dict(profile.user_edits or {}), checked)
+        recorded = _record(dict(profile.user_edits or {}), checked)
+        # A new level re-derives the titles, so every recorded title edit is applied again on top of them.
+        apply_edits(profile, recorded if checked.level else _record({}, checked))
+        profile.user_edits = recorded
         if not profile.suggested_titles:
             raise InvalidInput("a profile needs at least one suggested title; add one before removing the last")
         s.flush()

@@ -106,3 +106,15 @@ def in_band(title: str, band: tuple[str, ...]) -> bool:
 
 def rank(level: str | None) -> int:
     return LEVEL_RANK.get(level or "mid", 2)
+
+
+def titles_for_level(titles_held: list[str], skills: list[str], level: str, field: str | None,
+                     years: int | None) -> list[str]:
+    """Suggestions again for a level the user set: the held titles' families at that level."""
+    from jobagent.cv.vocabulary import parse_title
+
+    held = [o for o in (occupations().by_title.get(t) or parse_title(t) for t in titles_held) if o]
+    band = _BANDS.get(level, ("mid",))
+    if level == "senior" and years is not None and years >= 12:
+        band = ("senior", "lead")
+    return suggest_titles(held, skills, band, field or person_field(held, skills))
