@@ -455,3 +455,33 @@ def write(case: Case, fmt: str, directory: Path) -> Path:
     if fmt == "docx_tables":
         return write_docx(case, stem.with_suffix(".docx"), tables=True)
     return write_text(case, stem.with_suffix(".md" if fmt == "md" else ".txt"), markdown=fmt == "md")
+
+
+def write_docx_text_box(case: Case, path: Path) -> Path:
+    """A sidebar template: contact and skills in a text box (as Word writes it: drawing + VML fallback)."""
+    import docx
+    from docx.oxml import parse_xml
+
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    box = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r></w:p>"
+                  for t in ["Contact", case.location, email_of(case), "Skills", *case.skills])
+    d = docx.Document()
+    anchor = d.add_paragraph()
+    anchor._p.append(parse_xml(
+        f'<w:r {w} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
+        f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
+        f'xmlns:v="urn:schemas-microsoft-com:vml"><mc:AlternateContent>'
+        f'<mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>{box}</w:txbxContent></wps:txbx>'
+        f'</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{box}'
+        f'</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+    d.add_heading(case.name, level=0)
+    d.add_heading("Experience", level=1)
+    for job in case.jobs:
+        d.add_paragraph(f"{job.title} | {job.employer} | {job.place} | {job.dates}")
+        for bullet in job.bullets:
+            d.add_paragraph(bullet, style="List Bullet")
+    d.add_heading("Education", level=1)
+    for text in case.education:
+        d.add_paragraph(text)
+    d.save(str(path))
+    return path

@@ -187,3 +187,13 @@ def test_employer_title_and_dates_on_three_lines() -> None:
         ("BSc General Nursing", "NUI Galway", 2017)
     assert p.years_experience == 9 and p.level == "senior" and p.location == "Galway, Ireland"
     assert not any("Assistant" in t for t in p.suggested_titles)
+
+
+def test_docx_sidebar_in_a_text_box_is_read_once(tmp_path: Path) -> None:
+    case = next(c for c in corpus.CASES if c.key == "design")
+    doc = read_cv(str(corpus.write_docx_text_box(case, tmp_path / "box.docx")))
+    assert doc.text.count(corpus.email_of(case)) == 1  # the VML copy is not read twice
+    p = extract_profile(doc.text, today=TODAY)
+    assert p.location == case.location and p.email == corpus.email_of(case) and p.name == case.name
+    assert case.key_skills <= set(p.skills)
+    assert p.titles_held == case.titles and p.years_experience == case.years

@@ -158,6 +158,8 @@ def _docx_text(source: str, data: bytes) -> str:
         # Contact details often live in the page header, so it comes first, as on the page.
         for section in document.sections:
             lines.extend(p.text for p in section.header.paragraphs)
+        # Sidebar templates keep contact details and skills in text boxes, which the body iteration skips.
+        lines.extend(_text_box_lines(document))
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(_table_lines(block))
@@ -166,6 +168,21 @@ def _docx_text(source: str, data: bytes) -> str:
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds of errors
         raise InvalidInput(f"CV file is not a readable DOCX: {source} ({_one_line(exc)})") from None
     return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_box_lines(document) -> list[str]:  # type: ignore[no-untyped-def]
+    """Paragraphs of every text box once (Word stores a VML copy of each under mc:Fallback)."""
+    lines: list[str] = []
+    for box in document.element.body.iter(f"{_W}txbxContent"):
+        if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            continue
+        for paragraph in box.iter(f"{_W}p"):
+            lines.append("".join(t.text or "" for t in paragraph.iter(f"{_W}t")))
+    return lines
 
 
 def _table_lines(table) -> list[str]:
