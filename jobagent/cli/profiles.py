@@ -81,6 +81,9 @@ def _show_profile(p: dict, as_json: bool, title: str) -> None:  # type: ignore[t
             for k, v in p.items() if k not in ("experience", "education")]
     rows.append(["experience", "; ".join(f"{e.get('title')} at {e.get('employer')} ({e.get('start')} – "
                                          f"{e.get('end') or 'present'})" for e in p.get("experience", []))])
+    rows.append(["education", "; ".join(", ".join(str(x) for x in (e.get("degree"), e.get("institution"),
+                                                                   e.get("end_year")) if x)
+                                        for e in p.get("education", []))])
     print_table(title, ["field", "value"], rows)
 
 
