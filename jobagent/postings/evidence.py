@@ -98,7 +98,7 @@ def company_fact(company: str, notes: str) -> str | None:
         return f"I also see that {company} is hiring for {roles.group(1)} roles, which tells me the team is growing."
     places = re.search(r"^- Locations: (.+)\.$", notes, re.M)
     if places:
-        return f"I see that {company} is hiring in {places.group(1)}, which suits me well."
+        return f"I see that {company} is hiring in {places.group(1)}."
     return None
 
 
