@@ -45,8 +45,14 @@ def _canvas(path: Path):  # type: ignore[no-untyped-def]
     return canvas.Canvas(str(path), pagesize=A4)
 
 
-def write_pdf(case: Case, path: Path) -> Path:
-    """One column, headings in bold, dates right-aligned on the entry line, wrapped onto two pages."""
+def write_pdf(case: Case, path: Path, *, per_word: bool = False) -> Path:
+    """One column, headings in bold, dates right-aligned on the entry line, wrapped onto two pages.
+
+    ``per_word`` writes every word as its own text fragment at its real position, as some producers
+    (browsers' print to PDF, LaTeX) do.
+    """
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
     c = _canvas(path)
     y = 800.0
 
@@ -56,7 +62,12 @@ def write_pdf(case: Case, path: Path) -> Path:
             c.showPage()
             y = 800.0
         c.setFont(font, size)
-        c.drawString(x, y, text)
+        if per_word:
+            for word in text.split(" "):
+                c.drawString(x, y, word)
+                x += stringWidth(word + " ", font, size)
+        else:
+            c.drawString(x, y, text)
         y -= size + 5
 
     line(case.name, font="Helvetica-Bold", size=16)
@@ -224,13 +235,15 @@ def write_docx(case: Case, path: Path, *, tables: bool = False) -> Path:
     return path
 
 
-FORMATS = ("pdf", "docx", "text", "md", "pdf_sidebar", "docx_tables")
+FORMATS = ("pdf", "docx", "text", "md", "pdf_sidebar", "docx_tables", "pdf_words")
 
 
 def write(case: Case, fmt: str, directory: Path) -> Path:
     stem = directory / f"{case.key}-{fmt}"
     if fmt == "pdf":
         return write_pdf(case, stem.with_suffix(".pdf"))
+    if fmt == "pdf_words":
+        return write_pdf(case, stem.with_suffix(".pdf"), per_word=True)
     if fmt == "pdf_table":
         return write_pdf_table(case, stem.with_suffix(".pdf"))
     if fmt == "pdf_sidebar":

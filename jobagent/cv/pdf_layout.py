@@ -29,6 +29,28 @@ class Fragment:
     y: float
     width: float
     text: str
+    size: float = 10.0
+
+
+# Glyph widths in em, close to Helvetica/Arial/Times averages: enough to tell a word gap from a column gap
+# when a producer writes one fragment per word (the visitor gives positions, not widths).
+_NARROW, _WIDE = set("iljtfrI.,;:'!|()[] "), set("mwMW@%")
+
+
+def _em(text: str) -> float:
+    total = 0.0
+    for ch in text:
+        if ch in _NARROW:
+            total += 0.28
+        elif ch in _WIDE:
+            total += 0.85
+        elif ch.isupper():
+            total += 0.68
+        elif ch.isdigit():
+            total += 0.56
+        else:
+            total += 0.52
+    return total
 
 
 def _fragments(page: Any) -> list[Fragment]:
@@ -41,7 +63,7 @@ def _fragments(page: Any) -> list[Fragment]:
             x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5] - offset * size * 1.2
             scale = abs(tm[0] * cm[0]) or 1.0
-            found.append(Fragment(x, y, len(part.rstrip()) * size * scale * 0.5, part.strip()))
+            found.append(Fragment(x, y, _em(part.rstrip()) * size * scale, part.strip(), size * scale))
 
     page.extract_text(visitor_text=visit)
     return found
@@ -57,22 +79,37 @@ def _lines(fragments: list[Fragment]) -> list[list[Fragment]]:
     return [sorted(row, key=lambda f: f.x) for row in rows]
 
 
-def _gutter(fragments: list[Fragment]) -> float | None:
-    """An x that many fragments start right of and many end left of, crossed by few."""
-    if len(fragments) < 10:
+def _gutter(lines: list[list[Fragment]]) -> float | None:
+    """An x that text sits on both sides of but never crosses, with a clear gap (not a word space).
+
+    Counted in lines: at least four lines reach each side, at most one line in eight crosses it, and on
+    every line with text on both sides the gap is wider than one and a half em, so the space between two
+    words that happen to line up is never taken for a column gutter.
+    """
+    fragments = [f for row in lines for f in row]
+    if len(lines) < 6:
         return None
-    xs = sorted({round(f.x) for f in fragments})
     lo = min(f.x for f in fragments)
     hi = max(f.x + f.width for f in fragments)
     best: tuple[int, float] | None = None
-    for x in xs:
+    for x in sorted({round(f.x) for f in fragments}):
         if not lo + (hi - lo) * 0.15 < x < lo + (hi - lo) * 0.8:
             continue
-        right = sum(f.x >= x - 1 for f in fragments)
-        left = sum(f.x + f.width <= x - 2 for f in fragments)
-        crossing = len(fragments) - right - left
-        if right >= 4 and left >= 4 and crossing <= max(2, len(fragments) // 8):
-            score = min(left, right) - 3 * crossing
+        left_lines = right_lines = crossing = 0
+        clear = True
+        for row in lines:
+            left = [f for f in row if f.x + f.width <= x - 2]
+            right = [f for f in row if f.x >= x - 1]
+            if len(left) + len(right) < len(row):
+                crossing += 1
+                continue
+            left_lines += bool(left)
+            right_lines += bool(right)
+            if left and right and min(f.x for f in right) - max(f.x + f.width for f in left) < 1.5 * right[0].size:
+                clear = False
+                break
+        if clear and left_lines >= 4 and right_lines >= 4 and crossing <= max(1, len(lines) // 8):
+            score = min(left_lines, right_lines) - 3 * crossing
             if best is None or score > best[0]:
                 best = (score, x)
     return best[1] if best else None
@@ -83,7 +120,7 @@ def _join(row: list[Fragment]) -> str:
     last_end = None
     for f in row:
         if last_end is not None:
-            out += "   " if f.x - last_end > 12 else " "
+            out += "   " if f.x - last_end > max(12.0, 1.5 * f.size) else " "
         out += f.text
         last_end = f.x + f.width
     return out.strip()
@@ -94,7 +131,7 @@ def page_text(page: Any) -> str:
     if not fragments:
         return ""
     lines = _lines(fragments)
-    gutter = _gutter(fragments)
+    gutter = _gutter(lines)
     if gutter is None:
         return "\n".join(_join(row) for row in lines)
     out: list[str] = []
