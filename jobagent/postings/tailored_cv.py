@@ -29,8 +29,17 @@ def tailor(profile: ProfileFacts, match: MatchResult) -> list[dict]:  # type: ig
     return [e for _, _, e in scored[:_MAX_ENTRIES]]
 
 
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def _month(value: str | None) -> str:
+    if not value or not re.fullmatch(r"\d{4}-\d{2}", value):
+        return value or ""
+    return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
+
+
 def _dates(e: dict) -> str:  # type: ignore[type-arg]
-    return f"{e.get('start') or ''} – {e.get('end') or 'present'}"
+    return f"{_month(e.get('start'))} – {_month(e.get('end')) or 'present'}"
 
 
 def tailored_markdown(profile: ProfileFacts, match: MatchResult) -> str:
@@ -38,7 +47,7 @@ def tailored_markdown(profile: ProfileFacts, match: MatchResult) -> str:
     lines += [f"*Prepared for {match.posting.title} at {match.posting.company}*", "", "## Experience", ""]
     for e in tailor(profile, match):
         head = " — ".join(x for x in (e.get("title_as_written") or e.get("title"), e.get("employer")) if x)
-        lines += [f"### {head}", f"{e.get('location') or ''} {_dates(e)}".strip(), ""]
+        lines += [f"### {head}", " · ".join(x for x in (e.get("location"), _dates(e)) if x), ""]
         lines += [f"- {b}" for b in e["bullets"]] + [""]
     relevant = [s for s in profile.skills if s in set(match.matched_skills)] + \
         [s for s in profile.skills if s not in set(match.matched_skills)]
