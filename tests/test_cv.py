@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from jobagent.cv import extract_profile, read_cv
-from jobagent.cv.extraction import SKILL_TITLES, skill_terms, title_terms
+from jobagent.cv.vocabulary import occupations, skills
 from jobagent.errors import InvalidInput
 from tests.documents import make_pdf
 
@@ -68,9 +68,12 @@ def test_pdf_cv_is_read_and_extracted(tmp_path: Path) -> None:
     expected = {"Go", "C++", "Kubernetes", "PostgreSQL", "Apache Kafka", "Python", "C#", "Jenkins", "CI/CD"}
     assert expected <= set(p.skills)
     assert "C" not in p.skills  # "C++" and "C#" are not the C language
-    assert p.titles_held == ["Backend Engineer", "Software Engineer"]
-    assert p.suggested_titles[:2] == ["Backend Engineer", "Software Engineer"]
-    assert len(p.suggested_titles) == 5
+    # Titles held come from the entries, with their level (issue 13); suggestions stay at that level.
+    assert p.titles_held == ["Senior Backend Engineer", "Software Engineer"]
+    assert p.suggested_titles[:2] == ["Senior Backend Engineer", "Senior Software Engineer"]
+    assert all(t.startswith("Senior ") for t in p.suggested_titles)
+    assert [(e.employer, e.start, e.end) for e in p.experience] == [("Canalbank", "2019-01", None),
+                                                                     ("Tulip Labs", "2015-09", "2018-12")]
     # Sep 2015 to Nov 2026; the 2010 - 2015 degree is study, not work.
     assert p.years_experience == 11
 
@@ -95,7 +98,8 @@ def test_sample_cv_for_demo() -> None:
     source = str(resources.files("jobagent") / "data" / "sample_cv.md")
     p = extract_profile(read_cv(source).text)
     assert (p.name, p.email, p.location) == ("Jane Doe", "jane.doe@example.com", "Berlin, Germany")
-    assert p.suggested_titles[0] == "Backend Engineer"
+    assert p.suggested_titles[0] == "Senior Backend Engineer"  # the current title, at its level
+    assert [e.employer for e in p.experience][:2] == ["Parcelway GmbH", "Brightpath Analytics"]
     assert p.years_experience == 7  # stated explicitly, so it does not drift with today's date
     assert {"Python", "PostgreSQL", "Redis", "Docker", "Kubernetes", "AWS", "SQL", "Django", "FastAPI", "Git",
             "CI/CD"} <= set(p.skills)
@@ -129,7 +133,8 @@ def test_explicit_years_win_and_titles_are_found_in_spelling_variants() -> None:
             f"2001 - 2020. {FILLER}")
     p = extract_profile(text, today=TODAY)
     assert p.years_experience == 4
-    assert p.titles_held == ["Backend Engineer", "Full Stack Developer"]
+    # One dated line, one entry: its title is the held title (titles come from entries, issue 13).
+    assert p.titles_held == ["Senior Backend Engineer"]
 
 
 def test_titles_suggested_from_skills_when_none_held() -> None:
@@ -146,11 +151,12 @@ def test_headings_are_not_names() -> None:
 
 
 def test_vocabularies_are_consistent() -> None:
-    skills = {t.name for t in skill_terms()}
-    titles = {t.name for t in title_terms()}
-    assert len(skills) >= 200 and len(titles) >= 100
-    assert set(SKILL_TITLES) <= skills
-    assert {t for ts in SKILL_TITLES.values() for t in ts} <= titles
+    known = skills()
+    occ = occupations()
+    assert len(known) >= 450 and len(occ.by_title) >= 600
+    # Every key skill and related title an occupation names exists, so suggestions can be built from them.
+    assert {s for o in occ.by_title.values() for s in o.skills} <= set(known)
+    assert {r for o in occ.by_title.values() for r in o.related} <= set(occ.forms)
 
 
 def _error(source: str, **kwargs) -> str:

@@ -20,6 +20,9 @@ MATCH = MatchResult(posting=PostingData(source="t", external_id="1", title="Back
                                         description="Python, SQL, Kubernetes"),
                     score=80, matched_skills=["Python", "SQL"])
 GOOD = "Dear Acme, I am Jane Doe, a Backend Engineer with 7 years of Python and SQL. Kind regards, Jane Doe"
+# A letter whose one invented sentence can be dropped while the rest stands (issue 13: repair, not discard).
+MIXED = ("Dear Acme hiring team,\n\nI am Jane Doe, applying for the Backend Engineer role at Acme.\n"
+         "I have 7 years of Python and SQL. I also ran Kubernetes for 15 years.\n\nKind regards,\nJane Doe\n")
 
 
 class _Chat(BaseHTTPRequestHandler):
@@ -34,6 +37,7 @@ class _Chat(BaseHTTPRequestHandler):
         status, body = {
             "good": (200, {"choices": [{"message": {"role": "assistant", "content": GOOD}}]}),
             "invent": (200, {"choices": [{"message": {"content": "Jane has 15 years of Kubernetes."}}]}),
+            "mixed": (200, {"choices": [{"message": {"content": MIXED}}]}),
             "error": (500, {"error": "boom"}),
             "garbage": (200, {"nothing": True}),
             "slow": (200, {"choices": [{"message": {"content": GOOD}}]}),
@@ -103,3 +107,11 @@ def test_search_falls_back_to_template_letters(env, store_url: str, chat, tmp_pa
     assert st["status"] == "completed" and len(state["requests"]) == st["result"]["matches"] >= 1
     assert all("LLM letter rejected" in w for w in st["result"]["warnings"])
     assert all(m["has_cover_letter"] for m in core.list_matches(st["run_id"]))  # the template letters stand
+
+
+def test_llm_letter_is_repaired_when_the_rest_stands(chat) -> None:
+    base, state = chat
+    state["mode"] = "mixed"
+    letter, why = llm_cover_letter(_config(base), PROFILE, MATCH, "FALLBACK")
+    assert letter != "FALLBACK" and "Kubernetes" not in letter and "7 years of Python and SQL" in letter
+    assert why == "LLM letter: dropped sentences stating number 15, skill Kubernetes"

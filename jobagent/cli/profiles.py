@@ -47,12 +47,11 @@ def profile_list(limit: int = typer.Option(50, "--limit"), as_json: bool = typer
 
 @profile_app.command("show")
 def profile_show(profile_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
-    """Show one profile."""
-    p = core_api().get_profile(profile_id)
-    if as_json:
-        return print_json(p)
-    print_table(f"Profile {p['profile_id']}", ["field", "value"],
-           [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in p.items()])
+    """Show one profile, with its CV entries, level and recorded edits."""
+    from jobagent.api.profiles import get_profile_view
+
+    core_api()
+    _show_profile(get_profile_view(profile_id), as_json, f"Profile {profile_id}")
 
 
 @profile_app.command("filters")
@@ -71,3 +70,73 @@ def profile_filters(
     if as_json:
         return print_json(p)
     print_table(f"Filters of {profile_id}", ["filter", "value"], [[k, v] for k, v in p["filters"].items()])
+
+
+# --- corrections and deletion (issue 13; core functions in jobagent.api.profiles) -------------------------
+
+def _show_profile(p: dict, as_json: bool, title: str) -> None:  # type: ignore[type-arg]
+    if as_json:
+        return print_json(p)
+    rows = [[k, ", ".join(map(str, v)) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v]
+            for k, v in p.items() if k not in ("experience", "education")]
+    rows.append(["experience", "; ".join(f"{e.get('title')} at {e.get('employer')} ({e.get('start')} – "
+                                         f"{e.get('end') or 'present'})" for e in p.get("experience", []))])
+    rows.append(["education", "; ".join(", ".join(str(x) for x in (e.get("degree"), e.get("institution"),
+                                                                   e.get("end_year")) if x)
+                                        for e in p.get("education", []))])
+    print_table(title, ["field", "value"], rows)
+
+
+@profile_app.command("edit")
+def profile_edit(
+    profile_id: str,
+    add_title: list[str] = typer.Option([], "--add-title", help="A job title to search for. Repeatable."),
+    remove_title: list[str] = typer.Option([], "--remove-title", help="A suggested title to drop. Repeatable."),
+    add_skill: list[str] = typer.Option([], "--add-skill", help="Repeatable."),
+    remove_skill: list[str] = typer.Option([], "--remove-skill", help="Repeatable."),
+    years: int | None = typer.Option(None, "--years", help="Years of experience (0-60)."),
+    location: str | None = typer.Option(None, "--location"),
+    level: str | None = typer.Option(None, "--level", help="entry, junior, mid, senior, lead, manager, director."),
+    premium: bool | None = typer.Option(None, "--premium/--no-premium"),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Correct a profile. Edits are kept when the profile is refreshed from a new CV (unless --reset)."""
+    from jobagent.api.profiles import ProfileEdit, edit_profile
+
+    core_api()
+    edit = ProfileEdit(add_titles=add_title, remove_titles=remove_title, add_skills=add_skill,
+                       remove_skills=remove_skill, years_experience=years, location=location, level=level,
+                       premium=premium)
+    _show_profile(edit_profile(profile_id, edit), as_json, f"Profile {profile_id} (edited)")
+
+
+@profile_app.command("delete")
+def profile_delete(profile_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
+    """Delete a profile and its personal data. Its runs are kept, detached (no profile), without the CV data."""
+    from jobagent.api.profiles import delete_profile
+
+    core_api()
+    result = delete_profile(profile_id)
+    if as_json:
+        return print_json(result)
+    typer.echo(f"deleted profile {profile_id}; {result['runs_detached']} run(s) kept without a profile, "
+               f"{result['deliveries_deleted']} delivery record(s) removed")
+
+
+@profile_app.command("refresh")
+def profile_refresh(
+    profile_id: str,
+    cv: list[str] = typer.Option(..., "--cv", help="The new CV (path or URL). Repeatable."),
+    reset: bool = typer.Option(False, "--reset", help="Drop your recorded edits instead of re-applying them."),
+    wait: bool = typer.Option(False, "--wait", help="Follow the run to its end."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Re-profile an existing profile from a new CV, keeping your edits unless --reset."""
+    from jobagent.api.profiles import refresh_profile
+
+    core_api()
+    sub = refresh_profile(profile_id, cv, reset=reset)
+    if wait:
+        finish(follow(sub.run_id, as_json, watch=True), as_json)
+    else:
+        show_submissions([sub], as_json)

@@ -120,6 +120,8 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
 
     from pypdf import PdfReader
 
+    from jobagent.cv.pdf_layout import page_text
+
     # pypdf logs every oddity of a damaged file as a warning; the user gets one clear line instead.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -136,7 +138,8 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
         check_pdf_pages(source, reader, max_pages)
         pages: list[str] = []
         for page in reader.pages:
-            pages.append(page.extract_text() or "")
+            # Reading order for columns and tables (cv/pdf_layout.py); plain extraction if that finds nothing.
+            pages.append(page_text(page) or page.extract_text() or "")
             if sum(map(len, pages)) > max_chars:
                 raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
     except InvalidInput:
@@ -163,6 +166,8 @@ def _docx_text(source: str, data: bytes) -> str:
         # Contact details often live in the page header, so it comes first, as on the page.
         for section in document.sections:
             lines.extend(p.text for p in section.header.paragraphs)
+        # Sidebar templates keep contact details and skills in text boxes, which the body iteration skips.
+        lines.extend(_text_box_lines(document))
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(_table_lines(block))
@@ -171,6 +176,21 @@ def _docx_text(source: str, data: bytes) -> str:
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds of errors
         raise InvalidInput(f"CV file is not a readable DOCX: {source} ({_one_line(exc)})") from None
     return "\n".join(lines)
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+
+
+def _text_box_lines(document) -> list[str]:  # type: ignore[no-untyped-def]
+    """Paragraphs of every text box once (Word stores a VML copy of each under mc:Fallback)."""
+    lines: list[str] = []
+    for box in document.element.body.iter(f"{_W}txbxContent"):
+        if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
+            continue
+        for paragraph in box.iter(f"{_W}p"):
+            lines.append("".join(t.text or "" for t in paragraph.iter(f"{_W}t")))
+    return lines
 
 
 def _table_lines(table) -> list[str]:
@@ -200,5 +220,6 @@ def _decode(data: bytes) -> str:
 
 def _tidy(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").replace("\xa0", " ")
+    text = text.replace("\x7f", "•")  # the bullet of PDFs set in a standard font comes out as DEL
     lines = [line.rstrip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()

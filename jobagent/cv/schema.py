@@ -11,6 +11,30 @@ class CVDocument(BaseModel):
     text: str
 
 
+class ExperienceEntry(BaseModel):
+    """One job as the CV states it; letters and tailored CVs cite these, so nothing here is inferred
+    except ``title`` (the canonical form of ``title_as_written``), ``level`` and ``field``."""
+
+    title: str | None = None
+    title_as_written: str | None = None
+    employer: str | None = None
+    location: str | None = None
+    start: str | None = None  # "YYYY-MM"
+    end: str | None = None  # "YYYY-MM", None while current
+    current: bool = False
+    bullets: list[str] = Field(default_factory=list)
+    internship: bool = False
+    level: str | None = None
+    field: str | None = None
+
+
+class EducationEntry(BaseModel):
+    degree: str | None = None
+    institution: str | None = None
+    start_year: int | None = None
+    end_year: int | None = None
+
+
 class ExtractedProfile(BaseModel):
     """Facts found in a CV. Everything here must come from the CV text, never invented."""
 
@@ -22,3 +46,9 @@ class ExtractedProfile(BaseModel):
     years_experience: int | None = None
     titles_held: list[str] = Field(default_factory=list)
     suggested_titles: list[str] = Field(default_factory=list)
+    experience: list[ExperienceEntry] = Field(default_factory=list)
+    education: list[EducationEntry] = Field(default_factory=list)
+    certifications: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    level: str | None = None
+    field: str | None = None

@@ -13,7 +13,7 @@ import httpx
 
 from jobagent.errors import InvalidInput
 from jobagent.fetching import check_url
-from jobagent.postings.fabrication import ungrounded_claims
+from jobagent.postings.fabrication import repair_letter, ungrounded_claims
 from jobagent.postings.schema import MatchResult, ProfileFacts
 
 _SYSTEM = ("You write short, plain cover letters. Use ONLY the facts given. Never invent employers, degrees, "
@@ -41,6 +41,15 @@ def _facts(profile: ProfileFacts, match: MatchResult) -> str:
         lines.append("Skills the applicant has that the posting asks for: " + ", ".join(match.matched_skills))
     if profile.location:
         lines.append(f"Applicant location: {profile.location}")
+    # The structured CV entries (issue 13): the model may cite these employers, roles and bullets verbatim.
+    for e in profile.experience[:6]:
+        dates = f"{e.get('start') or '?'} to {e.get('end') or 'present'}"
+        lines.append(f"Job: {e.get('title_as_written') or e.get('title')} at {e.get('employer')} ({dates})")
+        lines.extend(f"  - {b}" for b in (e.get("bullets") or [])[:4])
+    for d in profile.education:
+        lines.append(f"Education: {d.get('degree')}, {d.get('institution')}")
+    if profile.certifications:
+        lines.append("Certifications: " + ", ".join(profile.certifications))
     return "\n".join(lines)
 
 
@@ -65,5 +74,9 @@ def llm_cover_letter(config: LLMConfig, profile: ProfileFacts, match: MatchResul
         return fallback, f"LLM endpoint {endpoint} failed ({reason}); used the template letter"
     problems = ungrounded_claims(letter, profile, match)
     if problems:
+        # Repaired when the rest stands without the offending sentences (issue 13), else the template.
+        repaired, _ = repair_letter(letter.strip() + "\n", profile, match)
+        if repaired is not None:
+            return repaired, f"LLM letter: dropped sentences stating {', '.join(problems)}"
         return fallback, f"LLM letter rejected: it states {', '.join(problems)}; used the template letter"
     return letter.strip() + "\n", None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -38,6 +39,13 @@ class ProfileFacts(BaseModel):
     years_experience: int | None = None
     titles_held: list[str] = Field(default_factory=list)
     suggested_titles: list[str] = Field(default_factory=list)
+    # Structured CV (issue 13): entries letters and tailored CVs cite (dicts of cv.schema.ExperienceEntry).
+    experience: list[dict[str, Any]] = Field(default_factory=list)
+    education: list[dict[str, Any]] = Field(default_factory=list)
+    certifications: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)
+    level: str | None = None
+    field: str | None = None
 
 
 class MatchResult(BaseModel):

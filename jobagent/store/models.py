@@ -72,6 +72,15 @@ class UserProfile(Base):
     filters: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Structured CV (issue 13, migration 0006): entries later nodes cite, and the user's own corrections,
+    # which survive re-profiling from a new CV unless the user resets them.
+    experience: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    education: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
+    certifications: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    languages: Mapped[list[str]] = mapped_column(JSONType, default=list)
+    level: Mapped[str | None] = mapped_column(String(20))
+    field: Mapped[str | None] = mapped_column(String(40))
+    user_edits: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
 
 
 class Run(Base):

@@ -39,6 +39,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.register_blueprint(api)
     app.register_blueprint(api, url_prefix="/api", name="api_prefixed")
     board_routes.register(app)  # the board (issue 14)
+    _register_profile_routes(app)  # issue 13: PATCH/DELETE /profiles/{id}
     mount_dashboard(app, settings, error)
 
     @app.errorhandler(ValidationError)
@@ -74,3 +75,10 @@ def create_app(settings: Settings | None = None) -> Flask:
         return error(500, "internal_error", "unexpected error; it has been logged")
 
     return app
+
+
+def _register_profile_routes(app: Flask) -> None:
+    from jobagent.web.profile_routes import profiles
+
+    app.register_blueprint(profiles)
+    app.register_blueprint(profiles, url_prefix="/api", name="profiles_prefixed")

@@ -43,7 +43,11 @@ def preload() -> None:
     import jobagent.postings.matching
     import jobagent.postings.research
     import jobagent.tasks  # noqa: F401
+    from jobagent.cv.vocabulary import occupations, skill_index
 
+    # Issue 13: the vocabularies (~80 ms to build) are built once here, so each forked task inherits them.
+    skill_index()
+    occupations()
     for module in _BUILTIN.values():
         importlib.import_module(module)
     for name in filter(None, (m.strip() for m in get_settings().workflow_modules.split(","))):

@@ -36,6 +36,7 @@ class JobSearchContext(BaseModel):
     matches: list[MatchResult] = Field(default_factory=list)
     company_notes: dict[str, str] = Field(default_factory=dict)
     cover_letters: list[str] = Field(default_factory=list)
+    tailored_cvs: list[dict[str, str]] = Field(default_factory=list)  # issue 13: per kept match, MD + DOCX
     report_path: str | None = None
     html_report_path: str | None = None
     delivered: int = 0
@@ -64,7 +65,9 @@ class ProfileRetrievalNode(Node[JobSearchContext]):
             ctx.profile = ProfileFacts(
                 name=p.name, email=p.email, location=p.location, skills=list(p.skills),
                 years_experience=p.years_experience, titles_held=list(p.titles_held),
-                suggested_titles=list(p.suggested_titles),
+                suggested_titles=list(p.suggested_titles), experience=list(p.experience or []),
+                education=list(p.education or []), certifications=list(p.certifications or []),
+                languages=list(p.languages or []), level=p.level, field=p.field,
             )
             ctx.profile_filters = dict(p.filters or {})
         ctx.location = ctx.location or ctx.profile.location
@@ -208,20 +211,25 @@ class FabricationNode(Node[JobSearchContext]):
     name = "FabricationNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.fabrication import UngroundedLetter, write_cover_letter
+        from jobagent.postings.fabrication import write_grounded_letter
+        from jobagent.postings.tailored_cv import write_tailored_cv
 
         assert ctx.profile is not None
         ctx.cover_letters = []
-        for m in ctx.matches:
+        ctx.tailored_cvs = []
+        for rank, m in enumerate(ctx.matches, start=1):
             if not ctx.profile.name:
                 ctx.cover_letters.append("")  # no profile: nothing true to write about
                 continue
-            try:
-                letter = write_cover_letter(ctx.profile, m, ctx.company_notes.get(m.posting.company, ""),
-                                            templates_dir=env.settings.templates_dir)
-            except UngroundedLetter as exc:  # better no letter than a false one; the result says why
+            if ctx.profile.experience:
+                ctx.tailored_cvs.append(write_tailored_cv(
+                    ctx.profile, m, env.settings.reports_dir / env.run_id / "tailored", rank))
+            # Repaired by dropping unsupported sentences, or no letter (better than a false one); warnings say why.
+            letter, why = write_grounded_letter(ctx.profile, m, ctx.company_notes.get(m.posting.company, ""),
+                                                templates_dir=env.settings.templates_dir)
+            ctx.warnings.extend(why)
+            if not letter:
                 ctx.cover_letters.append("")
-                ctx.warnings.append(str(exc))
                 continue
             if env.settings.llm_base_url:
                 letter, why_not = _llm_letter(ctx.profile, m, letter, env.settings)
@@ -341,6 +349,7 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
         "delivered": ctx.delivered,
         "already_delivered": ctx.already_delivered,
         "delivery_failures": ctx.delivery_failures,
+        "tailored_cvs": ctx.tailored_cvs,
         "warnings": ctx.warnings,
     }
 

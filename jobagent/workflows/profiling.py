@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from jobagent.cv.intake import normalize_sources, validate_email, validate_name
 from jobagent.cv.schema import ExtractedProfile
+from jobagent.cv.storage import store_extracted
 from jobagent.store.models import Run, UserProfile
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import Node, NodeEnv, Workflow
@@ -22,6 +23,7 @@ class ProfilingContext(BaseModel):
     premium: bool = False
     extracted: ExtractedProfile | None = None
     profile_id: str | None = None
+    reset_edits: bool = False  # a refresh that drops the user's recorded edits (jobagent.api.profiles)
     warnings: list[str] = Field(default_factory=list)
 
 
@@ -59,13 +61,8 @@ class CVProcessingNode(Node[ProfilingContext]):
             if profile is None:
                 profile = UserProfile(name=ctx.name, email=ctx.email)
                 session.add(profile)
-            profile.location = location
-            profile.premium = ctx.premium
-            profile.skills = extracted.skills
-            profile.years_experience = extracted.years_experience
-            profile.titles_held = extracted.titles_held
-            profile.suggested_titles = extracted.suggested_titles
-            profile.cv_sources = ctx.cv_sources
+            store_extracted(profile, extracted, location=location, premium=ctx.premium,
+                            cv_sources=ctx.cv_sources, reset_edits=ctx.reset_edits)
             session.flush()
             ctx.profile_id = profile.id
             if run is not None:
@@ -82,6 +79,10 @@ def _result(ctx: ProfilingContext) -> dict[str, Any]:
         "years_experience": extracted.years_experience,
         "titles_held": extracted.titles_held,
         "suggested_titles": extracted.suggested_titles,
+        "level": extracted.level,
+        "field": extracted.field,
+        "experience_entries": len(extracted.experience),
+        "certifications": extracted.certifications,
         "warnings": ctx.warnings,
     }
 

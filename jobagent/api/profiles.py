@@ -1,0 +1,232 @@
+"""Profiles the user corrects and deletes; corrections survive re-profiling from a new CV.
+
+An edit changes the profile at once and is also recorded in ``user_edits`` (titles and skills added or
+removed, years, location, level, premium). Re-profiling the same profile from a new CV
+(``refresh_profile``, the CLI's ``profile refresh ID --cv PATH``) stores what the new CV says and then
+applies the recorded edits again, unless the caller resets them. Creating a profile from a CV always
+makes a new profile, as before; ``refresh`` is the one way to re-run an existing one.
+
+Deleting a profile removes the profile row and what only it owns (its deliveries, its recorded edits),
+and clears the personal data its runs copied (the run's context snapshot and profiling result hold the
+name, email, CV paths and extracted facts). The runs themselves, their matches and reports of public
+postings stay, with ``profile_id`` set to NULL, so run history and queue statistics remain consistent.
+
+Messages name fields ("years_experience", "title"), never CLI flags or HTTP details.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from jobagent.config import Settings, get_settings
+from jobagent.cv.vocabulary import LEVELS
+from jobagent.errors import InvalidInput, NotFound
+from jobagent.store.models import Delivery, Run, UserProfile, WorkflowExecution
+from jobagent.store.session import session_scope
+
+MAX_YEARS = 60
+
+
+@dataclass
+class ProfileEdit:
+    add_titles: list[str] = field(default_factory=list)
+    remove_titles: list[str] = field(default_factory=list)
+    add_skills: list[str] = field(default_factory=list)
+    remove_skills: list[str] = field(default_factory=list)
+    years_experience: int | None = None
+    location: str | None = None
+    level: str | None = None
+    premium: bool | None = None
+
+    def is_empty(self) -> bool:
+        return not (self.add_titles or self.remove_titles or self.add_skills or self.remove_skills) and \
+            self.years_experience is None and self.location is None and self.level is None and self.premium is None
+
+
+def _clean_items(items: list[str], what: str) -> list[str]:
+    out = []
+    for item in items:
+        text = " ".join(str(item).split())
+        if not text:
+            raise InvalidInput(f"{what} must not be empty")
+        if len(text) > 200:
+            raise InvalidInput(f"{what} is longer than 200 characters: {text[:40]}...")
+        out.append(text)
+    return out
+
+
+def validate_edit(edit: ProfileEdit) -> ProfileEdit:
+    """The checked edit; any bad field refuses the whole edit, so nothing is half-applied."""
+    if edit.is_empty():
+        raise InvalidInput("nothing to change: give at least one field to edit")
+    checked = ProfileEdit(
+        add_titles=_clean_items(edit.add_titles, "title"), remove_titles=_clean_items(edit.remove_titles, "title"),
+        add_skills=_clean_items(edit.add_skills, "skill"), remove_skills=_clean_items(edit.remove_skills, "skill"),
+        years_experience=edit.years_experience, premium=edit.premium)
+    if edit.years_experience is not None and not 0 <= edit.years_experience <= MAX_YEARS:
+        raise InvalidInput(f"years_experience must be between 0 and {MAX_YEARS}, not {edit.years_experience}")
+    if edit.location is not None:
+        location = " ".join(edit.location.split())
+        if not location:
+            raise InvalidInput("location must not be empty")
+        if len(location) > 200:
+            raise InvalidInput("location is longer than 200 characters")
+        checked.location = location
+    if edit.level is not None:
+        level = edit.level.strip().lower()
+        if level not in LEVELS:
+            raise InvalidInput(f"level must be one of {', '.join(LEVELS)}, not {edit.level!r}")
+        checked.level = level
+    return checked
+
+
+def _without(items: list[str], remove: list[str]) -> list[str]:
+    gone = {r.lower() for r in remove}
+    return [i for i in items if i.lower() not in gone]
+
+
+def _with(items: list[str], add: list[str]) -> list[str]:
+    out = list(items)
+    have = {i.lower() for i in items}
+    for item in add:
+        if item.lower() not in have:
+            have.add(item.lower())
+            out.append(item)
+    return out
+
+
+def apply_edits(profile: UserProfile, edits: dict[str, Any]) -> None:
+    """Apply recorded edits to a profile's current (extracted) values.
+
+    A level the user sets also re-derives the suggested titles at that level (then the user's own title
+    additions and removals apply on top), so "senior" really searches senior roles.
+    """
+    from jobagent.cv.titles import titles_for_level
+
+    if edits.get("level") and edits["level"] != profile.level:
+        years = edits.get("years_experience", profile.years_experience)
+        fresh = titles_for_level(list(profile.titles_held or []), list(profile.skills or []), edits["level"],
+                                 profile.field, years)
+        if fresh:
+            profile.suggested_titles = fresh
+    titles = _without(list(profile.suggested_titles or []), edits.get("titles_removed", []))
+    profile.suggested_titles = _with(titles, edits.get("titles_added", []))
+    skills = _without(list(profile.skills or []), edits.get("skills_removed", []))
+    profile.skills = _with(skills, edits.get("skills_added", []))
+    for key in ("years_experience", "location", "level", "premium"):
+        if key in edits:
+            setattr(profile, key, edits[key])
+
+
+def _record(edits: dict[str, Any], edit: ProfileEdit) -> dict[str, Any]:
+    out = {k: list(v) if isinstance(v, list) else v for k, v in edits.items()}
+    for added, removed, adds, removes in (("titles_added", "titles_removed", edit.add_titles, edit.remove_titles),
+                                         ("skills_added", "skills_removed", edit.add_skills, edit.remove_skills)):
+        out[added] = _with(_without(out.get(added, []), removes), adds)
+        out[removed] = _with(_without(out.get(removed, []), adds), removes)
+        if not out[added]:
+            del out[added]
+        if not out[removed]:
+            del out[removed]
+    for key, value in (("years_experience", edit.years_experience), ("location", edit.location),
+                       ("level", edit.level), ("premium", edit.premium)):
+        if value is not None:
+            out[key] = value
+    return out
+
+
+def profile_view(p: UserProfile) -> dict[str, Any]:
+    return {
+        "profile_id": p.id, "name": p.name, "email": p.email, "location": p.location, "premium": p.premium,
+        "level": p.level, "field": p.field, "years_experience": p.years_experience,
+        "titles_held": list(p.titles_held or []), "suggested_titles": list(p.suggested_titles or []),
+        "skills": list(p.skills or []), "certifications": list(p.certifications or []),
+        "languages": list(p.languages or []), "experience": list(p.experience or []),
+        "education": list(p.education or []), "user_edits": dict(p.user_edits or {}),
+        "cv_sources": list(p.cv_sources or []), "filters": dict(p.filters or {}),
+        "created_at": p.created_at.isoformat() if p.created_at else None,
+    }
+
+
+def _ensure(settings: Settings | None) -> None:
+    from jobagent.core import ensure_schema
+
+    ensure_schema(settings)
+
+
+def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None) -> dict[str, Any]:
+    """Change a profile and remember the change, so a refresh from a new CV keeps it."""
+    checked = validate_edit(edit)
+    _ensure(settings)
+    with session_scope() as s:
+        profile = s.get(UserProfile, profile_id)
+        if profile is None:
+            raise NotFound(f"profile {profile_id} not found")
+        missing = [t for t in checked.remove_titles
+                   if t.lower() not in {x.lower() for x in profile.suggested_titles or []}]
+        if missing:
+            raise InvalidInput(f"title not in the profile's suggested titles: {', '.join(missing)}")
+        missing = [k for k in checked.remove_skills if k.lower() not in {x.lower() for x in profile.skills or []}]
+        if missing:
+            raise InvalidInput(f"skill not in the profile's skills: {', '.join(missing)}")
+        recorded = _record(dict(profile.user_edits or {}), checked)
+        # A new level re-derives the titles, so every recorded title edit is applied again on top of them.
+        apply_edits(profile, recorded if checked.level else _record({}, checked))
+        profile.user_edits = recorded
+        if not profile.suggested_titles:
+            raise InvalidInput("a profile needs at least one suggested title; add one before removing the last")
+        s.flush()
+        return profile_view(profile)
+
+
+def delete_profile(profile_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+    """Remove the profile and its personal data; its runs stay, detached (profile_id NULL)."""
+    _ensure(settings)
+    with session_scope() as s:
+        profile = s.get(UserProfile, profile_id)
+        if profile is None:
+            raise NotFound(f"profile {profile_id} not found")
+        run_ids = list(s.scalars(select(Run.id).where(Run.profile_id == profile_id)))
+        deliveries = s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)).rowcount
+        if run_ids:
+            s.execute(update(Run).where(Run.id.in_(run_ids)).values(profile_id=None))
+            s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
+                                                      WorkflowExecution.workflow_type == "profiling")
+                      .values(context_snapshot={}, result={"profile_deleted": True}))
+            s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
+                                                      WorkflowExecution.workflow_type != "profiling")
+                      .values(context_snapshot={}))
+        s.delete(profile)
+        return {"profile_id": profile_id, "deleted": True, "runs_detached": len(run_ids),
+                "deliveries_deleted": int(deliveries or 0)}
+
+
+def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,
+                    settings: Settings | None = None) -> Any:
+    """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``."""
+    from jobagent.core import SubmissionSpec, _queue_for, submit_specs
+    from jobagent.cv.intake import normalize_sources
+
+    settings = settings or get_settings()
+    _ensure(settings)
+    with session_scope() as s:
+        profile = s.get(UserProfile, profile_id)
+        if profile is None:
+            raise NotFound(f"profile {profile_id} not found")
+        name, email, premium = profile.name, profile.email, profile.premium
+    context = {"name": name, "email": email, "cv_sources": normalize_sources(cv_sources, settings, read_local=True),
+               "premium": premium, "profile_id": profile_id, "reset_edits": reset}
+    spec = SubmissionSpec("profiling", _queue_for(None, premium), context, profile_id=profile_id)
+    return submit_specs([spec], settings)[0]
+
+
+def get_profile_view(profile_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+    _ensure(settings)
+    with session_scope() as s:
+        profile = s.get(UserProfile, profile_id)
+        if profile is None:
+            raise NotFound(f"profile {profile_id} not found")
+        return profile_view(profile)

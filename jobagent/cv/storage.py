@@ -1,0 +1,29 @@
+"""Writing an extracted CV onto the stored profile, then the user's recorded edits over it."""
+
+from __future__ import annotations
+
+from jobagent.cv.schema import ExtractedProfile
+from jobagent.store.models import UserProfile
+
+
+def store_extracted(profile: UserProfile, extracted: ExtractedProfile, *, location: str | None, premium: bool,
+                    cv_sources: list[str], reset_edits: bool = False) -> None:
+    """What the CV says replaces what the last CV said; the user's edits win over both unless reset."""
+    from jobagent.api.profiles import apply_edits
+
+    profile.location = location
+    profile.premium = premium
+    profile.skills = list(extracted.skills)
+    profile.years_experience = extracted.years_experience
+    profile.titles_held = list(extracted.titles_held)
+    profile.suggested_titles = list(extracted.suggested_titles)
+    profile.experience = [e.model_dump() for e in extracted.experience]
+    profile.education = [e.model_dump() for e in extracted.education]
+    profile.certifications = list(extracted.certifications)
+    profile.languages = list(extracted.languages)
+    profile.level = extracted.level
+    profile.field = extracted.field
+    profile.cv_sources = list(cv_sources)
+    if reset_edits:
+        profile.user_edits = {}
+    apply_edits(profile, dict(profile.user_edits or {}))

@@ -1,0 +1,120 @@
+"""The person's field and level, and the job titles to search for at that level.
+
+Rules (issue 13): suggestions come from the current title, the other titles held, their related titles
+(same rung only, curated in occupations.tsv) and, when no title is recognised, the field's occupations
+whose key skills the person has. Every suggestion sits in the person's level band: never a lesser role
+("Nursing Assistant" for an ICU nurse, "Systems Engineer" for a senior SRE), never a jump ("Senior"
+after two years). Abbreviations are folded into one canonical title, so "SRE" and "Site Reliability
+Engineer" are one suggestion.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from jobagent.cv.schema import ExperienceEntry
+from jobagent.cv.vocabulary import LEVEL_RANK, Occupation, occupations, skill_field
+
+MAX_SUGGESTIONS = 6
+_BANDS = {"entry": ("entry", "junior"), "junior": ("junior", "mid"), "mid": ("mid",), "senior": ("senior",),
+          "lead": ("lead",), "manager": ("manager",), "director": ("director",)}
+_NOT_FIELDS = {"language", "business", ""}
+
+
+def level_from_years(years: int | None) -> str:
+    if years is None:
+        return "mid"
+    if years < 1:
+        return "entry"
+    if years <= 2:
+        return "junior"
+    if years <= 5:
+        return "mid"
+    return "senior"
+
+
+def current_entry(entries: list[ExperienceEntry]) -> ExperienceEntry | None:
+    """The most recent real job: a current one first, then the latest end, then the latest start."""
+    jobs = [e for e in entries if not e.internship and e.title]
+    if not jobs:
+        return None
+    return max(jobs, key=lambda e: (e.current, e.end or "9999", e.start or ""))
+
+
+def person_field(held: list[Occupation], skills: list[str]) -> str | None:
+    if held:
+        return held[0].field
+    votes = Counter(f for f in (skill_field(s) for s in skills) if f and f not in _NOT_FIELDS)
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def person_level(current: Occupation | None, years: int | None) -> tuple[str, tuple[str, ...]]:
+    """(level, band of levels a suggestion may have).
+
+    A title that states its level ("Senior", "Charge Nurse", "Head Chef") decides; a bare title ("ICU
+    Nurse", "Accountant") takes its level from the years, and the bare title itself stays in the band.
+    """
+    by_years = level_from_years(years)
+    if current is None:
+        return by_years, _BANDS[by_years]
+    occ = occupations()
+    levels = occ.forms[current.base]
+    bare = current.level == "mid" and len(levels) > 1
+    if not bare:
+        band = _BANDS[current.level]
+        if current.level == "senior" and years is not None and years >= 12 and "lead" in levels:
+            band = ("senior", "lead")
+        return current.level, band
+    level = by_years if by_years in levels or by_years in ("junior", "senior", "entry") else "mid"
+    band = tuple(dict.fromkeys((level, *_BANDS[level], "mid"))) if level in ("junior", "senior") else _BANDS[level]
+    return level, band
+
+
+def _forms(base: str, band: tuple[str, ...]) -> list[str]:
+    levels = occupations().forms.get(base, {})
+    return [levels[level] for level in band if level in levels]
+
+
+def suggest_titles(held: list[Occupation], skills: list[str], band: tuple[str, ...],
+                   field: str | None) -> list[str]:
+    occ = occupations()
+    # Earlier titles held below today's band ("Linux Administrator" before "Senior SRE") are not offered
+    # again, not even with a "Senior" in front: that is still the lesser role.
+    kept = held[:1] + [o for o in held[1:] if rank(o.level) >= min(rank(b) for b in band)]
+    bases: list[str] = [o.base for o in kept]
+    for o in kept[:2]:
+        bases.extend(o.related)
+    if len(bases) < 2 and field:
+        have = set(skills)
+        ranked = sorted((b for b in occ.bases.values() if b.field == field),
+                        key=lambda b: -len(have & set(b.skills)))
+        bases.extend(b.base for b in ranked if have & set(b.skills))
+        if not any(_forms(b, band) for b in bases):
+            bases.extend(b.base for b in ranked)
+    out: list[str] = []
+    for base in dict.fromkeys(bases):
+        for title in _forms(base, band):
+            if title not in out:
+                out.append(title)
+    return out[:MAX_SUGGESTIONS]
+
+
+def in_band(title: str, band: tuple[str, ...]) -> bool:
+    found = occupations().by_title.get(title)
+    return found is None or found.level in band
+
+
+def rank(level: str | None) -> int:
+    return LEVEL_RANK.get(level or "mid", 2)
+
+
+def titles_for_level(titles_held: list[str], skills: list[str], level: str, field: str | None,
+                     years: int | None) -> list[str]:
+    """Suggestions again for a level the user set: the held titles' families at that level."""
+    from jobagent.cv.vocabulary import parse_title
+
+    held = [o for o in (occupations().by_title.get(t) or parse_title(t) for t in titles_held) if o]
+    band = _BANDS.get(level, ("mid",))
+    if level == "senior" and years is not None and years >= 12:
+        band = ("senior", "lead")
+    return suggest_titles(held, skills, band, field or person_field(held, skills))
