@@ -20,6 +20,7 @@ from tests.servers import PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
 TABLES = "alert_state, company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
+TABLES += ", posting_sources, sources"  # postings index (issue 12)
 
 
 @pytest.fixture(scope="session")
