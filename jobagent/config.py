@@ -64,6 +64,14 @@ class Settings(BaseSettings):
     reconcile_grace_seconds: int = Field(default=120, validation_alias="JOBAGENT_RECONCILE_GRACE_SECONDS")
     max_requeues: int = Field(default=3, validation_alias="JOBAGENT_MAX_REQUEUES")
 
+    # Postings index (issue 12): harvest once per source, search the store per profile.
+    harvest_interval: int = Field(default=3 * 3600, validation_alias="JOBAGENT_HARVEST_INTERVAL")
+    host_min_interval: float = Field(default=2.0, validation_alias="JOBAGENT_HOST_MIN_INTERVAL")
+    close_after_misses: int = Field(default=2, validation_alias="JOBAGENT_CLOSE_AFTER_MISSES")
+    search_candidates: int = Field(default=300, validation_alias="JOBAGENT_SEARCH_CANDIDATES")
+    source_freshness: int = Field(default=3600, validation_alias="JOBAGENT_SOURCE_FRESHNESS")
+    source_max_bytes: int = Field(default=20 * 1024 * 1024, validation_alias="JOBAGENT_SOURCE_MAX_BYTES")
+
     # Monitoring and alerts.
     queue_alert_thresholds: dict[str, int] = Field(default_factory=lambda: {"high": 100, "default": 1000},
                                                    validation_alias="JOBAGENT_QUEUE_ALERT_THRESHOLDS")

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
@@ -29,6 +30,9 @@ class FetchedDocument:
     content: bytes
     content_type: str | None
     final_url: str
+    # Contract shared with h1 (issue 11/12): conditional requests need the status and the validators.
+    status_code: int = 200
+    headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
 
 def human_size(n: int) -> str:
@@ -98,15 +102,18 @@ def check_url(url: str, *, allow_private: bool = False) -> None:
 
 
 def fetch_url(url: str, *, max_bytes: int, timeout: float, allow_private: bool = False,
-              user_agent: str = "jobagent/0.1") -> FetchedDocument:
+              user_agent: str = "jobagent/0.1", headers: Mapping[str, str] | None = None) -> FetchedDocument:
     """Download a user-supplied URL with every safety check applied.
 
     Redirects are followed by hand so each hop goes through ``check_url``; the body is streamed so a huge
     or endless response costs at most ``max_bytes`` of memory. Every failure is one ``InvalidInput`` line,
     because the cause (bad URL, dead host, wrong file) is something only the user can fix.
+    ``headers`` adds request headers (``If-None-Match``/``If-Modified-Since``); a 304 answer is returned as
+    a document with ``status_code=304`` and no content, not raised.
     """
     current = url
-    with httpx.Client(follow_redirects=False, timeout=timeout, headers={"User-Agent": user_agent}) as client:
+    sent = {"User-Agent": user_agent, **dict(headers or {})}
+    with httpx.Client(follow_redirects=False, timeout=timeout, headers=sent) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             check_url(current, allow_private=allow_private)
             try:
@@ -115,10 +122,15 @@ def fetch_url(url: str, *, max_bytes: int, timeout: float, allow_private: bool =
                     if resp.status_code in _REDIRECT_CODES and location:
                         current = str(resp.url.join(location))
                         continue
+                    answer = {k.lower(): v for k, v in resp.headers.items()}
+                    if resp.status_code == 304 and headers:
+                        return FetchedDocument(content=b"", content_type=resp.headers.get("content-type"),
+                                               final_url=str(resp.url), status_code=304, headers=answer)
                     _check_status(url, resp)
                     content = _read_capped(url, resp, max_bytes)
                     return FetchedDocument(content=content, content_type=resp.headers.get("content-type"),
-                                           final_url=str(resp.url))
+                                           final_url=str(resp.url), status_code=resp.status_code,
+                                           headers=answer)
             except httpx.TimeoutException:
                 raise InvalidInput(f"could not fetch {current}: timed out after {timeout:g} s") from None
             except httpx.InvalidURL as exc:
@@ -129,9 +141,32 @@ def fetch_url(url: str, *, max_bytes: int, timeout: float, allow_private: bool =
     raise InvalidInput(f"could not fetch {url}: more than {MAX_REDIRECTS} redirects")
 
 
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value or not value.strip():
+        return None
+    text = value.strip()
+    if text.isdigit():
+        return float(text)
+    from datetime import UTC, datetime
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
 def _check_status(url: str, resp: httpx.Response) -> None:
     if resp.status_code >= 400:
-        raise InvalidInput(f"could not fetch {url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
+        exc = InvalidInput(f"could not fetch {url}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip())
+        # The attributes h1's FetchStatus carries (same names), so callers can honour Retry-After now.
+        exc.status = resp.status_code  # type: ignore[attr-defined]
+        exc.retry_after = _retry_after(resp.headers.get("retry-after"))  # type: ignore[attr-defined]
+        raise exc
     if not 200 <= resp.status_code < 300:
         # A 3xx without Location (or 304) carries no document we could read.
         raise InvalidInput(f"could not fetch {url}: unexpected HTTP {resp.status_code} response")
