@@ -226,9 +226,7 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
         if last_good and last_good >= started:
             report.outcome = "skipped"  # a concurrent harvest finished while we waited for the lock
             return report
-        is_local = getattr(source, "is_local", False)
-        if fresh_within is not None and last_good and not is_local \
-                and (started - last_good).total_seconds() < fresh_within:
+        if fresh_within is not None and last_good and (started - last_good).total_seconds() < fresh_within:
             report.outcome = "fresh"
             return report
         try:
