@@ -12,6 +12,7 @@ import typer
 from jobagent.cli import (  # noqa: F401  (importing a module registers its commands)
     backup,
     dev,
+    harvest,  # postings index (issue 12): harvest, sources list
     monitoring,
     operations,
     profiles,

@@ -304,7 +304,8 @@ def configured_sources(settings: Settings | None = None) -> list[str]:
 def due_sources(settings: Settings | None = None, now: datetime | None = None) -> list[str]:
     """Configured sources never harvested or whose next harvest time has come."""
     settings = settings or get_settings()
-    now = now or utcnow()
+    # A little slack, so the scheduled task that runs every interval is not beaten by a few seconds.
+    now = (now or utcnow()) + timedelta(seconds=min(300.0, settings.harvest_interval * 0.05))
     specs = configured_sources(settings)
     with session_scope() as s:
         rows = {r.spec: r for r in s.query(SourceState).filter(SourceState.spec.in_(specs))}
