@@ -24,10 +24,12 @@ class BoardServer(ThreadingHTTPServer):
     def __init__(self, arbeitnow_page_size: int = 100) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
         self.boards: dict[str, list[dict[str, Any]]] = {}  # "greenhouse:acme", "lever:globex", "arbeitnow"
-        self.faults: dict[str, str] = {}  # board key -> "500" | "garbage" | "slow" | "429"
+        # board key -> "500" | "garbage" | "slow" | "429" (once); "garbage@2": pages from 2 on are garbage
+        self.faults: dict[str, str] = {}
         self.retry_after = "1"
         self.page_size = arbeitnow_page_size
         self.requests: list[str] = []
+        self.times: list[float] = []  # monotonic arrival time of each request
         self.not_modified = 0
         self.lock = threading.Lock()
         self._thread = threading.Thread(target=self.serve_forever, daemon=True)
@@ -76,16 +78,20 @@ class _Handler(BaseHTTPRequestHandler):
         srv = self.server
         with srv.lock:
             srv.requests.append(self.path)
+            srv.times.append(time.monotonic())
         key, body = self._render(parts.path, query)
         if key is None:
             return self._send(404, b'{"error": "no such board"}')
         fault = srv.faults.get(key)
+        if fault and "@" in fault:
+            fault, first_bad = fault.split("@")
+            fault = fault if int(query.get("page", ["1"])[0]) >= int(first_bad) else None
         if fault == "500":
             return self._send(500, b"upstream exploded", "text/plain")
         if fault == "garbage":
             return self._send(200, b"<html>maintenance</html>", "text/html")
         if fault == "slow":
-            time.sleep(3)
+            time.sleep(1)
         if fault == "429":
             srv.faults.pop(key)  # once
             return self._send(429, b"slow down", "text/plain", {"Retry-After": srv.retry_after})

@@ -3,9 +3,10 @@
 Searches read the store (``postings/search.py``) and never fetch, so the number of requests a board sees
 depends on how many sources there are, not on how many profiles search. Per harvest of a source:
 
-- the first request is conditional (``If-None-Match``/``If-Modified-Since`` from the last harvest); a 304
-  costs that one request and only refreshes ``last_seen_at``; a local file whose SHA-256 is unchanged
-  likewise;
+- the request is conditional (``If-None-Match``/``If-Modified-Since`` from the last harvest) when the
+  source answered in one page last time; a 304 costs that one request and only refreshes ``last_seen_at``
+  (and counts misses again); a local file whose SHA-256 is unchanged likewise. Paged sources are fetched in
+  full, since page 1 being unchanged says nothing about the others;
 - one request at a time per host, at least ``JOBAGENT_HOST_MIN_INTERVAL`` apart (process-wide), and a
   429/503's ``Retry-After`` is waited out (up to ``MAX_RETRY_AFTER``) before the page is asked again;
 - a complete harvest upserts and counts misses; ``JOBAGENT_CLOSE_AFTER_MISSES`` consecutive misses close a
@@ -222,6 +223,10 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             row = s.get(SourceState, spec)
             state = {"etag": row.etag, "last_modified": row.last_modified, "at": row.last_harvest_at,
                      "outcome": row.outcome} if row else {}
+            if row and row.pages > 1:
+                # A 304 for page 1 says nothing about page 3 (a posting removed there), so a source that
+                # had several pages is fetched in full; single-page sources (most boards) get the 304.
+                state["etag"] = state["last_modified"] = None
         last_good = state.get("at") if state.get("outcome") in SUCCEEDED else None
         if last_good and last_good >= started:
             report.outcome = "skipped"  # a concurrent harvest finished while we waited for the lock
@@ -276,7 +281,9 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
                                                                                                       "unchanged")
         if state.complete:
             state.last_complete_at = now
-        state.requests, state.pages, state.seen = report.requests, report.pages, report.seen
+        state.requests, state.seen = report.requests, report.seen
+        if report.outcome in ("ok", "partial"):  # pages of the last harvest that read the source
+            state.pages = report.pages
         state.new, state.updated, state.closed = report.new, report.updated, report.closed
 
 
