@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
+from itertools import combinations
 from typing import Any
 
 from sqlalchemy import exists, func, select, text
@@ -67,37 +68,50 @@ def aliases(term: str) -> list[str]:
     return [a for a in dict.fromkeys(out) if a != norm.strip()]
 
 
+def _words(term: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", _norm(term)) if w not in _LEVEL_WORDS or len(term.split()) == 1]
+
+
 def search_terms(query: str, profile: ProfileFacts | None) -> list[str]:
-    titles = [query, *(profile.suggested_titles if profile else [])]
-    skills = (profile.skills if profile else [])[:MAX_SKILLS]
-    terms = [t for t in titles if t.strip()]
-    terms += [a for t in list(terms) for a in aliases(t)]
-    terms += [s for s in skills if s.strip()]
-    return list(dict.fromkeys(t for t in (_norm(t) for t in terms) if t))
+    """Every phrase the search looks for: titles with their synonyms, then the strongest skills."""
+    titles, skills = _titles(query, profile), _skills(profile)
+    return list(dict.fromkeys([*titles, *skills]))
 
 
-def _groups(terms: list[str]) -> list[list[str]]:
-    """Each term's words (an AND group), plus each role word of a title on its own, for recall."""
-    seen: dict[tuple[str, ...], None] = {}
-    for term in terms:
-        words = [w for w in re.findall(r"[a-z0-9]+", term) if w]
-        if words:
-            seen.setdefault(tuple(words), None)
-        for w in words:
-            if w not in _LEVEL_WORDS and len(w) > 1:
-                seen.setdefault((w,), None)
-    return [list(g) for g in seen]
+def _titles(query: str, profile: ProfileFacts | None) -> list[str]:
+    titles = [t for t in [query, *(profile.suggested_titles if profile else [])] if t.strip()]
+    titles += [a for t in list(titles) for a in aliases(t)]
+    return list(dict.fromkeys(n for n in map(_norm, titles) if n))
 
 
-def pg_tsquery(terms: list[str]) -> str:
-    return " | ".join(f"({' & '.join(g)})" if len(g) > 1 else g[0] for g in _groups(terms))
+def _skills(profile: ProfileFacts | None) -> list[str]:
+    return list(dict.fromkeys(n for n in map(_norm, (profile.skills if profile else [])[:MAX_SKILLS]) if n))
 
 
-def fts5_query(terms: list[str]) -> str:
+def _title_groups(titles: list[str]) -> list[list[str]]:
+    """One AND group per title: all of its role words ("senior" and the like are left to the matcher)."""
+    return [list(g) for g in dict.fromkeys(tuple(ws) for ws in map(_words, titles) if ws)]
+
+
+def _skill_groups(skills: list[str], titles: list[str]) -> list[list[str]]:
+    """Postings naming two of the strongest skills (or one when the profile lists one), or a wanted title
+    anywhere in the text: the description-side pass, selective enough to stay fast on 100,000 postings."""
+    groups = [list(dict.fromkeys(a + b)) for a, b in combinations([_words(s) for s in skills if _words(s)], 2)]
+    if len(skills) == 1:
+        groups.append(_words(skills[0]))
+    return [g for g in dict.fromkeys(tuple(g) for g in [*groups, *_title_groups(titles)] if g)]  # type: ignore[misc]
+
+
+def pg_tsquery(groups: list[list[str]]) -> str:
+    return " | ".join(f"({' & '.join(g)})" if len(g) > 1 else g[0] for g in groups)
+
+
+def fts5_query(groups: list[list[str]], column: str | None = None) -> str:
     def quoted(w: str) -> str:
         return '"' + w.replace('"', "") + '"'
 
-    return " OR ".join(f"({' AND '.join(map(quoted, g))})" if len(g) > 1 else quoted(g[0]) for g in _groups(terms))
+    body = " OR ".join(f"({' AND '.join(map(quoted, g))})" if len(g) > 1 else quoted(g[0]) for g in groups)
+    return f"{column} : ({body})" if column else body
 
 
 def _scope(sources: list[str] | None) -> list[Any]:
@@ -107,34 +121,54 @@ def _scope(sources: list[str] | None) -> list[Any]:
     return where
 
 
-def find_candidates(session: Session, query: str, profile: ProfileFacts | None, *, sources: list[str] | None = None,
-                    limit: int = 300) -> SearchResult:
-    """The ``limit`` open postings the full-text index ranks highest for this query and profile."""
-    terms = search_terms(query, profile)
-    result = SearchResult(terms=terms)
-    where = _scope(sources)
-    result.searched = int(session.scalar(select(func.count()).select_from(Posting).where(*where)) or 0)
-    result.sources = len(sources) if sources else int(session.scalar(
-        select(func.count()).select_from(SourceState)) or 0)
-    if not terms or not result.searched:
-        return result
+def _scope_sql(sources: list[str] | None, params: dict[str, Any]) -> str:
     clauses = ["p.closed_at IS NULL"]
-    params: dict[str, Any] = {"n": limit}
     if sources:
         marks = ", ".join(f":s{i}" for i in range(len(sources)))
         clauses.append("EXISTS (SELECT 1 FROM posting_sources ps WHERE ps.posting_id = p.id "
                        f"AND ps.source IN ({marks}))")
         params.update({f"s{i}": s for i, s in enumerate(sources)})
+    return " AND ".join(clauses)
+
+
+def find_candidates(session: Session, query: str, profile: ProfileFacts | None, *, sources: list[str] | None = None,
+                    limit: int = 300) -> SearchResult:
+    """The ``limit`` open postings the full-text index ranks highest for this query and profile.
+
+    Two passes, because ranking every posting that shares a common word ("engineer") is what makes a naive
+    OR query slow on 100,000 postings: first postings whose *title* holds a wanted title (ranked on the
+    small title index), then, to fill up, postings whose text names two of the profile's strongest skills
+    or a wanted title, ordered by how many title words they share.
+    """
+    titles, skills = _titles(query, profile), _skills(profile)
+    result = SearchResult(terms=[*titles, *skills])
+    where = _scope(sources)
+    result.searched = int(session.scalar(select(func.count()).select_from(Posting).where(*where)) or 0)
+    result.sources = len(sources) if sources else int(session.scalar(
+        select(func.count()).select_from(SourceState)) or 0)
+    title_groups, text_groups = _title_groups(titles), _skill_groups(skills, titles)
+    if not title_groups or not result.searched:
+        return result
+    words = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
+    params: dict[str, Any] = {"n": limit}
+    scope = _scope_sql(sources, params)
     if session.get_bind().dialect.name == "postgresql":
-        params["q"] = pg_tsquery(terms)
-        sql = ("SELECT p.id FROM postings p, to_tsquery('english', :q) q WHERE p.search_vector @@ q AND "
-               f"{' AND '.join(clauses)} ORDER BY ts_rank_cd(p.search_vector, q) DESC, p.id LIMIT :n")
+        params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(text_groups), qw=pg_tsquery(words))
+        first = ("SELECT p.id FROM postings p, to_tsquery('english', :qt) qt WHERE p.title_vector @@ qt AND "
+                 f"{scope} ORDER BY ts_rank_cd(p.title_vector, qt) DESC, p.id LIMIT :n")
+        fill = ("SELECT p.id FROM postings p, to_tsquery('english', :qs) qs, to_tsquery('english', :qw) qw "
+                f"WHERE p.search_vector @@ qs AND NOT (p.title_vector @@ to_tsquery('english', :qt)) AND {scope} "
+                "ORDER BY ts_rank(p.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
     else:
-        params["q"] = fts5_query(terms)
-        sql = ("SELECT p.id FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid "
-               f"WHERE postings_fts MATCH :q AND {' AND '.join(clauses)} "
-               "ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :n")
-    result.posting_ids = [row[0] for row in session.execute(text(sql), params)]
+        params.update(qt=fts5_query(title_groups, "title"), qs=fts5_query(text_groups))
+        fts = "FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE postings_fts MATCH"
+        first = f"SELECT p.id {fts} :qt AND {scope} ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :n"
+        fill = (f"SELECT p.id {fts} :qs AND {scope} AND p.rowid NOT IN (SELECT rowid FROM postings_fts "
+                "WHERE postings_fts MATCH :qt) ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :m")
+    ids = [row[0] for row in session.execute(text(first), params)]
+    if len(ids) < limit:
+        ids += [row[0] for row in session.execute(text(fill), {**params, "m": limit - len(ids)})]
+    result.posting_ids = ids
     return result
 
 
