@@ -130,7 +130,10 @@ def bench_harvest(data_dir: str) -> None:
     from jobagent.postings.harvest import harvest_source
 
     with BoardServer() as srv:
-        srv.boards["greenhouse:big"] = generate(HARVEST_N, prefix="big", seed=9)
+        board = generate(HARVEST_N, prefix="big", seed=9)
+        for i, posting in enumerate(board):  # one company per board: keep titles apart so none merge
+            posting["title"] = f"{posting['title']} (req {i})"
+        srv.boards["greenhouse:big"] = board
         os.environ.update(JOBAGENT_ALLOW_PRIVATE_URLS="true", JOBAGENT_HOST_MIN_INTERVAL="0",
                           JOBAGENT_SOURCE_BASE_URLS=json.dumps(srv.base_urls()))
         from jobagent.config import get_settings
@@ -151,11 +154,12 @@ def main() -> None:
     from jobagent.store.migrate import upgrade
     from jobagent.store.session import get_engine
 
+    only = os.environ.get("BENCH_ONLY", "")  # "harvest" runs the harvest figure alone
     started = start_local_servers(redis=False)
     pg_url = os.environ["DATABASE_URL"]
     try:
         began = time.perf_counter()
-        raw = generate(N, seed=21)
+        raw = generate(N if only != "harvest" else 1, seed=21)
         postings = [PostingData.model_validate({**p, "source": "feed:bench", "external_id": p["id"]}) for p in raw]
         print(f"generated {len(postings):,} postings in {time.perf_counter() - began:.1f} s")
         with tempfile.TemporaryDirectory() as tmp:
@@ -163,13 +167,15 @@ def main() -> None:
             with get_engine(pg_url).begin() as conn:
                 conn.execute(text("TRUNCATE postings, posting_sources, sources CASCADE"))
             _settings_for(pg_url, tmp)
-            bench_search(pg_url, "postgresql", postings)
+            if only != "harvest":
+                bench_search(pg_url, "postgresql", postings)
             with get_engine(pg_url).begin() as conn:
-                conn.execute(text("ANALYZE postings"))
+                conn.execute(text("TRUNCATE postings, posting_sources, sources CASCADE"))
             bench_harvest(tmp)
-            lite = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            upgrade(lite)
-            bench_search(lite, "sqlite", postings)
+            if only != "harvest":
+                lite = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
+                upgrade(lite)
+                bench_search(lite, "sqlite", postings)
     finally:
         for server in started:
             server.stop()

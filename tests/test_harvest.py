@@ -154,3 +154,15 @@ def test_two_harvests_of_one_source_at_once(harvest_env: BoardServer) -> None:
         fingerprints = s.scalars(select(Posting.fingerprint)).all()
     assert len(members) == len(set(members)) == _open("lever:globex")
     assert len(fingerprints) == len(set(fingerprints))
+
+
+def test_timeout_mid_harvest_leaves_the_store_untouched(env, store_url: str, boards: BoardServer) -> None:
+    env(database_url=store_url, JOBAGENT_ALLOW_PRIVATE_URLS="true", JOBAGENT_HOST_MIN_INTERVAL="0.01",
+        JOBAGENT_HTTP_TIMEOUT="0.4", JOBAGENT_SOURCE_BASE_URLS=json.dumps(boards.base_urls()))
+    ensure_schema()
+    assert harvest_source("arbeitnow").outcome == "ok"
+    boards.boards["arbeitnow"] = boards.boards["arbeitnow"][:60]  # two pages now
+    boards.faults["arbeitnow"] = "slow@2"  # page 1 answers, page 2 never does in time
+    report = harvest_source("arbeitnow")
+    assert report.outcome == "failed" and "timed out" in (report.error or "") and report.closed == 0
+    assert _open("arbeitnow") == 140
