@@ -125,9 +125,8 @@ def bench_search(url: str, dialect: str, postings: list) -> None:
 
 
 def bench_harvest(data_dir: str) -> None:
-    from tests.board_server import BoardServer
-
     from jobagent.postings.harvest import harvest_source
+    from tests.board_server import BoardServer
 
     with BoardServer() as srv:
         board = generate(HARVEST_N, prefix="big", seed=9)
