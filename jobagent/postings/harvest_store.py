@@ -46,15 +46,50 @@ def _known(session: Session, column: Any, values: set[str]) -> dict[str, str]:
     return found
 
 
-def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> None:
-    """A concurrent harvest of another source may insert the same advert first: its row wins."""
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Insert and return fingerprint -> id for every row, whoever inserted it.
+
+    A concurrent harvest of another source may insert the same advert first: its row wins, and only those
+    few are looked up again. (Looking all of them up after a first big load was a sequential scan per chunk,
+    since the planner still believed the table empty.)
+    """
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as upsert  # type: ignore[assignment]
+        return _copy_insert_postgres(session, rows)
+    from sqlalchemy.dialects.sqlite import insert as upsert
+
+    table = Posting.__table__
+    stmt = upsert(table).on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.fingerprint,
+                                                                                          table.c.id)
+    conn = session.connection()
+    ids: dict[str, str] = {}
     for chunk in _chunks(rows):
-        session.execute(upsert(Posting).on_conflict_do_nothing(index_elements=["fingerprint"]), chunk)
+        ids.update((fp, pid) for fp, pid in conn.execute(stmt, chunk))
+    lost = {row["fingerprint"] for row in rows} - set(ids)
+    if lost:
+        ids.update(_known(session, Posting.fingerprint, lost))
+    return ids
+
+
+def _copy_insert_postgres(session: Session, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING RETURNING: multi-row VALUES
+    statements spent more time being built and parsed on the client than the server spent inserting."""
+    columns = list(rows[0])
+    with session.connection().connection.driver_connection.cursor() as cur:  # type: ignore[union-attr]
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS harvest_postings "
+                    "(LIKE postings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+        cur.execute("TRUNCATE harvest_postings")
+        with cur.copy(f"COPY harvest_postings ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        cols = ", ".join(columns)
+        cur.execute(f"INSERT INTO postings ({cols}) SELECT {cols} FROM harvest_postings "
+                    "ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint, id")
+        ids = {fp: pid for fp, pid in cur.fetchall()}
+    lost = {row["fingerprint"] for row in rows} - set(ids)
+    if lost:
+        ids.update(_known(session, Posting.fingerprint, lost))
+    return ids
 
 
 def store_harvest(session: Session, spec: str, postings: list[PostingData], now: datetime, *,
@@ -76,8 +111,7 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
         else:
             resolved[fp] = pid
     if fresh:
-        _insert_ignoring_duplicates(session, fresh)
-        resolved.update(_known(session, Posting.fingerprint, {row["fingerprint"] for row in fresh}))
+        resolved.update(_insert_ignoring_duplicates(session, fresh))
     counts.new = len(fresh)
     inserted = {row["fingerprint"] for row in fresh}
     counts.updated = _update_changed(session, {resolved[fp]: by_fp[fp][0] for fp in resolved if fp not in inserted})
