@@ -160,15 +160,46 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
                 f"WHERE p.search_vector @@ qs AND NOT (p.title_vector @@ to_tsquery('english', :qt)) AND {scope} "
                 "ORDER BY ts_rank(p.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
     else:
-        params.update(qt=fts5_query(title_groups, "title"), qs=fts5_query(text_groups))
-        fts = "FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE postings_fts MATCH"
-        first = f"SELECT p.id {fts} :qt AND {scope} ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :n"
-        fill = (f"SELECT p.id {fts} :qs AND {scope} AND p.rowid NOT IN (SELECT rowid FROM postings_fts "
-                "WHERE postings_fts MATCH :qt) ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :m")
+        return _sqlite_candidates(session, result, title_groups, text_groups, sources, limit)
     ids = [row[0] for row in session.execute(text(first), params)]
     if len(ids) < limit:
         ids += [row[0] for row in session.execute(text(fill), {**params, "m": limit - len(ids)})]
     result.posting_ids = ids
+    return result
+
+
+def _sqlite_candidates(session: Session, result: SearchResult, title_groups: list[list[str]],
+                       text_groups: list[list[str]], sources: list[str] | None, limit: int) -> SearchResult:
+    """FTS5 ranks on its own tables first; only the best rowids are then checked against ``postings`` (open,
+    in scope). Joining every match to ``postings`` read each wide row (``closed_at`` sits after the
+    description) for thousands of matches; the joined query remains the fallback when many are closed."""
+    params: dict[str, Any] = {}
+    scope = _scope_sql(sources, params)
+    ids: list[str] = []
+    seen_rowids: set[int] = set()
+    for match, column in ((title_groups, "title"), (text_groups, None)):
+        want = limit - len(ids)
+        if want <= 0 or not match:
+            break
+        q = fts5_query(match, column)
+        rowids = [r for r, in session.execute(text(
+            "SELECT rowid FROM postings_fts WHERE postings_fts MATCH :q ORDER BY bm25(postings_fts, 10.0, 1.0), "
+            "rowid LIMIT :k"), {"q": q, "k": 2 * want + len(seen_rowids)}) if r not in seen_rowids]
+        seen_rowids.update(rowids)
+        if not rowids:
+            continue
+        marks = ", ".join(f":r{i}" for i in range(len(rowids)))
+        found = dict(session.execute(text(f"SELECT p.rowid, p.id FROM postings p WHERE p.rowid IN ({marks}) "
+                                          f"AND {scope}"), {**params, **{f"r{i}": r for i, r in
+                                                                       enumerate(rowids)}}).all())
+        kept = [found[r] for r in rowids if r in found][:want]
+        if len(kept) < want and len(rowids) == 2 * want:  # many closed or out of scope: rank in the join
+            kept = [row[0] for row in session.execute(text(
+                "SELECT p.id FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE "
+                f"postings_fts MATCH :q AND {scope} ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :n"),
+                {**params, "q": q, "n": want}) if row[0] not in ids]
+        ids += [i for i in kept if i not in ids]
+    result.posting_ids = ids[:limit]
     return result
 
 

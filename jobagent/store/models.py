@@ -152,7 +152,7 @@ class Posting(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Postings index (issue 12): when a harvest last saw it, and when it vanished from its sources for good.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
 
 
 # --- postings index (issue 12): which sources list a posting, and each source's harvest state ---------------
