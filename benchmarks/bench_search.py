@@ -166,7 +166,7 @@ def main() -> None:
     from jobagent.store.migrate import upgrade
     from jobagent.store.session import get_engine
 
-    only = os.environ.get("BENCH_ONLY", "")  # "harvest" runs the harvest figure alone
+    only = os.environ.get("BENCH_ONLY", "")  # "harvest", "postgresql" or "sqlite": that part alone
     started = start_local_servers(redis=False)
     pg_url = os.environ["DATABASE_URL"]
     try:
@@ -179,12 +179,13 @@ def main() -> None:
             with get_engine(pg_url).begin() as conn:
                 conn.execute(text("TRUNCATE postings, posting_sources, sources CASCADE"))
             _settings_for(pg_url, tmp)
-            if only != "harvest":
+            if only in ("", "postgresql"):
                 bench_search(pg_url, "postgresql", postings)
             with get_engine(pg_url).begin() as conn:
                 conn.execute(text("TRUNCATE postings, posting_sources, sources CASCADE"))
-            bench_harvest(tmp)
-            if only != "harvest":
+            if only in ("", "harvest"):
+                bench_harvest(tmp)
+            if only in ("", "sqlite"):
                 lite = f"sqlite:///{Path(tmp) / 'bench.sqlite3'}"
                 upgrade(lite)
                 bench_search(lite, "sqlite", postings)
