@@ -27,11 +27,8 @@ PG_UP = [
     f"ALTER TABLE postings ADD COLUMN {PG_TITLE_COLUMN} tsvector GENERATED ALWAYS AS ("
     "to_tsvector('english', coalesce(title, ''))) STORED",
     f"CREATE INDEX {PG_TITLE_INDEX} ON postings USING GIN ({PG_TITLE_COLUMN})",
-    # Narrow heap rows: the description and the big vector move to TOAST, so ranking thousands of title
-    # matches reads a few hundred pages, not one 8 KB page per posting.
-    "ALTER TABLE postings SET (toast_tuple_target = 128)",
 ]
-PG_DOWN = ["ALTER TABLE postings RESET (toast_tuple_target)", f"DROP INDEX IF EXISTS {PG_TITLE_INDEX}",
+PG_DOWN = [f"DROP INDEX IF EXISTS {PG_TITLE_INDEX}",
            f"ALTER TABLE postings DROP COLUMN IF EXISTS {PG_TITLE_COLUMN}",
            f"DROP INDEX IF EXISTS {PG_INDEX}", f"ALTER TABLE postings DROP COLUMN IF EXISTS {PG_COLUMN}"]
 
