@@ -121,11 +121,12 @@ def _scope(sources: list[str] | None) -> list[Any]:
     return where
 
 
-def _scope_sql(sources: list[str] | None, params: dict[str, Any]) -> str:
-    clauses = ["p.closed_at IS NULL"]
+def _scope_sql(sources: list[str] | None, params: dict[str, Any], *, open_sql: str = "p.closed_at IS NULL",
+               id_sql: str = "p.id") -> str:
+    clauses = [open_sql]
     if sources:
         marks = ", ".join(f":s{i}" for i in range(len(sources)))
-        clauses.append("EXISTS (SELECT 1 FROM posting_sources ps WHERE ps.posting_id = p.id "
+        clauses.append(f"EXISTS (SELECT 1 FROM posting_sources ps WHERE ps.posting_id = {id_sql} "
                        f"AND ps.source IN ({marks}))")
         params.update({f"s{i}": s for i, s in enumerate(sources)})
     return " AND ".join(clauses)
@@ -154,11 +155,14 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     scope = _scope_sql(sources, params)
     if session.get_bind().dialect.name == "postgresql":
         params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(text_groups), qw=pg_tsquery(words))
-        first = ("SELECT p.id FROM postings p, to_tsquery('english', :qt) qt WHERE p.title_vector @@ qt AND "
-                 f"{scope} ORDER BY ts_rank_cd(p.title_vector, qt) DESC, p.id LIMIT :n")
-        fill = ("SELECT p.id FROM postings p, to_tsquery('english', :qs) qs, to_tsquery('english', :qw) qw "
-                f"WHERE p.search_vector @@ qs AND NOT (p.title_vector @@ to_tsquery('english', :qt)) AND {scope} "
-                "ORDER BY ts_rank(p.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
+        title_scope = _scope_sql(sources, params, open_sql="t.open", id_sql="t.posting_id")
+        first = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('english', :qt) qt "
+                 f"WHERE t.title_vector @@ qt AND {title_scope} "
+                 "ORDER BY ts_rank_cd(t.title_vector, qt) DESC, t.posting_id LIMIT :n")
+        fill = ("SELECT p.id FROM postings p JOIN posting_titles t ON t.posting_id = p.id, "
+                "to_tsquery('english', :qs) qs, to_tsquery('english', :qw) qw "
+                f"WHERE p.search_vector @@ qs AND NOT (t.title_vector @@ to_tsquery('english', :qt)) AND {scope} "
+                "ORDER BY ts_rank(t.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
     else:
         return _sqlite_candidates(session, result, title_groups, text_groups, sources, limit)
     ids = [row[0] for row in session.execute(text(first), params)]

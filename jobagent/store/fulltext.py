@@ -11,9 +11,10 @@ from typing import Any
 
 PG_COLUMN = "search_vector"
 PG_INDEX = "ix_postings_search_vector"
-# The title alone, small enough to rank thousands of rows in a few milliseconds (search.py's first pass).
-PG_TITLE_COLUMN = "title_vector"
-PG_TITLE_INDEX = "ix_postings_title_vector"
+# The title alone, in a narrow side table kept in step by a trigger: ranking 9,000 title matches read one
+# 8 KB heap page per posting when the vector sat in the wide postings row (146 ms at 100,000 postings).
+PG_TITLES_TABLE = "posting_titles"
+PG_TITLE_INDEX = "ix_posting_titles_vector"
 SQLITE_TABLE = "postings_fts"
 # FTS5 shadow tables that appear in the schema next to the virtual table.
 SQLITE_TABLES = frozenset({SQLITE_TABLE, *(f"{SQLITE_TABLE}_{s}" for s in ("data", "idx", "docsize", "config",
@@ -24,12 +25,21 @@ PG_UP = [
     "setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(description, '')), 'B')) STORED",
     f"CREATE INDEX {PG_INDEX} ON postings USING GIN ({PG_COLUMN})",
-    f"ALTER TABLE postings ADD COLUMN {PG_TITLE_COLUMN} tsvector GENERATED ALWAYS AS ("
-    "to_tsvector('english', coalesce(title, ''))) STORED",
-    f"CREATE INDEX {PG_TITLE_INDEX} ON postings USING GIN ({PG_TITLE_COLUMN})",
+    f"CREATE TABLE {PG_TITLES_TABLE} (posting_id varchar(36) PRIMARY KEY REFERENCES postings (id) "
+    "ON DELETE CASCADE, title_vector tsvector NOT NULL, open boolean NOT NULL DEFAULT true)",
+    f"CREATE INDEX {PG_TITLE_INDEX} ON {PG_TITLES_TABLE} USING GIN (title_vector)",
+    "CREATE OR REPLACE FUNCTION postings_titles_sync() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"INSERT INTO {PG_TITLES_TABLE} (posting_id, title_vector, open) VALUES "
+    "(NEW.id, to_tsvector('english', coalesce(NEW.title, '')), NEW.closed_at IS NULL) "
+    "ON CONFLICT (posting_id) DO UPDATE SET title_vector = EXCLUDED.title_vector, open = EXCLUDED.open; "
+    "RETURN NULL; END $$",
+    "CREATE TRIGGER postings_titles_sync AFTER INSERT OR UPDATE OF title, closed_at ON postings "
+    "FOR EACH ROW EXECUTE FUNCTION postings_titles_sync()",
+    f"INSERT INTO {PG_TITLES_TABLE} SELECT id, to_tsvector('english', coalesce(title, '')), closed_at IS NULL "
+    "FROM postings",
 ]
-PG_DOWN = [f"DROP INDEX IF EXISTS {PG_TITLE_INDEX}",
-           f"ALTER TABLE postings DROP COLUMN IF EXISTS {PG_TITLE_COLUMN}",
+PG_DOWN = ["DROP TRIGGER IF EXISTS postings_titles_sync ON postings", "DROP FUNCTION IF EXISTS postings_titles_sync()",
+           f"DROP TABLE IF EXISTS {PG_TITLES_TABLE}",
            f"DROP INDEX IF EXISTS {PG_INDEX}", f"ALTER TABLE postings DROP COLUMN IF EXISTS {PG_COLUMN}"]
 
 # External-content FTS5 over the postings table's implicit rowid: the text is stored once (in postings),
@@ -71,9 +81,9 @@ def install_sqlite(conn: Any) -> None:
 def is_fulltext_object(name: str | None, type_: str, table_name: str | None = None) -> bool:
     """For Alembic's ``include_object``: the objects above are managed here, not by autogenerate."""
     if type_ == "table":
-        return name in SQLITE_TABLES
+        return name in SQLITE_TABLES or name == PG_TITLES_TABLE
     if type_ == "column":
-        return name in (PG_COLUMN, PG_TITLE_COLUMN)
+        return name == PG_COLUMN
     if type_ == "index":
         return name in (PG_INDEX, PG_TITLE_INDEX)
     return False
