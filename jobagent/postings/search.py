@@ -3,8 +3,9 @@
 The candidate query ORs the search query, the profile's suggested titles and its strongest skills, each
 expanded with the shipped title synonyms ("SRE" ↔ "Site Reliability Engineer"): OR for recall, because
 the matcher (``matching.rank_postings``) decides the order afterwards, on every candidate. PostgreSQL ranks
-with ``ts_rank_cd`` over the generated ``search_vector`` (title weight A, description B, GIN index); SQLite
-with FTS5's ``bm25()`` (title weighted 10:1). A search never fetches a source.
+title matches with ``ts_rank_cd`` over ``posting_titles`` (a narrow, trigger-kept title tsvector) and fills
+up from the generated ``search_vector`` (title weight A, description B, GIN index); SQLite uses FTS5's
+``bm25()`` (title weighted 10:1). A search never fetches a source.
 """
 
 from __future__ import annotations

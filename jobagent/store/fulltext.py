@@ -33,12 +33,17 @@ PG_UP = [
     "(NEW.id, to_tsvector('english', coalesce(NEW.title, '')), NEW.closed_at IS NULL) "
     "ON CONFLICT (posting_id) DO UPDATE SET title_vector = EXCLUDED.title_vector, open = EXCLUDED.open; "
     "RETURN NULL; END $$",
-    "CREATE TRIGGER postings_titles_sync AFTER INSERT OR UPDATE OF title, closed_at ON postings "
+    "CREATE TRIGGER postings_titles_sync AFTER INSERT ON postings "
     "FOR EACH ROW EXECUTE FUNCTION postings_titles_sync()",
+    # Only a real change: a harvest re-marks every seen posting open, and each upsert left a dead row.
+    "CREATE TRIGGER postings_titles_sync_update AFTER UPDATE OF title, closed_at ON postings FOR EACH ROW "
+    "WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.closed_at IS DISTINCT FROM NEW.closed_at) "
+    "EXECUTE FUNCTION postings_titles_sync()",
     f"INSERT INTO {PG_TITLES_TABLE} SELECT id, to_tsvector('english', coalesce(title, '')), closed_at IS NULL "
     "FROM postings",
 ]
-PG_DOWN = ["DROP TRIGGER IF EXISTS postings_titles_sync ON postings", "DROP FUNCTION IF EXISTS postings_titles_sync()",
+PG_DOWN = ["DROP TRIGGER IF EXISTS postings_titles_sync_update ON postings",
+           "DROP TRIGGER IF EXISTS postings_titles_sync ON postings", "DROP FUNCTION IF EXISTS postings_titles_sync()",
            f"DROP TABLE IF EXISTS {PG_TITLES_TABLE}",
            f"DROP INDEX IF EXISTS {PG_INDEX}", f"ALTER TABLE postings DROP COLUMN IF EXISTS {PG_COLUMN}"]
 
