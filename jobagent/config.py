@@ -70,6 +70,13 @@ class Settings(BaseSettings):
     cv_parse_timeout: float = Field(default=30.0, validation_alias="JOBAGENT_CV_PARSE_TIMEOUT")
     cv_max_pages: int = Field(default=40, validation_alias="JOBAGENT_CV_MAX_PAGES")
     cv_max_chars: int = Field(default=300_000, validation_alias="JOBAGENT_CV_MAX_CHARS")
+    # Postings index (issue 12): harvest once per source, search the store per profile.
+    harvest_interval: int = Field(default=3 * 3600, validation_alias="JOBAGENT_HARVEST_INTERVAL")
+    host_min_interval: float = Field(default=2.0, validation_alias="JOBAGENT_HOST_MIN_INTERVAL")
+    close_after_misses: int = Field(default=2, validation_alias="JOBAGENT_CLOSE_AFTER_MISSES")
+    search_candidates: int = Field(default=300, validation_alias="JOBAGENT_SEARCH_CANDIDATES")
+    source_freshness: int = Field(default=3600, validation_alias="JOBAGENT_SOURCE_FRESHNESS")
+    source_max_bytes: int = Field(default=20 * 1024 * 1024, validation_alias="JOBAGENT_SOURCE_MAX_BYTES")
 
     # Monitoring and alerts.
     queue_alert_thresholds: dict[str, int] = Field(default_factory=lambda: {"high": 100, "default": 1000},

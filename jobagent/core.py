@@ -228,7 +228,22 @@ def _check_sources(sources: list[str] | None, feed: str | None, settings: Settin
                 raise InvalidInput(f"postings feed not found: {arg.strip()}")
             spec = f"feed:{Path(arg.strip()).resolve()}"
         checked.append(spec)
+    _harvest_local(checked, settings)
     return checked or None
+
+
+def _harvest_local(specs: list[str], settings: Settings) -> None:
+    """Issue 12: a user's own feed file is harvested here, in the submitting process, so a malformed one is
+    refused at once (one line, exit 2, no run) and workers on other hosts need no copy of the file."""
+    from urllib.parse import urlsplit
+
+    from jobagent.postings.harvest import harvest_source
+
+    for spec in specs:
+        kind, _, arg = spec.partition(":")
+        if kind.strip().lower() == "feed" or (kind.strip().lower() == "rss"
+                                             and urlsplit(arg.strip()).scheme.lower() not in ("http", "https")):
+            harvest_source(spec, settings, raise_input_errors=True)
 
 
 def _check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:

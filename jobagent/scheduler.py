@@ -50,6 +50,9 @@ def periodic_tasks(settings: Settings | None = None) -> list[PeriodicTask]:
                      cron=settings.daily_search_cron, retry=True),
         PeriodicTask("reconcile", RECONCILE_TASK, "requeue work lost by Redis or dead workers",
                      interval=settings.reconcile_interval),
+        # Postings index (issue 12): keep every configured source's postings current between daily searches.
+        PeriodicTask("harvest", "jobagent.postings.harvest.harvest_task", "harvest due posting sources",
+                     interval=settings.harvest_interval),
     ]
 
 

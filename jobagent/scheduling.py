@@ -5,6 +5,14 @@ and is inserted with ``ON CONFLICT DO NOTHING``, so a second trigger on the same
 scheduler, two schedulers, two workers running the task) creates nothing and only counts what it skipped.
 Rows are committed before their queue jobs exist; a batch whose Redis pipeline fails stays ``pending`` with
 no ``enqueued_at``, which is what ``jobagent reconcile`` looks for.
+
+Harvest first (issue 12): the fan-out task harvests the configured sources that are due *inside itself*
+(``postings.harvest``; hosts one request at a time, different sources in a few threads) and only then
+creates the searches, which read the store and send no request to any source. Chosen over RQ
+``depends_on``: 30,000 searches depending on several harvest jobs would make RQ re-check every dependent on
+each harvest's completion, and the in-task order is the same whether a harvest succeeds or fails (a failed
+source keeps its stored postings open and is named in ``harvests``). The scheduled ``harvest`` task keeps
+sources fresh between daily runs, so usually little is due at fan-out time.
 """
 
 from __future__ import annotations
@@ -40,6 +48,7 @@ class FanOutSummary:
     batches: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
+    harvests: list[str] = field(default_factory=list)  # issue 12: one line per source harvested first
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -174,6 +183,7 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
     size = max(1, batch_size or settings.fanout_batch_size)
     summary = FanOutSummary(day=day.isoformat())
     began = time.perf_counter()
+    _harvest_due(settings, summary)
     pending: list[tuple[str, SubmissionSpec]] = []
     for page in _eligible_profiles(size, summary):
         for profile in page:
@@ -186,6 +196,14 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
     summary.seconds = round(time.perf_counter() - began, 3)
     log.info("daily search for %s: %s", summary.day, summary.as_dict())
     return summary
+
+
+def _harvest_due(settings: Settings, summary: FanOutSummary) -> None:
+    """Issue 12: the sources due for a harvest are harvested before any search exists (see the docstring)."""
+    from jobagent.postings.harvest import due_sources, harvest_sources
+
+    for report in harvest_sources(due_sources(settings), settings):
+        summary.harvests.append(report.line())
 
 
 def daily_search_task() -> dict[str, Any]:

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TABLES = "alert_state, company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
 TABLES += ", cv_documents"  # issue 11 (h3): CV bytes stored at submit, migration 0004
 TABLES += ", board_events, board_entries, board_looks"  # the board (issue 14)
+TABLES += ", posting_sources, sources"  # postings index (issue 12)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,7 @@
-"""DiscoveryNode over real HTTP sources: a board served on 127.0.0.1, one source down, dedup across runs."""
+"""DiscoveryNode over real HTTP sources: a board served on 127.0.0.1, one source down, dedup across runs.
+
+Since issue 12 a search harvests a named source only when its last harvest is older than
+JOBAGENT_SOURCE_FRESHNESS, then searches the store; a repeat within the hour sends no request."""
 
 from __future__ import annotations
 
@@ -16,8 +19,12 @@ from jobagent.errors import InvalidInput
 FIXTURES = Path(__file__).parent / "fixtures" / "sources"
 
 
+HITS: list[str] = []
+
+
 class _Board(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802
+        HITS.append(self.path)
         if self.path.startswith("/v1/boards/acme/jobs"):
             body, status = (FIXTURES / "greenhouse.json").read_bytes(), 200
         else:
@@ -41,8 +48,9 @@ def board() -> Iterator[str]:
 
 
 def test_sources_with_one_down(env, store_url: str, board: str) -> None:
-    env(database_url=store_url, JOBAGENT_ALLOW_PRIVATE_URLS="true",
+    env(database_url=store_url, JOBAGENT_ALLOW_PRIVATE_URLS="true", JOBAGENT_HOST_MIN_INTERVAL="0.01",
         JOBAGENT_SOURCE_BASE_URLS=json.dumps({"greenhouse": board, "lever": board}))
+    HITS.clear()
     sub = core.submit_job_search("engineer", location="Berlin", sources=["greenhouse:acme", "lever:acme"])
     st = core.get_status(sub.run_id)
     assert st["status"] == "completed", st
@@ -52,12 +60,18 @@ def test_sources_with_one_down(env, store_url: str, board: str) -> None:
     titles = {m["title"] for m in core.list_matches(sub.run_id)}
     assert titles == {"Senior Python Engineer", "Platform Engineer (Remote)"}
 
+    assert st["result"]["search"] == "searched 2 open postings from 2 sources; scored 2 candidates; kept 2"
+    fetched = len(HITS)
+    assert fetched == 1 + 3  # greenhouse once; lever's 500 tried three times
+
     again = core.submit_job_search("engineer", location="Berlin", sources=["greenhouse:acme"])
-    assert core.get_status(again.run_id)["result"]["new_postings"] == 0  # seen before: not stored twice
+    result = core.get_status(again.run_id)["result"]
+    assert result["new_postings"] == 0 and result["postings_found"] == 2  # from the store, not stored twice
+    assert len(HITS) == fetched  # harvested minutes ago: the repeat fetches nothing
 
 
 def test_all_sources_down_fails_the_run_with_reasons(env, store_url: str, board: str) -> None:
-    env(database_url=store_url, JOBAGENT_ALLOW_PRIVATE_URLS="true",
+    env(database_url=store_url, JOBAGENT_ALLOW_PRIVATE_URLS="true", JOBAGENT_HOST_MIN_INTERVAL="0.01",
         JOBAGENT_SOURCE_BASE_URLS=json.dumps({"lever": board}))
     st = core.get_status(core.submit_job_search("engineer", location="Berlin", sources=["lever:acme"]).run_id)
     assert st["status"] == "failed"

@@ -13,6 +13,7 @@ from jobagent.cli import (  # noqa: F401  (importing a module registers its comm
     backup,
     board,  # the board (issue 14): board, mark, review
     dev,
+    harvest,  # postings index (issue 12): harvest, sources list
     monitoring,
     operations,
     profiles,

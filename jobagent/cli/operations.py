@@ -1,10 +1,10 @@
-"""Operator commands: queues, the worker, posting sources and the schema."""
+"""Operator commands: queues, the worker and the schema."""
 
 from __future__ import annotations
 
 import typer
 
-from jobagent.cli._app import app, db_app, sources_app
+from jobagent.cli._app import app, db_app
 from jobagent.cli.render import core_api, print_json, print_table
 
 
@@ -63,19 +63,7 @@ def worker(
     w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True, dequeue_strategy=strategy)
 
 
-@sources_app.command("list")
-def sources_list(as_json: bool = typer.Option(False, "--json")) -> None:
-    """The sources a search uses when it names none, and the kinds --source accepts."""
-    from jobagent.config import get_settings
-    from jobagent.postings.sources import DEFAULT_BASE_URLS, KINDS
-
-    settings = get_settings()
-    data = {"default_sources": settings.default_sources(), "kinds": list(KINDS),
-            "base_urls": {**DEFAULT_BASE_URLS, **settings.source_base_urls}}
-    if as_json:
-        return print_json(data)
-    print_table("Default sources (JOBAGENT_SOURCES)", ["source"], [[s] for s in data["default_sources"]])
-    print_table("Source kinds", ["kind", "base URL"], [[k, data["base_urls"].get(k, "(local)")] for k in KINDS])
+# `sources list` moved to jobagent/cli/harvest.py with the harvest state (issue 12).
 
 
 @db_app.command("upgrade")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import logging
 import re
@@ -186,34 +187,83 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
     )
 
 
-def read_feed(path: str) -> FeedLoad:
-    """The postings and how many entries were unusable; problems the user can fix are ``InvalidInput``."""
+# Local feed files get the same cap as fetched sources (JOBAGENT_SOURCE_MAX_BYTES), so a huge or endless
+# file (a FIFO, /dev/zero) costs bounded memory.
+DEFAULT_FEED_MAX_BYTES = 20 * 1024 * 1024
+
+
+def read_capped(path: str, max_bytes: int = DEFAULT_FEED_MAX_BYTES, *, what: str = "postings feed") -> bytes:
+    """The file's bytes, refusing more than ``max_bytes`` while reading (the size on disk may lie or grow)."""
+    from jobagent.fetching import human_size
+
     file = Path(path).expanduser()
     if not file.is_file():
-        raise InvalidInput(f"postings feed not found: {path}")
+        raise InvalidInput(f"{what} not found: {path}")
     try:
-        if file.suffix.lower() == ".csv":
-            # CSV columns use the same names as JSON fields; empty cells mean "not given".
-            with file.open(newline="", encoding="utf-8") as handle:
-                data = [{k: v for k, v in row.items() if k and v not in ("", None)} for row in csv.DictReader(handle)]
-        else:
-            data = json.loads(file.read_text(encoding="utf-8"))
-    except csv.Error as exc:
-        raise InvalidInput(f"postings feed is not valid CSV: {path} ({exc})") from exc
-    except json.JSONDecodeError as exc:
-        raise InvalidInput(f"postings feed is not valid JSON: {path} (line {exc.lineno})") from exc
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"postings feed is not UTF-8 text: {path}") from exc
+        with file.open("rb") as handle:
+            body = handle.read(max_bytes + 1)
     except OSError as exc:
-        raise InvalidInput(f"postings feed cannot be read: {path} ({exc.strerror})") from exc
+        raise InvalidInput(f"{what} cannot be read: {path} ({exc.strerror})") from exc
+    if len(body) > max_bytes:
+        raise InvalidInput(f"{what} is larger than {human_size(max_bytes)}: {path}")
+    return body
+
+
+def sniff(body: bytes) -> str:
+    """``json``, ``rss`` (RSS or Atom) or ``csv``, from the content rather than the file name."""
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    if head[:1] in (b"[", b"{"):
+        return "json"
+    if head[:1] == b"<":
+        return "rss"
+    return "csv"
+
+
+def _entries_json(body: bytes, path: str) -> list[Any]:
+    try:
+        data = json.loads(body.decode("utf-8"))
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"postings feed is not valid JSON: {path} (line {exc.lineno})") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"postings feed is not UTF-8 text: {path}") from None
+    except RecursionError:
+        raise InvalidInput(f"postings feed is nested too deeply to be a postings list: {path}") from None
     if isinstance(data, dict) and isinstance(data.get("postings"), list):
-        entries = data["postings"]
-    elif isinstance(data, list):
-        entries = data
-    else:
-        raise InvalidInput(f'postings feed must be a list or an object with a "postings" list: {path}')
+        return list(data["postings"])
+    if isinstance(data, list):
+        return data
+    raise InvalidInput(f'postings feed must be a list or an object with a "postings" list: {path}')
+
+
+def _entries_csv(body: bytes, path: str) -> list[Any]:
+    # CSV columns use the same names as JSON fields; empty cells mean "not given".
+    try:
+        text = body.decode("utf-8-sig")
+        rows = csv.DictReader(io.StringIO(text, newline=""))
+        return [{k: v for k, v in row.items() if k and v not in ("", None)} for row in rows]
+    except UnicodeDecodeError:
+        raise InvalidInput(f"postings feed is not UTF-8 text: {path}") from None
+    except csv.Error as exc:
+        raise InvalidInput(f"postings feed is not valid CSV: {path} ({exc})") from None
+
+
+def parse_feed(body: bytes, path: str, source: str | None = None) -> FeedLoad:
+    """Postings from a feed's bytes, whatever its format; problems the user can fix are ``InvalidInput``."""
+    source = source or f"feed:{path}"
+    kind = sniff(body)
     result = FeedLoad()
-    source = f"feed:{path}"
+    if kind == "rss":
+        from jobagent.postings.rss import parse_rss, rss_postings
+
+        parsed = parse_rss(body)
+        if parsed is None:
+            raise InvalidInput(f"postings feed looks like XML but is not an RSS or Atom feed: {path}")
+        result.postings = rss_postings(parsed, source)
+        result.skipped = len(parsed.entries) - len(result.postings)
+        return result
+    entries = _entries_json(body, path) if kind == "json" else _entries_csv(body, path)
+    if kind == "csv" and entries and not any("title" in e or "job_title" in e or "position" in e for e in entries):
+        raise InvalidInput(f"postings feed is neither JSON, RSS/Atom nor CSV with a title column: {path}")
     for entry in entries:
         posting = posting_from_dict(entry, source) if isinstance(entry, dict) else None
         if posting is None:
@@ -221,6 +271,11 @@ def read_feed(path: str) -> FeedLoad:
         else:
             result.postings.append(posting)
     return result
+
+
+def read_feed(path: str, max_bytes: int = DEFAULT_FEED_MAX_BYTES, source: str | None = None) -> FeedLoad:
+    """The postings and how many entries were unusable; problems the user can fix are ``InvalidInput``."""
+    return parse_feed(read_capped(path, max_bytes), path, source)
 
 
 def load_feed(path: str) -> list[PostingData]:

@@ -88,6 +88,10 @@ def same_city(a: str | None, b: str | None) -> bool:
 def _location_fit(posting: PostingData, location: str | None) -> tuple[float, str]:
     where = posting.location or "an unstated location"
     if posting.remote:
+        from jobagent.postings.regions import remote_fits  # issue 12: remote elsewhere ranks below remote here
+
+        if remote_fits(posting.location, location) is False:
+            return 0.5, f"remote, but for {posting.location}; wanted {location}"
         if posting.location and "remote" not in posting.location.lower():
             return 1.0, f"remote posting (based in {posting.location})"
         return 1.0, f"remote posting: {posting.location}" if posting.location else "remote posting"

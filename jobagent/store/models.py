@@ -164,6 +164,47 @@ class Posting(Base):
     company_industry: Mapped[str | None] = mapped_column(String(200))
     company_size: Mapped[str | None] = mapped_column(String(100))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Postings index (issue 12): when a harvest last saw it, and when it vanished from its sources for good.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+
+
+# --- postings index (issue 12): which sources list a posting, and each source's harvest state ---------------
+class PostingSource(Base):
+    """One source listing one posting; ``misses`` counts consecutive complete harvests that lacked it."""
+
+    __tablename__ = "posting_sources"
+    __table_args__ = (UniqueConstraint("source", "posting_id", name="uq_posting_sources_source_posting"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    source: Mapped[str] = mapped_column(String(500))
+    posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), index=True)
+    external_id: Mapped[str] = mapped_column(String(300))
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    misses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class SourceState(Base):
+    """A harvested source: its validators for conditional requests and what the last harvest did."""
+
+    __tablename__ = "sources"
+
+    spec: Mapped[str] = mapped_column(String(500), primary_key=True)
+    etag: Mapped[str | None] = mapped_column(String(500))
+    last_modified: Mapped[str | None] = mapped_column(String(100))
+    last_harvest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_complete_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_harvest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    complete: Mapped[bool] = mapped_column(Boolean, default=False)
+    requests: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    seen: Mapped[int] = mapped_column(Integer, default=0)
+    new: Mapped[int] = mapped_column(Integer, default=0)
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    closed: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class Match(Base):

@@ -6,7 +6,6 @@ context and the store, so every step can be resumed from its snapshot.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -33,6 +32,10 @@ class JobSearchContext(BaseModel):
     profile_filters: dict[str, Any] = Field(default_factory=dict)
     posting_ids: list[str] = Field(default_factory=list)
     new_postings: int = 0
+    # Postings index (issue 12): how much of the store the search looked at, and title synonyms for matching.
+    searched: int = 0
+    sources_searched: int = 0
+    title_aliases: list[str] = Field(default_factory=list)
     matches: list[MatchResult] = Field(default_factory=list)
     company_notes: dict[str, str] = Field(default_factory=dict)
     cover_letters: list[str] = Field(default_factory=list)
@@ -74,46 +77,21 @@ class ProfileRetrievalNode(Node[JobSearchContext]):
 
 
 class DiscoveryNode(Node[JobSearchContext]):
-    """Finds postings that mention the query and stores each one once, whichever run saw it first."""
+    """Candidates from every open posting in the store (or only ``sources``' ones); never a live fetch of its own.
+
+    Ad-hoc sources older than JOBAGENT_SOURCE_FRESHNESS, and default sources never harvested (the embedded
+    demo's first search), are harvested first by ``postings.harvest``; see ``postings.search.discover``.
+    """
 
     name = "DiscoveryNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.sources import fetch_all, parse_source
+        from jobagent.postings.search import discover
 
-        cfg = env.settings
-        specs = ctx.sources or cfg.default_sources()
-        sources = [parse_source(spec, settings=cfg, base_urls=cfg.source_base_urls) for spec in specs]
-        report = fetch_all(sources, limit=max(ctx.num_results * 10, 100))
-        # A source that is down is skipped, not fatal; the status result names it.
-        ctx.source_failures = dict(report.failures)
-        if report.failures and len(report.failures) == len(sources):
-            failed = "; ".join(f"{name}: {why}" for name, why in report.failures.items())
-            raise report.every_source_failed(failed)
-        terms = [t for t in re.findall(r"[a-z0-9+#]+", ctx.query.lower()) if len(t) > 1]
-        found = [p for p in report.postings if _mentions(p, terms)][: ctx.num_results]
-        ids, new = _save_postings(found)
-        ctx.posting_ids, ctx.new_postings = ids, new
-
-
-def _save_postings(found: list[PostingData]) -> tuple[list[str], int]:
-    from sqlalchemy.exc import IntegrityError
-
-    from jobagent.postings.storage import save_postings
-
-    for attempt in (1, 2):
-        try:
-            with session_scope() as s:
-                return save_postings(s, found)
-        except IntegrityError:  # a concurrent run stored one of these first; the second pass will find it
-            if attempt == 2:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _mentions(p: PostingData, terms: list[str]) -> bool:
-    text = f"{p.title} {p.description}".lower()
-    return not terms or any(re.search(rf"(?<![a-z0-9]){re.escape(t)}(?![a-z0-9])", text) for t in terms)
+        found = discover(ctx.query, ctx.profile, ctx.sources, env.settings)
+        ctx.source_failures, ctx.new_postings = found.failures, found.new_postings
+        ctx.posting_ids, ctx.searched, ctx.sources_searched = found.posting_ids, found.searched, found.sources
+        ctx.title_aliases = found.title_aliases
 
 
 class MatchingNode(Node[JobSearchContext]):
@@ -134,7 +112,10 @@ class MatchingNode(Node[JobSearchContext]):
         ctx.filtered_out = {reason: n for reason, n in dropped.items() if n}
         if settled:
             ctx.filtered_out[REASON_ON_BOARD] = len(settled)
-        ctx.matches = rank_postings(ctx.profile, kept, query=ctx.query, location=ctx.location,
+        # Title synonyms (issue 12) count as wanted titles, so "SRE" scores like "Site Reliability Engineer".
+        wanted = ctx.profile.model_copy(update={"suggested_titles": [*ctx.profile.suggested_titles,
+                                                                     *ctx.title_aliases]})
+        ctx.matches = rank_postings(wanted, kept, query=ctx.query, location=ctx.location,
                                     limit=ctx.max_screening)
 
 
@@ -338,6 +319,10 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
         "profile_id": ctx.profile_id,
         "postings_found": len(ctx.posting_ids),
         "new_postings": ctx.new_postings,
+        "searched": ctx.searched,
+        "candidates": len(ctx.posting_ids),
+        "search": (f"searched {ctx.searched:,} open postings from {ctx.sources_searched} sources; "
+                   f"scored {len(ctx.posting_ids)} candidates; kept {len(ctx.matches)}"),
         "sources": ctx.sources or [],
         "source_failures": ctx.source_failures,
         "filtered_out": ctx.filtered_out,

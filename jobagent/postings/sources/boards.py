@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -18,6 +18,7 @@ from jobagent.postings.sources.base import (
     shape_error,
     to_utc,
 )
+from jobagent.postings.sources.paging import LEVER_PAGE_SIZE, MAX_PAGES, CutShort, Getter, decode_json
 
 ARBEITNOW_MAX_PAGES = 5
 
@@ -42,6 +43,11 @@ class GreenhouseSource:
     def fetch(self, limit: int) -> list[PostingData]:
         url = f"{self.http.base('greenhouse')}/v1/boards/{quote(self.token, safe='')}/jobs?content=true"
         return _take(_jobs_list(url, self.http), limit, self._posting)
+
+    def harvest(self, get: Getter) -> Iterator[list[PostingData]]:
+        """Greenhouse answers the whole board in one response."""
+        url = f"{self.http.base('greenhouse')}/v1/boards/{quote(self.token, safe='')}/jobs?content=true"
+        yield _take(_jobs_from(url, decode_json(url, get(url))), 10**9, self._posting)
 
     def _posting(self, job: dict[str, Any]) -> PostingData | None:
         title = clean(job.get("title"))
@@ -81,6 +87,19 @@ class LeverSource:
                 out.append(posting)
         return out
 
+    def harvest(self, get: Getter) -> Iterator[list[PostingData]]:
+        """Lever pages with ``skip``/``limit``; a page shorter than the limit is the last one."""
+        base = f"{self.http.base('lever')}/v0/postings/{quote(self.site, safe='')}?mode=json"
+        for page in range(MAX_PAGES):
+            url = f"{base}&skip={page * LEVER_PAGE_SIZE}&limit={LEVER_PAGE_SIZE}"
+            data = decode_json(url, get(url))
+            if not isinstance(data, list):
+                raise shape_error(url, "a list of postings")
+            yield [p for p in map(self._posting, _dicts(data)) if p]
+            if len(data) < LEVER_PAGE_SIZE:
+                return
+        raise CutShort(f"{self.name}: more than {MAX_PAGES} pages")
+
     def _posting(self, job: dict[str, Any]) -> PostingData | None:
         title = clean(job.get("text"))
         if not title or job.get("id") is None:
@@ -115,6 +134,12 @@ class RemotiveSource:
         query = urlencode({"search": self.search, "limit": limit}) if self.search else urlencode({"limit": limit})
         url = f"{self.http.base('remotive')}/api/remote-jobs?{query}"
         return _take(_jobs_list(url, self.http), limit, self._posting)
+
+    def harvest(self, get: Getter) -> Iterator[list[PostingData]]:
+        """Remotive answers every matching posting at once when no ``limit`` is given."""
+        query = f"?{urlencode({'search': self.search})}" if self.search else ""
+        url = f"{self.http.base('remotive')}/api/remote-jobs{query}"
+        yield _take(_jobs_from(url, decode_json(url, get(url))), 10**9, self._posting)
 
     def _posting(self, job: dict[str, Any]) -> PostingData | None:
         title = clean(job.get("title"))
@@ -164,6 +189,19 @@ class ArbeitnowSource:
                 break
         return out
 
+    def harvest(self, get: Getter) -> Iterator[list[PostingData]]:
+        """Every page until ``links.next`` is empty; more than MAX_PAGES is reported as cut short."""
+        for page in range(1, MAX_PAGES + 1):
+            url = f"{self.http.base('arbeitnow')}/api/job-board-api?page={page}"
+            data = decode_json(url, get(url))
+            if not isinstance(data, dict) or not isinstance(data.get("data"), list):
+                raise shape_error(url, 'an object with a "data" list')
+            yield [p for job in _dicts(data["data"]) if self._matches(job) and (p := self._posting(job))]
+            links = data.get("links") if isinstance(data.get("links"), dict) else {}
+            if not links.get("next") or not data["data"]:
+                return
+        raise CutShort(f"{self.name}: more than {MAX_PAGES} pages")
+
     def _matches(self, job: dict[str, Any]) -> bool:
         if not self.query:
             return True
@@ -191,7 +229,10 @@ class ArbeitnowSource:
 
 def _jobs_list(url: str, http: HttpOptions) -> list[Any]:
     """Greenhouse and Remotive both answer ``{"jobs": [...]}``; anything else is a broken source."""
-    data = fetch_json(url, http)
+    return _jobs_from(url, fetch_json(url, http))
+
+
+def _jobs_from(url: str, data: Any) -> list[Any]:
     if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
         raise shape_error(url, 'an object with a "jobs" list')
     return data["jobs"]

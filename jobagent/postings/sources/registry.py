@@ -35,8 +35,9 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
         chosen_timeout = timeout if timeout is not None else getattr(settings, "http_timeout", None)
         if chosen_timeout is not None:
             http.timeout = float(chosen_timeout)
-        if max_bytes is not None:
-            http.max_bytes = max_bytes
+        chosen_max = max_bytes if max_bytes is not None else getattr(settings, "source_max_bytes", None)
+        if chosen_max is not None:  # the same cap for fetched boards and local feed files (issue 11 item 11)
+            http.max_bytes = int(chosen_max)
     spec = spec.strip()
     kind, sep, arg = spec.partition(":")
     kind = kind.strip().lower()
@@ -50,7 +51,7 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
     if not arg:
         raise InvalidInput(f"source {spec!r} needs a value after '{kind}:'")
     if kind == "feed":
-        return JsonFeedSource(arg, name=spec)
+        return JsonFeedSource(arg, name=spec, max_bytes=http.max_bytes)
     if kind == "rss":
         return RssSource(arg, http=http, name=spec)
     token, company = _split_company(arg)

@@ -12,12 +12,21 @@ config = context.config
 target_metadata = Base.metadata
 
 
+def _include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
+    """Leave the full-text index (generated tsvector, FTS5 tables) to ``store/fulltext.py``: Alembic cannot
+    describe them, and ``alembic check`` must stay clean."""
+    from jobagent.store.fulltext import is_fulltext_object
+
+    return not is_fulltext_object(name, type_)
+
+
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=_include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

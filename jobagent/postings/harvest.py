@@ -1,0 +1,331 @@
+"""Harvest: fetch each source once, with all its pages, into the postings store.
+
+Searches read the store (``postings/search.py``) and never fetch, so the number of requests a board sees
+depends on how many sources there are, not on how many profiles search. Per harvest of a source:
+
+- the request is conditional (``If-None-Match``/``If-Modified-Since`` from the last harvest) when the
+  source answered in one page last time; a 304 costs that one request and only refreshes ``last_seen_at``
+  (and counts misses again); a local file whose SHA-256 is unchanged likewise. Paged sources are fetched in
+  full, since page 1 being unchanged says nothing about the others;
+- one request at a time per host, at least ``JOBAGENT_HOST_MIN_INTERVAL`` apart (process-wide), and a
+  429/503's ``Retry-After`` is waited out (up to ``MAX_RETRY_AFTER``) before the page is asked again;
+- a complete harvest upserts and counts misses; ``JOBAGENT_CLOSE_AFTER_MISSES`` consecutive misses close a
+  posting; a failed harvest writes nothing but its ``sources`` row, a cut-short one closes nothing;
+- a lock per source (a PostgreSQL advisory lock; an in-process lock on SQLite) serializes two harvests of
+  one source; the one that waited sees the fresh harvest and skips, so nothing is fetched or counted twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from jobagent.config import Settings, get_settings
+from jobagent.errors import InvalidInput, JobagentError
+from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
+from jobagent.postings.schema import PostingData
+from jobagent.postings.sources.base import HttpOptions, SourceError
+from jobagent.postings.sources.paging import CutShort, NotModified
+from jobagent.store.models import SourceState, utcnow
+from jobagent.store.session import get_engine, session_scope
+
+log = logging.getLogger(__name__)
+
+MAX_RETRY_AFTER = 120.0  # a board asking for longer is reported as failed rather than holding a worker
+HARVEST_TASK = "jobagent.postings.harvest.harvest_task"
+SUCCEEDED = ("ok", "unchanged", "partial")
+
+
+@dataclass
+class HarvestReport:
+    source: str
+    outcome: str  # ok | unchanged | partial | failed | fresh | skipped
+    requests: int = 0
+    pages: int = 0
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+    error: str | None = None
+    permanent: bool = False
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def line(self) -> str:
+        counts = (f"{self.pages} pages, {self.requests} requests; {self.seen} seen, {self.new} new, "
+                  f"{self.updated} updated, {self.closed} closed")
+        return f"{self.source}: {self.outcome} ({counts})" + (f": {self.error}" if self.error else "")
+
+
+# --- one request at a time per host ---------------------------------------------------------------------
+
+
+class _HostGate:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.not_before = 0.0
+
+
+_gates: dict[str, _HostGate] = {}
+_gates_lock = threading.Lock()
+
+
+@contextmanager
+def host_slot(host: str, min_interval: float) -> Iterator[_HostGate]:
+    with _gates_lock:
+        gate = _gates.setdefault(host, _HostGate())
+    with gate.lock:
+        wait = gate.not_before - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        try:
+            yield gate
+        finally:
+            gate.not_before = max(gate.not_before, time.monotonic() + min_interval)
+
+
+def _retryable(exc: BaseException) -> bool:
+    """The one retry policy decides from the error's type (5xx, 429, timeouts, connection errors)."""
+    from jobagent.retry_policy import is_transient
+
+    return is_transient(exc)
+
+
+class PageGetter:
+    """The ``get(url)`` a source's ``harvest`` calls: conditional first request, host gate, Retry-After."""
+
+    def __init__(self, http: HttpOptions, min_interval: float, etag: str | None, last_modified: str | None):
+        self.http = http
+        self.min_interval = min_interval
+        self.conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
+        self.first = True
+        self.requests = 0
+        self.etag: str | None = None
+        self.last_modified: str | None = None
+
+    def __call__(self, url: str) -> bytes:
+        from jobagent.fetching import fetch_url
+
+        headers = self.conditional if self.first else {}
+        host = (urlsplit(url).hostname or "").lower()
+        for attempt in range(self.http.retries + 1):
+            with host_slot(host, self.min_interval) as gate:
+                self.requests += 1
+                try:
+                    doc = fetch_url(url, max_bytes=self.http.max_bytes, timeout=self.http.timeout,
+                                    allow_private=self.http.allow_private, user_agent=self.http.user_agent,
+                                    headers=headers or None)
+                except JobagentError as exc:
+                    if attempt >= self.http.retries or not _retryable(exc):
+                        raise SourceError(str(exc).splitlines()[0]) from None
+                    delay = getattr(exc, "retry_after", None)
+                    if delay is not None and delay > MAX_RETRY_AFTER:
+                        raise SourceError(f"{str(exc).splitlines()[0]}; asked to retry after {delay:.0f} s")\
+                            from None
+                    delay = self.http.backoff * 2**attempt if delay is None else float(delay)
+                    gate.not_before = time.monotonic() + delay  # other sources on this host wait too
+                    log.info("harvest: %s answered %s; again in %.2f s", url, str(exc).splitlines()[0], delay)
+                    continue
+            if doc.status_code == 304:
+                raise NotModified(url)
+            if self.first:
+                self.etag, self.last_modified = doc.headers.get("etag"), doc.headers.get("last-modified")
+                self.first = False
+            return doc.content
+        raise AssertionError("unreachable")
+
+
+# --- one harvest per source at a time -------------------------------------------------------------------
+
+_local_locks: dict[str, threading.Lock] = {}
+
+
+def _lock_key(spec: str) -> int:
+    return int.from_bytes(hashlib.sha1(f"harvest:{spec}".encode()).digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def source_lock(spec: str) -> Iterator[None]:
+    """PostgreSQL: a session advisory lock on its own autocommit connection (released if the process dies).
+    SQLite (the embedded default, one process): a plain in-process lock."""
+    from sqlalchemy import text
+
+    engine = get_engine()
+    if engine.dialect.name != "postgresql":
+        with _gates_lock:
+            lock = _local_locks.setdefault(spec, threading.Lock())
+        with lock:
+            yield
+        return
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _lock_key(spec)})
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _lock_key(spec)})
+
+
+# --- the harvest ----------------------------------------------------------------------------------------
+
+
+def _fetch(source: Any, state: dict[str, Any], settings: Settings, report: HarvestReport
+           ) -> tuple[list[PostingData], dict[str, str | None]]:
+    """All postings of the source and the validators to store; raises NotModified / CutShort / errors."""
+    postings: list[PostingData] = []
+    if getattr(source, "is_local", False):
+        body = source.read()
+        digest = "sha256:" + hashlib.sha256(body).hexdigest()
+        if state.get("etag") == digest:
+            raise NotModified(source.name)
+        report.pages = 1
+        return source.parse(body), {"etag": digest, "last_modified": None}
+    if not hasattr(source, "harvest"):  # a plug-in Source with only fetch(limit)
+        report.pages = 1
+        return list(source.fetch(10**9)), {"etag": None, "last_modified": None}
+    getter = PageGetter(source.http, settings.host_min_interval, state.get("etag"), state.get("last_modified"))
+    try:
+        for page in source.harvest(getter):
+            report.pages += 1
+            postings.extend(page)
+    finally:
+        report.requests = getter.requests
+    return postings, {"etag": getter.etag, "last_modified": getter.last_modified}
+
+
+def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within: float | None = None,
+                   raise_input_errors: bool = False) -> HarvestReport:
+    """Harvest one source now (or, with ``fresh_within`` seconds, only if its last good harvest is older)."""
+    from jobagent.postings.sources import parse_source
+
+    settings = settings or get_settings()
+    began, started = time.perf_counter(), utcnow()
+    source = parse_source(spec, settings=settings, base_urls=settings.source_base_urls)
+    report = HarvestReport(source=spec, outcome="ok")
+    with source_lock(spec):
+        with session_scope() as s:
+            row = s.get(SourceState, spec)
+            state = {"etag": row.etag, "last_modified": row.last_modified, "at": row.last_harvest_at,
+                     "outcome": row.outcome} if row else {}
+            if row and row.pages > 1:
+                # A 304 for page 1 says nothing about page 3 (a posting removed there), so a source that
+                # had several pages is fetched in full; single-page sources (most boards) get the 304.
+                state["etag"] = state["last_modified"] = None
+        last_good = state.get("at") if state.get("outcome") in SUCCEEDED else None
+        if last_good and last_good >= started:
+            report.outcome = "skipped"  # a concurrent harvest finished while we waited for the lock
+            return report
+        if fresh_within is not None and last_good and (started - last_good).total_seconds() < fresh_within:
+            report.outcome = "fresh"
+            return report
+        try:
+            postings, validators = _fetch(source, state, settings, report)
+        except NotModified:
+            report.outcome, postings, validators = "unchanged", [], {}
+        except CutShort as exc:
+            report.outcome, report.error = "partial", str(exc)
+            postings, validators = [], {}
+        except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, never half-written
+            report.outcome, report.error = "failed", _one_line(exc)
+            report.permanent = not _retryable(exc)
+            if not isinstance(exc, JobagentError):
+                log.exception("harvest of %s crashed", spec)
+            postings, validators = [], {}
+        _record(spec, postings, validators, report, settings)
+    report.seconds = round(time.perf_counter() - began, 3)
+    log.info("harvest %s", report.line())
+    if report.permanent and raise_input_errors:
+        raise InvalidInput(report.error or f"cannot read {spec}")
+    return report
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    return text if isinstance(exc, JobagentError) else f"unexpected error: {type(exc).__name__}: {text}"
+
+
+def _record(spec: str, postings: list[PostingData], validators: dict[str, str | None], report: HarvestReport,
+            settings: Settings) -> None:
+    now = utcnow()
+    with session_scope() as s:
+        if report.outcome == "unchanged":
+            # The same content as the last complete harvest: what it lacked is still missing, so misses count.
+            report.seen = touch_unchanged(s, spec, now)
+            report.closed = count_misses_and_close(s, spec, now, settings.close_after_misses)
+        elif report.outcome in ("ok", "partial"):
+            counts = store_harvest(s, spec, postings, now, complete=report.outcome == "ok",
+                                   close_after=settings.close_after_misses)
+            report.seen, report.new, report.updated, report.closed = (counts.seen, counts.new, counts.updated,
+                                                                      counts.closed)
+        state = state_row(s, spec)
+        if report.outcome == "ok" or (report.outcome == "partial" and validators):
+            state.etag, state.last_modified = validators.get("etag"), validators.get("last_modified")
+        state.last_harvest_at, state.next_harvest_at = now, now + timedelta(seconds=settings.harvest_interval)
+        state.outcome, state.error, state.complete = report.outcome, report.error, report.outcome in ("ok",
+                                                                                                      "unchanged")
+        if state.complete:
+            state.last_complete_at = now
+        state.requests, state.seen = report.requests, report.seen
+        if report.outcome in ("ok", "partial"):  # pages of the last harvest that read the source
+            state.pages = report.pages
+        state.new, state.updated, state.closed = report.new, report.updated, report.closed
+
+
+def harvest_sources(specs: list[str], settings: Settings | None = None, *,
+                    fresh_within: float | None = None) -> list[HarvestReport]:
+    """Several sources at once (hosts are still asked one request at a time); a failure is a report line."""
+    settings = settings or get_settings()
+
+    def one(spec: str) -> HarvestReport:
+        try:
+            return harvest_source(spec, settings, fresh_within=fresh_within)
+        except JobagentError as exc:  # a bad spec
+            return HarvestReport(source=spec, outcome="failed", error=_one_line(exc), permanent=True)
+
+    if len(specs) <= 1:
+        return [one(spec) for spec in specs]
+    with ThreadPoolExecutor(max_workers=min(4, len(specs))) as pool:
+        return list(pool.map(one, specs))
+
+
+def configured_sources(settings: Settings | None = None) -> list[str]:
+    return (settings or get_settings()).default_sources()
+
+
+def due_sources(settings: Settings | None = None, now: datetime | None = None) -> list[str]:
+    """Configured sources never harvested or whose next harvest time has come."""
+    settings = settings or get_settings()
+    # A little slack, so the scheduled task that runs every interval is not beaten by a few seconds.
+    now = (now or utcnow()) + timedelta(seconds=min(300.0, settings.harvest_interval * 0.05))
+    specs = configured_sources(settings)
+    with session_scope() as s:
+        rows = {r.spec: r for r in s.query(SourceState).filter(SourceState.spec.in_(specs))}
+    return [spec for spec in specs if spec not in rows or rows[spec].next_harvest_at is None
+            or rows[spec].next_harvest_at <= now]
+
+
+def never_harvested(specs: list[str]) -> list[str]:
+    with session_scope() as s:
+        known = set(s.scalars(SourceState.__table__.select().with_only_columns(SourceState.spec)
+                              .where(SourceState.spec.in_(specs))))
+    return [spec for spec in specs if spec not in known]
+
+
+def harvest_task(specs: list[str] | None = None) -> dict[str, Any]:
+    """RQ entry point (scheduled every JOBAGENT_HARVEST_INTERVAL): the given or the due sources; JSON out."""
+    from jobagent.core import ensure_schema
+
+    settings = get_settings()
+    ensure_schema(settings)
+    reports = harvest_sources(list(specs) if specs else due_sources(settings), settings)
+    return {"harvested": [r.as_dict() for r in reports]}

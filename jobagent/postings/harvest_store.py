@@ -1,0 +1,188 @@
+"""Writing one harvest into the store: upserts, per-source membership, misses and closing, source state.
+
+Everything for one source happens in one transaction, so a harvest that fails half-way leaves no trace but
+its ``sources`` row; the caller holds the per-source lock, so membership rows never race.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy.orm import Session, aliased
+
+from jobagent.postings.feeds import canonical_url, posting_fingerprint
+from jobagent.postings.schema import PostingData
+from jobagent.store.models import Posting, PostingSource, SourceState, new_id
+
+_CHUNK = 900  # below SQLite's default limit of bound parameters per statement
+# Fields whose change means the advert changed (a new salary, a rewritten description).
+_COMPARED = ("url", "title", "location", "remote", "employment_type", "salary_min", "salary_max",
+             "salary_currency", "salary_interval", "description", "company_url", "company_description",
+             "company_industry", "company_size")
+
+
+@dataclass
+class StoreCounts:
+    seen: int = 0
+    new: int = 0
+    updated: int = 0
+    closed: int = 0
+
+
+def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    items = list(values)
+    for i in range(0, len(items), _CHUNK):
+        yield items[i:i + _CHUNK]
+
+
+def _known(session: Session, column: Any, values: set[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for chunk in _chunks(values):
+        found.update((k, pid) for k, pid in session.execute(select(column, Posting.id).where(column.in_(chunk))))
+    return found
+
+
+def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """Insert and return fingerprint -> id for every row, whoever inserted it.
+
+    A concurrent harvest of another source may insert the same advert first: its row wins, and only those
+    few are looked up again. (Looking all of them up after a first big load was a sequential scan per chunk,
+    since the planner still believed the table empty.)
+    """
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        return _copy_insert_postgres(session, rows)
+    from sqlalchemy.dialects.sqlite import insert as upsert
+
+    table = Posting.__table__
+    stmt = upsert(table).on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.fingerprint,
+                                                                                          table.c.id)
+    conn = session.connection()
+    ids: dict[str, str] = {}
+    for chunk in _chunks(rows):
+        ids.update((fp, pid) for fp, pid in conn.execute(stmt, chunk))
+    lost = {row["fingerprint"] for row in rows} - set(ids)
+    if lost:
+        ids.update(_known(session, Posting.fingerprint, lost))
+    return ids
+
+
+def _copy_insert_postgres(session: Session, rows: list[dict[str, Any]]) -> dict[str, str]:
+    """COPY into a temporary table, then one INSERT ... ON CONFLICT DO NOTHING RETURNING: multi-row VALUES
+    statements spent more time being built and parsed on the client than the server spent inserting."""
+    columns = list(rows[0])
+    with session.connection().connection.driver_connection.cursor() as cur:  # type: ignore[union-attr]
+        cur.execute("CREATE TEMP TABLE IF NOT EXISTS harvest_postings "
+                    "(LIKE postings INCLUDING DEFAULTS) ON COMMIT DELETE ROWS")
+        cur.execute("TRUNCATE harvest_postings")
+        with cur.copy(f"COPY harvest_postings ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([row[c] for c in columns])
+        cols = ", ".join(columns)
+        cur.execute(f"INSERT INTO postings ({cols}) SELECT {cols} FROM harvest_postings "
+                    "ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint, id")
+        ids = {fp: pid for fp, pid in cur.fetchall()}
+    lost = {row["fingerprint"] for row in rows} - set(ids)
+    if lost:
+        ids.update(_known(session, Posting.fingerprint, lost))
+    return ids
+
+
+def store_harvest(session: Session, spec: str, postings: list[PostingData], now: datetime, *,
+                  complete: bool, close_after: int) -> StoreCounts:
+    """Upsert ``postings`` as seen by ``spec`` at ``now``; a complete harvest also counts misses and closes."""
+    counts = StoreCounts()
+    by_fp: dict[str, tuple[PostingData, str | None]] = {}
+    for p in postings:  # the same advert twice in one source: the later entry wins
+        by_fp[posting_fingerprint(p)] = (p, canonical_url(p.url) if p.url else None)
+    ids_by_url = _known(session, Posting.canonical_url, {u for _, u in by_fp.values() if u})
+    ids_by_fp = _known(session, Posting.fingerprint, set(by_fp))
+    resolved: dict[str, str] = {}  # fingerprint -> posting id
+    fresh: list[dict[str, Any]] = []
+    for fp, (p, url) in by_fp.items():
+        pid = (ids_by_url.get(url) if url else None) or ids_by_fp.get(fp)
+        if pid is None:
+            fresh.append({"id": new_id(), "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
+                          "last_seen_at": now, **p.model_dump()})
+        else:
+            resolved[fp] = pid
+    if fresh:
+        resolved.update(_insert_ignoring_duplicates(session, fresh))
+    counts.new = len(fresh)
+    inserted = {row["fingerprint"] for row in fresh}
+    counts.updated = _update_changed(session, {resolved[fp]: by_fp[fp][0] for fp in resolved if fp not in inserted})
+    seen = {resolved[fp]: by_fp[fp][0].external_id for fp in resolved}
+    counts.seen = len(seen)
+    _mark_seen(session, spec, seen, now)
+    if complete:
+        counts.closed = count_misses_and_close(session, spec, now, close_after)
+    return counts
+
+
+def _update_changed(session: Session, stored: dict[str, PostingData]) -> int:
+    cols = [getattr(Posting, name) for name in _COMPARED]
+    changes: list[dict[str, Any]] = []
+    for chunk in _chunks(stored):
+        for row in session.execute(select(Posting.id, *cols).where(Posting.id.in_(chunk))):
+            new = stored[row.id].model_dump(include=set(_COMPARED))
+            if any(getattr(row, name) != new[name] for name in _COMPARED):
+                changes.append({"id": row.id, **new})
+    for chunk in _chunks(changes):
+        session.execute(update(Posting), chunk)
+    return len(changes)
+
+
+def _mark_seen(session: Session, spec: str, seen: dict[str, str], now: datetime) -> None:
+    member = set(session.scalars(select(PostingSource.posting_id).where(PostingSource.source == spec)))
+    joining = [{"source": spec, "posting_id": pid, "external_id": ext[:300], "first_seen_at": now,
+                "last_seen_at": now, "misses": 0} for pid, ext in seen.items() if pid not in member]
+    for chunk in _chunks(joining):
+        session.execute(insert(PostingSource), chunk)
+    for chunk in _chunks(pid for pid in seen if pid in member):
+        session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.posting_id.in_(chunk))
+                        .values(last_seen_at=now, misses=0))
+    for chunk in _chunks(seen):  # seen again after being closed: open again
+        session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now, closed_at=None))
+
+
+def count_misses_and_close(session: Session, spec: str, now: datetime, close_after: int) -> int:
+    session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.last_seen_at < now)
+                    .values(misses=PostingSource.misses + 1))
+    # Closed only once every source that listed it has missed it often enough.
+    other = aliased(PostingSource)
+    gone = select(PostingSource.posting_id).where(PostingSource.source == spec, PostingSource.misses >= close_after)
+    still_listed = exists().where(and_(other.posting_id == Posting.id, other.misses < close_after))
+    result = session.execute(update(Posting).where(Posting.closed_at.is_(None), Posting.id.in_(gone), ~still_listed)
+                             .values(closed_at=now).execution_options(synchronize_session=False))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def touch_unchanged(session: Session, spec: str, now: datetime) -> int:
+    """A 304 (or an unchanged file): the postings it listed last time are still there; nothing else changes."""
+    current = select(PostingSource.posting_id).where(PostingSource.source == spec, PostingSource.misses == 0)
+    result = session.execute(update(Posting).where(Posting.id.in_(current)).values(last_seen_at=now)
+                             .execution_options(synchronize_session=False))
+    session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.misses == 0)
+                    .values(last_seen_at=now))
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def source_counts(session: Session) -> dict[str, tuple[int, int]]:
+    """Open and closed postings per source."""
+    rows = session.execute(
+        select(PostingSource.source, func.count().filter(Posting.closed_at.is_(None)),
+               func.count().filter(Posting.closed_at.is_not(None)))
+        .join(Posting, Posting.id == PostingSource.posting_id).group_by(PostingSource.source))
+    return {source: (int(o), int(c)) for source, o, c in rows}
+
+
+def state_row(session: Session, spec: str) -> SourceState:
+    state = session.get(SourceState, spec)
+    if state is None:
+        state = SourceState(spec=spec, complete=False, requests=0, pages=0, seen=0, new=0, updated=0, closed=0)
+        session.add(state)
+    return state

@@ -1,0 +1,253 @@
+"""Search the postings store: full-text candidates from every open posting, then the matcher scores them.
+
+The candidate query ORs the search query, the profile's suggested titles and its strongest skills, each
+expanded with the shipped title synonyms ("SRE" ↔ "Site Reliability Engineer"): OR for recall, because
+the matcher (``matching.rank_postings``) decides the order afterwards, on every candidate. PostgreSQL ranks
+title matches with ``ts_rank_cd`` over ``posting_titles`` (a narrow, trigger-kept title tsvector) and fills
+up from the generated ``search_vector`` (title weight A, description B, GIN index); SQLite uses FTS5's
+``bm25()`` (title weighted 10:1). A search never fetches a source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import combinations
+from typing import Any
+
+from sqlalchemy import exists, func, select, text
+from sqlalchemy.orm import Session
+
+from jobagent.postings.schema import ProfileFacts
+from jobagent.store.models import Posting, PostingSource, SourceState
+
+MAX_SKILLS = 8  # the first skills of a profile are its strongest (extraction orders them by evidence)
+_LEVEL_WORDS = {"senior", "sr", "junior", "jr", "lead", "staff", "principal", "head", "intern", "the", "and",
+                "of", "for", "in", "a", "an", "to", "m", "f", "d", "w", "x"}
+
+
+@dataclass
+class SearchResult:
+    posting_ids: list[str] = field(default_factory=list)
+    searched: int = 0  # open postings in scope
+    sources: int = 0
+    terms: list[str] = field(default_factory=list)
+
+    def summary(self, kept: int) -> str:
+        return (f"searched {self.searched:,} open postings from {self.sources} sources; "
+                f"scored {len(self.posting_ids)} candidates; kept {kept}")
+
+
+@lru_cache(maxsize=1)
+def synonym_groups() -> tuple[tuple[str, ...], ...]:
+    raw = (resources.files("jobagent") / "data" / "title_synonyms.txt").read_text(encoding="utf-8")
+    groups = []
+    for line in raw.splitlines():
+        line = line.split("#", 1)[0].strip()
+        members = tuple(m.strip() for m in line.split("|") if m.strip())
+        if len(members) > 1:
+            groups.append(members)
+    return tuple(groups)
+
+
+def _norm(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9+#]+", text.lower()))
+
+
+def aliases(term: str) -> list[str]:
+    """``term`` rewritten with each synonym of a phrase it contains: "Senior SRE" -> "Senior Site Reliability
+    Engineer"; whole words only, so "QA" does not fire inside "QAnon"."""
+    norm = f" {_norm(term)} "
+    out: list[str] = []
+    for group in synonym_groups():
+        for member in group:
+            key = f" {_norm(member)} "
+            if key.strip() and key in norm:
+                out.extend(norm.replace(key, f" {_norm(other)} ").strip() for other in group if other != member)
+    return [a for a in dict.fromkeys(out) if a != norm.strip()]
+
+
+def _words(term: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9]+", _norm(term)) if w not in _LEVEL_WORDS or len(term.split()) == 1]
+
+
+def search_terms(query: str, profile: ProfileFacts | None) -> list[str]:
+    """Every phrase the search looks for: titles with their synonyms, then the strongest skills."""
+    titles, skills = _titles(query, profile), _skills(profile)
+    return list(dict.fromkeys([*titles, *skills]))
+
+
+def _titles(query: str, profile: ProfileFacts | None) -> list[str]:
+    titles = [t for t in [query, *(profile.suggested_titles if profile else [])] if t.strip()]
+    titles += [a for t in list(titles) for a in aliases(t)]
+    return list(dict.fromkeys(n for n in map(_norm, titles) if n))
+
+
+def _skills(profile: ProfileFacts | None) -> list[str]:
+    return list(dict.fromkeys(n for n in map(_norm, (profile.skills if profile else [])[:MAX_SKILLS]) if n))
+
+
+def _title_groups(titles: list[str]) -> list[list[str]]:
+    """One AND group per title: all of its role words ("senior" and the like are left to the matcher)."""
+    return [list(g) for g in dict.fromkeys(tuple(ws) for ws in map(_words, titles) if ws)]
+
+
+def _skill_groups(skills: list[str], titles: list[str]) -> list[list[str]]:
+    """Postings naming two of the strongest skills (or one when the profile lists one), or a wanted title
+    anywhere in the text: the description-side pass, selective enough to stay fast on 100,000 postings."""
+    groups = [list(dict.fromkeys(a + b)) for a, b in combinations([_words(s) for s in skills if _words(s)], 2)]
+    if len(skills) == 1:
+        groups.append(_words(skills[0]))
+    return [g for g in dict.fromkeys(tuple(g) for g in [*groups, *_title_groups(titles)] if g)]  # type: ignore[misc]
+
+
+def pg_tsquery(groups: list[list[str]]) -> str:
+    return " | ".join(f"({' & '.join(g)})" if len(g) > 1 else g[0] for g in groups)
+
+
+def fts5_query(groups: list[list[str]], column: str | None = None) -> str:
+    def quoted(w: str) -> str:
+        return '"' + w.replace('"', "") + '"'
+
+    body = " OR ".join(f"({' AND '.join(map(quoted, g))})" if len(g) > 1 else quoted(g[0]) for g in groups)
+    return f"{column} : ({body})" if column else body
+
+
+def _scope(sources: list[str] | None) -> list[Any]:
+    where: list[Any] = [Posting.closed_at.is_(None)]
+    if sources:
+        where.append(exists().where(PostingSource.posting_id == Posting.id, PostingSource.source.in_(sources)))
+    return where
+
+
+def _scope_sql(sources: list[str] | None, params: dict[str, Any], *, open_sql: str = "p.closed_at IS NULL",
+               id_sql: str = "p.id") -> str:
+    clauses = [open_sql]
+    if sources:
+        marks = ", ".join(f":s{i}" for i in range(len(sources)))
+        clauses.append(f"EXISTS (SELECT 1 FROM posting_sources ps WHERE ps.posting_id = {id_sql} "
+                       f"AND ps.source IN ({marks}))")
+        params.update({f"s{i}": s for i, s in enumerate(sources)})
+    return " AND ".join(clauses)
+
+
+def find_candidates(session: Session, query: str, profile: ProfileFacts | None, *, sources: list[str] | None = None,
+                    limit: int = 300) -> SearchResult:
+    """The ``limit`` open postings the full-text index ranks highest for this query and profile.
+
+    Two passes, because ranking every posting that shares a common word ("engineer") is what makes a naive
+    OR query slow on 100,000 postings: first postings whose *title* holds a wanted title (ranked on the
+    small title index), then, to fill up, postings whose text names two of the profile's strongest skills
+    or a wanted title, ordered by how many title words they share.
+    """
+    titles, skills = _titles(query, profile), _skills(profile)
+    result = SearchResult(terms=[*titles, *skills])
+    where = _scope(sources)
+    result.searched = int(session.scalar(select(func.count()).select_from(Posting).where(*where)) or 0)
+    result.sources = len(sources) if sources else int(session.scalar(
+        select(func.count()).select_from(SourceState)) or 0)
+    title_groups, text_groups = _title_groups(titles), _skill_groups(skills, titles)
+    if not title_groups or not result.searched:
+        return result
+    words = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
+    params: dict[str, Any] = {"n": limit}
+    scope = _scope_sql(sources, params)
+    if session.get_bind().dialect.name == "postgresql":
+        params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(text_groups), qw=pg_tsquery(words))
+        title_scope = _scope_sql(sources, params, open_sql="t.open", id_sql="t.posting_id")
+        first = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('english', :qt) qt "
+                 f"WHERE t.title_vector @@ qt AND {title_scope} "
+                 "ORDER BY ts_rank_cd(t.title_vector, qt) DESC, t.posting_id LIMIT :n")
+        fill = ("SELECT p.id FROM postings p JOIN posting_titles t ON t.posting_id = p.id, "
+                "to_tsquery('english', :qs) qs, to_tsquery('english', :qw) qw "
+                f"WHERE p.search_vector @@ qs AND NOT (t.title_vector @@ to_tsquery('english', :qt)) AND {scope} "
+                "ORDER BY ts_rank(t.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
+    else:
+        return _sqlite_candidates(session, result, title_groups, text_groups, sources, limit)
+    ids = [row[0] for row in session.execute(text(first), params)]
+    if len(ids) < limit:
+        ids += [row[0] for row in session.execute(text(fill), {**params, "m": limit - len(ids)})]
+    result.posting_ids = ids
+    return result
+
+
+def _sqlite_candidates(session: Session, result: SearchResult, title_groups: list[list[str]],
+                       text_groups: list[list[str]], sources: list[str] | None, limit: int) -> SearchResult:
+    """FTS5 ranks on its own tables first; only the best rowids are then checked against ``postings`` (open,
+    in scope). Joining every match to ``postings`` read each wide row (``closed_at`` sits after the
+    description) for thousands of matches; the joined query remains the fallback when many are closed."""
+    params: dict[str, Any] = {}
+    scope = _scope_sql(sources, params)
+    ids: list[str] = []
+    seen_rowids: set[int] = set()
+    for match, column in ((title_groups, "title"), (text_groups, None)):
+        want = limit - len(ids)
+        if want <= 0 or not match:
+            break
+        q = fts5_query(match, column)
+        rowids = [r for r, in session.execute(text(
+            "SELECT rowid FROM postings_fts WHERE postings_fts MATCH :q ORDER BY bm25(postings_fts, 10.0, 1.0), "
+            "rowid LIMIT :k"), {"q": q, "k": 2 * want + len(seen_rowids)}) if r not in seen_rowids]
+        seen_rowids.update(rowids)
+        if not rowids:
+            continue
+        marks = ", ".join(f":r{i}" for i in range(len(rowids)))
+        found = dict(session.execute(text(f"SELECT p.rowid, p.id FROM postings p WHERE p.rowid IN ({marks}) "
+                                          f"AND {scope}"), {**params, **{f"r{i}": r for i, r in
+                                                                       enumerate(rowids)}}).all())
+        kept = [found[r] for r in rowids if r in found][:want]
+        if len(kept) < want and len(rowids) == 2 * want:  # many closed or out of scope: rank in the join
+            kept = [row[0] for row in session.execute(text(
+                "SELECT p.id FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE "
+                f"postings_fts MATCH :q AND {scope} ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :n"),
+                {**params, "q": q, "n": want}) if row[0] not in ids]
+        ids += [i for i in kept if i not in ids]
+    result.posting_ids = ids[:limit]
+    return result
+
+
+def title_aliases(query: str, profile: ProfileFacts | None) -> list[str]:
+    """The synonyms of the query and suggested titles, for the matcher's title comparison."""
+    titles = [query, *(profile.suggested_titles if profile else [])]
+    return list(dict.fromkeys(a for t in titles for a in aliases(t)))
+
+
+@dataclass
+class Discovery:
+    posting_ids: list[str]
+    searched: int
+    sources: int
+    new_postings: int
+    failures: dict[str, str]
+    title_aliases: list[str]
+
+
+def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None, settings: Any) -> Discovery:
+    """What ``DiscoveryNode`` does: make sure the sources it needs have been harvested, then search the store.
+
+    Named sources are harvested when their last good harvest is older than JOBAGENT_SOURCE_FRESHNESS (so a
+    repeated search within the hour fetches nothing); default sources only when never harvested at all (the
+    scheduled harvest keeps them current). A source that fails is reported; its stored postings still count.
+    """
+    from jobagent.postings.harvest import harvest_sources, never_harvested
+    from jobagent.postings.sources.base import SourcesRefused, SourcesUnavailable
+    from jobagent.store.session import session_scope
+
+    if sources:
+        reports = harvest_sources(list(sources), settings, fresh_within=settings.source_freshness)
+    else:
+        first = never_harvested(settings.default_sources())
+        reports = harvest_sources(first, settings) if first else []
+    failed = [r for r in reports if r.outcome == "failed"]
+    with session_scope() as s:
+        found = find_candidates(s, query, profile, sources=sources, limit=settings.search_candidates)
+    if sources and failed and len(failed) == len(sources) and not found.searched:
+        why = "; ".join(f"{r.source}: {r.error}" for r in failed)
+        if all(r.permanent for r in failed):
+            raise SourcesRefused(f"every posting source failed: {why}")
+        raise SourcesUnavailable(f"every posting source failed: {why}")
+    return Discovery(posting_ids=found.posting_ids, searched=found.searched, sources=found.sources,
+                     new_postings=sum(r.new for r in reports), failures={r.source: r.error or "" for r in failed},
+                     title_aliases=title_aliases(query, profile))

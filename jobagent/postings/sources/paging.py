@@ -1,0 +1,39 @@
+"""What a harvest needs from a source: every page, fetched through a getter the harvest controls.
+
+A source's ``harvest(get)`` yields one list of postings per page and calls ``get(url)`` for each page; the
+getter (``postings/harvest.py``) adds conditional headers to the first request, throttles per host and
+honours Retry-After, so the sources stay plain mappers from a board's JSON to ``PostingData``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from jobagent.postings.sources.base import SourceError
+
+Getter = Callable[[str], bytes]
+
+# A board with more pages than this is harvested as far as this and reported as cut short (closes nothing).
+MAX_PAGES = 500
+LEVER_PAGE_SIZE = 100
+
+
+class NotModified(Exception):  # noqa: N818 - it is an answer, not an error
+    """The first page answered 304 (or a local file hashed the same): nothing changed since last time."""
+
+
+class CutShort(Exception):  # noqa: N818
+    """The source had more pages than a harvest may take; what was read is kept, nothing is closed."""
+
+
+def decode_json(url: str, body: bytes) -> Any:
+    """JSON or one clear line; a document nested too deep is refused, not a RecursionError."""
+    try:
+        return json.loads(body)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        start = " ".join(body[:40].decode("utf-8", "replace").split())
+        raise SourceError(f"response from {url} is not JSON (starts with {start!r})") from None
+    except RecursionError:
+        raise SourceError(f"response from {url} is nested too deeply to be a postings list") from None
