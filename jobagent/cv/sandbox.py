@@ -132,7 +132,10 @@ def parse_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: 
     outcome = "timeout" if timed_out else ("ok" if answer and answer.get("ok") else "refused" if answer
                                            else f"died (status {status})")
     if stats is not None:
-        stats.update(peak_rss_mb=round(usage.ru_maxrss / 1024, 1), seconds=round(seconds, 2), outcome=outcome)
+        # The child's own high-water mark when it could report one: wait4's ru_maxrss also counts the pages
+        # it shared with this (possibly large) parent between fork and exec.
+        peak_kb = (answer or {}).get("peak_rss_kb") or usage.ru_maxrss
+        stats.update(peak_rss_mb=round(peak_kb / 1024, 1), seconds=round(seconds, 2), outcome=outcome)
     if timed_out:
         raise InvalidInput(f"CV file took too long to read (over {timeout:g} s): {source}")
     if answer is None:
@@ -194,8 +197,21 @@ def _child_main() -> int:
         answer = {"ok": False, "error": _memory_message(str(exc), source, memory)}
     except MemoryError:
         answer = {"ok": False, "error": _memory_message("MemoryError", source, memory)}
+    answer["peak_rss_kb"] = _own_peak_kb()
     sys.stdout.write(json.dumps(answer))
     return 0
+
+
+def _own_peak_kb() -> int | None:
+    """VmHWM of this process since its exec (Linux), or None where /proc has no such line."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
 
 
 def _memory_message(message: str, source: str, memory: int) -> str:
