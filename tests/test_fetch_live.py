@@ -108,14 +108,21 @@ def test_slow_loris_cv_host_fails_once_within_the_deadline(pool: Workers, cv_hos
 
 
 def test_malformed_local_feed_fails_at_once(pool: Workers, tmp_path: Path) -> None:
+    """A feed file is harvested in the submitting process (issue 12), so a malformed one is refused there:
+    one typed input error, no run, nothing for a worker to retry (before issue 11 it was a bare RuntimeError
+    in the worker, retried three times)."""
+    from sqlalchemy import func, select
+
+    from jobagent.errors import InvalidInput
+    from jobagent.store.models import Run
+    from jobagent.store.session import session_scope
+
     bad = tmp_path / "feed.json"
     bad.write_text('{"postings": [{"title": "Data Engineer", ')
-    sub = core.submit_job_search("data engineer", location="Berlin", feed=str(bad))
-    pool.start()
-    st = core.wait_for(sub.run_id, timeout=120)
-    assert st["status"] == "failed", (st, pool.logs())
-    assert st["attempts"] == 1, st  # today: a bare RuntimeError, retried three times
-    assert "every posting source failed" in st["error_message"] and "not valid JSON" in st["error_message"]
+    with pytest.raises(InvalidInput, match="not valid JSON"):
+        core.submit_job_search("data engineer", location="Berlin", feed=str(bad))
+    with session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(Run)) == 0
 
 
 def test_no_url_secret_in_logs_or_status(pool: Workers, cv_host: str, hook_server, tmp_path: Path) -> None:
