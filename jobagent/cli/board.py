@@ -15,12 +15,11 @@ from typing import Any
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli.render import print_json
+from jobagent.cli.render import compact_salary, print_json
 
 # (header, width) of the table; with one space between columns the line is exactly 80 characters.
 _COLUMNS = (("score", 5), ("title", 14), ("company", 10), ("location", 9), ("rem", 3), ("salary", 9),
             ("seen", 5), ("status", 9), ("id", 8))
-_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
 _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "interviewing", "offer": "offer",
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
 
@@ -44,22 +43,10 @@ def _cut(text: str | None, width: int, *, right: bool = False) -> str:
     return " " * (width - size) + text if right else set_cell_size(text, width)
 
 
-def _compact_salary(row: Any) -> str:
-    top = row.salary_max if row.salary_max is not None else row.salary_min
-    if top is None:
-        return ""
-
-    def k(v: float) -> str:
-        return f"{v / 1000:.0f}k" if v >= 1000 else f"{v:.0f}"
-
-    span = "–".join(dict.fromkeys(k(v) for v in (row.salary_min, row.salary_max) if v is not None))
-    currency = row.salary_currency or ""
-    return f"{span} {_SYMBOLS.get(currency.upper(), currency)}".strip()
-
-
 def _cells(row: Any) -> list[str]:
     return [f"{row.best_score:.0f}", row.title, row.company, row.location or ("remote" if row.remote else ""),
-            "yes" if row.remote else "", _compact_salary(row), row.first_found_at.strftime("%m-%d"),
+            "yes" if row.remote else "", compact_salary(row.salary_min, row.salary_max, row.salary_currency),
+            row.first_found_at.strftime("%m-%d"),
             "interview" if row.state == "interviewing" else row.state, row.short_id]
 
 

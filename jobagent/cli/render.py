@@ -101,3 +101,19 @@ def filters_from_options(companies: list[str], titles: list[str], remote_only: b
              min_salary: float | None) -> dict[str, Any]:
     return {"company_blocklist": companies, "title_exclusions": titles, "remote_only": remote_only,
             "max_age_days": max_age_days, "min_salary": min_salary}
+
+
+_CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+
+
+def compact_salary(low: float | None, high: float | None, currency: str | None) -> str:
+    """A salary range short enough for an 80-column table: ``65k–80k €``; full figures are in --json."""
+    if low is None and high is None:
+        return ""
+
+    def k(v: float) -> str:
+        return f"{v / 1000:.0f}k" if v >= 1000 else f"{v:.0f}"
+
+    span = "–".join(dict.fromkeys(k(v) for v in (low, high) if v is not None))
+    code = currency or ""
+    return f"{span} {_CURRENCY_SYMBOLS.get(code.upper(), code)}".strip()

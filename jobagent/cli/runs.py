@@ -8,6 +8,7 @@ import typer
 
 from jobagent.cli._app import app
 from jobagent.cli.render import (
+    compact_salary,
     core_api,
     filters_from_options,
     finish,
@@ -91,18 +92,17 @@ def runs(status: str | None = typer.Option(None, "--status"), limit: int = typer
              r["attempts"], r["queue"], (r["created_at"] or "")[:19].replace("T", " ")] for r in rows])
 
 
-def _salary(m: dict[str, Any]) -> str:
-    low, high, cur = m.get("salary_min"), m.get("salary_max"), m.get("salary_currency") or ""
-    if low is None and high is None:
-        return ""
-    span = "–".join(f"{v:,.0f}" for v in (low, high) if v is not None)
-    return f"{span} {cur}".strip()
-
-
-def _show_matches(rows: list[dict[str, Any]], run_id: str) -> None:
-    print_table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary", "link"],
+def _show_matches(rows: list[dict[str, Any]], run_id: str, reasons: bool = False) -> None:
+    # No link column: a folded URL made every row seven lines tall at 80 columns; the link follows each
+    # match's reasons (or its rank) below the table, and is in --json.
+    print_table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary"],
            [[m["rank"], m["score"], m["title"], m["company"], m["location"], "yes" if m["remote"] else "",
-             _salary(m), m["url"]] for m in rows])
+             compact_salary(m.get("salary_min"), m.get("salary_max"), m.get("salary_currency"))]
+            for m in rows])
+    if not reasons:
+        for m in rows:
+            if m.get("url"):
+                typer.echo(f"{m['rank']}. {m['url']}")
 
 
 @app.command()
@@ -122,9 +122,11 @@ def matches(run_id: str, as_json: bool = typer.Option(False, "--json"),
     rows = core.list_matches(run_id)
     if as_json:
         return print_json(rows)
-    _show_matches(rows, run_id)
+    _show_matches(rows, run_id, reasons=True)
     for m in rows:
         typer.echo(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]))
+        if m.get("url"):
+            typer.echo(f"   {m['url']}")
 
 
 def _open_report(path: str) -> None:
