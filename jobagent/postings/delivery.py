@@ -47,9 +47,9 @@ def escape_markdown_block(text: str) -> str:
     return "\n".join(lines)
 
 
-@lru_cache(maxsize=4096)  # each posting's URL is judged twice per report (summary row and details)
-def markdown_url(url: str | None) -> str | None:
-    """An http(s) URL with a host, percent-encoded for a Markdown link target; None for anything else."""
+def safe_url(url: str | None) -> str | None:
+    """The URL when it is an http(s) link with a host, else None: ``javascript:`` must never become a link
+    target, in the Markdown report or the HTML one."""
     if not url:
         return None
     url = url.strip()
@@ -59,7 +59,14 @@ def markdown_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc or _SPACE_OR_CONTROL.search(url):
         return None
-    return quote(url, safe=_URL_SAFE)
+    return url
+
+
+@lru_cache(maxsize=4096)  # each posting's URL is judged twice per report (summary row and details)
+def markdown_url(url: str | None) -> str | None:
+    """A safe URL percent-encoded for a Markdown link target (so it cannot close the link); None otherwise."""
+    checked = safe_url(url)
+    return quote(checked, safe=_URL_SAFE) if checked else None
 
 
 def _cell(text: str | None) -> str:

@@ -6,7 +6,6 @@ its ``sources`` row; the caller holds the per-source lock, so membership rows ne
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,9 +15,9 @@ from sqlalchemy.orm import Session, aliased
 
 from jobagent.postings.feeds import canonical_url, posting_fingerprint
 from jobagent.postings.schema import PostingData
+from jobagent.postings.storage import in_chunks, known_ids
 from jobagent.store.models import Posting, PostingSource, SourceState, new_id
 
-_CHUNK = 900  # below SQLite's default limit of bound parameters per statement
 # Fields whose change means the advert changed (a new salary, a rewritten description).
 _COMPARED = ("url", "title", "location", "remote", "employment_type", "salary_min", "salary_max",
              "salary_currency", "salary_interval", "description", "company_url", "company_description",
@@ -31,19 +30,6 @@ class StoreCounts:
     new: int = 0
     updated: int = 0
     closed: int = 0
-
-
-def _chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
-    items = list(values)
-    for i in range(0, len(items), _CHUNK):
-        yield items[i:i + _CHUNK]
-
-
-def _known(session: Session, column: Any, values: set[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for chunk in _chunks(values):
-        found.update((k, pid) for k, pid in session.execute(select(column, Posting.id).where(column.in_(chunk))))
-    return found
 
 
 def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) -> dict[str, str]:
@@ -63,11 +49,11 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
                                                                                           table.c.id)
     conn = session.connection()
     ids: dict[str, str] = {}
-    for chunk in _chunks(rows):
+    for chunk in in_chunks(rows):
         ids.update((fp, pid) for fp, pid in conn.execute(stmt, chunk))
     lost = {row["fingerprint"] for row in rows} - set(ids)
     if lost:
-        ids.update(_known(session, Posting.fingerprint, lost))
+        ids.update(known_ids(session, Posting.fingerprint, lost))
     return ids
 
 
@@ -88,7 +74,7 @@ def _copy_insert_postgres(session: Session, rows: list[dict[str, Any]]) -> dict[
         ids = {fp: pid for fp, pid in cur.fetchall()}
     lost = {row["fingerprint"] for row in rows} - set(ids)
     if lost:
-        ids.update(_known(session, Posting.fingerprint, lost))
+        ids.update(known_ids(session, Posting.fingerprint, lost))
     return ids
 
 
@@ -99,8 +85,8 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
     by_fp: dict[str, tuple[PostingData, str | None]] = {}
     for p in postings:  # the same advert twice in one source: the later entry wins
         by_fp[posting_fingerprint(p)] = (p, canonical_url(p.url) if p.url else None)
-    ids_by_url = _known(session, Posting.canonical_url, {u for _, u in by_fp.values() if u})
-    ids_by_fp = _known(session, Posting.fingerprint, set(by_fp))
+    ids_by_url = known_ids(session, Posting.canonical_url, {u for _, u in by_fp.values() if u})
+    ids_by_fp = known_ids(session, Posting.fingerprint, set(by_fp))
     resolved: dict[str, str] = {}  # fingerprint -> posting id
     fresh: list[dict[str, Any]] = []
     for fp, (p, url) in by_fp.items():
@@ -126,12 +112,12 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
 def _update_changed(session: Session, stored: dict[str, PostingData]) -> int:
     cols = [getattr(Posting, name) for name in _COMPARED]
     changes: list[dict[str, Any]] = []
-    for chunk in _chunks(stored):
+    for chunk in in_chunks(stored):
         for row in session.execute(select(Posting.id, *cols).where(Posting.id.in_(chunk))):
             new = stored[row.id].model_dump(include=set(_COMPARED))
             if any(getattr(row, name) != new[name] for name in _COMPARED):
                 changes.append({"id": row.id, **new})
-    for chunk in _chunks(changes):
+    for chunk in in_chunks(changes):
         session.execute(update(Posting), chunk)
     return len(changes)
 
@@ -140,12 +126,12 @@ def _mark_seen(session: Session, spec: str, seen: dict[str, str], now: datetime)
     member = set(session.scalars(select(PostingSource.posting_id).where(PostingSource.source == spec)))
     joining = [{"source": spec, "posting_id": pid, "external_id": ext[:300], "first_seen_at": now,
                 "last_seen_at": now, "misses": 0} for pid, ext in seen.items() if pid not in member]
-    for chunk in _chunks(joining):
+    for chunk in in_chunks(joining):
         session.execute(insert(PostingSource), chunk)
-    for chunk in _chunks(pid for pid in seen if pid in member):
+    for chunk in in_chunks(pid for pid in seen if pid in member):
         session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.posting_id.in_(chunk))
                         .values(last_seen_at=now, misses=0))
-    for chunk in _chunks(seen):  # seen again after being closed: open again
+    for chunk in in_chunks(seen):  # seen again after being closed: open again
         session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now, closed_at=None))
 
 

@@ -16,14 +16,13 @@ from email.utils import make_msgid, parseaddr
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from jobagent.errors import JobagentError
 from jobagent.fetching import check_url
-from jobagent.postings.delivery import _salary, write_atomically
+from jobagent.postings.delivery import _salary, safe_url, write_atomically
 from jobagent.postings.schema import MatchResult
 
 DIGEST_LIMIT = 10
@@ -45,20 +44,6 @@ def _environment() -> Environment:
 
 def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
-
-
-def safe_url(url: str | None) -> str | None:
-    """The URL when it is an http(s) link with a host, else None: ``javascript:`` must never become an href."""
-    if not url:
-        return None
-    url = url.strip()
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc or any(c in url for c in "\r\n\t "):
-        return None
-    return url
 
 
 def text_blocks(text: str) -> list[dict[str, Any]]:

@@ -17,18 +17,20 @@ from jobagent.postings.feeds import canonical_url, posting_fingerprint
 from jobagent.postings.schema import PostingData
 from jobagent.store.models import Posting, new_id, utcnow
 
-_CHUNK = 1000
+_CHUNK = 900  # rows per statement: a row of ~20 columns stays below SQLite's 32,766 bound parameters
 
 
-def _chunks(values: Iterable[str]) -> Iterator[list[str]]:
+def in_chunks(values: Iterable[Any]) -> Iterator[list[Any]]:
+    """Bounded IN lists, so one statement never carries more parameters than a backend accepts."""
     items = list(values)
     for i in range(0, len(items), _CHUNK):
         yield items[i:i + _CHUNK]
 
 
-def _known(session: Session, column: Any, values: set[str]) -> dict[str, str]:
+def known_ids(session: Session, column: Any, values: set[str]) -> dict[str, str]:
+    """Key -> posting id for the stored postings whose ``column`` is one of ``values``."""
     found: dict[str, str] = {}
-    for chunk in _chunks(values):
+    for chunk in in_chunks(values):
         found.update((key, pid) for key, pid in session.execute(select(column, Posting.id).where(column.in_(chunk))))
     return found
 
@@ -41,8 +43,8 @@ def save_postings(session: Session, postings: list[PostingData]) -> tuple[list[s
     unique fingerprint; the caller retries, and the retry finds the row.
     """
     keyed = [(p, posting_fingerprint(p), canonical_url(p.url) if p.url else None) for p in postings]
-    by_url = _known(session, Posting.canonical_url, {u for _, _, u in keyed if u})
-    by_fp = _known(session, Posting.fingerprint, {f for _, f, _ in keyed})
+    by_url = known_ids(session, Posting.canonical_url, {u for _, _, u in keyed if u})
+    by_fp = known_ids(session, Posting.fingerprint, {f for _, f, _ in keyed})
     ids: list[str] = []
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
