@@ -208,7 +208,8 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
                     settings: Settings | None = None) -> Any:
     """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``."""
     from jobagent.core import SubmissionSpec, _queue_for, submit_specs
-    from jobagent.cv.intake import normalize_sources
+    from jobagent.cv.intake import intake_sources
+    from jobagent.cv.stored import store_documents
 
     settings = settings or get_settings()
     _ensure(settings)
@@ -217,7 +218,9 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
         if profile is None:
             raise NotFound(f"profile {profile_id} not found")
         name, email, premium = profile.name, profile.email, profile.premium
-    context = {"name": name, "email": email, "cv_sources": normalize_sources(cv_sources, settings, read_local=True),
+    # As at create: local files are read once here and their bytes stored, so the worker never re-reads a path.
+    sources, local_files = intake_sources(cv_sources, settings)
+    context = {"name": name, "email": email, "cv_sources": sources, "cv_documents": store_documents(local_files),
                "premium": premium, "profile_id": profile_id, "reset_edits": reset}
     spec = SubmissionSpec("profiling", _queue_for(None, premium), context, profile_id=profile_id)
     return submit_specs([spec], settings)[0]

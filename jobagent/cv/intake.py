@@ -41,16 +41,13 @@ def validate_name(name: str) -> str:
     return name
 
 
-def normalize_sources(sources: list[str], settings: Settings, *, read_local: bool,
+def normalize_sources(sources: list[str], settings: Settings, *,
                       stored: dict[str, str] | None = None) -> list[str]:
-    """Absolute paths for files, checked URLs for the rest.
+    """Absolute paths for files, checked URLs for the rest: the worker's check of a stored context.
 
-    With ``read_local`` the local files are read and parsed too (see ``intake_sources``), so a corrupt or
-    non-CV file is refused up front. Without it, a path whose bytes are ``stored`` (path → sha256) need
-    not exist here: the worker parses the stored bytes, so it may run on another host.
+    A path whose bytes are ``stored`` (path → sha256) need not exist here: the worker parses the stored
+    bytes, so it may run on another host. Submission reads and checks files with ``intake_sources``.
     """
-    if read_local:
-        return intake_sources(sources, settings)[0]
     from jobagent.fetching import check_url
 
     if not sources:

@@ -35,7 +35,7 @@ class UserInputNode(Node[ProfilingContext]):
     def run(self, ctx: ProfilingContext, env: NodeEnv) -> None:
         ctx.name = validate_name(ctx.name)
         ctx.email = validate_email(ctx.email)
-        ctx.cv_sources = normalize_sources(ctx.cv_sources, env.settings, read_local=False, stored=ctx.cv_documents)
+        ctx.cv_sources = normalize_sources(ctx.cv_sources, env.settings, stored=ctx.cv_documents)
 
 
 class CVProcessingNode(Node[ProfilingContext]):
