@@ -56,7 +56,7 @@ def bench_csp() -> None:
 
 
 def bench_report() -> None:
-    from jobagent.postings import delivery
+    from jobagent.postings import reports
     from jobagent.postings.schema import MatchResult, PostingData
 
     rows = []
@@ -67,19 +67,19 @@ def bench_report() -> None:
         match = MatchResult(posting=p, score=90, reasons=["matches Python, PostgreSQL", "title fits"])
         rows.append((match, "1 open role at Acme.\n- hiring in Berlin", "Dear Acme team,\n\nI apply.\n"))
     def render_cold() -> str:  # each run starts with an empty URL cache, as one real report does
-        delivery.markdown_url.cache_clear()
-        return delivery.render_report(query="backend", location="Berlin", profile_name="Ada", matches=rows)
+        reports.markdown_url.cache_clear()
+        return reports.render_report(query="backend", location="Berlin", profile_name="Ada", matches=rows)
 
     escaped = _best(render_cold, number=5)
-    saved = delivery.escape_markdown, delivery.escape_markdown_block, delivery.markdown_url
-    delivery.escape_markdown = lambda t: " ".join((t or "").split())  # type: ignore[assignment]
-    delivery.escape_markdown_block = lambda t: t.strip()  # type: ignore[assignment]
-    delivery.markdown_url = lambda u: u  # type: ignore[assignment]
+    saved = reports.escape_markdown, reports.escape_markdown_block, reports.markdown_url
+    reports.escape_markdown = lambda t: " ".join((t or "").split())  # type: ignore[assignment]
+    reports.escape_markdown_block = lambda t: t.strip()  # type: ignore[assignment]
+    reports.markdown_url = lambda u: u  # type: ignore[assignment]
     try:
-        plain = _best(lambda: delivery.render_report(query="backend", location="Berlin", profile_name="Ada",
+        plain = _best(lambda: reports.render_report(query="backend", location="Berlin", profile_name="Ada",
                                                      matches=rows), number=5)
     finally:
-        delivery.escape_markdown, delivery.escape_markdown_block, delivery.markdown_url = saved
+        reports.escape_markdown, reports.escape_markdown_block, reports.markdown_url = saved
     print(f"Markdown report, 1,000 matches: {escaped * 1e3:.1f} ms escaped vs {plain * 1e3:.1f} ms unescaped "
           f"(ratio {escaped / plain:.2f})")
 

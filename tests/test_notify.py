@@ -12,7 +12,7 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
 from jobagent.errors import JobagentError
-from jobagent.postings import delivery
+from jobagent.postings import reports
 from jobagent.postings.notify import (
     DeliveryError,
     SmtpConfig,
@@ -88,7 +88,7 @@ def test_write_html_report_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyP
     def broken_replace(src: object, dst: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(delivery.os, "replace", broken_replace)
+    monkeypatch.setattr(reports.os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         write_html_report(target, query="other", location=None, profile_name="Ada", matches=[])
     assert "Senior Python Engineer" in target.read_text(encoding="utf-8")  # old report untouched

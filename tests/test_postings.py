@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from jobagent.errors import InvalidInput
-from jobagent.postings.delivery import write_report
 from jobagent.postings.fabrication import cv_highlights, write_cover_letter
 from jobagent.postings.feeds import canonical_url, load_feed, posting_fingerprint, read_feed
 from jobagent.postings.matching import rank_postings, score_posting
+from jobagent.postings.reports import write_report
 from jobagent.postings.research import company_notes
 from jobagent.postings.schema import PostingData, ProfileFacts
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import markdown
 from markdown_it import MarkdownIt
 
-from jobagent.postings.delivery import escape_markdown, markdown_url, write_report
+from jobagent.postings.reports import escape_markdown, markdown_url, write_report
 from jobagent.postings.research import company_notes
 from jobagent.postings.schema import MatchResult, PostingData
 

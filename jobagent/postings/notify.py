@@ -22,7 +22,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from jobagent.errors import JobagentError
 from jobagent.fetching import check_url
-from jobagent.postings.delivery import _salary, safe_url, write_atomically
+from jobagent.postings.reports import _salary, safe_url, write_atomically
 from jobagent.postings.schema import MatchResult
 
 DIGEST_LIMIT = 10
@@ -95,7 +95,7 @@ def _item(rank: int, match: MatchResult, notes: str, letter: str, status: str = 
 
 def render_html_report(*, query: str, location: str | None, profile_name: str,
                        matches: list[tuple[MatchResult, str, str]], statuses: list[str] | None = None) -> str:
-    """The report of ``delivery.render_report`` as one standalone, escaped HTML page; ``statuses`` are the
+    """The report of ``reports.render_report`` as one standalone, escaped HTML page; ``statuses`` are the
     matches' board states, in order (``new`` when not given)."""
     states = list(statuses or []) + ["new"] * (len(matches) - len(statuses or []))
     template = _environment().get_template("report.html.j2")

@@ -37,10 +37,10 @@ def preload() -> None:
     """
     import jobagent.cv.extraction
     import jobagent.cv.readers
-    import jobagent.postings.delivery
     import jobagent.postings.fabrication
     import jobagent.postings.feeds
     import jobagent.postings.matching
+    import jobagent.postings.reports
     import jobagent.postings.research
     import jobagent.tasks  # noqa: F401
     from jobagent.cv.vocabulary import occupations, skill_index

@@ -259,8 +259,8 @@ class DeliveryNode(Node[JobSearchContext]):
     name = "DeliveryNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.delivery import write_report
         from jobagent.postings.notify import write_html_report
+        from jobagent.postings.reports import write_report
 
         rows = [(m, ctx.company_notes.get(m.posting.company, ""), letter)
                 for m, letter in zip(ctx.matches, ctx.cover_letters, strict=True)]
