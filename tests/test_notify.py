@@ -18,10 +18,9 @@ from jobagent.postings.notify import (
     SmtpConfig,
     digest_text,
     post_webhook,
-    render_html_report,
     send_digest,
-    write_html_report,
 )
+from jobagent.postings.reports import render_html_report, write_html_report
 from jobagent.postings.schema import MatchResult, PostingData
 from tests.local_services import REFUSED, _Collector
 

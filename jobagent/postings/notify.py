@@ -1,7 +1,6 @@
-"""Handing a finished search to the user outside the terminal: an HTML report, an email digest, a webhook.
+"""Handing a finished search to the user outside the terminal: an e-mail digest and a webhook.
 
-Everything a posting says comes from the internet, so the HTML report is rendered with autoescaping on and
-only http(s) links become ``href``s. Every delivery failure (SMTP refusal, dead server, webhook error) is one
+Every delivery failure (SMTP refusal, dead server, webhook error) is one
 ``DeliveryError`` line naming the server and the reason, because only the user can fix their settings.
 """
 
@@ -10,19 +9,15 @@ from __future__ import annotations
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 import httpx
-from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from jobagent.errors import JobagentError
 from jobagent.fetching import check_url
-from jobagent.postings.reports import _salary, safe_url, write_atomically
+from jobagent.postings.reports import _one_line, safe_url
 from jobagent.postings.schema import MatchResult
 
 DIGEST_LIMIT = 10
@@ -31,88 +26,6 @@ _BODY_SNIPPET = 200
 
 class DeliveryError(JobagentError):
     """A report, email or webhook could not be delivered; the message is one line for the user."""
-
-
-# --------------------------------------------------------------------------------------------- HTML report
-
-
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(loader=PackageLoader("jobagent", "templates"), autoescape=True,
-                       undefined=StrictUndefined, keep_trailing_newline=True)
-
-
-def _one_line(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def text_blocks(text: str) -> list[dict[str, Any]]:
-    """Paragraphs and bullet lists of a plain text (company notes, a description excerpt), so the template
-    renders "- " lines as a real list instead of raw dashes."""
-    blocks: list[dict[str, Any]] = []
-    for line in (text or "").strip().splitlines():
-        stripped = line.strip()
-        kind = "list" if stripped[:2] in ("- ", "* ", "• ") else "para"
-        body = stripped[2:].strip() if kind == "list" else stripped
-        if not body:
-            continue
-        if blocks and blocks[-1]["kind"] == kind:
-            blocks[-1]["lines"].append(body)
-        else:
-            blocks.append({"kind": kind, "lines": [body]})
-    return blocks
-
-
-def _item(rank: int, match: MatchResult, notes: str, letter: str, status: str = "new") -> dict[str, Any]:
-    from jobagent.postings.board import excerpt  # the board (issue 14): the excerpt ``jobagent review`` shows
-
-    p = match.posting
-    where = p.location or "location not stated"
-    if p.remote and "remote" not in where.lower():
-        where += " (remote)"
-    url = safe_url(p.url)
-    return {
-        "rank": rank,
-        "score": f"{match.score:.0f}",
-        "title": _one_line(p.title),
-        "company": _one_line(p.company),
-        "where": where,
-        "where_short": p.location or ("remote" if p.remote else None),
-        "employment_type": p.employment_type,
-        "salary": _salary(p),
-        "posted": p.posted_at.date().isoformat() if p.posted_at else None,
-        "url": url,
-        "raw_url": None if url else p.url,
-        "reasons": list(match.reasons),
-        "notes": notes.strip(),
-        "notes_blocks": text_blocks(notes),
-        "letter": letter.strip(),
-        "status": status,
-        "remote": "yes" if p.remote else "no",
-        "excerpt_blocks": text_blocks(excerpt(p.description)),
-    }
-
-
-def render_html_report(*, query: str, location: str | None, profile_name: str,
-                       matches: list[tuple[MatchResult, str, str]], statuses: list[str] | None = None) -> str:
-    """The report of ``reports.render_report`` as one standalone, escaped HTML page; ``statuses`` are the
-    matches' board states, in order (``new`` when not given)."""
-    states = list(statuses or []) + ["new"] * (len(matches) - len(statuses or []))
-    template = _environment().get_template("report.html.j2")
-    return template.render(
-        query=query,
-        location=location or "any",
-        profile_name=profile_name or "unnamed profile",
-        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        items=[_item(rank, m, notes, letter, state)
-               for rank, ((m, notes, letter), state) in enumerate(zip(matches, states, strict=False), start=1)],
-    )
-
-
-def write_html_report(path: Path, *, query: str, location: str | None, profile_name: str,
-                      matches: list[tuple[MatchResult, str, str]], statuses: list[str] | None = None) -> Path:
-    return write_atomically(path, render_html_report(query=query, location=location, profile_name=profile_name,
-                                                     matches=matches, statuses=statuses))
 
 
 # ---------------------------------------------------------------------------------------------- digest

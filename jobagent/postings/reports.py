@@ -1,4 +1,4 @@
-"""The Markdown report a search run hands to the user.
+"""The reports a search run hands to the user: Markdown, and one standalone HTML page.
 
 Written to a ``.partial`` file and renamed into place, so a crash or a retried node never leaves a
 half-written report where the user (or a file watcher) would pick it up.
@@ -17,7 +17,10 @@ import re
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from jobagent.postings.schema import MatchResult, PostingData
 
@@ -156,3 +159,85 @@ def write_report(path: Path, *, query: str, location: str | None, profile_name: 
                  matches: list[tuple[MatchResult, str, str]]) -> Path:
     return write_atomically(path, render_report(query=query, location=location, profile_name=profile_name,
                                                 matches=matches))
+
+
+# --------------------------------------------------------------------------------------------- HTML report
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("jobagent", "templates"), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _one_line(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def text_blocks(text: str) -> list[dict[str, Any]]:
+    """Paragraphs and bullet lists of a plain text (company notes, a description excerpt), so the template
+    renders "- " lines as a real list instead of raw dashes."""
+    blocks: list[dict[str, Any]] = []
+    for line in (text or "").strip().splitlines():
+        stripped = line.strip()
+        kind = "list" if stripped[:2] in ("- ", "* ", "• ") else "para"
+        body = stripped[2:].strip() if kind == "list" else stripped
+        if not body:
+            continue
+        if blocks and blocks[-1]["kind"] == kind:
+            blocks[-1]["lines"].append(body)
+        else:
+            blocks.append({"kind": kind, "lines": [body]})
+    return blocks
+
+
+def _item(rank: int, match: MatchResult, notes: str, letter: str, status: str = "new") -> dict[str, Any]:
+    from jobagent.postings.board import excerpt  # the board (issue 14): the excerpt ``jobagent review`` shows
+
+    p = match.posting
+    where = p.location or "location not stated"
+    if p.remote and "remote" not in where.lower():
+        where += " (remote)"
+    url = safe_url(p.url)
+    return {
+        "rank": rank,
+        "score": f"{match.score:.0f}",
+        "title": _one_line(p.title),
+        "company": _one_line(p.company),
+        "where": where,
+        "where_short": p.location or ("remote" if p.remote else None),
+        "employment_type": p.employment_type,
+        "salary": _salary(p),
+        "posted": p.posted_at.date().isoformat() if p.posted_at else None,
+        "url": url,
+        "raw_url": None if url else p.url,
+        "reasons": list(match.reasons),
+        "notes": notes.strip(),
+        "notes_blocks": text_blocks(notes),
+        "letter": letter.strip(),
+        "status": status,
+        "remote": "yes" if p.remote else "no",
+        "excerpt_blocks": text_blocks(excerpt(p.description)),
+    }
+
+
+def render_html_report(*, query: str, location: str | None, profile_name: str,
+                       matches: list[tuple[MatchResult, str, str]], statuses: list[str] | None = None) -> str:
+    """The report of ``reports.render_report`` as one standalone, escaped HTML page; ``statuses`` are the
+    matches' board states, in order (``new`` when not given)."""
+    states = list(statuses or []) + ["new"] * (len(matches) - len(statuses or []))
+    template = _environment().get_template("report.html.j2")
+    return template.render(
+        query=query,
+        location=location or "any",
+        profile_name=profile_name or "unnamed profile",
+        generated=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        items=[_item(rank, m, notes, letter, state)
+               for rank, ((m, notes, letter), state) in enumerate(zip(matches, states, strict=False), start=1)],
+    )
+
+
+def write_html_report(path: Path, *, query: str, location: str | None, profile_name: str,
+                      matches: list[tuple[MatchResult, str, str]], statuses: list[str] | None = None) -> Path:
+    return write_atomically(path, render_html_report(query=query, location=location, profile_name=profile_name,
+                                                     matches=matches, statuses=statuses))

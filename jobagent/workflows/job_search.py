@@ -259,8 +259,7 @@ class DeliveryNode(Node[JobSearchContext]):
     name = "DeliveryNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.notify import write_html_report
-        from jobagent.postings.reports import write_report
+        from jobagent.postings.reports import write_html_report, write_report
 
         rows = [(m, ctx.company_notes.get(m.posting.company, ""), letter)
                 for m, letter in zip(ctx.matches, ctx.cover_letters, strict=True)]
