@@ -8,7 +8,7 @@ import pytest
 
 from jobagent import core
 from jobagent.errors import InvalidInput
-from jobagent.postings.fabrication import UngroundedLetter, ungrounded_claims, write_cover_letter
+from jobagent.postings.letters import UngroundedLetter, ungrounded_claims, write_cover_letter
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 
 PROFILE = ProfileFacts(name="Jane Doe", email="jane@example.org", location="Berlin, Germany",

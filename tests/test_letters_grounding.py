@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from jobagent.cv import extract_profile, read_cv
-from jobagent.postings.fabrication import repair_letter, ungrounded_claims, write_grounded_letter
+from jobagent.postings.letters import repair_letter, ungrounded_claims, write_grounded_letter
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from jobagent.postings.tailored_cv import write_tailored_cv
 from tests import cv_corpus as corpus

@@ -13,7 +13,7 @@ import httpx
 
 from jobagent.errors import InvalidInput
 from jobagent.fetching import check_url
-from jobagent.postings.fabrication import repair_letter, ungrounded_claims
+from jobagent.postings.letters import repair_letter, ungrounded_claims
 from jobagent.postings.schema import MatchResult, ProfileFacts
 
 _SYSTEM = ("You write short, plain cover letters. Use ONLY the facts given. Never invent employers, degrees, "

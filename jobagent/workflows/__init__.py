@@ -37,8 +37,8 @@ def preload() -> None:
     """
     import jobagent.cv.extraction
     import jobagent.cv.readers
-    import jobagent.postings.fabrication
     import jobagent.postings.feeds
+    import jobagent.postings.letters
     import jobagent.postings.matching
     import jobagent.postings.reports
     import jobagent.postings.research

@@ -192,7 +192,7 @@ class FabricationNode(Node[JobSearchContext]):
     name = "FabricationNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        from jobagent.postings.fabrication import write_grounded_letter
+        from jobagent.postings.letters import write_grounded_letter
         from jobagent.postings.tailored_cv import write_tailored_cv
 
         assert ctx.profile is not None
