@@ -217,7 +217,7 @@ def _bench(boards: Boards, began: float) -> None:
 
     from jobagent import core
     from jobagent.config import get_settings
-    from jobagent.scheduling import _insert_batch, _specs_for, fan_out_daily_search
+    from jobagent.daily_search import _insert_batch, _specs_for, fan_out_daily_search
     from jobagent.store.migrate import upgrade
     from jobagent.store.models import UserProfile
     from jobagent.store.session import get_engine, session_scope

@@ -53,8 +53,8 @@ def _naive(day: date, limit: int) -> int:
     from sqlalchemy import select
 
     from jobagent.core import search_spec
+    from jobagent.daily_search import dedup_key
     from jobagent.queue import enqueue_execution
-    from jobagent.scheduling import dedup_key
     from jobagent.store.models import Run, UserProfile, WorkflowExecution, new_id
     from jobagent.store.session import session_scope
 
@@ -87,7 +87,7 @@ def main() -> None:
         from redis import Redis
         from rq import Queue
 
-        from jobagent.scheduling import fan_out_daily_search
+        from jobagent.daily_search import fan_out_daily_search
         from jobagent.store.migrate import upgrade
 
         upgrade()

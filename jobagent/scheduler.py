@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from jobagent.config import Settings, get_settings
+from jobagent.daily_search import DAILY_SEARCH_TASK
 from jobagent.errors import InvalidInput, NotFound
 from jobagent.queue import JSONJob, get_redis
-from jobagent.scheduling import DAILY_SEARCH_TASK
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from jobagent.scheduling import fan_out_daily_search
+from jobagent.daily_search import fan_out_daily_search
 from jobagent.store.models import UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
 from tests.board_server import BoardServer

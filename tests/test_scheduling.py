@@ -15,8 +15,8 @@ from redis import Redis
 from rq import Queue, Worker
 from sqlalchemy import func, select
 
+from jobagent.daily_search import dedup_key, fan_out_daily_search
 from jobagent.scheduler import SCHEDULED_JOBS_KEY
-from jobagent.scheduling import dedup_key, fan_out_daily_search
 from jobagent.store.models import Run, UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
 from tests.conftest import ROOT, Workers, run_cli, wait_until
@@ -121,7 +121,7 @@ def test_scheduler_registers_in_utc_whatever_the_host_zone(live: dict[str, str])
     now = datetime.now(UTC)
     assert (nxt.hour, nxt.minute) == (9, 0) and now < nxt <= now + timedelta(days=1)
     assert tasks["daily-search"]["queue"] == "high"
-    assert tasks["daily-search"]["task"] == "jobagent.scheduling.daily_search_task"
+    assert tasks["daily-search"]["task"] == "jobagent.daily_search.daily_search_task"
 
     assert run_cli("scheduler", "--burst", environ=tokyo).returncode == 0  # a restart adds no copy
     assert _show(tokyo)["daily-search"] == tasks["daily-search"]

@@ -18,7 +18,7 @@ from jobagent.cli import (  # noqa: F401  (importing a module registers its comm
     operations,
     profiles,
     runs,
-    scheduling,
+    scheduler,
     web,
 )
 from jobagent.cli._app import app

@@ -34,7 +34,7 @@ from jobagent.store.session import session_scope
 
 log = logging.getLogger(__name__)
 
-DAILY_SEARCH_TASK = "jobagent.scheduling.daily_search_task"
+DAILY_SEARCH_TASK = "jobagent.daily_search.daily_search_task"
 
 
 @dataclass
