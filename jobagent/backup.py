@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from jobagent.errors import JobagentError
-from jobagent.store.postgres_binaries import find_pg_bin
+from jobagent.local_servers import find_pg_bin
 
 PREFIX = "jobagent-"
 SUFFIX = ".dump"

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from jobagent.store.postgres_binaries import find_pg_bin
+from jobagent.local_servers import find_pg_bin
 
 COLORS = ("36", "33", "35", "32", "34", "31")
 START_TIMEOUT = 30.0

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from jobagent.store.postgres_binaries import find_pg_bin as _find_pg_bin
+from jobagent.local_servers import find_pg_bin as _find_pg_bin
 
 REDIS_URL_ENV = "JOBAGENT_TEST_REDIS_URL"
 DATABASE_URL_ENV = "JOBAGENT_TEST_DATABASE_URL"

@@ -115,7 +115,7 @@ def retry(
 ) -> None:
     """Requeue failed work on purpose; it resumes at the node that failed."""
     from jobagent.errors import InvalidInput
-    from jobagent.monitoring.retry import parse_since, retry_execution, retry_failed
+    from jobagent.monitoring.manual_retry import parse_since, retry_execution, retry_failed
 
     if bool(execution_id) == failed:
         raise InvalidInput("give either an EXECUTION_ID or --failed")
