@@ -215,7 +215,7 @@ def main() -> None:
 def _bench(boards: Boards, began: float) -> None:
     from sqlalchemy import text
 
-    from jobagent import core
+    from jobagent import submission
     from jobagent.config import get_settings
     from jobagent.daily_search import _insert_batch, _specs_for, fan_out_daily_search
     from jobagent.store.migrate import upgrade
@@ -224,7 +224,7 @@ def _bench(boards: Boards, began: float) -> None:
     from jobagent.workflows.job_search import WORKFLOW
 
     get_settings.cache_clear()
-    core._schema_ready.clear()
+    submission._schema_ready.clear()
     settings = get_settings()
     url = settings.effective_database_url
     upgrade(url)

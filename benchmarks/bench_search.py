@@ -32,13 +32,13 @@ AIMS = {"postgresql": 0.150, "sqlite": 0.400}
 
 
 def _settings_for(url: str, data_dir: str) -> None:
-    from jobagent import core
+    from jobagent import submission
     from jobagent.config import get_settings
 
     os.environ["DATABASE_URL"] = url
     os.environ["JOBAGENT_DATA_DIR"] = data_dir
     get_settings.cache_clear()
-    core._schema_ready.clear()
+    submission._schema_ready.clear()
 
 
 def _profiles() -> list[tuple[str, object]]:

@@ -50,11 +50,11 @@ def pg_url(pg_server: PostgresServer) -> str:
 
 
 def _reset_caches() -> None:
-    from jobagent import core
+    from jobagent import submission
     from jobagent.config import get_settings
 
     get_settings.cache_clear()
-    core._schema_ready.clear()
+    submission._schema_ready.clear()
 
 
 @pytest.fixture

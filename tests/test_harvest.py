@@ -11,11 +11,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import func, select
 
-from jobagent.core import ensure_schema
 from jobagent.postings.harvest import harvest_source
 from jobagent.postings.search import find_candidates
 from jobagent.store.models import Posting, PostingSource, SourceState
 from jobagent.store.session import session_scope
+from jobagent.submission import ensure_schema
 from tests.board_server import BoardServer
 from tests.posting_corpus import generate
 

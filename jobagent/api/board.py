@@ -80,7 +80,7 @@ class ReviewItem(BaseModel):
 
 
 def _ensure_schema(settings: Settings | None) -> None:
-    from jobagent.core import ensure_schema
+    from jobagent.submission import ensure_schema
 
     ensure_schema(settings)
 

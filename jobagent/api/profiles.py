@@ -152,7 +152,7 @@ def profile_view(p: UserProfile) -> dict[str, Any]:
 
 
 def _ensure(settings: Settings | None) -> None:
-    from jobagent.core import ensure_schema
+    from jobagent.submission import ensure_schema
 
     ensure_schema(settings)
 
@@ -207,9 +207,9 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None) -> dict
 def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,
                     settings: Settings | None = None) -> Any:
     """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``."""
-    from jobagent.core import SubmissionSpec, _queue_for, submit_specs
     from jobagent.cv.intake import intake_sources
     from jobagent.cv.stored import store_documents
+    from jobagent.submission import SubmissionSpec, _queue_for, submit_specs
 
     settings = settings or get_settings()
     _ensure(settings)

@@ -9,9 +9,9 @@ from jobagent.config import Settings, get_settings
 
 def harvest(specs: list[str] | None = None, *, settings: Settings | None = None) -> list[dict[str, Any]]:
     """Harvest the given sources (default: every configured one) now, whatever their schedule."""
-    from jobagent.core import ensure_schema
     from jobagent.postings.harvest import configured_sources, harvest_sources
     from jobagent.postings.sources import parse_source
+    from jobagent.submission import ensure_schema
 
     settings = settings or get_settings()
     ensure_schema(settings)
@@ -29,11 +29,11 @@ def list_sources(*, settings: Settings | None = None) -> dict[str, Any]:
     """Every configured or once-harvested source: last harvest, outcome, open/closed postings, next harvest."""
     from sqlalchemy import select
 
-    from jobagent.core import ensure_schema
     from jobagent.postings.harvest_store import source_counts
     from jobagent.postings.sources import DEFAULT_BASE_URLS, KINDS
     from jobagent.store.models import SourceState
     from jobagent.store.session import session_scope
+    from jobagent.submission import ensure_schema
 
     settings = settings or get_settings()
     ensure_schema(settings)

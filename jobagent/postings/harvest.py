@@ -323,7 +323,7 @@ def never_harvested(specs: list[str]) -> list[str]:
 
 def harvest_task(specs: list[str] | None = None) -> dict[str, Any]:
     """RQ entry point (scheduled every JOBAGENT_HARVEST_INTERVAL): the given or the due sources; JSON out."""
-    from jobagent.core import ensure_schema
+    from jobagent.submission import ensure_schema
 
     settings = get_settings()
     ensure_schema(settings)

@@ -1,0 +1,166 @@
+"""Submission: validate, commit the Run and its WorkflowExecution (``pending``), then enqueue.
+
+Every face and the daily fan-out submit through here, so the order of work holds everywhere: if enqueuing
+fails, the execution is marked ``failed`` with the reason, so nothing is left silently pending and nothing
+reaches Redis that Postgres does not know about.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from jobagent.config import Settings, get_settings
+from jobagent.errors import EnqueueFailed, InvalidInput
+from jobagent.store.models import Run, WorkflowExecution, new_id, utcnow
+from jobagent.store.session import session_scope
+
+_schema_ready: set[str] = set()
+
+
+def ensure_schema(settings: Settings | None = None) -> None:
+    """The embedded default migrates its SQLite file itself; servers run ``jobagent db upgrade``."""
+    settings = settings or get_settings()
+    url = settings.effective_database_url
+    if settings.database_url is None and url not in _schema_ready:
+        from jobagent.store.migrate import upgrade
+
+        upgrade(url)
+        _schema_ready.add(url)
+
+
+STATUSES = ("pending", "processing", "completed", "failed")
+PRIORITIES = ("high", "default")
+
+
+@dataclass(frozen=True)
+class Submission:
+    run_id: str
+    execution_id: str
+    task_id: str
+    workflow_type: str
+    queue: str
+    status: str
+    error_message: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"status_command": f"jobagent status {self.run_id}"}
+
+
+@dataclass(frozen=True)
+class SubmissionSpec:
+    workflow_type: str
+    queue: str
+    context: dict[str, Any]
+    profile_id: str | None = None
+    query: str | None = None
+    location: str | None = None
+
+
+def _queue_for(priority: str | None, premium: bool) -> str:
+    if priority is None:
+        return "high" if premium else "default"
+    if priority not in PRIORITIES:
+        raise InvalidInput(f"unknown priority {priority!r}; use high or default")
+    return priority
+
+
+def run_row(spec: SubmissionSpec, now: datetime, dedup_key: str | None = None) -> dict[str, Any]:
+    return {"id": new_id(), "workflow_type": spec.workflow_type, "profile_id": spec.profile_id, "query": spec.query,
+            "location": spec.location, "params": spec.context, "dedup_key": dedup_key, "created_at": now}
+
+
+def execution_row(run_id: str, spec: SubmissionSpec, now: datetime) -> dict[str, Any]:
+    execution_id = new_id()  # the queue job's id too, so the two can always be joined
+    return {"id": execution_id, "task_id": execution_id, "run_id": run_id, "workflow_type": spec.workflow_type,
+            "status": "pending", "queue": spec.queue, "attempts": 0, "nodes_done": 0, "nodes_total": 0,
+            "requeues": 0, "context_snapshot": spec.context, "created_at": now}
+
+
+def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submission]:
+    """Commit every run and execution in one transaction, then enqueue each (GUIDE §1's order of work)."""
+    from jobagent.store.session import get_engine
+
+    ensure_schema(settings)
+    _check_queue_reachable(settings)
+    now = utcnow()
+    runs = [run_row(spec, now) for spec in specs]
+    executions = [execution_row(run["id"], spec, now) for run, spec in zip(runs, specs, strict=True)]
+    # Core inserts, not ORM objects: the unit of work was most of an HTTP submission's cost. One pooled
+    # connection serves the insert and the enqueued mark (one liveness ping per submission, not two).
+    with get_engine().connect() as conn:
+        with conn.begin():
+            conn.execute(insert(Run.__table__), runs)
+            conn.execute(insert(WorkflowExecution.__table__), executions)
+        submissions = _enqueue_each(executions, settings)
+        mark_enqueued([sub.execution_id for sub in submissions if not sub.error_message], conn)
+    failed = [sub for sub in submissions if sub.error_message]
+    if failed and len(failed) == len(submissions):
+        raise EnqueueFailed(f"{failed[0].error_message} (run {failed[0].run_id} marked failed)")
+    return submissions
+
+
+def _check_queue_reachable(settings: Settings) -> None:
+    """Refuse a submission before writing anything when Redis is away (exit 1, HTTP 503), so an outage
+    leaves no failed runs behind; a Redis lost between this ping and the enqueue still marks its row failed."""
+    if settings.embedded:
+        return
+    from jobagent.errors import QueueUnavailable, translate
+    from jobagent.queue import get_redis
+
+    try:
+        get_redis(settings).ping()
+    except Exception as exc:
+        mapped = translate(exc)
+        if isinstance(mapped, QueueUnavailable):
+            raise EnqueueFailed(f"{mapped}; nothing was submitted") from None
+        raise
+
+
+def _enqueue_each(executions: list[dict[str, Any]], settings: Settings) -> list[Submission]:
+    from jobagent.queue import enqueue_execution
+
+    submissions = []
+    for ex in executions:
+        error = None
+        try:
+            enqueue_execution(ex["id"], ex["queue"], settings)
+        except Exception as exc:  # Redis down, refused, timed out: say so in the store
+            error = f"could not enqueue: {exc.__class__.__name__}: {exc}"
+            with session_scope() as s:
+                row = s.get(WorkflowExecution, ex["id"])
+                if row is not None and row.status == "pending":
+                    row.status, row.error_message, row.completed_at = "failed", error, utcnow()
+        status = "failed" if error else _status_of(ex["id"]) if settings.embedded else "pending"
+        submissions.append(Submission(ex["run_id"], ex["id"], ex["id"], ex["workflow_type"], ex["queue"], status,
+                                      error))
+    return submissions
+
+
+def mark_enqueued(execution_ids: list[str], conn: Connection | None = None) -> None:
+    """Record that Redis has these queue jobs; reconcile treats old pending rows without it as never enqueued."""
+    if not execution_ids:
+        return
+    if conn is None:
+        from jobagent.store.session import get_engine
+
+        with get_engine().connect() as own:
+            return mark_enqueued(execution_ids, own)
+    table = WorkflowExecution.__table__
+    if conn.dialect.name == "postgresql":  # one array parameter instead of a thousand bound ids
+        from sqlalchemy import String, any_, bindparam
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        match = table.c.id == any_(bindparam("ids", execution_ids, type_=ARRAY(String(36))))
+    else:
+        match = table.c.id.in_(execution_ids)
+    # Autocommit: one statement, no BEGIN/COMMIT round trips (this runs once per HTTP submission).
+    conn.execution_options(isolation_level="AUTOCOMMIT").execute(update(table).where(match).values(enqueued_at=utcnow()))
+
+
+def _status_of(execution_id: str) -> str:
+    with session_scope() as s:
+        return s.scalar(select(WorkflowExecution.status).where(WorkflowExecution.id == execution_id)) or "pending"
