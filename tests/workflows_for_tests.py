@@ -51,9 +51,9 @@ class DoneNode(Node[TestContext]):
 
 
 WORKFLOWS = [
-    Workflow(type="test_stall", context_model=TestContext, nodes=[StallNode(), DoneNode()],
+    Workflow(kind="test_stall", context_model=TestContext, nodes=[StallNode(), DoneNode()],
              result=lambda ctx: {"visits": ctx.visits}),
-    Workflow(type="test_fail", context_model=TestContext, nodes=[FailNode(), DoneNode()],
+    Workflow(kind="test_fail", context_model=TestContext, nodes=[FailNode(), DoneNode()],
              result=lambda ctx: {"visits": ctx.visits}),
 ]
 
@@ -111,8 +111,8 @@ class StallOnceNode(Node[TestContext]):
         time.sleep(ctx.sleep_seconds)
 
 
-WORKFLOWS.append(Workflow(type="test_raise", context_model=RaiseContext, nodes=[RaiseNode()]))
-WORKFLOWS.append(Workflow(type="test_stall_once", context_model=TestContext, nodes=[StallOnceNode(), DoneNode()],
+WORKFLOWS.append(Workflow(kind="test_raise", context_model=RaiseContext, nodes=[RaiseNode()]))
+WORKFLOWS.append(Workflow(kind="test_stall_once", context_model=TestContext, nodes=[StallOnceNode(), DoneNode()],
                           result=lambda ctx: {"visits": ctx.visits}))
 
 
@@ -138,7 +138,7 @@ def _slow_search() -> Workflow:  # type: ignore[type-arg]
             time.sleep(ctx.sleep_seconds)
 
     nodes = list(job_search.WORKFLOW.nodes)
-    return Workflow(type="test_slow_search", context_model=SlowSearchContext,
+    return Workflow(kind="test_slow_search", context_model=SlowSearchContext,
                     nodes=[*nodes[:-1], PauseNode(), nodes[-1]], result=job_search.WORKFLOW.result)
 
 

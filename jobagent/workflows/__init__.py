@@ -24,7 +24,7 @@ def get_workflow(workflow_type: str) -> Workflow[Any]:
         return importlib.import_module(module).WORKFLOW  # type: ignore[no-any-return]
     for name in filter(None, (m.strip() for m in get_settings().workflow_modules.split(","))):
         for workflow in getattr(importlib.import_module(name), "WORKFLOWS", []):
-            if workflow.type == workflow_type:
+            if workflow.kind == workflow_type:
                 return workflow  # type: ignore[no-any-return]
     raise LookupError(f"unknown workflow type {workflow_type!r}")
 

@@ -31,4 +31,4 @@ def _result(ctx: DiagnosticContext) -> dict[str, Any]:
     return {"echo": ctx.echo}
 
 
-WORKFLOW = Workflow(type="diagnostic", context_model=DiagnosticContext, nodes=[NoopNode()], result=_result)
+WORKFLOW = Workflow(kind="diagnostic", context_model=DiagnosticContext, nodes=[NoopNode()], result=_result)

@@ -60,7 +60,7 @@ class Node(Generic[C]):
 
 @dataclass(frozen=True)
 class Workflow(Generic[C]):
-    type: str
+    kind: str
     context_model: type[C]
     nodes: list[Node[C]]
     result: Callable[[C], dict[str, Any]] = field(default=lambda ctx: {})

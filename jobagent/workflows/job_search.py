@@ -339,7 +339,7 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
 
 
 WORKFLOW = Workflow(
-    type="job_search",
+    kind="job_search",
     context_model=JobSearchContext,
     nodes=[ProfileRetrievalNode(), DiscoveryNode(), MatchingNode(), ResearchNode(), FabricationNode(),
            CompletionNode(), DeliveryNode()],

@@ -88,7 +88,7 @@ def _result(ctx: ProfilingContext) -> dict[str, Any]:
 
 
 WORKFLOW = Workflow(
-    type="profiling",
+    kind="profiling",
     context_model=ProfilingContext,
     nodes=[UserInputNode(), CVProcessingNode()],
     result=_result,
