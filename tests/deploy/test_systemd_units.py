@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 UNIT_DIR = ROOT / "systemd"
 STUB = "opt/jobagent/venv/bin/jobagent"
 SYSTEM_UNITS = Path("/usr/lib/systemd/system")

@@ -16,7 +16,7 @@ import pytest
 from jobagent import core
 from jobagent.errors import InvalidInput
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 
 
 HITS: list[str] = []

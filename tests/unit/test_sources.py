@@ -34,7 +34,7 @@ from jobagent.postings.sources import (
 from jobagent.postings.sources.base import parse_salary_text
 from jobagent.retry_policy import is_transient
 
-FIXTURES = Path(__file__).parent / "fixtures" / "sources"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 HTML_GARBAGE = b"<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>"
 HUGE_SIZE = 64 * 1024
 

@@ -16,7 +16,7 @@ from jobagent.postings.reports import write_report
 from jobagent.postings.research import company_notes
 from jobagent.postings.schema import PostingData, ProfileFacts
 
-SAMPLE = Path(__file__).resolve().parent.parent / "jobagent" / "data" / "sample_postings.json"
+SAMPLE = Path(__file__).resolve().parents[2] / "jobagent" / "data" / "sample_postings.json"
 
 
 def _profile(**overrides: object) -> ProfileFacts:

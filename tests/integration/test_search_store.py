@@ -104,7 +104,7 @@ def test_feed_kinds_by_content_and_rss_companies(env, store_url: str, tmp_path: 
     csv_feed = tmp_path / "jobs.dat"
     csv_feed.write_text("title,company,location\nChef,Bistro Nord,Hamburg\n", encoding="utf-8")
     assert [p.company for p in parse_source(f"feed:{csv_feed}").fetch(10)] == ["Bistro Nord"]
-    example = Path(__file__).resolve().parent.parent / "docs" / "examples"
+    example = Path(__file__).resolve().parents[2] / "docs" / "examples"
     assert {p.company for p in parse_source(f"feed:{example / 'postings.json'}").fetch(10)} >= {"Parcelwise"}
     assert len(parse_source(f"feed:{example / 'postings.csv'}").fetch(10)) >= 2
 

@@ -1,0 +1,1 @@
+"""Deploy tests: see tests/conftest.py for what the layer may use."""
