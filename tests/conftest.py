@@ -19,6 +19,16 @@ from tests.local_services import hook_server, smtp_server  # noqa: F401  (fixtur
 from tests.servers import PostgresServer, RedisServer
 
 ROOT = Path(__file__).resolve().parent.parent
+LAYERS = ("unit", "integration", "e2e", "deploy")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test with its layer, taken from its directory, so ``-m`` selects layers without a marker
+    on each test that could drift from where the file lives."""
+    for item in items:
+        layer = Path(str(item.fspath)).parent.name
+        if layer in LAYERS:
+            item.add_marker(getattr(pytest.mark, layer))
 TABLES = "alert_state, company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
 TABLES += ", cv_documents"  # issue 11 (h3): CV bytes stored at submit, migration 0004
 TABLES += ", board_events, board_entries, board_looks"  # the board (issue 14)
