@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import require_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSIBLE_DIR = ROOT / "ansible"
 INVENTORY_EXAMPLE = ANSIBLE_DIR / "inventories/production/hosts.yml.example"
 
 
 def _tool(name: str) -> str:
-    exe = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
-    assert exe, f"{name} not found: pip install ansible ansible-lint"
-    return exe
+    return require_tool(name, "ansible and ansible-lint (pip install '.[deploy]')")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -151,7 +151,7 @@ def test_caddy_role_validate_command_accepts_the_caddyfile_and_rejects_a_broken_
     tasks = yaml.safe_load((ANSIBLE_DIR / "roles/caddy/tasks/main.yml").read_text())
     (validate,) = [t["ansible.builtin.template"]["validate"] for t in tasks
                    if "validate" in t.get("ansible.builtin.template", {})]
-    assert shutil.which("caddy"), "caddy not found: apt-get install caddy"
+    require_tool("caddy", "caddy")
     good = tmp_path / "good"
     shutil.copy(ROOT / "Caddyfile", good)
     bad = tmp_path / "bad"
