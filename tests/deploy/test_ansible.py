@@ -122,6 +122,13 @@ def test_app_role_converges_into_a_prefix_idempotently(tmp_path: Path) -> None:
     for unit in (ROOT / "systemd").glob("jobagent*"):
         assert (prefix / "etc/systemd/system" / unit.name).read_text() == unit.read_text(), unit.name
     assert (prefix / "opt/jobagent/venv/bin/python").exists()
+    # The release is pip-installed with the tested versions (issue 15): the constraints file and `-c` on it.
+    assert (prefix / "opt/jobagent/constraints.txt").read_text() == (ROOT / "constraints.txt").read_text()
+    import yaml
+
+    (pip_task,) = [t for t in yaml.safe_load((ANSIBLE_DIR / "roles/app/tasks/main.yml").read_text())
+                   if "ansible.builtin.pip" in t]
+    assert pip_task["ansible.builtin.pip"]["extra_args"].startswith("-c {{ app_install_dir }}/constraints.txt")
     admin = prefix / "opt/jobagent/bin/jobagent-admin"
     assert stat.S_IMODE(admin.stat().st_mode) == 0o750 and f". {prefix}/etc/jobagent/jobagent.env" in admin.read_text()
     assert subprocess.run(["sh", "-n", str(admin)], capture_output=True).returncode == 0
