@@ -1,11 +1,12 @@
-"""Servers for the benchmarks: the same loopback Redis and PostgreSQL the tests use, unless the environment
-already names them (``REDIS_URL``, ``DATABASE_URL``), so a benchmark can also run against real servers."""
+"""Servers for the benchmarks: the loopback Redis and PostgreSQL of :mod:`jobagent.local_servers` (the
+launcher the tests and ``jobagent dev`` use), unless the environment already names them (``REDIS_URL``,
+``DATABASE_URL``), so a benchmark can also run against real servers."""
 
 from __future__ import annotations
 
 import os
 
-from tests.servers import PostgresServer, RedisServer
+from jobagent.local_servers import PostgresServer, RedisServer
 
 
 def start_local_servers(*, redis: bool = True) -> list[RedisServer | PostgresServer]:

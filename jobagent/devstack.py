@@ -10,30 +10,21 @@ from __future__ import annotations
 
 import importlib.util
 import os
-import pwd
 import queue
-import shutil
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from jobagent.local_servers import find_pg_bin
+from jobagent.local_servers import PostgresServer, RedisServer, ServerError, find_pg_bin, free_port
 
 COLORS = ("36", "33", "35", "32", "34", "31")
-START_TIMEOUT = 30.0
 BACKOFF_FIRST, BACKOFF_MAX, STABLE_AFTER = 1.0, 30.0, 10.0
-
-
-class DevStackError(RuntimeError):
-    """The stack cannot start (no server configured and none installed, a server failed to come up)."""
 
 
 class Output:
@@ -55,154 +46,6 @@ class Output:
 
     def log(self, text: str) -> None:
         self.line("dev", text)
-
-
-def free_port(preferred: int = 0) -> int:
-    """``preferred`` if nothing listens there (stable URLs between runs), else any free loopback port."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        try:
-            sock.bind(("127.0.0.1", preferred))
-        except OSError:
-            sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for(check: Callable[[], object], proc: subprocess.Popen[bytes], what: str, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
-            raise DevStackError(f"{what} exited with {proc.returncode}; log {log}:\n{tail}")
-        try:
-            if check():
-                return
-        except Exception:  # not up yet; any client error means "retry"
-            pass
-        time.sleep(0.1)
-    proc.kill()
-    proc.wait()
-    raise DevStackError(f"{what} did not become ready within {START_TIMEOUT:.0f} s; log {log}")
-
-
-class _LocalServer:
-    """A server this run started (in its own session, so Ctrl-C reaches only the supervisor) and must stop."""
-
-    stop_signal = signal.SIGTERM
-
-    def __init__(self, base: Path) -> None:
-        self.dir = base
-        self.port = 0
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def stop(self) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(self.stop_signal)
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-class LocalRedis(_LocalServer):
-    """A loopback redis-server without persistence: Redis only carries work, Postgres holds the truth."""
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> LocalRedis:
-        import redis
-
-        exe = shutil.which("redis-server")
-        if exe is None:
-            raise DevStackError("REDIS_URL is not set and redis-server is not installed")
-        self.dir = self.dir / "redis"
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.port, log = free_port(6379), self.dir / "redis.log"
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.dir), "--daemonize", "no", "--logfile", str(log)],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True)
-        _wait_for(lambda: redis.Redis.from_url(self.url, socket_connect_timeout=1).ping(), self.proc, "redis", log)
-        return self
-
-
-class LocalPostgres(_LocalServer):
-    """A loopback PostgreSQL cluster whose data survives between ``jobagent dev`` runs.
-
-    PostgreSQL refuses to run as root, so as root it runs as the ``postgres`` OS user (like the tests do);
-    that user cannot enter root's home, so the cluster then lives under the temp dir instead.
-    """
-
-    user, database = "jobagent", "jobagent"
-    stop_signal = signal.SIGINT  # PostgreSQL's "fast" shutdown: clean, without waiting for clients to leave
-
-    def __init__(self, base: Path) -> None:
-        self.os_user: pwd.struct_passwd | None = None
-        if os.geteuid() == 0:
-            try:
-                self.os_user = pwd.getpwnam("postgres")
-            except KeyError:
-                raise DevStackError("running as root and there is no 'postgres' user to run PostgreSQL as") from None
-        if self.os_user is not None and not _traversable(base):
-            base = Path(tempfile.gettempdir()) / f"jobagent-dev-{os.geteuid()}"
-        super().__init__(base / "postgres")
-
-    @property
-    def url(self) -> str:
-        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{self.database}"
-
-    def _as_owner(self, chown: Path | None = None) -> dict[str, Any]:
-        """Popen arguments that run a command as the cluster's owner; with ``chown``, give it that path."""
-        if self.os_user is None:
-            return {}
-        if chown is not None:
-            os.chown(chown, self.os_user.pw_uid, self.os_user.pw_gid)
-        return {"user": self.os_user.pw_uid, "group": self.os_user.pw_gid, "extra_groups": []}
-
-    def start(self) -> LocalPostgres:
-        import psycopg
-
-        initdb, postgres = find_pg_bin("initdb", allow_wrapper=False), find_pg_bin("postgres", allow_wrapper=False)
-        if initdb is None or postgres is None:
-            raise DevStackError("DATABASE_URL is not set and the PostgreSQL server is not installed")
-        data, log = self.dir / "data", self.dir / "postgres.log"
-        self.dir.mkdir(parents=True, exist_ok=True, mode=0o755)
-        os.chmod(self.dir, 0o755)
-        if not (data / "PG_VERSION").exists():
-            data.mkdir(mode=0o700, exist_ok=True)
-            res = subprocess.run([initdb, "-D", str(data), "-A", "trust", "-U", self.user, "--encoding=UTF8",
-                                  "--locale=C"], stdin=subprocess.DEVNULL, capture_output=True, cwd=self.dir,
-                                 **self._as_owner(chown=data))
-            if res.returncode != 0:
-                raise DevStackError(f"initdb failed: {res.stderr.decode(errors='replace')[-2000:]}")
-        self.port = free_port(5432)
-        with open(log, "ab") as out:
-            self.proc = subprocess.Popen(
-                [postgres, "-D", str(data), "-p", str(self.port), "-c", "listen_addresses=127.0.0.1",
-                 "-c", "unix_socket_directories="],
-                stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, cwd=self.dir,
-                start_new_session=True, **self._as_owner(chown=log))
-        admin = f"postgresql://{self.user}@127.0.0.1:{self.port}/postgres"
-
-        def ready() -> bool:
-            with psycopg.connect(admin, connect_timeout=2, autocommit=True) as conn:
-                if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (self.database,)).fetchone() is None:
-                    conn.execute(f'CREATE DATABASE "{self.database}"')
-            return True
-
-        _wait_for(ready, self.proc, "postgres", log)
-        return self
-
-
-def _traversable(path: Path) -> bool:
-    """Whether "other" users may enter every existing ancestor of ``path``."""
-    for d in (path.resolve(), *path.resolve().parents):
-        if d.exists() and not os.stat(d).st_mode & 0o001:
-            return False
-    return True
 
 
 @dataclass
@@ -348,23 +191,29 @@ def run_dev(*, web: bool = True, scheduler: bool = True, queues: str = "high,def
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     settings = get_settings()
     base = settings.data_dir / "dev"
-    servers: list[LocalRedis | LocalPostgres] = []
+    servers: list[RedisServer | PostgresServer] = []
     env: dict[str, str] = {}
     try:
         if settings.redis_url:
             env["REDIS_URL"] = settings.redis_url
-        else:
-            servers.append(redis_server := LocalRedis(base).start())
+        else:  # stable ports between runs (6379, 5432) when free, so a second shell's exports keep working
+            servers.append(redis_server := RedisServer(port=free_port(6379), data_dir=base / "redis",
+                                                       new_session=True).start())
             env["REDIS_URL"] = redis_server.url
             out.log(f"started redis-server on port {redis_server.port}")
         if settings.database_url:
             env["DATABASE_URL"] = settings.database_url
-        elif find_pg_bin("initdb", allow_wrapper=False) is None:
-            out.log(f"no DATABASE_URL and no PostgreSQL installed: using {settings.effective_database_url}")
+            out.log(f"store: PostgreSQL at {_where(settings.database_url)} (DATABASE_URL)")
+        elif (initdb := find_pg_bin("initdb", allow_wrapper=False)) is None:
+            out.log("store: SQLite (embedded) at "
+                    f"{settings.effective_database_url.removeprefix('sqlite:///')}: no DATABASE_URL and no "
+                    "PostgreSQL server installed (apt-get install postgresql)")
         else:
-            servers.append(pg := LocalPostgres(base).start())
+            servers.append(pg := PostgresServer(port=free_port(5432), database="jobagent", data_dir=base / "postgres",
+                                                durable=True, new_session=True).start())
             env["DATABASE_URL"] = pg.url
             out.log(f"started postgres on port {pg.port} (data in {pg.dir})")
+            out.log(f"store: PostgreSQL at 127.0.0.1:{pg.port}/{pg.database} (server from {Path(initdb).parent})")
         shown = " ".join(f"{k}={v}" for k, v in sorted(env.items()))
         out.log(f"to use this stack from another shell: export {shown}")
         upgrade = subprocess.run([sys.executable, "-m", "jobagent.cli", "db", "upgrade"], capture_output=True,
@@ -376,7 +225,7 @@ def run_dev(*, web: bool = True, scheduler: bool = True, queues: str = "high,def
             return 1
         specs = default_specs(web=web, scheduler=scheduler, queues=queues, port=port)
         return Supervisor(specs, env, out, watch=watch, stop_timeout=stop_timeout).run()
-    except DevStackError as exc:
+    except ServerError as exc:  # a server failed to come up: one line, exit 1
         out.log(f"error: {exc}")
         return 1
     except KeyboardInterrupt:
@@ -387,3 +236,11 @@ def run_dev(*, web: bool = True, scheduler: bool = True, queues: str = "high,def
             server.stop()
         if servers:
             out.log("stopped local servers")
+
+
+def _where(url: str) -> str:
+    """``host:port/db`` of a database URL, never its password."""
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    return f"{u.host or 'localhost'}:{u.port or 5432}/{u.database or ''}"

@@ -26,9 +26,9 @@ def ensure_schema(settings: Settings | None = None) -> None:
     settings = settings or get_settings()
     url = settings.effective_database_url
     if settings.database_url is None and url not in _schema_ready:
-        from jobagent.store.migrate import upgrade
+        from jobagent.store.migrate import ensure_current
 
-        upgrade(url)
+        ensure_current(url)  # issue 15 (h4): one SELECT when current; Alembic is imported only to migrate
         _schema_ready.add(url)
 
 

@@ -20,15 +20,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import require_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 ANSIBLE_DIR = ROOT / "ansible"
 INVENTORY_EXAMPLE = ANSIBLE_DIR / "inventories/production/hosts.yml.example"
 
 
 def _tool(name: str) -> str:
-    exe = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
-    assert exe, f"{name} not found: pip install ansible ansible-lint"
-    return exe
+    return require_tool(name, "ansible and ansible-lint (pip install '.[deploy]')")
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -122,6 +122,13 @@ def test_app_role_converges_into_a_prefix_idempotently(tmp_path: Path) -> None:
     for unit in (ROOT / "systemd").glob("jobagent*"):
         assert (prefix / "etc/systemd/system" / unit.name).read_text() == unit.read_text(), unit.name
     assert (prefix / "opt/jobagent/venv/bin/python").exists()
+    # The release is pip-installed with the tested versions (issue 15): the constraints file and `-c` on it.
+    assert (prefix / "opt/jobagent/constraints.txt").read_text() == (ROOT / "constraints.txt").read_text()
+    import yaml
+
+    (pip_task,) = [t for t in yaml.safe_load((ANSIBLE_DIR / "roles/app/tasks/main.yml").read_text())
+                   if "ansible.builtin.pip" in t]
+    assert pip_task["ansible.builtin.pip"]["extra_args"].startswith("-c {{ app_install_dir }}/constraints.txt")
     admin = prefix / "opt/jobagent/bin/jobagent-admin"
     assert stat.S_IMODE(admin.stat().st_mode) == 0o750 and f". {prefix}/etc/jobagent/jobagent.env" in admin.read_text()
     assert subprocess.run(["sh", "-n", str(admin)], capture_output=True).returncode == 0
@@ -151,7 +158,7 @@ def test_caddy_role_validate_command_accepts_the_caddyfile_and_rejects_a_broken_
     tasks = yaml.safe_load((ANSIBLE_DIR / "roles/caddy/tasks/main.yml").read_text())
     (validate,) = [t["ansible.builtin.template"]["validate"] for t in tasks
                    if "validate" in t.get("ansible.builtin.template", {})]
-    assert shutil.which("caddy"), "caddy not found: apt-get install caddy"
+    require_tool("caddy", "caddy")
     good = tmp_path / "good"
     shutil.copy(ROOT / "Caddyfile", good)
     bad = tmp_path / "bad"

@@ -4,7 +4,6 @@ no script from a failed task's exception text (issue 11)."""
 from __future__ import annotations
 
 import json
-import shutil
 import time
 from base64 import b64encode
 from collections.abc import Iterator
@@ -20,18 +19,20 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.conftest import Workers
+from tests.servers import require_tool
 from tests.web_stack import RQ_PASSWORD, RQ_USER, FileServer, WebStack
 
 
 @pytest.fixture
 def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
+    require_tool("caddy", "caddy")  # every browser test goes through Caddy
     options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    options.binary_location = require_tool("chromium", "chromium")
     for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
                 "--window-size=1280,900", f"--user-data-dir={tmp_path / 'chromium-profile'}"):
         options.add_argument(arg)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    service = Service(executable_path=shutil.which("chromedriver") or "/usr/bin/chromedriver",
+    service = Service(executable_path=require_tool("chromedriver", "chromium-driver"),
                       log_output=str(tmp_path / "chromedriver.log"))
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(60)

@@ -6,27 +6,14 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
 from tests.conftest import Workers
+from tests.servers import require_tool
 from tests.web_stack import CADDYFILE, CV_MARKDOWN, RQ_PASSWORD, RQ_USER, FileServer, WebStack
-
-
-@pytest.fixture
-def stack(live: dict[str, str], tmp_path: Path) -> Iterator[WebStack]:
-    live["JOBAGENT_ALLOW_PRIVATE_URLS"] = "1"  # the CV is served from 127.0.0.1; workers share this dict
-    web = WebStack(live, tmp_path)
-    try:
-        web.start_shim(workers=2)
-        web.start_caddy()
-        yield web
-    finally:
-        web.stop()
 
 
 def _wait_done(http: httpx.Client, status_url: str, timeout: float = 180) -> dict[str, Any]:
@@ -46,6 +33,7 @@ def _wait_done(http: httpx.Client, status_url: str, timeout: float = 180) -> dic
 
 
 def test_caddyfile_validates_for_a_real_domain(tmp_path: Path) -> None:
+    require_tool("caddy", "caddy")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "d"),
            "XDG_CONFIG_HOME": str(tmp_path / "c")}
     for extra in ({}, {"JOBAGENT_DOMAIN": "jobs.example.com", "JOBAGENT_RQ_PASSWORD_HASH": "$2a$14$" + "x" * 53}):

@@ -12,29 +12,17 @@ from __future__ import annotations
 import http.server
 import json
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
 
+from tests.servers import require_tool
 from tests.web_stack import PROXY_SECRET, RQ_PASSWORD, RQ_USER, TOKEN, WebStack
 
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 SECRET_HEADER = "X-Jobagent-Dashboard-Secret"
 JOBS = "/rq/0/data/jobs/default/queued/8/asc/1.json"
-
-
-@pytest.fixture
-def stack(live: dict[str, str], tmp_path: Path) -> Iterator[WebStack]:
-    web = WebStack(live, tmp_path)
-    try:
-        web.start_shim(workers=2)
-        web.start_caddy()
-        yield web
-    finally:
-        web.stop()
 
 
 def _queue_a_search(base_url: str) -> str:
@@ -109,6 +97,7 @@ class _HeaderEcho(http.server.BaseHTTPRequestHandler):
 
 
 def test_caddy_strips_underscore_headers_and_sets_the_proof_only_after_basicauth(tmp_path: Path) -> None:
+    require_tool("caddy", "caddy")
     upstream = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _HeaderEcho)
     threading.Thread(target=upstream.serve_forever, daemon=True).start()
     _HeaderEcho.seen = []

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.servers import require_tool
+
 ROOT = Path(__file__).resolve().parents[2]
 UNIT_DIR = ROOT / "systemd"
 STUB = "opt/jobagent/venv/bin/jobagent"
@@ -35,9 +37,7 @@ def _instance(unit: str) -> str:
 
 
 def _systemd_analyze() -> str:
-    exe = shutil.which("systemd-analyze")
-    assert exe, "systemd-analyze not found: apt-get install systemd"
-    return exe
+    return require_tool("systemd-analyze", "systemd")
 
 
 @pytest.fixture(scope="module")

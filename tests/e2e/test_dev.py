@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tests.conftest import ROOT, wait_until
-from tests.servers import free_port
+from tests.conftest import ROOT, run_cli, wait_until
+from tests.servers import free_port, port_is_open, require_tool
 
 STARTED = re.compile(r"^dev\s*\| started (\w+) \(pid (\d+)\)", re.M)
 
@@ -108,3 +110,41 @@ def test_dev_restarts_a_child_that_exits_with_backoff(live: dict[str, str], tmp_
     assert "unknown queue 'nope'" in out
     assert delays()[:3] == ["1", "2", "4"], out
     assert len(STARTED.findall(out)) <= 4, out  # no spinning
+
+
+def test_dev_finds_postgresql_through_a_symlinked_initdb_and_says_so(live: dict[str, str], tmp_path: Path) -> None:
+    """The Debian image where ``initdb`` is on PATH only as a symlink into /usr/lib/postgresql/N/bin: dev used
+    to refuse it and fall back to SQLite silently; now it starts PostgreSQL from there and names the store."""
+    real = os.path.realpath(require_tool("initdb", "postgresql"))
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    (bindir / "initdb").symlink_to(real)
+    env = _env({"REDIS_URL": live["REDIS_URL"], "JOBAGENT_DATA_DIR": str(tmp_path / "data")})
+    env["PATH"] = os.pathsep.join([str(bindir), os.path.dirname(sys.executable), "/usr/bin", "/bin"])
+    log_path = tmp_path / "dev.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "jobagent.cli", "dev", "--no-web", "--no-scheduler",
+                                 "--no-watch", "--no-color"], env=env, stdout=log, stderr=subprocess.STDOUT,
+                                cwd=ROOT, start_new_session=True)
+    output = lambda: log_path.read_text(errors="replace")  # noqa: E731
+    data_dir: Path | None = None
+    try:
+        wait_until(lambda: re.search(r"^worker\s*\| .*Listening on", output(), re.M), timeout=120)
+        store = re.search(r"^dev\s*\| store: PostgreSQL at 127\.0\.0\.1:(\d+)/jobagent \(server from (\S+)\)$",
+                          output(), re.M)
+        assert store and store.group(2) == os.path.dirname(real), output()
+        data_dir = Path(re.search(r"\(data in (\S+)\)", output()).group(1))  # type: ignore[union-attr]
+        url = re.search(r"export DATABASE_URL=(\S+)", output()).group(1)  # type: ignore[union-attr]
+        assert url.endswith(f":{store.group(1)}/jobagent") and "SQLite" not in output()
+        listed = run_cli("runs", "--json", environ={"DATABASE_URL": url, "REDIS_URL": live["REDIS_URL"]},
+                         home=tmp_path)
+        assert listed.returncode == 0 and json.loads(listed.stdout) == [], listed.stderr  # migrated, empty
+        proc.send_signal(signal.SIGINT)
+        assert proc.wait(timeout=40) == 0, output()[-3000:]
+        assert "stopped local servers" in output() and not port_is_open(int(store.group(1)))
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        if data_dir is not None and not data_dir.is_relative_to(tmp_path):
+            shutil.rmtree(data_dir, ignore_errors=True)  # as root the cluster lives under /tmp

@@ -19,12 +19,13 @@ import pytest
 
 from jobagent.backup import BackupError, libpq_env, libpq_params, prune, run_backup, verify_backup
 from tests.conftest import run_cli
-from tests.servers import PostgresServer
+from tests.servers import PostgresServer, require_tool
 
 
 @pytest.fixture
 def backup_db(pg_server: PostgresServer, env: Callable[..., dict[str, str]], tmp_path: Path) -> Iterator[str]:
     """A migrated database with two completed diagnostic runs, settings pointing at it and at tmp_path."""
+    require_tool("pg_dump", "postgresql-client")
     from jobagent import core
     from jobagent.store.migrate import upgrade
 

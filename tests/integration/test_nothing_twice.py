@@ -22,8 +22,8 @@ from jobagent import core
 from jobagent.store.models import Delivery, WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from tests.conftest import Workers, wait_until
-from tests.delivery_servers import Hook, KillingCollector, serve_hook, serve_smtp
 from tests.documents import make_pdf
+from tests.local_services import Hook, KillingCollector, serve_hook, serve_smtp
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def hook() -> Iterator[Hook]:
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[KillingCollector, int]]:
-    yield from serve_smtp(KillingCollector())  # type: ignore[misc]
+    yield from serve_smtp(KillingCollector())
 
 
 def _configure(environ: dict[str, str], monkeypatch: pytest.MonkeyPatch, **values: str) -> None:
