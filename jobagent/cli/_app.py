@@ -1,11 +1,36 @@
-"""The Typer apps every command module registers on, kept apart so modules don't import each other."""
+"""The Typer apps every command module registers on, kept apart so modules don't import each other.
+
+``--version`` and shell completion (``--install-completion`` / ``--show-completion``) live on the root app.
+"""
 
 from __future__ import annotations
 
 import typer
 
+
+def _print_version(value: bool) -> None:
+    """Eager: answers before any command runs, so it costs no store or queue import."""
+    if value:
+        from jobagent import __version__
+
+        typer.echo(f"jobagent {__version__}")
+        raise typer.Exit()
+
+
 app = typer.Typer(help="jobagent: profile CVs and run job searches on background workers.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
+                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=True)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the jobagent version and exit.")) -> None:
+    """jobagent: profile CVs and run job searches on background workers.
+
+    Exit codes: 0 success, 1 failure or infrastructure down (PostgreSQL, Redis), 2 usage (bad flag or
+    value), 3 not found or invalid input.
+    """
+
+
 profile_app = typer.Typer(help="Create and inspect profiles.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 sources_app = typer.Typer(help="Posting sources.", no_args_is_help=True)
