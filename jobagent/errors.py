@@ -167,7 +167,8 @@ def _translate_database(exc: BaseException) -> JobagentError | None:
                                f"{_short_reason(orig)}")
 
 
-_LIBPQ_ADDRESS = re.compile(r'server (?:at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+)|on socket "(?P<sock>[^"]+)")')
+_LIBPQ_ADDRESS = re.compile(r'server (?:at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+)'
+                            r'|on socket "(?P<sock>[^"]+)")')
 _REDIS_ADDRESS = re.compile(r"connecting to (?P<addr>\S+?)\.?(?:\s|$)")
 
 
