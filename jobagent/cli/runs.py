@@ -176,8 +176,14 @@ def matches(run_id: str = typer.Argument(..., help="The run id of a job search."
     if out.machine:
         return out.items(rows)
     _show_matches(rows, run_id, reasons=True)
-    for m in rows:
-        typer.echo(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]))
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns  # COLUMNS, else the terminal, else 80
+    for m in rows:  # wrapped at word boundaries: an 80-column terminal shows every reason whole
+        typer.echo(textwrap.fill(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]),
+                                 width=width, subsequent_indent="   ", break_long_words=False,
+                                 break_on_hyphens=False))
         if m.get("url"):
             typer.echo(f"   {m['url']}")
 

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 import typer.main
 
-from jobagent.cli import app
 from jobagent.cli import _choices as choices
+from jobagent.cli import app
 
 
 def _commands(group: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
