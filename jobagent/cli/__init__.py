@@ -78,6 +78,15 @@ def _service_name(exc: BaseException) -> str | None:
     return None
 
 
+def _usage_message(exc: Any) -> str:
+    """click's message on one line, pointing at the command's help (pydantic's "Value error, " dropped)."""
+    message = " ".join(exc.format_message().replace("Value error, ", "").split())
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f" (see '{ctx.command_path} --help')"
+    return message
+
+
 def _fail(message: str, kind: str, code: int, as_json: bool) -> None:
     if as_json:
         typer.echo(json.dumps({"error": message, "kind": kind, "exit_code": code}), err=True)
@@ -96,14 +105,9 @@ def main() -> None:
     init_sentry("cli")  # a no-op without SENTRY_DSN
     as_json = machine_errors_requested(sys.argv[1:])
     try:
-        result: Any = app(standalone_mode=False)
+        result: Any = app(standalone_mode=False, prog_name="jobagent")
     except ClickException as exc:  # usage: unknown flag, bad choice, missing argument (exit 2)
-        if as_json:
-            _fail(exc.format_message(), "usage", exc.exit_code, True)
-        from typer import rich_utils
-
-        rich_utils.rich_format_error(exc)
-        sys.exit(exc.exit_code)
+        _fail(_usage_message(exc), "usage", exc.exit_code, as_json)
     except Abort:
         _fail("aborted", "aborted", EXIT_FAILURE, as_json)
     except Exception as exc:

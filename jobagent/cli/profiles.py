@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import typer
 
 from jobagent.cli._app import profile_app
@@ -118,7 +120,7 @@ def profile_filters(
 
 # --- corrections and deletion (issue 13; core functions in jobagent.api.profiles) -------------------------
 
-def _show_profile(p: dict, out: Output, title: str) -> None:  # type: ignore[type-arg]
+def _show_profile(p: dict[str, Any], out: Output, title: str) -> None:
     if out.machine:
         return out.item(p)
     rows = [[k, ", ".join(map(str, v)) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v]

@@ -128,7 +128,9 @@ def output_options(func: F) -> F:
                 **kwargs: Any) -> Any:
         chosen = [fmt for fmt, on in (("json", as_json), ("csv", as_csv), ("nl", as_nl)) if on]
         if len(chosen) > 1:
-            raise typer.BadParameter("use one of --json, --csv and --nl, not several")
+            from typer._click.exceptions import UsageError  # typer 0.29 vendors click
+
+            raise UsageError("use one of --json, --csv and --nl, not several")
         return func(*args, out=Output(chosen[0] if chosen else None), **kwargs)
 
     wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import HELP_MARKUP, app
 from jobagent.cli._choices import PeriodicTaskId
 from jobagent.cli.render import Output, output_options, print_table
 
-schedule_app = typer.Typer(help="Periodic tasks (the daily search, reconcile).", no_args_is_help=True)
+schedule_app = typer.Typer(help="Periodic tasks (the daily search, reconcile).", no_args_is_help=True,
+                           rich_markup_mode=HELP_MARKUP)
 app.add_typer(schedule_app, name="schedule")
 
 
