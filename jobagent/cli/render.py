@@ -170,20 +170,34 @@ def print_table(title: str, columns: list[str], rows: list[list[Any]], *, flex: 
     out = console()
     natural = [max(len(col), _natural([r[i] for r in text_rows])) for i, col in enumerate(columns)]
     fixed = sum(w for col, w in zip(columns, natural, strict=True) if col not in flex)
-    flexible = [col for col in columns if col in flex]
     room = out.width - fixed - (len(columns) - 1)  # one space between columns
-    share = max(6, room // len(flexible)) if flexible else 0
+    widths = _share(room, {col: w for col, w in zip(columns, natural, strict=True) if col in flex})
     table = Table(title=title, box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold",
                   title_justify="left")
     for col, width in zip(columns, natural, strict=True):
         if col in flex:
-            table.add_column(col, max_width=min(width, share) if share else None, no_wrap=not wrap,
-                             overflow="fold" if wrap else "ellipsis")
+            table.add_column(col, max_width=widths[col], no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
         else:
             table.add_column(col, no_wrap=True, min_width=width)
     for row in text_rows:
         table.add_row(*row)
     out.print(table)
+
+
+def _share(room: int, natural: dict[str, int]) -> dict[str, int]:
+    """Split ``room`` between the flexible columns: a narrow one keeps its natural width, and what it does
+    not use goes to the wide ones (never below 6 cells, so a cut cell still says something)."""
+    widths: dict[str, int] = {}
+    pending = sorted(natural, key=natural.__getitem__)
+    while pending:
+        share = room // len(pending)
+        if natural[pending[0]] > share:
+            widths.update({col: max(6, share) for col in pending})
+            break
+        col = pending.pop(0)
+        widths[col] = natural[col]
+        room -= natural[col]
+    return widths
 
 
 def machine_errors_requested(argv: Sequence[str]) -> bool:
