@@ -11,6 +11,7 @@ Aim (issue 15): ``runs --json`` <= 0.5 s.
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -30,14 +31,22 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _timed(argv: list[str], env: dict[str, str]) -> tuple[float, float, float]:
+    """Best and median wall time, and the best CPU time (user + system) of the child: on a shared, loaded
+    machine the CPU figure moves much less than the wall time."""
     subprocess.run(argv, env=env, capture_output=True, check=True)  # warm the page cache and .pyc files
-    times = []
+    times, cpus = [], []
     for _ in range(REPEAT):
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), _cpu()
         subprocess.run(argv, env=env, capture_output=True, check=True)
         times.append(time.perf_counter() - start)
-    return min(times), statistics.median(times)
+        cpus.append(_cpu() - cpu)
+    return min(times), statistics.median(times), min(cpus)
 
 
 def _top_imports(argv: list[str], env: dict[str, str], n: int = 8) -> list[tuple[int, str]]:
@@ -63,12 +72,15 @@ def main() -> None:
             "jobagent --version": _timed([*cli, "--version"], env),
             "jobagent runs --json": _timed([*cli, "runs", "--json"], env),
         }
-        for label, (best, median) in figures.items():
-            print(f"{label:24s} best {best * 1000:7.0f} ms   median {median * 1000:7.0f} ms")
-        runs_best = figures["jobagent runs --json"][0]
-        print(f"runs --json / bare interpreter: {runs_best / figures['python -c pass'][0]:.1f}x; "
+        for label, (best, median, cpu) in figures.items():
+            print(f"{label:24s} wall best {best * 1000:6.0f} ms  median {median * 1000:6.0f} ms   "
+                  f"cpu best {cpu * 1000:6.0f} ms")
+        runs_best, bare = figures["jobagent runs --json"][0], figures["python -c pass"][0]
+        print(f"runs --json / bare interpreter: {runs_best / bare:.1f}x wall, "
+              f"{figures['jobagent runs --json'][2] / figures['python -c pass'][2]:.1f}x cpu; "
               f"runs --json - --version: {(runs_best - figures['jobagent --version'][0]) * 1000:.0f} ms; "
-              f"aim <= 500 ms: {'met' if runs_best <= 0.5 else 'NOT met'}")
+              f"aim <= 500 ms wall: {'met' if runs_best <= 0.5 else 'NOT met'} (load average "
+              f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs)")
         print("largest top-level imports of runs --json (cumulative ms):")
         for micros, name in _top_imports([*cli, "runs", "--json"], env):
             print(f"  {micros / 1000:7.1f}  {name}")
