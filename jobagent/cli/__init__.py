@@ -47,16 +47,14 @@ def _kind(name: str) -> str:
 
 def error_report(exc: BaseException) -> tuple[str, str, int] | None:
     """(message, kind, exit code) for an error the CLI reports in one line; None for a real bug."""
-    from jobagent.errors import InputError, JobagentError, NotFound, ServiceUnavailable, translate
+    from jobagent.errors import InputError, JobagentError, NotFound, translate
 
     mapped = translate(exc)
     if isinstance(mapped, NotFound):
         return str(mapped), "not_found", EXIT_INPUT
     if isinstance(mapped, InputError):
         return str(mapped), "invalid_input", EXIT_INPUT
-    if isinstance(mapped, ServiceUnavailable):
-        return str(mapped), _kind(type(mapped).__name__), EXIT_FAILURE
-    if isinstance(mapped, JobagentError):
+    if isinstance(mapped, JobagentError):  # ServiceUnavailable (PostgreSQL, Redis away) and other failures
         return str(mapped), _kind(type(mapped).__name__), EXIT_FAILURE
     service = _service_name(exc)
     if service:  # any other library failure of a backing service: still one line, exit 1
@@ -112,7 +110,7 @@ def main() -> None:
     try:
         result: Any = app(standalone_mode=False, prog_name="jobagent")
     except ClickException as exc:  # usage: unknown flag, bad choice, missing argument (exit 2)
-        _fail(_usage_message(exc), "usage", exc.exit_code, as_json)
+        _fail(_usage_message(exc), "usage" if exc.exit_code == EXIT_USAGE else "failure", exc.exit_code, as_json)
     except Abort:
         _fail("aborted", "aborted", EXIT_FAILURE, as_json)
     except Exception as exc:
