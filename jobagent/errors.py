@@ -24,6 +24,8 @@ make sense without a traceback. Whether a failure is worth another attempt is de
 
 from __future__ import annotations
 
+import re
+
 
 class JobagentError(Exception):
     """Base class: the message is shown to the user as it is."""
@@ -159,8 +161,63 @@ def _translate_database(exc: BaseException) -> JobagentError | None:
     if not isinstance(exc, types):
         return None
     orig = getattr(exc, "orig", None) or exc
-    name = "SQLite" if type(orig).__module__.startswith("sqlite3") else "PostgreSQL"
-    return DatabaseUnavailable(f"cannot reach {name}: {_first_line(orig)}")
+    if type(orig).__module__.startswith("sqlite3"):
+        return DatabaseUnavailable(f"cannot open SQLite at {_configured_address('database')}: {_first_line(orig)}")
+    return DatabaseUnavailable(f"cannot reach PostgreSQL at {_address('database', str(orig))}: "
+                               f"{_short_reason(orig)}")
+
+
+_LIBPQ_ADDRESS = re.compile(r'server (?:at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+)'
+                            r'|on socket "(?P<sock>[^"]+)")')
+_REDIS_ADDRESS = re.compile(r"connecting to (?P<addr>\S+?)\.?(?:\s|$)")
+
+
+def _address(service: str, message: str) -> str:
+    """host:port of the server the message is about (read from the driver's message, else the configured
+    URL), never a password: the user sees at once which server is meant."""
+    if service == "database":
+        m = _LIBPQ_ADDRESS.search(message)
+        if m:
+            return m["sock"] or f"{m['host']}:{m['port']}"
+    else:
+        m = _REDIS_ADDRESS.search(message)
+        if m:
+            return m["addr"]
+    return _configured_address(service)
+
+
+def _configured_address(service: str) -> str:
+    from urllib.parse import urlsplit
+
+    try:
+        from jobagent.config import get_settings
+
+        settings = get_settings()
+        url = settings.effective_database_url if service == "database" else (settings.redis_url or "")
+    except Exception:  # the settings themselves may be what is broken; the message must still be shown
+        return "the configured address"
+    if url.startswith("sqlite"):
+        return url.split("///", 1)[-1] or "(memory)"
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return "the configured address"
+    default = 5432 if service == "database" else 6379
+    return f"{host or 'localhost'}:{port or default}"
+
+
+def _short_reason(exc: BaseException) -> str:
+    """The reason without the driver's own address prefix: libpq's 'connection to server at "h", port 1
+    failed: Connection refused' and redis's 'Error 111 connecting to h:1. Connection refused.' both
+    become 'Connection refused' (the address is already in our words)."""
+    line = _first_line(exc)
+    if "failed: " in line:
+        return line.rsplit("failed: ", 1)[-1].strip() or line
+    m = _REDIS_ADDRESS.search(line)
+    if m and line[m.end():].strip():
+        return line[m.end():].strip().rstrip(".")
+    return line
 
 
 def _translate_redis(exc: BaseException) -> JobagentError | None:
@@ -170,7 +227,7 @@ def _translate_redis(exc: BaseException) -> JobagentError | None:
     except ImportError:  # pragma: no cover
         return None
     if isinstance(exc, RedisConnectionError | RedisTimeoutError):
-        return QueueUnavailable(f"cannot reach Redis: {_first_line(exc)}")
+        return QueueUnavailable(f"cannot reach Redis at {_address('redis', str(exc))}: {_short_reason(exc)}")
     return None
 
 

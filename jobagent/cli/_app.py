@@ -1,14 +1,45 @@
-"""The Typer apps every command module registers on, kept apart so modules don't import each other."""
+"""The Typer apps every command module registers on, kept apart so modules don't import each other.
+
+``--version`` and shell completion (``--install-completion`` / ``--show-completion``) live on the root app.
+"""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import typer
 
-app = typer.Typer(help="jobagent: profile CVs and run job searches on background workers.",
-                  no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False)
-profile_app = typer.Typer(help="Create and inspect profiles.", no_args_is_help=True)
-db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
-sources_app = typer.Typer(help="Posting sources.", no_args_is_help=True)
+
+def _print_version(value: bool) -> None:
+    """Eager: answers before any command runs, so it costs no store or queue import."""
+    if value:
+        from jobagent import __version__
+
+        typer.echo(f"jobagent {__version__}")
+        raise typer.Exit()
+
+
+# Markdown help: paragraphs reflow to the terminal, and the indented lines under "Examples:" stay verbatim.
+HELP_MARKUP: Literal["markdown"] = "markdown"
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=True,
+                  rich_markup_mode=HELP_MARKUP)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                       help="Print the jobagent version and exit.")) -> None:
+    """jobagent: profile CVs and run job searches on background workers.
+
+    Output: --json (an array for listings, an object for one item), --nl or --csv on every command that
+    prints data. Exit codes: 0 success, 1 failure or infrastructure down (PostgreSQL, Redis), 2 usage (bad flag or
+    value), 3 not found or invalid input.
+    """
+
+
+profile_app = typer.Typer(help="Create and inspect profiles.", no_args_is_help=True,
+                          rich_markup_mode=HELP_MARKUP)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
+sources_app = typer.Typer(help="Posting sources.", no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
 app.add_typer(profile_app, name="profile")
 app.add_typer(db_app, name="db")
 app.add_typer(sources_app, name="sources")

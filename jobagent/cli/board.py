@@ -6,7 +6,6 @@ the URL included, with the same rows.
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,7 +14,10 @@ from typing import Any
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli.render import compact_salary, print_json
+from jobagent.cli._choices import BoardState
+from jobagent.cli.render import Output, compact_salary, csv_cell, output_options
+
+__all__ = ["board", "csv_cell", "format_table", "mark", "review"]
 
 # (header, width) of the table; with one space between columns the line is exactly 80 characters.
 _COLUMNS = (("score", 5), ("title", 14), ("company", 10), ("location", 9), ("rem", 3), ("salary", 9),
@@ -61,45 +63,30 @@ def format_table(rows: list[Any]) -> list[str]:
     return [line([name for name, _ in _COLUMNS]), *(line(_cells(r)) for r in rows)]
 
 
-def csv_cell(value: Any) -> str:
-    """How a JSON value is written to CSV: empty for null, true/false for booleans, else its text."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def _write_csv(records: list[dict[str, Any]], fields: list[str]) -> None:
-    writer = csv.DictWriter(sys.stdout, fieldnames=fields, lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({k: csv_cell(v) for k, v in record.items()})
-
-
 @app.command()
+@output_options
 def board(
     profile_id: str = typer.Argument(..., help="The profile whose board to show."),
-    status: list[str] = typer.Option([], "--status", help="Only this state (new, saved, applied, interviewing, "
-                                     "offer, rejected, withdrawn, skipped). Repeatable."),
+    status: list[BoardState] = typer.Option([], "--status", help="Only this state. Repeatable."),
     new: bool = typer.Option(False, "--new", help="Only new postings found since your last look."),
     since: str | None = typer.Option(None, "--since", help="Only postings first found since, e.g. 7d, 12h, "
                                      "2026-11-30."),
-    as_json: bool = typer.Option(False, "--json"),
-    as_csv: bool = typer.Option(False, "--csv"),
+    *,
+    out: Output,
 ) -> None:
-    """Every posting any search found for the profile, once, best score first (records this look)."""
-    from jobagent.api.board import BoardRow
-    from jobagent.errors import InvalidInput
+    """Every posting any search found for the profile, once, best score first (records this look).
 
-    if as_json and as_csv:
-        raise InvalidInput("use --json or --csv, not both")
+    Examples:
+
+        jobagent board PROFILE_ID --new
+
+        jobagent board PROFILE_ID --status saved --status applied --csv > board.csv
+    """
+    from jobagent.api.board import BoardRow
+
     view = _api().board(profile_id, statuses=status or None, new_only=new, since=since)
-    records = [r.model_dump(mode="json") for r in view.rows]
-    if as_json:
-        return print_json(records)
-    if as_csv:
-        return _write_csv(records, list(BoardRow.model_fields))
+    if out.machine:
+        return out.items(view.rows, list(BoardRow.model_fields))
     for text in format_table(view.rows):
         typer.echo(text)
     last = view.previous_look_at.strftime("%Y-%m-%d %H:%M UTC") if view.previous_look_at else "never"
@@ -108,21 +95,30 @@ def board(
 
 
 @app.command()
+@output_options
 def mark(
     posting_id: str = typer.Argument(..., help="A posting id from the board (its first 8 characters will do)."),
     profile: str = typer.Option(..., "--profile", help="The profile whose board it is on."),
-    save: bool = typer.Option(False, "--save"),
-    applied: bool = typer.Option(False, "--applied"),
-    interviewing: bool = typer.Option(False, "--interviewing"),
-    offer: bool = typer.Option(False, "--offer"),
-    rejected: bool = typer.Option(False, "--rejected"),
-    withdrawn: bool = typer.Option(False, "--withdrawn"),
+    save: bool = typer.Option(False, "--save", help="Keep it to apply later."),
+    applied: bool = typer.Option(False, "--applied", help="You applied (also marks its reposts)."),
+    interviewing: bool = typer.Option(False, "--interviewing", help="You are interviewing for it."),
+    offer: bool = typer.Option(False, "--offer", help="You got an offer."),
+    rejected: bool = typer.Option(False, "--rejected", help="They said no."),
+    withdrawn: bool = typer.Option(False, "--withdrawn", help="You withdrew."),
     skip: bool = typer.Option(False, "--skip", help="Never show it (or its reposts) again."),
     company: bool = typer.Option(False, "--company", help="With --skip: also block the company for this profile."),
     note: str | None = typer.Option(None, "--note", help="Free text kept with the change."),
-    as_json: bool = typer.Option(False, "--json"),
+    *,
+    out: Output,
 ) -> None:
-    """Move a posting on a profile's board; --skip and --applied also cover its reposts."""
+    """Move a posting on a profile's board; --skip and --applied also cover its reposts.
+
+    Examples:
+
+        jobagent mark 3f2a9c1e --profile PROFILE_ID --applied --note "sent via their site"
+
+        jobagent mark 3f2a9c1e --profile PROFILE_ID --skip --company
+    """
     from jobagent.errors import InvalidInput
 
     given = dict(save=save, applied=applied, interviewing=interviewing, offer=offer, rejected=rejected,
@@ -134,8 +130,8 @@ def mark(
     if company and chosen[0] != "skipped":
         raise InvalidInput("--company goes with --skip only")
     result = _api().mark(profile, posting_id, chosen[0], note=note, company_block=company)
-    if as_json:
-        return print_json(result.model_dump(mode="json"))
+    if out.machine:
+        return out.item(result)
     typer.echo(f"{result.short_id}: {result.previous_state} → {result.state}")
     if result.also_changed:
         ids = ", ".join(pid[:8] for pid in result.also_changed)
@@ -190,7 +186,12 @@ _REVIEW_KEYS = {"s": "saved", "a": "applied", "x": "skipped"}
 
 @app.command()
 def review(profile_id: str = typer.Argument(..., help="The profile whose new postings to walk through.")) -> None:
-    """Walk the profile's new postings one at a time: s save, a applied, x skip, o open, n next, q quit."""
+    """Walk the profile's new postings one at a time: s save, a applied, x skip, o open, n next, q quit.
+
+    Examples:
+
+        jobagent review PROFILE_ID
+    """
     import webbrowser
 
     api = _api()

@@ -25,7 +25,14 @@ def dev(
     stop_timeout: float = typer.Option(10.0, "--stop-timeout", help="Seconds a child gets to stop before SIGKILL."),
     color: bool | None = typer.Option(None, "--color/--no-color", help="Colored prefixes (default: on a tty)."),
 ) -> None:
-    """Run Redis, Postgres, a worker, the scheduler and the web shim locally; reload on code changes."""
+    """Run Redis, Postgres, a worker, the scheduler and the web shim locally; reload on code changes.
+
+    Examples:
+
+        jobagent dev
+
+        jobagent dev --no-web --no-scheduler --queues default
+    """
     from jobagent.devstack import run_dev
 
     if color is None:

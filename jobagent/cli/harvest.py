@@ -5,43 +5,66 @@ from __future__ import annotations
 import typer
 
 from jobagent.cli._app import app, sources_app
-from jobagent.cli.render import core_api, print_json, print_table
+from jobagent.cli.render import Output, core_api, output_options, print_table
 
 
 @app.command()
-def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest (default: every configured one)."),
-            as_json: bool = typer.Option(False, "--json")) -> None:
-    """Fetch sources into the postings store now: all pages, conditional requests, closing what vanished."""
+@output_options
+def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest, e.g. greenhouse:acme or "
+                                              "feed:postings.json (default: every configured one)."),
+            *, out: Output) -> None:
+    """Fetch sources into the postings store now: all pages, conditional requests, closing what vanished.
+
+    Exit status: 3 when every failure is the source's input (a malformed feed), 1 when a board is down.
+
+    Examples:
+
+        jobagent harvest
+
+        jobagent harvest greenhouse:acme lever:acme --json
+    """
     core_api()  # the embedded-mode notice
     from jobagent.api.sources import harvest as run_harvest
 
     reports = run_harvest(list(specs or []))
-    if as_json:
-        print_json(reports)
+    if out.machine:
+        out.items(reports)
     else:
         print_table("Harvest", ["source", "outcome", "pages", "requests", "seen", "new", "updated", "closed", "error"],
                     [[r["source"], r["outcome"], r["pages"], r["requests"], r["seen"], r["new"], r["updated"],
-                      r["closed"], r["error"]] for r in reports])
+                      r["closed"], r["error"]] for r in reports], flex=["source", "error"])
     failed = [r for r in reports if r["outcome"] == "failed"]
     if failed:
-        if not as_json:
+        if not out.machine:
             for r in failed:
                 typer.echo(f"error: {r['source']}: {r['error']}", err=True)
-        # A malformed feed of the user's is an input error (2); a board that is down is an outside fault (1).
-        raise typer.Exit(2 if all(r["permanent"] for r in failed) else 1)
+        # A malformed feed of the user's is an input error (3); a board that is down is an outside fault (1).
+        raise typer.Exit(3 if all(r["permanent"] for r in failed) else 1)
 
 
 @sources_app.command("list")
-def sources_list(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Each source's last harvest, outcome, open and closed postings, and next harvest; and the kinds."""
+@output_options
+def sources_list(*, out: Output) -> None:
+    """Each source's last harvest, outcome, open and closed postings, and next harvest; and the kinds.
+
+    With --json: one object with "sources", "kinds" and "base_urls".
+
+    Examples:
+
+        jobagent sources list
+
+        jobagent sources list --json
+    """
     core_api()
     from jobagent.api.sources import list_sources
 
     data = list_sources()
-    if as_json:
-        return print_json(data)
-    print_table("Sources", ["source", "last harvest", "outcome", "open", "closed", "next harvest", "error"],
-                [[r["source"], (r["last_harvest_at"] or "")[:19].replace("T", " "), r["outcome"], r["open"],
-                  r["closed"], (r["next_harvest_at"] or "")[:19].replace("T", " "), r["error"]]
-                 for r in data["sources"]])
-    print_table("Source kinds", ["kind", "base URL"], [[k, data["base_urls"].get(k, "(local)")] for k in data["kinds"]])
+    if out.machine:
+        return out.item(data)
+    print_table("Sources", ["source", "last", "outcome", "open", "closed", "next", "error"],
+                [[r["source"], (r["last_harvest_at"] or "")[5:16].replace("T", " "), r["outcome"], r["open"],
+                  r["closed"], (r["next_harvest_at"] or "")[5:16].replace("T", " "), r["error"]]
+                 for r in data["sources"]], flex=["source", "error"])
+    print_table("Source kinds", ["kind", "base URL"], [[k, data["base_urls"].get(k, "(local)")] for k in data["kinds"]],
+                flex=["base URL"])
+    return None

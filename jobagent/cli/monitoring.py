@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli.render import core_api, print_json, print_table
+from jobagent.cli.render import Output, core_api, output_options, print_table
 
 
 def _age(seconds: float | None) -> str:
@@ -29,33 +29,42 @@ def _show_health(h: dict[str, Any]) -> None:
     if h["stuck"]:
         print_table("Stuck executions", ["execution_id", "status", "queue", "age", "reason"],
                     [[x["execution_id"], x["status"], x["queue"], _age(x["age_seconds"]), x["reason"]]
-                     for x in h["stuck"]])
+                     for x in h["stuck"]], flex=["reason"])
     if h["problems"]:
         sent = set(h.get("alerts_sent", []))
         print_table("Problems", ["key", "level", "message", "alert"],
                     [[p["key"], p["level"], p["message"], "sent" if p["key"] in sent else "rate-limited"]
-                     for p in h["problems"]])
+                     for p in h["problems"]], flex=["key", "message"], wrap=True)
     typer.echo("healthy" if h["healthy"] else f"UNHEALTHY: {len(h['problems'])} problem(s)")
 
 
 def _show_queues(h: dict[str, Any]) -> None:
     print_table(f"Queues ({h['workers']} live workers, {h['failed_24h']} failed in 24 h)",
-                ["queue", "depth", "threshold", "oldest queued", "started", "scheduled", "failed",
+                ["queue", "depth", "threshold", "oldest", "started", "scheduled", "failed",
                  "workers", "expected"],
                 [[q["queue"], q["depth"], q["threshold"], _age(q["oldest_queued_age_seconds"]), q["started"],
                   q["scheduled"], q["failed"], q["workers"], q["expected_workers"]] for q in h["queues"]])
 
 
 @app.command()
+@output_options
 def monitor(
     once: bool = typer.Option(False, "--once", help="Check once and exit (1 when unhealthy)."),
     interval: int = typer.Option(60, "--interval", min=1, help="Seconds between checks when looping."),
-    as_json: bool = typer.Option(False, "--json"),
     no_alerts: bool = typer.Option(False, "--no-alerts", help="Only report; send no alerts."),
+    *,
+    out: Output,
 ) -> None:
     """Check queues, workers, failures and stuck executions; send rate-limited alerts.
 
-    Exit status: 0 healthy, 1 unhealthy (with --once, or the last check before Ctrl-C).
+    Exit status: 0 healthy, 1 unhealthy (with --once, or the last check before Ctrl-C). Each check is one
+    object (--json) or one line (--nl).
+
+    Examples:
+
+        jobagent monitor --once --no-alerts
+
+        jobagent monitor --interval 300 --nl >> health.ndjson
     """
     import time
 
@@ -64,8 +73,8 @@ def monitor(
     core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
     while True:
         health = check(alert=not no_alerts)
-        if as_json:
-            print_json(health)
+        if out.machine:
+            out.item(health)
         else:
             _show_health(health)
         if once:
@@ -79,26 +88,36 @@ def monitor(
 
 
 @app.command()
+@output_options
 def reconcile(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be done; change nothing."),
-    as_json: bool = typer.Option(False, "--json"),
     page: int = typer.Option(1000, "--page-size", min=1, hidden=True, help="Rows per transaction."),
+    *,
+    out: Output,
 ) -> None:
-    """Requeue executions whose queue job was lost (or fail them after too many requeues)."""
+    """Requeue executions whose queue job was lost (or fail them after too many requeues).
+
+    Examples:
+
+        jobagent reconcile --dry-run
+
+        jobagent reconcile --json
+    """
     from jobagent.monitoring.reconcile import reconcile as run_reconcile
 
     core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
     summary = run_reconcile(dry_run=dry_run, page=page).as_dict()
     for problem in summary["problems"]:  # issue 11 (h3): one line per row that could not be handled
         typer.echo(f"reconcile: {problem}", err=True)
-    if as_json:
-        print_json(summary)
+    if out.machine:
+        out.item(summary)
         if summary["problems"]:
             raise typer.Exit(1)
         return None
     if summary["items"]:
         print_table("Would handle" if dry_run else "Handled", ["execution_id", "status", "queue", "action", "reason"],
-                    [[i["execution_id"], i["status"], i["queue"], i["action"], i["reason"]] for i in summary["items"]])
+                    [[i["execution_id"], i["status"], i["queue"], i["action"], i["reason"]] for i in summary["items"]],
+                    flex=["reason"])
     prefix = "dry run: " if dry_run else ""
     typer.echo(f"{prefix}scanned {summary['scanned']}, requeued {summary['requeued']}, failed {summary['failed']}, "
                f"skipped {summary['skipped']}")
@@ -107,13 +126,24 @@ def reconcile(
 
 
 @app.command()
+@output_options
 def retry(
     execution_id: str | None = typer.Argument(None, help="A failed execution (or run) id."),
     failed: bool = typer.Option(False, "--failed", help="Retry every execution that failed recently."),
     since: str = typer.Option("1h", "--since", help="With --failed: how far back (30m, 1h, 2d)."),
-    as_json: bool = typer.Option(False, "--json"),
+    *,
+    out: Output,
 ) -> None:
-    """Requeue failed work on purpose; it resumes at the node that failed."""
+    """Requeue failed work on purpose; it resumes at the node that failed.
+
+    With --json: one object for an EXECUTION_ID, an array with --failed.
+
+    Examples:
+
+        jobagent retry RUN_ID
+
+        jobagent retry --failed --since 2d --json
+    """
     from jobagent.errors import InvalidInput
     from jobagent.monitoring.manual_retry import parse_since, retry_execution, retry_failed
 
@@ -121,7 +151,8 @@ def retry(
         raise InvalidInput("give either an EXECUTION_ID or --failed")
     core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
     done = [retry_execution(execution_id)] if execution_id else retry_failed(parse_since(since))
-    if as_json:
-        return print_json(done[0] if execution_id else done)
-    print_table(f"Requeued {len(done)}", ["execution_id", "run_id", "queue"],
-                [[d["execution_id"], d["run_id"], d["queue"]] for d in done])
+    if out.machine:
+        return out.item(done[0]) if execution_id else out.items(done)
+    print_table(f"Requeued {len(done)}", ["run_id", "execution", "queue"],
+                [[d["run_id"], d["execution_id"][:8], d["queue"]] for d in done])
+    return None

@@ -5,15 +5,23 @@ from __future__ import annotations
 import typer
 
 from jobagent.cli._app import app, db_app
-from jobagent.cli.render import core_api, print_json, print_table
+from jobagent.cli.render import Output, core_api, output_options, print_table
 
 
 @app.command()
-def queues(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Queue depths, workers and failed counts."""
+@output_options
+def queues(*, out: Output) -> None:
+    """Queue depths, workers and failed counts.
+
+    Examples:
+
+        jobagent queues
+
+        jobagent queues --json
+    """
     data = core_api().queue_overview()
-    if as_json:
-        return print_json(data)
+    if out.machine:
+        return out.item(data)
     print_table(f"Queues ({data['workers']} workers)", ["queue", "queued", "started", "scheduled", "failed", "workers"],
            [[q["queue"], q["queued"], q["started"], q["scheduled"], q["failed"], q["workers"]]
             for q in data["queues"]])
@@ -67,8 +75,15 @@ def worker(
 
 
 @db_app.command("upgrade")
-def db_upgrade(revision: str = typer.Argument("head")) -> None:
-    """Apply the schema migrations."""
+def db_upgrade(revision: str = typer.Argument("head", help="The Alembic revision to reach.")) -> None:
+    """Apply the schema migrations (DATABASE_URL, or the embedded SQLite file).
+
+    Examples:
+
+        jobagent db upgrade
+
+        DATABASE_URL=postgresql+psycopg://jobagent@127.0.0.1/jobagent jobagent db upgrade head
+    """
     from jobagent.config import get_settings
     from jobagent.store.migrate import current_revision, upgrade
 

@@ -1,16 +1,25 @@
-"""Output shared by the command modules: rich tables, JSON, and following a run.
+"""Output shared by the command modules: the one ``--json`` / ``--csv`` / ``--nl`` option set, 80-column
+tables, and following a run.
 
-Heavy modules (SQLAlchemy, RQ, pypdf) are imported inside functions, so ``jobagent --help`` starts fast.
+Every listing command prints an array (``--json``), one line per record (``--nl``) or CSV rows; every
+one-item command prints an object, one line, or a header and one row: the shape depends on the command,
+never on how many results there happen to be. Heavy modules (SQLAlchemy, RQ, rich) are imported inside
+functions, so ``jobagent --help`` and ``jobagent runs --json`` start fast.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
-from typing import Any
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
 import typer
 
 _announced = False
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def core_api() -> Any:
@@ -27,8 +36,111 @@ def core_api() -> Any:
     return core
 
 
+class Output:
+    """The output format chosen for one command: a table for people, or JSON / NDJSON / CSV for programs."""
+
+    def __init__(self, fmt: str | None = None) -> None:
+        self.format = fmt  # None (table), "json", "nl" or "csv"
+
+    @property
+    def machine(self) -> bool:
+        """True when a program reads stdout: print records, no tables or hints."""
+        return self.format is not None
+
+    def items(self, rows: Sequence[Any], fields: Sequence[str] | None = None) -> None:
+        """A listing: always an array (or N lines, or N CSV rows), even with zero or one record."""
+        records = [as_record(r) for r in rows]
+        if self.format == "nl":
+            for record in records:
+                typer.echo(json.dumps(record, default=str))
+        elif self.format == "csv":
+            write_csv(records, fields)
+        else:
+            typer.echo(json.dumps(records, indent=2, default=str))
+
+    def item(self, obj: Any) -> None:
+        """One result: always an object (or one line, or a header and one CSV row)."""
+        record = as_record(obj)
+        if self.format == "nl":
+            typer.echo(json.dumps(record, default=str))
+        elif self.format == "csv":
+            write_csv([record], None)
+        else:
+            typer.echo(json.dumps(record, indent=2, default=str))
+
+
+def as_record(obj: Any) -> Any:
+    """A pydantic view, a dataclass-like object with ``as_dict`` or a plain dict, as JSON-ready data."""
+    if hasattr(obj, "model_dump"):
+        return obj.model_dump(mode="json")
+    if hasattr(obj, "as_dict"):
+        return obj.as_dict()
+    return obj
+
+
+def csv_cell(value: Any) -> str:
+    """How a JSON value is written to CSV: empty for null, true/false for booleans, JSON for lists and
+    objects, else its text."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | dict):
+        return json.dumps(value, default=str)
+    return str(value)
+
+
+def write_csv(records: list[dict[str, Any]], fields: Sequence[str] | None) -> None:
+    """A header and one row per record; the columns are ``fields`` or every key in order of appearance."""
+    import csv
+
+    names = list(fields) if fields is not None else list(dict.fromkeys(k for r in records for k in r))
+    if not names:
+        return
+    writer = csv.DictWriter(sys.stdout, fieldnames=names, lineterminator="\n", extrasaction="ignore")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({k: csv_cell(record.get(k)) for k in names})
+    sys.stdout.flush()
+
+
+_FORMAT_OPTIONS = {
+    "as_json": ("--json", "Print JSON: an array for listings, an object for one item."),
+    "as_csv": ("--csv", "Print CSV: a header row, then one row per record (lists and objects as JSON)."),
+    "as_nl": ("--nl", "Print newline-delimited JSON: one object per line."),
+}
+
+
+def output_options(func: F) -> F:
+    """Give a command the shared ``--json``, ``--csv`` and ``--nl`` flags; it receives ``out: Output``.
+
+    Written once here, so every command offers the same three formats with the same help and the same
+    shapes. The wrapped function declares ``out: Output`` (hidden from the CLI) instead of the flags.
+    """
+    signature = inspect.signature(func, eval_str=True)
+    params = [p for name, p in signature.parameters.items() if name != "out"]
+    for name, (flag, text) in _FORMAT_OPTIONS.items():
+        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=bool,
+                                        default=typer.Option(False, flag, help=text)))
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, as_json: bool = False, as_csv: bool = False, as_nl: bool = False,
+                **kwargs: Any) -> Any:
+        chosen = [fmt for fmt, on in (("json", as_json), ("csv", as_csv), ("nl", as_nl)) if on]
+        if len(chosen) > 1:
+            from typer._click.exceptions import UsageError  # typer 0.29 vendors click
+
+            raise UsageError("use one of --json, --csv and --nl, not several")
+        return func(*args, out=Output(chosen[0] if chosen else None), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {**{p.name: p.annotation for p in params}, "return": signature.return_annotation}
+    return wrapper  # type: ignore[return-value]
+
+
 def print_json(data: Any) -> None:
-    typer.echo(json.dumps(data, indent=2, default=str))
+    """Plain JSON, for the few outputs that are neither a listing nor one record (the demo's bundle)."""
+    typer.echo(json.dumps(as_record(data), indent=2, default=str))
 
 
 def console() -> Any:
@@ -37,38 +149,88 @@ def console() -> Any:
     return Console()
 
 
-def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
+def _natural(cells: list[str]) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(line) for c in cells for line in (c.splitlines() or [""])), default=0)
+
+
+def print_table(title: str, columns: list[str], rows: list[list[Any]], *, flex: Sequence[str] = (),
+                wrap: bool = False) -> None:
+    """A table that fits the terminal (80 columns included) without breaking a word inside a cell.
+
+    Every column keeps its natural width and never wraps (ids are copied into the next command, a status
+    reads "completed", never "complet/ed"), except the ``flex`` columns (free text: titles, queries,
+    reasons), which share what is left and end in "…" (or wrap at word boundaries with ``wrap``). The
+    full values are always in ``--json``.
+    """
     from rich.table import Table
 
-    table = Table(title=title)
-    for col in columns:
-        # Ids are meant to be copied into the next command: never truncate them.
-        is_id = col.endswith("_id")
-        table.add_column(col, no_wrap=is_id, min_width=36 if is_id else None, overflow="fold")
-    for row in rows:
-        table.add_row(*["" if v is None else str(v) for v in row])
-    console().print(table)
+    text_rows = [["" if v is None else str(v) for v in row] for row in rows]
+    out = console()
+    natural = [max(len(col), _natural([r[i] for r in text_rows])) for i, col in enumerate(columns)]
+    fixed = sum(w for col, w in zip(columns, natural, strict=True) if col not in flex)
+    room = out.width - fixed - (len(columns) - 1)  # one space between columns
+    widths = _share(room, {col: w for col, w in zip(columns, natural, strict=True) if col in flex})
+    table = Table(title=title, box=None, padding=(0, 1, 0, 0), pad_edge=False, header_style="bold",
+                  title_justify="left")
+    for col, width in zip(columns, natural, strict=True):
+        if col in flex:
+            table.add_column(col, max_width=widths[col], no_wrap=not wrap, overflow="fold" if wrap else "ellipsis")
+        else:
+            table.add_column(col, no_wrap=True, min_width=width)
+    for row in text_rows:
+        table.add_row(*row)
+    out.print(table)
 
 
-def show_submissions(subs: list[Any], as_json: bool) -> None:
-    if as_json:
-        print_json([s.as_dict() for s in subs] if len(subs) != 1 else subs[0].as_dict())
-        return
-    print_table("Submitted", ["run_id", "execution_id", "task_id", "workflow", "queue", "status", "error"],
-           [[s.run_id, s.execution_id, s.task_id, s.workflow_type, s.queue, s.status, s.error_message]
-            for s in subs])
+def _share(room: int, natural: dict[str, int]) -> dict[str, int]:
+    """Split ``room`` between the flexible columns: a narrow one keeps its natural width, and what it does
+    not use goes to the wide ones (never below 6 cells, so a cut cell still says something)."""
+    widths: dict[str, int] = {}
+    pending = sorted(natural, key=natural.__getitem__)
+    while pending:
+        share = room // len(pending)
+        if natural[pending[0]] > share:
+            widths.update({col: max(6, share) for col in pending})
+            break
+        col = pending.pop(0)
+        widths[col] = natural[col]
+        room -= natural[col]
+    return widths
+
+
+def machine_errors_requested(argv: Sequence[str]) -> bool:
+    """Whether errors go to stderr as JSON: ``--json`` or ``--nl`` among the options (before ``--``)."""
+    for arg in argv:
+        if arg == "--":
+            return False
+        if arg in ("--json", "--nl"):
+            return True
+    return False
+
+
+def show_submissions(subs: list[Any], out: Output, *, listing: bool = False) -> None:
+    """Submitted runs: one object for a single submission, an array when the command fans out."""
+    if out.machine:
+        return out.items(subs) if listing else out.item(subs[0])
+    print_table("Submitted", ["run_id", "workflow", "queue", "status", "error"],
+                [[s.run_id, s.workflow_type, s.queue, s.status, s.error_message] for s in subs], flex=["error"])
     for s in subs:
         typer.echo(f"status: jobagent status {s.run_id}")
+    return None
 
 
-def show_status(st: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print_json(st)
-        return
+def show_status(st: dict[str, Any], out: Output) -> None:
+    if out.machine:
+        return out.item(st)
     fields = [k for k in st if k != "result"]
-    print_table(f"Run {st['run_id']}", ["field", "value"], [[k, st[k]] for k in fields])
+    print_table(f"Run {st['run_id']}", ["field", "value"], [[k, st[k]] for k in fields], flex=["value"],
+                wrap=True)
     if st.get("result"):
-        print_table("Result", ["key", "value"], [[k, v] for k, v in st["result"].items()])
+        print_table("Result", ["key", "value"], [[k, v] for k, v in st["result"].items()], flex=["value"],
+                    wrap=True)
+    return None
 
 
 def follow(run_id: str, as_json: bool, watch: bool) -> dict[str, Any]:
@@ -91,8 +253,8 @@ def follow(run_id: str, as_json: bool, watch: bool) -> dict[str, Any]:
             time.sleep(0.5)
 
 
-def finish(st: dict[str, Any], as_json: bool) -> None:
-    show_status(st, as_json)
+def finish(st: dict[str, Any], out: Output) -> None:
+    show_status(st, out)
     if st["status"] == "failed":
         raise typer.Exit(1)
 

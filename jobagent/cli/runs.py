@@ -7,12 +7,15 @@ from typing import Any
 import typer
 
 from jobagent.cli._app import app
+from jobagent.cli._choices import Priority, RunState
 from jobagent.cli.render import (
+    Output,
     compact_salary,
     core_api,
     filters_from_options,
     finish,
     follow,
+    output_options,
     print_json,
     print_table,
     show_status,
@@ -21,26 +24,42 @@ from jobagent.cli.render import (
 
 
 @app.command()
+@output_options
 def search(
     query: str | None = typer.Argument(None, help="What to search for, e.g. 'backend engineer'."),
-    location: str | None = typer.Option(None, "--location"),
+    location: str | None = typer.Option(None, "--location", help="Where the job is, e.g. 'Berlin' "
+                                        "(required unless the profile has one)."),
     profile: str | None = typer.Option(None, "--profile", help="Match against this profile."),
     from_profile: str | None = typer.Option(None, "--from-profile", help="One search per suggested title."),
-    num_results: int = typer.Option(10, "--num-results"),
-    max_screening: int = typer.Option(5, "--max-screening"),
-    priority: str | None = typer.Option(None, "--priority", help="high or default."),
+    num_results: int = typer.Option(10, "--num-results", help="How many matches to keep."),
+    max_screening: int = typer.Option(5, "--max-screening", help="How many of them get a letter and "
+                                      "research (1 to --num-results)."),
+    priority: Priority | None = typer.Option(None, "--priority", help="Queue to run on (default: from the "
+                                             "profile: premium profiles run on high)."),
     feed: str | None = typer.Option(None, "--feed", help="A local JSON postings feed."),
     source: list[str] = typer.Option([], "--source", help="e.g. greenhouse:acme, lever:acme, remotive:python, "
                                      "arbeitnow, rss:URL, feed:PATH. Repeatable."),
     exclude_company: list[str] = typer.Option([], "--exclude-company", help="Never show this company."),
     exclude_title: list[str] = typer.Option([], "--exclude-title", help="Drop titles with this word/phrase."),
-    remote_only: bool = typer.Option(False, "--remote-only"),
-    max_age_days: int | None = typer.Option(None, "--max-age-days"),
-    min_salary: float | None = typer.Option(None, "--min-salary"),
-    wait: bool = typer.Option(False, "--wait"),
-    as_json: bool = typer.Option(False, "--json"),
+    remote_only: bool = typer.Option(False, "--remote-only", help="Only remote postings."),
+    max_age_days: int | None = typer.Option(None, "--max-age-days", help="Only postings published in the "
+                                            "last N days."),
+    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
+                                            "is below this (postings without one are kept)."),
+    wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
+    *,
+    out: Output,
 ) -> None:
-    """Start a job search (or one per suggested title with --from-profile)."""
+    """Start a job search (or one per suggested title with --from-profile).
+
+    With --json: one object for QUERY, an array with --from-profile (one item per title).
+
+    Examples:
+
+        jobagent search "backend engineer" --location Berlin --wait
+
+        jobagent search --from-profile PROFILE_ID --remote-only --json
+    """
     from jobagent.errors import InvalidInput
 
     core = core_api()
@@ -57,39 +76,64 @@ def search(
         raise InvalidInput("give a QUERY or --from-profile ID")
     if wait:
         finals = [core.wait_for(s.run_id) for s in subs]
-        if as_json:
-            print_json(finals if len(finals) > 1 else finals[0])
+        if out.machine and from_profile:
+            out.items(finals)
+        elif out.machine:
+            out.item(finals[0])
         else:
             for st in finals:
-                show_status(st, False)
+                show_status(st, out)
                 _show_matches(core.list_matches(st["run_id"]), st["run_id"])
         if any(st["status"] == "failed" for st in finals):
             raise typer.Exit(1)
     else:
-        show_submissions(subs, as_json)
+        show_submissions(subs, out, listing=bool(from_profile))
     if any(s.error_message for s in subs):
         raise typer.Exit(1)
 
 
 @app.command()
-def status(run_id: str, as_json: bool = typer.Option(False, "--json"),
-           watch: bool = typer.Option(False, "--watch", help="Show live progress until the run ends.")) -> None:
-    """Show a run's status (read from the store)."""
+@output_options
+def status(run_id: str = typer.Argument(..., help="A run id (as printed by search, profile create, runs)."),
+           watch: bool = typer.Option(False, "--watch", help="Show live progress until the run ends."),
+           *, out: Output) -> None:
+    """Show a run's status (read from the store).
+
+    Examples:
+
+        jobagent status RUN_ID --watch
+
+        jobagent status RUN_ID --json
+    """
     if watch:
-        return finish(follow(run_id, as_json, watch=True), as_json)
-    show_status(core_api().get_status(run_id), as_json)
+        return finish(follow(run_id, out.machine, watch=True), out)
+    show_status(core_api().get_status(run_id), out)
 
 
 @app.command()
-def runs(status: str | None = typer.Option(None, "--status"), limit: int = typer.Option(20, "--limit"),
-         as_json: bool = typer.Option(False, "--json")) -> None:
-    """List recent runs."""
+@output_options
+def runs(status: RunState | None = typer.Option(None, "--status", help="Only runs in this state."),
+         limit: int = typer.Option(20, "--limit", min=1, help="At most this many, newest first."),
+         *, out: Output) -> None:
+    """List recent runs, newest first (node, attempts and queue are in --json).
+
+    Examples:
+
+        jobagent runs --status failed
+
+        jobagent runs --limit 100 --csv > runs.csv
+    """
     rows = core_api().list_runs(status=status, limit=limit)
-    if as_json:
-        return print_json(rows)
-    print_table("Runs", ["run_id", "workflow", "query", "status", "node", "progress", "attempts", "queue", "created"],
-           [[r["run_id"], r["workflow_type"], r["query"], r["status"], r["current_node"], f"{r['progress_percent']}%",
-             r["attempts"], r["queue"], (r["created_at"] or "")[:19].replace("T", " ")] for r in rows])
+    if out.machine:
+        return out.items(rows)
+    print_table("Runs", ["run_id", "status", "done", "created", "query"],
+                [[r["run_id"], r["status"], f"{r['progress_percent']}%", _when(r["created_at"]),
+                  r["query"] or f"({r['workflow_type']})"] for r in rows], flex=["query"])
+
+
+def _when(iso: str | None) -> str:
+    """'2026-11-30T14:05:09' -> '11-30 14:05': the year and seconds cost columns a table cannot spare."""
+    return (iso or "")[5:16].replace("T", " ")
 
 
 def _show_matches(rows: list[dict[str, Any]], run_id: str, reasons: bool = False) -> None:
@@ -98,7 +142,7 @@ def _show_matches(rows: list[dict[str, Any]], run_id: str, reasons: bool = False
     print_table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary"],
            [[m["rank"], m["score"], m["title"], m["company"], m["location"], "yes" if m["remote"] else "",
              compact_salary(m.get("salary_min"), m.get("salary_max"), m.get("salary_currency"))]
-            for m in rows])
+            for m in rows], flex=["title", "company", "location"])
     if not reasons:
         for m in rows:
             if m.get("url"):
@@ -106,10 +150,19 @@ def _show_matches(rows: list[dict[str, Any]], run_id: str, reasons: bool = False
 
 
 @app.command()
-def matches(run_id: str, as_json: bool = typer.Option(False, "--json"),
+@output_options
+def matches(run_id: str = typer.Argument(..., help="The run id of a job search."),
             open_report: bool = typer.Option(False, "--open", help="Open the HTML report in the browser "
-                                             "(prints its path when there is no browser).")) -> None:
-    """Show the postings a job search matched, best first, with why each was kept."""
+                                             "(prints its path when there is no browser)."),
+            *, out: Output) -> None:
+    """Show the postings a job search matched, best first, with why each was kept.
+
+    Examples:
+
+        jobagent matches RUN_ID
+
+        jobagent matches RUN_ID --open
+    """
     core = core_api()
     if open_report:
         result = core.get_status(run_id).get("result") or {}
@@ -120,11 +173,17 @@ def matches(run_id: str, as_json: bool = typer.Option(False, "--json"),
             raise NotFound(f"run {run_id} has no report (yet)")
         return _open_report(path)
     rows = core.list_matches(run_id)
-    if as_json:
-        return print_json(rows)
+    if out.machine:
+        return out.items(rows)
     _show_matches(rows, run_id, reasons=True)
-    for m in rows:
-        typer.echo(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]))
+    import shutil
+    import textwrap
+
+    width = shutil.get_terminal_size().columns  # COLUMNS, else the terminal, else 80
+    for m in rows:  # wrapped at word boundaries: an 80-column terminal shows every reason whole
+        typer.echo(textwrap.fill(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]),
+                                 width=width, subsequent_indent="   ", break_long_words=False,
+                                 break_on_hyphens=False))
         if m.get("url"):
             typer.echo(f"   {m['url']}")
 
@@ -141,8 +200,16 @@ def _open_report(path: str) -> None:
 
 
 @app.command()
-def demo(as_json: bool = typer.Option(False, "--json")) -> None:
-    """Profile the bundled sample CV and run a job search on the bundled postings feed."""
+def demo(as_json: bool = typer.Option(False, "--json", help="Print one object: the profile, the search "
+                                      "run and its matches.")) -> None:
+    """Profile the bundled sample CV and run a job search on the bundled postings feed.
+
+    Examples:
+
+        jobagent demo
+
+        jobagent demo --json
+    """
     from importlib import resources
 
     core = core_api()
@@ -150,7 +217,7 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
     sub = core.submit_profiling("Jane Doe", "jane.doe@example.com", [cv])
     prof = core.wait_for(sub.run_id)
     if prof["status"] != "completed":
-        return finish(prof, as_json)
+        return finish(prof, Output("json" if as_json else None))
     profile = prof["result"]
     title = (profile["suggested_titles"] or ["Software Engineer"])[0]
     search_sub = core.submit_job_search(title, profile_id=profile["profile_id"])
@@ -159,8 +226,8 @@ def demo(as_json: bool = typer.Option(False, "--json")) -> None:
     if as_json:
         return print_json({"profile": profile, "search": st, "matches": found})
     print_table("Profile", ["field", "value"],
-           [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in profile.items()])
+           [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in profile.items()], flex=["value"], wrap=True)
     _show_matches(found, search_sub.run_id)
     typer.echo(f"report: {(st['result'] or {}).get('report_path')}")
     if st["status"] == "failed":
-        finish(st, as_json)
+        finish(st, Output("json" if as_json else None))

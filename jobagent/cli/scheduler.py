@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from jobagent.cli._app import app
-from jobagent.cli.render import print_json, print_table
+from jobagent.cli._app import HELP_MARKUP, app
+from jobagent.cli._choices import PeriodicTaskId
+from jobagent.cli.render import Output, output_options, print_table
 
-schedule_app = typer.Typer(help="Periodic tasks (the daily search, reconcile).", no_args_is_help=True)
+schedule_app = typer.Typer(help="Periodic tasks (the daily search, reconcile).", no_args_is_help=True,
+                           rich_markup_mode=HELP_MARKUP)
 app.add_typer(schedule_app, name="schedule")
 
 
@@ -16,7 +18,14 @@ def scheduler(
     interval: int = typer.Option(60, "--interval", help="Seconds between passes over the schedule."),
     burst: bool = typer.Option(False, "--burst", help="Register, do one pass, and stop."),
 ) -> None:
-    """Run rq-scheduler: registers the daily search (cron in UTC) and reconcile, then enqueues them on time."""
+    """Run rq-scheduler: registers the daily search (cron in UTC) and reconcile, then enqueues them on time.
+
+    Examples:
+
+        jobagent scheduler
+
+        jobagent scheduler --burst
+    """
     import logging
 
     from jobagent.scheduler import run_scheduler
@@ -27,32 +36,51 @@ def scheduler(
 
 
 @schedule_app.command("show")
-def schedule_show(as_json: bool = typer.Option(False, "--json")) -> None:
-    """The registered periodic tasks and their next run time in UTC."""
+@output_options
+def schedule_show(*, out: Output) -> None:
+    """The registered periodic tasks and their next run time in UTC.
+
+    Examples:
+
+        jobagent schedule show
+
+        jobagent schedule show --json
+    """
     from jobagent.scheduler import list_scheduled
 
     rows = list_scheduled()
-    if as_json:
-        return print_json(rows)
+    if out.machine:
+        return out.items(rows)
     print_table("Scheduled tasks", ["id", "task", "schedule", "queue", "next run (UTC)"],
-                [[r["id"], r["task"], r["schedule"], r["queue"], r["next_run_utc"]] for r in rows])
+                [[r["id"], r["task"], r["schedule"], r["queue"], r["next_run_utc"]] for r in rows],
+                flex=["task", "schedule"])
     if not rows:
         typer.echo("nothing registered: start 'jobagent scheduler'")
+    return None
 
 
 @schedule_app.command("run-now")
-def schedule_run_now(task_id: str = typer.Argument(..., help="daily-search or reconcile"),
-                     as_json: bool = typer.Option(False, "--json")) -> None:
-    """Run a periodic task now, in this process (the daily search creates no duplicates on the same day)."""
+@output_options
+def schedule_run_now(task_id: PeriodicTaskId = typer.Argument(..., help="The periodic task to run."),
+                     *, out: Output) -> None:
+    """Run a periodic task now, in this process (the daily search creates no duplicates on the same day).
+
+    Examples:
+
+        jobagent schedule run-now daily-search
+
+        jobagent schedule run-now reconcile --json
+    """
     from jobagent.cli.render import core_api
     from jobagent.scheduler import run_now
 
     core_api()  # says which store is used when it is the embedded default
     summary = run_now(task_id)
-    if as_json:
-        print_json(summary)
+    if out.machine:
+        out.item(summary)
     else:
-        print_table(f"{task_id}", ["field", "value"], [[k, v] for k, v in summary.items() if k != "errors"])
+        print_table(f"{task_id}", ["field", "value"], [[k, v] for k, v in summary.items() if k != "errors"],
+                    flex=["value"], wrap=True)
     for error in summary.get("errors") or []:
         typer.echo(f"error: {error}", err=True)
     if summary.get("failed_to_enqueue"):

@@ -49,7 +49,14 @@ def serve(
                                        help="gunicorn sync workers (default 2 x CPUs + 1)."),
     access_log: bool = typer.Option(True, "--access-log/--no-access-log", help="Log each request to stdout."),
 ) -> None:
-    """Run the HTTP shim (JSON API and rq-dashboard at /rq) under gunicorn."""
+    """Run the HTTP shim (JSON API and rq-dashboard at /rq) under gunicorn.
+
+    Examples:
+
+        jobagent serve
+
+        jobagent serve --port 8080 --workers 4 --no-access-log
+    """
     from jobagent.config import get_settings
 
     settings = get_settings()

@@ -71,7 +71,7 @@ def test_profile_create_bad_input(home: Path, tmp_path: Path, make: str | None, 
             make_pdf(path)
         cv_args = ["--cv", str(path)]
     out = run_cli("profile", "create", "--name", "A Person", *args, *cv_args, home=home)
-    assert out.returncode == 2
+    assert out.returncode == 3
     lines = [ln for ln in out.stderr.splitlines() if not ln.startswith("jobagent: embedded")]
     assert len(lines) == 1 and lines[0].startswith("error: ") and message in lines[0], out.stderr
     assert "Traceback" not in out.stderr
@@ -82,16 +82,16 @@ def test_profile_create_bad_input(home: Path, tmp_path: Path, make: str | None, 
                                  ["search", "--from-profile", "nope"]])
 def test_unknown_ids(home: Path, cmd: list[str]) -> None:
     out = run_cli(*cmd, home=home)
-    assert out.returncode == 2 and "not found" in out.stderr and "Traceback" not in out.stderr
+    assert out.returncode == 3 and "not found" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_search_bad_options(home: Path) -> None:
     out = run_cli("search", "python developer", home=home)
-    assert out.returncode == 2 and "location is required" in out.stderr
+    assert out.returncode == 3 and "location is required" in out.stderr
     out = run_cli("search", "python developer", "--location", "Berlin", "--priority", "urgent", home=home)
-    assert out.returncode == 2 and "unknown priority" in out.stderr
+    assert out.returncode == 2 and "'urgent' is not one of" in out.stderr  # a choice: usage
     out = run_cli("runs", "--status", "weird", home=home)
-    assert out.returncode == 2 and "unknown status" in out.stderr
+    assert out.returncode == 2 and "'weird' is not one of" in out.stderr  # a choice: usage
     assert _runs(home) == []
 
 

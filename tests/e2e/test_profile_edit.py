@@ -40,12 +40,12 @@ def test_profile_edit_refresh_and_delete_through_the_cli(tmp_path: Path) -> None
     assert "Power BI" in edited["skills"] and edited["years_experience"] == 3
     assert (edited["location"], edited["level"], edited["premium"]) == ("Galway, Ireland", "mid", True)
 
-    # Bad input: one line, exit 2, nothing changes.
+    # Bad input: one line, exit 3, nothing changes.
     for args, message in ((["--add-title", " "], "title must not be empty"),
                           (["--years", "-1"], "years_experience must be between 0 and 60")):
-        out = _cli(home, "profile", "edit", pid, *args, "--location", "Cork, Ireland", code=2)
+        out = _cli(home, "profile", "edit", pid, *args, "--location", "Cork, Ireland", code=3)
         assert message in out.stderr and len(out.stderr.strip().splitlines()) <= 2, out.stderr
-    out = _cli(home, "profile", "edit", "no-such-id", "--years", "2", code=2)
+    out = _cli(home, "profile", "edit", "no-such-id", "--years", "2", code=3)
     assert "profile no-such-id not found" in out.stderr
     assert _cli(home, "profile", "show", pid, "--json")["location"] == "Galway, Ireland"
 
@@ -62,7 +62,7 @@ def test_profile_edit_refresh_and_delete_through_the_cli(tmp_path: Path) -> None
 
     gone = _cli(home, "profile", "delete", pid, "--json")
     assert gone["deleted"] and gone["runs_detached"] == 3
-    assert "not found" in _cli(home, "profile", "show", pid, code=2).stderr
+    assert "not found" in _cli(home, "profile", "show", pid, code=3).stderr
     runs = _cli(home, "runs", "--json")
     assert len(runs) == 3 and all(r.get("profile_id") is None for r in runs)
 

@@ -57,7 +57,7 @@ def test_bomb_is_refused_with_one_line_in_bounded_time_and_memory(bombs: dict[st
                                              "alex@example.org", "--cv", str(path))
     print(f"\n{bomb} ({path.stat().st_size / 1e6:.1f} MB on disk): exit {code} in {seconds:.1f} s, "
           f"peak RSS {peak:.0f} MB: {err.strip()}")
-    assert code == 2, err
+    assert code == 3, err
     errors = [line for line in err.splitlines() if line.startswith("error:")]  # after the embedded-mode banner
     assert len(errors) == 1 and expected in errors[0] and "Traceback" not in err, err
     assert seconds < BOUND_S and peak < BOUND_MB
@@ -94,7 +94,7 @@ def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
     os.mkfifo(fifo)
     code, err, seconds, _ = _measured_cli(tmp_path, "profile", "create", "--name", "Alex Morgan", "--email",
                                           "alex@example.org", "--cv", str(fifo))
-    assert code == 2 and "not a regular file" in err and seconds < 20, (code, err, seconds)
+    assert code == 3 and "not a regular file" in err and seconds < 20, (code, err, seconds)
 
 
 def test_worker_parses_the_bytes_read_at_submit_not_the_path(workers, tmp_path: Path) -> None:

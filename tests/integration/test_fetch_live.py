@@ -161,13 +161,14 @@ def test_unreachable_redis_at_submit_exits_1_and_stores_nothing(env, clean_pg: s
     environ = env(database_url=clean_pg, redis_url=f"redis://127.0.0.1:{dead}/0")
     out = run_cli("search", "data engineer", "--location", "Berlin", environ=environ)
     assert out.returncode == 1, (out.returncode, out.stderr)
-    assert out.stderr.startswith("error: cannot reach Redis: ") and out.stderr.count("\n") == 1
+    assert out.stderr.startswith(f"error: cannot reach Redis at 127.0.0.1:{dead}: ") and out.stderr.count("\n") == 1
     with session_scope() as s:
         assert s.query(Run).count() == 0 and s.query(WorkflowExecution).count() == 0  # no failed run row
 
 
 def test_unreachable_postgres_exits_1_naming_postgresql(env, clean_redis: str) -> None:
-    environ = env(database_url=f"postgresql+psycopg://jobagent@127.0.0.1:{free_port()}/jobagent",
-                  redis_url=clean_redis)
+    port = free_port()
+    environ = env(database_url=f"postgresql+psycopg://jobagent@127.0.0.1:{port}/jobagent", redis_url=clean_redis)
     out = run_cli("runs", environ=environ)
-    assert out.returncode == 1 and out.stderr.startswith("error: cannot reach PostgreSQL: "), out.stderr
+    assert out.returncode == 1 and out.stderr.startswith(f"error: cannot reach PostgreSQL at 127.0.0.1:{port}: "), \
+        out.stderr

@@ -148,7 +148,7 @@ def test_retry_failed_execution_resumes(live, workers, tmp_path: Path, monkeypat
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["execution_id"] == sub.execution_id
     again = run_cli("retry", sub.execution_id, environ=live)
-    assert again.returncode == 2 and "only failed executions" in again.stderr
+    assert again.returncode == 3 and "only failed executions" in again.stderr
     workers.start("--burst", "--queues", "default").wait(timeout=60)
     st = core.get_status(sub.run_id)
     assert st["status"] == "completed" and st["attempts"] == 2 and st["error_message"] is None
@@ -168,7 +168,7 @@ def test_retry_failed_since(live, workers, tmp_path: Path, monkeypatch: pytest.M
     assert sorted(d["execution_id"] for d in json.loads(out.stdout)) == sorted(s.execution_id for s in subs)
     workers.start("--burst", "--queues", "default").wait(timeout=60)
     assert {core.get_status(s.run_id)["status"] for s in subs} == {"completed"}
-    assert run_cli("retry", "--failed", "--since", "soon", environ=live).returncode == 2
+    assert run_cli("retry", "--failed", "--since", "soon", environ=live).returncode == 3
 
 
 def test_ingest_helper_parses_envelopes() -> None:

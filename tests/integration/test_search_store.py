@@ -119,14 +119,14 @@ def test_malformed_user_feed_fails_at_once_with_one_line(tmp_path: Path, content
     feed.write_text(content, encoding="utf-8")
     environ = {"JOBAGENT_DATA_DIR": str(tmp_path / "data")}
     out = run_cli("search", "engineer", "--location", "Berlin", "--feed", str(feed), environ=environ)
-    assert out.returncode == 2, out.stderr
+    assert out.returncode == 3, out.stderr
     lines = out.stderr.strip().splitlines()
     assert len([ln for ln in lines if ln.startswith("error:")]) == 1 and message in lines[-1]
     assert "Traceback" not in out.stderr
     runs = run_cli("runs", "--json", environ=environ)
     assert json.loads(runs.stdout) == []  # refused before any run existed, so nothing to retry
     harvest = run_cli("harvest", f"feed:{feed}", environ=environ)
-    assert harvest.returncode == 2 and "Traceback" not in harvest.stderr and message in harvest.stderr
+    assert harvest.returncode == 3 and "Traceback" not in harvest.stderr and message in harvest.stderr
 
 
 def test_local_feed_has_the_fetch_size_cap(env, store_url: str, tmp_path: Path) -> None:

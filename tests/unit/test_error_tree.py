@@ -63,11 +63,13 @@ def test_database_and_redis_failures_map_to_service_unavailable() -> None:
         with engine.connect() as conn:
             conn.execute(text("SELECT 1"))
     mapped = translate(db.value)
-    assert isinstance(mapped, DatabaseUnavailable) and str(mapped).startswith("cannot reach PostgreSQL: ")
+    assert isinstance(mapped, DatabaseUnavailable)
+    assert str(mapped).startswith(f"cannot reach PostgreSQL at 127.0.0.1:{port}: ")
     with pytest.raises(redis.ConnectionError) as rd:
         redis.Redis(port=port, socket_connect_timeout=2).ping()
     mapped = translate(rd.value)
-    assert isinstance(mapped, QueueUnavailable) and str(mapped).startswith("cannot reach Redis: ")
+    assert isinstance(mapped, QueueUnavailable)
+    assert str(mapped) == f"cannot reach Redis at localhost:{port}: Connection refused"
     assert not is_permanent(db.value) and not is_permanent(rd.value)
 
 
