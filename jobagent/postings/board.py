@@ -8,7 +8,6 @@ application covers them too, including ones found later.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -18,7 +17,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from jobagent.errors import InvalidInput
-from jobagent.postings.filters import normalize_company
+from jobagent.postings.dedup import repost_key
 from jobagent.store.models import BoardEntry, BoardEvent, Posting, utcnow
 
 STATES = ("new", "saved", "applied", "interviewing", "offer", "rejected", "withdrawn", "skipped")
@@ -48,15 +47,6 @@ _UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
 class IllegalTransition(InvalidInput):
     """A state change the board does not allow (e.g. ``rejected`` → ``offer``)."""
-
-
-def _normalize(text: str | None) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split())
-
-
-def repost_key(company: str, title: str) -> str:
-    """Same employer (legal forms ignored) and same title: the same advert for skip/applied purposes."""
-    return hashlib.sha1(f"{normalize_company(company)}|{_normalize(title)}".encode()).hexdigest()
 
 
 def check_state(state: str) -> str:

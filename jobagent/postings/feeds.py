@@ -1,4 +1,4 @@
-"""Local JSON postings feeds mapped onto ``PostingData``, plus the keys used to store each posting once.
+"""Local JSON postings feeds mapped onto ``PostingData`` (the keys that store each posting once: ``dedup``).
 
 Feeds come from many exporters, so the reader accepts the common spellings of each field rather than one
 schema; anything it cannot use is skipped with a count instead of failing the whole feed.
@@ -17,9 +17,9 @@ from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from jobagent.errors import InvalidInput
+from jobagent.postings.dedup import canonical_url
 from jobagent.postings.schema import PostingData
 
 log = logging.getLogger(__name__)
@@ -284,31 +284,3 @@ def load_feed(path: str) -> list[PostingData]:
     if result.skipped:
         log.warning("postings feed %s: skipped %d entries without a title or company", path, result.skipped)
     return result.postings
-
-
-def posting_fingerprint(p: PostingData) -> str:
-    """Same advert re-posted by another board (new id, new URL) still gets the same key."""
-    key = "|".join(_normalize(part) for part in (p.company, p.title, p.location))
-    return _sha1(key)
-
-
-def canonical_url(url: str | None) -> str | None:
-    """A URL form that survives tracking params, fragments and case, or None when it is not a web URL."""
-    if not url or not url.strip():
-        return None
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    host = parts.hostname.lower()
-    try:
-        port = parts.port
-    except ValueError:  # a non-numeric or out-of-range port: not a URL anyone can open
-        return None
-    if (scheme, port) in (("http", 80), ("https", 443)):
-        port = None
-    netloc = f"{host}:{port}" if port else host
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    query = [(k, v) for k, v in params if not k.lower().startswith("utm_")]
-    path = parts.path.rstrip("/")
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from jobagent.postings.feeds import canonical_url, posting_fingerprint
+from jobagent.postings.dedup import canonical_url, posting_fingerprint
 from jobagent.postings.schema import PostingData
 from jobagent.postings.storage import in_chunks, known_ids
 from jobagent.store.models import Posting, PostingSource, SourceState, new_id

@@ -15,7 +15,8 @@ from typing import Any
 
 import feedparser
 
-from jobagent.postings.feeds import canonical_url, html_to_text
+from jobagent.postings.dedup import canonical_url
+from jobagent.postings.feeds import html_to_text
 from jobagent.postings.schema import PostingData
 
 _AT = re.compile(r"^(?P<title>.+?)\s+at\s+(?P<company>[^()]+?)\s*(?:\((?P<location>[^()]+)\))?\s*$")

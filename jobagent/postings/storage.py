@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from jobagent.postings.feeds import canonical_url, posting_fingerprint
+from jobagent.postings.dedup import canonical_url, posting_fingerprint
 from jobagent.postings.schema import PostingData
 from jobagent.store.models import Posting, new_id, utcnow
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from jobagent.errors import InvalidInput
-from jobagent.postings.feeds import canonical_url, load_feed, posting_fingerprint, read_feed
+from jobagent.postings.dedup import canonical_url, posting_fingerprint
+from jobagent.postings.feeds import load_feed, read_feed
 from jobagent.postings.letters import cv_highlights, write_cover_letter
 from jobagent.postings.matching import rank_postings, score_posting
 from jobagent.postings.reports import write_report
