@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from jobagent.errors import InvalidInput
 from jobagent.postings.dedup import repost_key
 from jobagent.store.models import BoardEntry, BoardEvent, Posting, utcnow
+from jobagent.text import parse_date
 
 STATES = ("new", "saved", "applied", "interviewing", "offer", "rejected", "withdrawn", "skipped")
 
@@ -67,19 +68,16 @@ def check_transition(current: str, target: str) -> None:
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """``7d``, ``12h``, ``2w``, ``30m`` before now, or an ISO date/datetime (UTC when no zone is given)."""
-    from datetime import UTC
-
+    """``7d``, ``12h``, ``2w``, ``30m`` before now, or a date/datetime (``text.parse_date``: UTC when no zone
+    is given)."""
     now = now or utcnow()
     m = _SINCE.match(text or "")
     if m:
         return now - timedelta(**{_UNITS[m.group(2).lower()]: int(m.group(1))})
-    try:
-        when = datetime.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise InvalidInput(f"since must be an age like 7d, 12h or 2w, or a date like 2026-11-30; got {text!r}") \
-            from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    when = parse_date(text) if isinstance(text, str) else None
+    if when is None:
+        raise InvalidInput(f"since must be an age like 7d, 12h or 2w, or a date like 2026-11-30; got {text!r}")
+    return when
 
 
 def _insert(session: Session) -> Any:

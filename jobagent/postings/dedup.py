@@ -4,29 +4,25 @@ company + title + location fingerprint, and the board's repost key (company + ti
 from __future__ import annotations
 
 import hashlib
-import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from jobagent.postings.filters import normalize_company
 from jobagent.postings.schema import PostingData
+from jobagent.text import normalize
 
 
 def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
-def _normalize(text: str | None) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split())
-
-
 def repost_key(company: str, title: str) -> str:
     """Same employer (legal forms ignored) and same title: the same advert for skip/applied purposes."""
-    return hashlib.sha1(f"{normalize_company(company)}|{_normalize(title)}".encode()).hexdigest()
+    return hashlib.sha1(f"{normalize_company(company)}|{normalize(title)}".encode()).hexdigest()
 
 
 def posting_fingerprint(p: PostingData) -> str:
     """Same advert re-posted by another board (new id, new URL) still gets the same key."""
-    key = "|".join(_normalize(part) for part in (p.company, p.title, p.location))
+    key = "|".join(normalize(part) for part in (p.company, p.title, p.location))
     return _sha1(key)
 
 

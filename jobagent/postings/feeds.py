@@ -13,7 +13,6 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 from jobagent.errors import InvalidInput
 from jobagent.postings.dedup import canonical_url
 from jobagent.postings.schema import PostingData
+from jobagent.text import normalize, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -120,33 +120,8 @@ def _flag(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in _TRUE_WORDS
 
 
-def _when(value: Any) -> datetime | None:
-    """A bad date only loses the date, never the posting."""
-    if value is None:
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = str(value).strip()
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        d = date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-    return datetime(d.year, d.month, d.day)
-
-
 def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _normalize(text: str | None) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split())
 
 
 def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
@@ -164,7 +139,7 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
     external = _first(raw, "id", "external_id", "job_id", "guid")
     if external is None:
         curl = canonical_url(url)
-        external = _sha1(curl) if curl else _sha1(f"{_normalize(title)}|{_normalize(company)}")
+        external = _sha1(curl) if curl else _sha1(f"{normalize(title)}|{normalize(company)}")
     return PostingData(
         source=source,
         external_id=str(external),
@@ -182,7 +157,7 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
         company_description=_text(_first(raw, "company_description", "about_company")),
         company_industry=_text(_first(raw, "company_industry", "industry")),
         company_size=_text(_first(raw, "company_size", "employees")),
-        posted_at=_when(_first(raw, "posted_at", "date_posted", "created", "published_at")),
+        posted_at=parse_date(_first(raw, "posted_at", "date_posted", "created", "published_at")),
         description=html_to_text(str(_first(raw, "description", "body", "content") or "")),
     )
 

@@ -16,9 +16,9 @@ from jobagent.postings.sources.base import (
     number,
     parse_salary_text,
     shape_error,
-    to_utc,
 )
 from jobagent.postings.sources.paging import LEVER_PAGE_SIZE, MAX_PAGES, CutShort, Getter, decode_json
+from jobagent.text import parse_date
 
 ARBEITNOW_MAX_PAGES = 5
 
@@ -60,7 +60,7 @@ class GreenhouseSource:
         return PostingData(
             source=self.name, external_id=str(job["id"]), url=clean(job.get("absolute_url")), title=title,
             company=self.company, location=location, remote=_looks_remote(location, title),
-            posted_at=to_utc(job.get("updated_at")), description=description,
+            posted_at=parse_date(job.get("updated_at")), description=description,
         )
 
 
@@ -118,7 +118,7 @@ class LeverSource:
             salary_min=number(salary.get("min")), salary_max=number(salary.get("max")),
             salary_currency=clean(salary.get("currency")),
             salary_interval=clean(salary.get("interval")),
-            posted_at=to_utc(job.get("createdAt")), description=description,
+            posted_at=parse_date(job.get("createdAt")), description=description,
         )
 
 
@@ -152,7 +152,7 @@ class RemotiveSource:
             location=clean(job.get("candidate_required_location")), remote=True,
             employment_type=clean(job.get("job_type")),
             salary_min=salary_min, salary_max=salary_max, salary_currency=currency,
-            posted_at=to_utc(job.get("publication_date")),
+            posted_at=parse_date(job.get("publication_date")),
             description=html_to_text(str(job.get("description") or "")),
         )
 
@@ -222,7 +222,7 @@ class ArbeitnowSource:
             company=clean(job.get("company_name")) or "unknown", location=location,
             remote=job.get("remote") is True or _looks_remote(location),
             employment_type=", ".join(str(t) for t in job_types if t) or None,
-            posted_at=to_utc(job.get("created_at")),
+            posted_at=parse_date(job.get("created_at")),
             description=html_to_text(str(job.get("description") or "")),
         )
 
