@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from jobagent.cv.contact import find_location
 from jobagent.cv.dates import RANGE, find_range, union_months
 from jobagent.cv.entries import education_entries, experience_entries
+from jobagent.cv.places import find_location
 from jobagent.cv.schema import ExperienceEntry, ExtractedProfile
 from jobagent.cv.sections import clean, lines_of, split_sections, strip_bullet
 from jobagent.cv.titles import current_entry, person_field, person_level, suggest_titles
