@@ -63,9 +63,9 @@ def find_range(line: str) -> DateRange | None:
         em = _month(m, "e") or (12 if ey == sy and not _month(m, "s") else 1)
         if (ey, em) >= (sy, sm) and sy >= 1950:
             return DateRange((sy, sm), (ey, em), m.span())
-    m = _SINCE.search(line)
-    if m:
-        return DateRange((int(m.group("sy")), _month(m, "s") or 1), None, m.span())
+    since = _SINCE.search(line)
+    if since:
+        return DateRange((int(since.group("sy")), _month(since, "s") or 1), None, since.span())
     return None
 
 

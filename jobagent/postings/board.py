@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from jobagent.errors import InvalidInput
 from jobagent.postings.dedup import repost_key
 from jobagent.store.models import BoardEntry, BoardEvent, Posting, utcnow
+from jobagent.store.upsert import dialect_insert
 from jobagent.text import parse_date
 
 STATES = ("new", "saved", "applied", "interviewing", "offer", "rejected", "withdrawn", "skipped")
@@ -82,11 +83,7 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
 
 def _insert(session: Session) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for this dialect: concurrent runs of one profile may add the same row."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(BoardEntry).on_conflict_do_nothing(index_elements=["profile_id", "posting_id"])
+    return dialect_insert(session, BoardEntry).on_conflict_do_nothing(index_elements=["profile_id", "posting_id"])
 
 
 def _inherited(session: Session, profile_id: str, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -118,7 +115,7 @@ def record_matches(session: Session, profile_id: str, run_id: str,
     keys = {pid: repost_key(company, title) for pid, company, title in session.execute(
         select(Posting.id, Posting.company, Posting.title).where(Posting.id.in_(list(best))))}
     inherited = _inherited(session, profile_id, keys.values())
-    rows = [{"profile_id": profile_id, "posting_id": pid, "repost_key": key,
+    rows: list[dict[str, Any]] = [{"profile_id": profile_id, "posting_id": pid, "repost_key": key,
              "state": inherited.get(key, ("new", ""))[0], "best_score": best[pid], "best_run_id": run_id,
              "note": None, "first_found_at": now, "last_found_at": now, "changed_at": now}
             for pid, key in keys.items()]

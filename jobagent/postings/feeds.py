@@ -135,7 +135,8 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
     remote = _flag(_first(raw, "remote", "is_remote", "remote_ok"))
     if not remote and location and "remote" in location.lower():
         remote = True
-    salary = raw.get("salary") if isinstance(raw.get("salary"), dict) else {}
+    nested = raw.get("salary")
+    salary: dict[str, Any] = nested if isinstance(nested, dict) else {}
     external = _first(raw, "id", "external_id", "job_id", "guid")
     if external is None:
         curl = canonical_url(url)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from jobagent.postings.dedup import canonical_url, posting_fingerprint
@@ -44,7 +44,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
         return _copy_insert_postgres(session, rows)
     from sqlalchemy.dialects.sqlite import insert as upsert
 
-    table = Posting.__table__
+    table = cast(Table, Posting.__table__)  # declared as FromClause on the declarative base; a Table here
     stmt = upsert(table).on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.fingerprint,
                                                                                           table.c.id)
     conn = session.connection()

@@ -103,6 +103,18 @@ def shape_error(url: str, expected: str) -> SourceError:
     return SourceError(f"unexpected response from {url}: expected {expected}")
 
 
+def object_at(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data[key]`` when it is a JSON object, else empty: boards send null or a string where we expect one."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def list_at(data: dict[str, Any], key: str) -> list[Any]:
+    """``data[key]`` when it is a JSON array, else empty."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
+
+
 def clean(value: Any) -> str | None:
     if value is None or isinstance(value, dict | list):
         return None

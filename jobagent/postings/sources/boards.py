@@ -13,7 +13,9 @@ from jobagent.postings.sources.base import (
     HttpOptions,
     clean,
     fetch_json,
+    list_at,
     number,
+    object_at,
     parse_salary_text,
     shape_error,
 )
@@ -104,8 +106,8 @@ class LeverSource:
         title = clean(job.get("text"))
         if not title or job.get("id") is None:
             return None
-        categories = job.get("categories") if isinstance(job.get("categories"), dict) else {}
-        salary = job.get("salaryRange") if isinstance(job.get("salaryRange"), dict) else {}
+        categories = object_at(job, "categories")
+        salary = object_at(job, "salaryRange")
         location = clean(categories.get("location"))
         workplace = clean(job.get("workplaceType"))
         plain = job.get("descriptionPlain")
@@ -183,7 +185,7 @@ class ArbeitnowSource:
                 posting = self._posting(job)
                 if posting and self._matches(job):
                     out.append(posting)
-            links = data.get("links") if isinstance(data.get("links"), dict) else {}
+            links = object_at(data, "links")
             # We build the next page URL ourselves: links.next points at the real host, not our base.
             if not links.get("next") or not data["data"]:
                 break
@@ -197,7 +199,7 @@ class ArbeitnowSource:
             if not isinstance(data, dict) or not isinstance(data.get("data"), list):
                 raise shape_error(url, 'an object with a "data" list')
             yield [p for job in _dicts(data["data"]) if self._matches(job) and (p := self._posting(job))]
-            links = data.get("links") if isinstance(data.get("links"), dict) else {}
+            links = object_at(data, "links")
             if not links.get("next") or not data["data"]:
                 return
         raise CutShort(f"{self.name}: more than {MAX_PAGES} pages")
@@ -205,7 +207,7 @@ class ArbeitnowSource:
     def _matches(self, job: dict[str, Any]) -> bool:
         if not self.query:
             return True
-        tags = job.get("tags") if isinstance(job.get("tags"), list) else []
+        tags = list_at(job, "tags")
         haystack = " ".join([str(job.get("title") or ""), str(job.get("description") or ""),
                              " ".join(str(t) for t in tags)]).lower()
         return all(word in haystack for word in self.query.lower().split())
@@ -215,7 +217,7 @@ class ArbeitnowSource:
         key = job.get("slug") or job.get("url")
         if not title or not key:
             return None
-        job_types = job.get("job_types") if isinstance(job.get("job_types"), list) else []
+        job_types = list_at(job, "job_types")
         location = clean(job.get("location"))
         return PostingData(
             source=self.name, external_id=str(key), url=clean(job.get("url")), title=title,
