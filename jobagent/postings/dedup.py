@@ -26,6 +26,11 @@ def posting_fingerprint(p: PostingData) -> str:
     return _sha1(key)
 
 
+def posting_keys(p: PostingData) -> tuple[str, str | None]:
+    """(fingerprint, canonical URL or None): what a stored posting is found by, the URL first."""
+    return posting_fingerprint(p), canonical_url(p.url) if p.url else None
+
+
 def canonical_url(url: str | None) -> str | None:
     """A URL form that survives tracking params, fragments and case, or None when it is not a web URL."""
     if not url or not url.strip():

@@ -13,9 +13,9 @@ from typing import Any, cast
 from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from jobagent.postings.dedup import canonical_url, posting_fingerprint
+from jobagent.postings.dedup import posting_keys
 from jobagent.postings.schema import PostingData
-from jobagent.postings.storage import in_chunks, known_ids
+from jobagent.postings.storage import StoredIds, in_chunks, known_ids
 from jobagent.store.models import Posting, PostingSource, SourceState, new_id
 
 # Fields whose change means the advert changed (a new salary, a rewritten description).
@@ -84,13 +84,13 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
     counts = StoreCounts()
     by_fp: dict[str, tuple[PostingData, str | None]] = {}
     for p in postings:  # the same advert twice in one source: the later entry wins
-        by_fp[posting_fingerprint(p)] = (p, canonical_url(p.url) if p.url else None)
-    ids_by_url = known_ids(session, Posting.canonical_url, {u for _, u in by_fp.values() if u})
-    ids_by_fp = known_ids(session, Posting.fingerprint, set(by_fp))
+        fp, url = posting_keys(p)
+        by_fp[fp] = (p, url)
+    stored = StoredIds(session, ((fp, url) for fp, (_, url) in by_fp.items()))
     resolved: dict[str, str] = {}  # fingerprint -> posting id
     fresh: list[dict[str, Any]] = []
     for fp, (p, url) in by_fp.items():
-        pid = (ids_by_url.get(url) if url else None) or ids_by_fp.get(fp)
+        pid = stored.find(fp, url)
         if pid is None:
             fresh.append({"id": new_id(), "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
                           "last_seen_at": now, **p.model_dump()})
