@@ -31,7 +31,7 @@ def _posting(i: int, rng: random.Random, tag: str):  # type: ignore[no-untyped-d
 def _naive(session, postings) -> int:  # type: ignore[no-untyped-def]
     from sqlalchemy import select
 
-    from jobagent.postings.feeds import canonical_url, posting_fingerprint
+    from jobagent.postings.dedup import canonical_url, posting_fingerprint
     from jobagent.store.models import Posting
 
     new = 0

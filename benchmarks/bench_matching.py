@@ -18,7 +18,7 @@ from typing import TypeVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from jobagent.postings.feeds import canonical_url, posting_fingerprint  # noqa: E402
+from jobagent.postings.dedup import canonical_url, posting_fingerprint  # noqa: E402
 from jobagent.postings.matching import rank_postings  # noqa: E402
 from jobagent.postings.relevance import normalized_relevance  # noqa: E402
 from jobagent.postings.schema import PostingData, ProfileFacts  # noqa: E402

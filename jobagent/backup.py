@@ -75,9 +75,10 @@ def libpq_env(params: dict[str, str]) -> dict[str, str]:
 
 def _connect(params: dict[str, str], autocommit: bool = False) -> Any:
     import psycopg
+    from psycopg.conninfo import make_conninfo
 
     try:
-        return psycopg.connect(**params, autocommit=autocommit, connect_timeout=10)
+        return psycopg.connect(make_conninfo("", **params), autocommit=autocommit, connect_timeout=10)
     except psycopg.Error as exc:
         raise BackupError(f"cannot connect to PostgreSQL at {params.get('host', 'local socket')}: "
                           f"{str(exc).strip().splitlines()[0]}") from None

@@ -23,9 +23,9 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select
+from sqlalchemy import Table, insert, select
 
 from jobagent.config import Settings, get_settings
 from jobagent.core import search_spec
@@ -125,10 +125,11 @@ def _insert_generic(conn: Any, run_rows: list[dict[str, Any]],
                     executions_for: Callable[[list[str]], list[dict[str, Any]]]) -> list[dict[str, Any]]:
     from sqlalchemy.dialects.sqlite import insert as upsert
 
-    runs = upsert(Run.__table__).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(Run.__table__.c.id)
+    run_table = cast(Table, Run.__table__)  # declared as FromClause on the declarative base; a Table here
+    runs = upsert(run_table).on_conflict_do_nothing(index_elements=["dedup_key"]).returning(run_table.c.id)
     ex_rows = executions_for(list(conn.execute(runs, run_rows).scalars()))
     if ex_rows:
-        conn.execute(insert(WorkflowExecution.__table__), ex_rows)
+        conn.execute(insert(cast(Table, WorkflowExecution.__table__)), ex_rows)
     return ex_rows
 
 

@@ -98,13 +98,6 @@ class EnqueueFailed(QueueUnavailable):
     """A run could not be handed to the queue (Redis away); nothing is left pending because of it."""
 
 
-class TransientFailure(Exception):
-    """Raised by a node when the cause is outside (a service down, a timeout): another attempt may work.
-
-    Deliberately not a ``JobagentError``: it is not the user's fault and must not stop the retries.
-    """
-
-
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__

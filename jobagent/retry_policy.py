@@ -23,7 +23,6 @@ from jobagent.errors import (
     JobagentError,
     PermanentFailure,
     ServiceUnavailable,
-    TransientFailure,
     translate,
 )
 
@@ -42,7 +41,7 @@ def is_transient(exc: BaseException) -> bool:
         return exc.status >= 500 or exc.status in RETRY_STATUSES
     if isinstance(exc, FetchDeadline):
         return False
-    if isinstance(exc, FetchTimeout | FetchUnavailable | ServiceUnavailable | TransientFailure):
+    if isinstance(exc, FetchTimeout | FetchUnavailable | ServiceUnavailable):
         return True
     if isinstance(exc, InputError | PermanentFailure):
         return False

@@ -14,7 +14,7 @@ import os
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 from jobagent.config import Settings, get_settings
 from jobagent.daily_search import DAILY_SEARCH_TASK
@@ -73,7 +73,7 @@ def retry_meta(task: PeriodicTask, settings: Settings) -> dict[str, Any] | None:
 def _scheduler_class() -> type:
     from rq_scheduler import Scheduler
 
-    class RetryingScheduler(Scheduler):  # type: ignore[misc]
+    class RetryingScheduler(Scheduler):
         """rq-scheduler reuses one job hash for every trigger of a cron task, so retries used up on Monday
         would be gone on Tuesday; each trigger starts again from the retry stored in the job's meta."""
 
@@ -143,7 +143,9 @@ def list_scheduled(settings: Settings | None = None) -> list[dict[str, Any]]:
         return []
     conn = get_redis(settings)
     rows = []
-    for raw_id, score in conn.zrange(SCHEDULED_JOBS_KEY, 0, -1, withscores=True):
+    # withscores=True gives (member, score) pairs; redis-py's annotation is the union of every form zrange returns
+    scheduled = cast("list[tuple[bytes | str, float]]", conn.zrange(SCHEDULED_JOBS_KEY, 0, -1, withscores=True))
+    for raw_id, score in scheduled:
         task_id = raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)
         try:
             job = JSONJob.fetch(task_id, connection=conn)
@@ -153,7 +155,7 @@ def list_scheduled(settings: Settings | None = None) -> list[dict[str, Any]]:
         schedule = (f"cron {meta['cron_string']} (UTC)" if meta.get("cron_string")
                     else f"every {meta['interval']} s" if meta.get("interval") else "once")
         rows.append({"id": task_id, "task": func, "schedule": schedule, "queue": queue,
-                     "next_run_utc": datetime.fromtimestamp(score, UTC).isoformat()})
+                     "next_run_utc": datetime.fromtimestamp(float(score), UTC).isoformat()})
     return rows
 
 

@@ -19,6 +19,7 @@ from jobagent.errors import InvalidInput, NotFound
 from jobagent.postings import board as domain
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
+from jobagent.text import salary_text  # h3: the one salary formatter, shared with the reports
 
 SHORT_ID = 8
 MIN_PREFIX = 4
@@ -88,16 +89,6 @@ def _ensure_schema(settings: Settings | None) -> None:
 def _require_profile(s: Session, profile_id: str) -> None:
     if s.scalar(select(UserProfile.id).where(UserProfile.id == profile_id)) is None:
         raise NotFound(f"profile {profile_id} not found")
-
-
-def salary_text(low: float | None, high: float | None, currency: str | None) -> str | None:
-    if low is None and high is None:
-        return None
-    if low is None or high is None or low == high:
-        span = f"{high if low is None else low:,.0f}"
-    else:
-        span = f"{low:,.0f}–{high:,.0f}"
-    return f"{span} {currency}" if currency else span
 
 
 _COLUMNS = (BoardEntry.posting_id, BoardEntry.state, BoardEntry.best_score, Posting.title, Posting.company,

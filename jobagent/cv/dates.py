@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
-_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+from jobagent.text import MONTH_NAME, month_number
 
 
 def _point(tag: str) -> str:
-    return (rf"(?:(?P<{tag}m>{_MONTH})\s*,?\s*|(?P<{tag}n>\d{{1,2}})\s*[/.]\s*)?"
+    return (rf"(?:(?P<{tag}m>{MONTH_NAME})\s*,?\s*|(?P<{tag}n>\d{{1,2}})\s*[/.]\s*)?"
             rf"(?P<{tag}y>(?:19|20)\d{{2}})")
 
 
@@ -48,7 +46,7 @@ class DateRange:
 def _month(m: re.Match[str], tag: str) -> int | None:
     name, number = m.group(f"{tag}m"), m.group(f"{tag}n")
     if name:
-        return _MONTHS.index(name[:3].lower()) + 1
+        return month_number(name)
     if number and 1 <= int(number) <= 12:
         return int(number)
     return None
@@ -65,9 +63,9 @@ def find_range(line: str) -> DateRange | None:
         em = _month(m, "e") or (12 if ey == sy and not _month(m, "s") else 1)
         if (ey, em) >= (sy, sm) and sy >= 1950:
             return DateRange((sy, sm), (ey, em), m.span())
-    m = _SINCE.search(line)
-    if m:
-        return DateRange((int(m.group("sy")), _month(m, "s") or 1), None, m.span())
+    since = _SINCE.search(line)
+    if since:
+        return DateRange((int(since.group("sy")), _month(since, "s") or 1), None, since.span())
     return None
 
 

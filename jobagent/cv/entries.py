@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from jobagent.cv.contact import is_place
 from jobagent.cv.dates import DateRange, find_range
+from jobagent.cv.places import is_place
 from jobagent.cv.schema import EducationEntry, ExperienceEntry
 from jobagent.cv.sections import clean, heading_kind, is_bullet, strip_bullet
 from jobagent.cv.vocabulary import parse_title

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from jobagent.cv.contact import EMAIL, find_location, find_name, find_phone
 from jobagent.cv.dates import RANGE, find_range, union_months
 from jobagent.cv.entries import education_entries, experience_entries
+from jobagent.cv.places import find_location
 from jobagent.cv.schema import ExperienceEntry, ExtractedProfile
 from jobagent.cv.sections import clean, lines_of, split_sections, strip_bullet
 from jobagent.cv.titles import current_entry, person_field, person_level, suggest_titles
@@ -125,14 +125,10 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
     level, band = person_level(current_occ, years)
     field = person_field(held, found_skills)
     languages = [s for s in found_skills if skills()[s].field == "language"]
-    email = EMAIL.search(text)
     top = _top_lines(text)
     titles_held = list(dict.fromkeys([o.title for o in held] +
                                      [e.title for e in experience if e.title and not e.internship]))
     return ExtractedProfile(
-        name=find_name(top) or find_name(_top_lines(text, 40)),  # a sidebar may come first
-        email=email.group(0) if email else None,
-        phone=find_phone(text),
         location=find_location(text, top),
         skills=found_skills,
         years_experience=years,

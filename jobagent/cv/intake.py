@@ -10,6 +10,7 @@ import hashlib
 import os
 import re
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +42,21 @@ def validate_name(name: str) -> str:
     return name
 
 
+def _checked(sources: list[str], settings: Settings) -> Iterator[tuple[str, bool]]:
+    """Each source stripped, with whether it is a URL (then already checked against the SSRF rules); no
+    source at all is refused. Shared by the submit-time intake and the worker's re-check."""
+    from jobagent.fetching import check_url
+
+    if not sources:
+        raise InvalidInput("at least one CV (--cv PATH_OR_URL) is required")
+    for raw in sources:
+        source = raw.strip()
+        url = is_url(source)
+        if url:
+            check_url(source, allow_private=settings.allow_private_urls)
+        yield source, url
+
+
 def normalize_sources(sources: list[str], settings: Settings, *,
                       stored: dict[str, str] | None = None) -> list[str]:
     """Absolute paths for files, checked URLs for the rest: the worker's check of a stored context.
@@ -48,15 +64,9 @@ def normalize_sources(sources: list[str], settings: Settings, *,
     A path whose bytes are ``stored`` (path → sha256) need not exist here: the worker parses the stored
     bytes, so it may run on another host. Submission reads and checks files with ``intake_sources``.
     """
-    from jobagent.fetching import check_url
-
-    if not sources:
-        raise InvalidInput("at least one CV (--cv PATH_OR_URL) is required")
     normalized: list[str] = []
-    for source in sources:
-        source = source.strip()
-        if is_url(source):
-            check_url(source, allow_private=settings.allow_private_urls)
+    for source, url in _checked(sources, settings):
+        if url:
             normalized.append(source)
             continue
         if source in (stored or {}):  # as normalized at submit: resolving it again would follow a new symlink
@@ -86,16 +96,10 @@ def intake_sources(sources: list[str], settings: Settings) -> tuple[list[str], l
     bad file is refused before any row exists. Returns the normalized sources and the local files' bytes."""
     from jobagent.cv.extraction import extract_profile
     from jobagent.cv.sandbox import parse_cv_bytes
-    from jobagent.fetching import check_url
-
-    if not sources:
-        raise InvalidInput("at least one CV (--cv PATH_OR_URL) is required")
     normalized: list[str] = []
     local: list[LocalCV] = []
-    for source in sources:
-        source = source.strip()
-        if is_url(source):
-            check_url(source, allow_private=settings.allow_private_urls)
+    for source, url in _checked(sources, settings):
+        if url:
             normalized.append(source)
             continue
         path = Path(source).expanduser().resolve()

@@ -10,6 +10,7 @@ import io
 import re
 import zipfile
 from pathlib import Path, PurePosixPath
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jobagent.cv.schema import CVDocument
@@ -128,9 +129,9 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
             try:
-                opened = reader.decrypt("")  # many "protected" PDFs only restrict printing or copying
+                opened = bool(reader.decrypt(""))  # many "protected" PDFs only restrict printing or copying
             except Exception:  # noqa: BLE001 - e.g. a cipher that needs an optional dependency
-                opened = 0
+                opened = False
             if not opened:
                 raise InvalidInput(f"CV file is not a readable PDF: {source} (it is password-protected)")
         from jobagent.cv.sandbox import check_pdf_pages
@@ -193,7 +194,7 @@ def _text_box_lines(document) -> list[str]:  # type: ignore[no-untyped-def]
     return lines
 
 
-def _table_lines(table) -> list[str]:
+def _table_lines(table: Any) -> list[str]:
     lines: list[str] = []
     for row in table.rows:
         cells: list[str] = []

@@ -38,9 +38,7 @@ class EducationEntry(BaseModel):
 class ExtractedProfile(BaseModel):
     """Facts found in a CV. Everything here must come from the CV text, never invented."""
 
-    name: str | None = None
-    email: str | None = None
-    phone: str | None = None
+    # No name, e-mail or phone: the user gives name and e-mail at submit, and nothing read the ones found here.
     location: str | None = None
     skills: list[str] = Field(default_factory=list)
     years_experience: int | None = None

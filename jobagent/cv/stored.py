@@ -20,6 +20,7 @@ from jobagent.cv.schema import CVDocument
 from jobagent.errors import InvalidInput
 from jobagent.store.models import StoredCV, utcnow
 from jobagent.store.session import session_scope
+from jobagent.store.upsert import dialect_insert
 
 
 def store_documents(documents: list[LocalCV]) -> dict[str, str]:
@@ -27,13 +28,10 @@ def store_documents(documents: list[LocalCV]) -> dict[str, str]:
     if not documents:
         return {}
     with session_scope() as s:
-        if s.get_bind().dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
         rows = {d.sha256: {"sha256": d.sha256, "size": len(d.data), "content": d.data, "created_at": utcnow()}
                 for d in documents}
-        s.execute(insert(StoredCV).values(list(rows.values())).on_conflict_do_nothing(index_elements=["sha256"]))
+        s.execute(dialect_insert(s, StoredCV).values(list(rows.values()))
+                  .on_conflict_do_nothing(index_elements=["sha256"]))
     return {d.path: d.sha256 for d in documents}
 
 

@@ -252,12 +252,12 @@ def occupations() -> Occupations:
     # Related titles may be written as any spelling ("Critical Care Nurse Specialist", "Lead Software
     # Engineer"): resolve each to its base, so suggestions can put it at the person's level.
     for title, o in list(by_title.items()):
-        resolved = []
+        resolved: list[str] = []
         for name in o.related:
             hit = index.lookup(_key(name))
-            base = by_title[str(hit)].base if hit is not None else None
-            if base and base != o.base and base not in resolved:
-                resolved.append(base)
+            hit_base = by_title[str(hit)].base if hit is not None else None
+            if hit_base and hit_base != o.base and hit_base not in resolved:
+                resolved.append(hit_base)
         by_title[title] = Occupation(o.title, o.base, o.field, o.level, tuple(resolved), o.skills)
     bases = {b: by_title[o.title] for b, o in bases.items()}
     return Occupations(by_title, forms, bases, index, base_index)

@@ -8,7 +8,6 @@ application covers them too, including ones found later.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable
 from datetime import datetime, timedelta
@@ -18,8 +17,10 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from jobagent.errors import InvalidInput
-from jobagent.postings.filters import normalize_company
+from jobagent.postings.dedup import repost_key
 from jobagent.store.models import BoardEntry, BoardEvent, Posting, utcnow
+from jobagent.store.upsert import dialect_insert
+from jobagent.text import parse_date
 
 STATES = ("new", "saved", "applied", "interviewing", "offer", "rejected", "withdrawn", "skipped")
 
@@ -50,15 +51,6 @@ class IllegalTransition(InvalidInput):
     """A state change the board does not allow (e.g. ``rejected`` → ``offer``)."""
 
 
-def _normalize(text: str | None) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split())
-
-
-def repost_key(company: str, title: str) -> str:
-    """Same employer (legal forms ignored) and same title: the same advert for skip/applied purposes."""
-    return hashlib.sha1(f"{normalize_company(company)}|{_normalize(title)}".encode()).hexdigest()
-
-
 def check_state(state: str) -> str:
     if state not in STATES:
         raise InvalidInput(f"unknown state {state!r}; use one of {', '.join(STATES)}")
@@ -77,28 +69,21 @@ def check_transition(current: str, target: str) -> None:
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """``7d``, ``12h``, ``2w``, ``30m`` before now, or an ISO date/datetime (UTC when no zone is given)."""
-    from datetime import UTC
-
+    """``7d``, ``12h``, ``2w``, ``30m`` before now, or a date/datetime (``text.parse_date``: UTC when no zone
+    is given)."""
     now = now or utcnow()
     m = _SINCE.match(text or "")
     if m:
         return now - timedelta(**{_UNITS[m.group(2).lower()]: int(m.group(1))})
-    try:
-        when = datetime.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise InvalidInput(f"since must be an age like 7d, 12h or 2w, or a date like 2026-11-30; got {text!r}") \
-            from None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
+    when = parse_date(text) if isinstance(text, str) else None
+    if when is None:
+        raise InvalidInput(f"since must be an age like 7d, 12h or 2w, or a date like 2026-11-30; got {text!r}")
+    return when
 
 
 def _insert(session: Session) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING for this dialect: concurrent runs of one profile may add the same row."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert(BoardEntry).on_conflict_do_nothing(index_elements=["profile_id", "posting_id"])
+    return dialect_insert(session, BoardEntry).on_conflict_do_nothing(index_elements=["profile_id", "posting_id"])
 
 
 def _inherited(session: Session, profile_id: str, keys: Iterable[str]) -> dict[str, tuple[str, str]]:
@@ -130,7 +115,7 @@ def record_matches(session: Session, profile_id: str, run_id: str,
     keys = {pid: repost_key(company, title) for pid, company, title in session.execute(
         select(Posting.id, Posting.company, Posting.title).where(Posting.id.in_(list(best))))}
     inherited = _inherited(session, profile_id, keys.values())
-    rows = [{"profile_id": profile_id, "posting_id": pid, "repost_key": key,
+    rows: list[dict[str, Any]] = [{"profile_id": profile_id, "posting_id": pid, "repost_key": key,
              "state": inherited.get(key, ("new", ""))[0], "best_score": best[pid], "best_run_id": run_id,
              "note": None, "first_found_at": now, "last_found_at": now, "changed_at": now}
             for pid, key in keys.items()]

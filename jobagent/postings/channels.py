@@ -22,6 +22,7 @@ from jobagent.config import Settings
 from jobagent.postings.schema import MatchResult
 from jobagent.store.models import Delivery, new_id, utcnow
 from jobagent.store.session import session_scope
+from jobagent.store.upsert import dialect_insert
 
 EMAIL, WEBHOOK = "email", "webhook"
 
@@ -61,15 +62,10 @@ def record_channel(profile_id: str, run_id: str, posting_ids: list[str], channel
     if not posting_ids:
         return
     with session_scope() as s:
-        dialect = s.get_bind().dialect.name
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
         now = utcnow()
         rows = [{"id": new_id(), "profile_id": profile_id, "posting_id": pid, "run_id": run_id,
                  "channel": channel, "delivered_at": now} for pid in dict.fromkeys(posting_ids)]
-        s.execute(insert(Delivery).values(rows).on_conflict_do_nothing(
+        s.execute(dialect_insert(s, Delivery).values(rows).on_conflict_do_nothing(
             index_elements=["profile_id", "posting_id", "channel"]))
 
 

@@ -1,4 +1,4 @@
-"""Local JSON postings feeds mapped onto ``PostingData``, plus the keys used to store each posting once.
+"""Local JSON postings feeds mapped onto ``PostingData`` (the keys that store each posting once: ``dedup``).
 
 Feeds come from many exporters, so the reader accepts the common spellings of each field rather than one
 schema; anything it cannot use is skipped with a count instead of failing the whole feed.
@@ -13,14 +13,14 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from jobagent.errors import InvalidInput
+from jobagent.postings.dedup import canonical_url
 from jobagent.postings.schema import PostingData
+from jobagent.text import normalize, parse_date
 
 log = logging.getLogger(__name__)
 
@@ -120,33 +120,8 @@ def _flag(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in _TRUE_WORDS
 
 
-def _when(value: Any) -> datetime | None:
-    """A bad date only loses the date, never the posting."""
-    if value is None:
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            return datetime.fromtimestamp(value, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = str(value).strip()
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        d = date.fromisoformat(text[:10])
-    except ValueError:
-        return None
-    return datetime(d.year, d.month, d.day)
-
-
 def _sha1(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _normalize(text: str | None) -> str:
-    return " ".join(re.sub(r"[^0-9a-z]+", " ", (text or "").lower()).split())
 
 
 def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
@@ -160,11 +135,12 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
     remote = _flag(_first(raw, "remote", "is_remote", "remote_ok"))
     if not remote and location and "remote" in location.lower():
         remote = True
-    salary = raw.get("salary") if isinstance(raw.get("salary"), dict) else {}
+    nested = raw.get("salary")
+    salary: dict[str, Any] = nested if isinstance(nested, dict) else {}
     external = _first(raw, "id", "external_id", "job_id", "guid")
     if external is None:
         curl = canonical_url(url)
-        external = _sha1(curl) if curl else _sha1(f"{_normalize(title)}|{_normalize(company)}")
+        external = _sha1(curl) if curl else _sha1(f"{normalize(title)}|{normalize(company)}")
     return PostingData(
         source=source,
         external_id=str(external),
@@ -182,7 +158,7 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
         company_description=_text(_first(raw, "company_description", "about_company")),
         company_industry=_text(_first(raw, "company_industry", "industry")),
         company_size=_text(_first(raw, "company_size", "employees")),
-        posted_at=_when(_first(raw, "posted_at", "date_posted", "created", "published_at")),
+        posted_at=parse_date(_first(raw, "posted_at", "date_posted", "created", "published_at")),
         description=html_to_text(str(_first(raw, "description", "body", "content") or "")),
     )
 
@@ -284,31 +260,3 @@ def load_feed(path: str) -> list[PostingData]:
     if result.skipped:
         log.warning("postings feed %s: skipped %d entries without a title or company", path, result.skipped)
     return result.postings
-
-
-def posting_fingerprint(p: PostingData) -> str:
-    """Same advert re-posted by another board (new id, new URL) still gets the same key."""
-    key = "|".join(_normalize(part) for part in (p.company, p.title, p.location))
-    return _sha1(key)
-
-
-def canonical_url(url: str | None) -> str | None:
-    """A URL form that survives tracking params, fragments and case, or None when it is not a web URL."""
-    if not url or not url.strip():
-        return None
-    parts = urlsplit(url.strip())
-    scheme = parts.scheme.lower()
-    if scheme not in ("http", "https") or not parts.hostname:
-        return None
-    host = parts.hostname.lower()
-    try:
-        port = parts.port
-    except ValueError:  # a non-numeric or out-of-range port: not a URL anyone can open
-        return None
-    if (scheme, port) in (("http", 80), ("https", 443)):
-        port = None
-    netloc = f"{host}:{port}" if port else host
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    query = [(k, v) for k, v in params if not k.lower().startswith("utm_")]
-    path = parts.path.rstrip("/")
-    return urlunsplit((scheme, netloc, path, urlencode(query), ""))

@@ -7,13 +7,13 @@ counts let the report say "12 hidden by your filters" instead of silently shrink
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
 from pydantic import BaseModel, Field
 
 from jobagent.postings.schema import PostingData
+from jobagent.text import has_word, normalize
 
 REASON_COMPANY = "blocked company"
 REASON_TITLE = "excluded title"
@@ -31,21 +31,11 @@ _LEGAL_SUFFIXES = {"gmbh", "inc", "ltd", "ag", "llc", "limited", "incorporated",
 
 def normalize_company(name: str) -> str:
     """Lowercased words with trailing legal forms removed, so a blocklist entry catches every spelling."""
-    words = re.sub(r"[^0-9a-z]+", " ", name.lower()).split()
+    words = normalize(name).split()
     # Stop before emptying the name: a company literally called "AG" must still be blockable.
     while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
         words.pop()
     return " ".join(words)
-
-
-def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
-    words = phrase.split()
-    if not words:
-        return None
-    # Letter/digit lookarounds rather than \b so "C++" or "Sr." work as whole words, as in matching.py;
-    # any run of whitespace between words so "Team  Lead" still excludes "Team Lead".
-    body = r"\s+".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<![A-Za-z0-9]){body}(?![A-Za-z0-9])", re.IGNORECASE)
 
 
 def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
@@ -115,7 +105,9 @@ def apply_filters(postings: list[PostingData], filters: PostingFilters, *,
     counts = dict.fromkeys(REASONS, 0)
     blocked = {normalize_company(c) for c in filters.company_blocklist}
     blocked.discard("")
-    patterns = [p for p in (_phrase_pattern(t) for t in filters.title_exclusions) if p is not None]
+    # Whole words, so "C++" or "Sr." exclude as written and "Lead" spares "Leader"; any white space between
+    # words, so "Team  Lead" still excludes "Team Lead".
+    excluded = [t for t in filters.title_exclusions if t.split()]
     cutoff = None
     if filters.max_age_days is not None:
         cutoff = _aware(now or datetime.now(UTC)) - timedelta(days=filters.max_age_days)
@@ -125,7 +117,7 @@ def apply_filters(postings: list[PostingData], filters: PostingFilters, *,
         reason = None
         if blocked and normalize_company(posting.company) in blocked:
             reason = REASON_COMPANY
-        elif any(p.search(posting.title) for p in patterns):
+        elif any(has_word(posting.title, t) for t in excluded):
             reason = REASON_TITLE
         elif filters.remote_only and not posting.remote:
             reason = REASON_REMOTE

@@ -29,6 +29,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
+
 from jobagent.config import Settings, get_settings
 from jobagent.errors import InvalidInput, JobagentError
 from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
@@ -215,8 +217,8 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
     with source_lock(spec):
         with session_scope() as s:
             row = s.get(SourceState, spec)
-            state = {"etag": row.etag, "last_modified": row.last_modified, "at": row.last_harvest_at,
-                     "outcome": row.outcome} if row else {}
+            state: dict[str, Any] = {"etag": row.etag, "last_modified": row.last_modified,
+                                     "at": row.last_harvest_at, "outcome": row.outcome} if row else {}
             if row and row.pages > 1:
                 # A 304 for page 1 says nothing about page 3 (a posting removed there), so a source that
                 # had several pages is fetched in full; single-page sources (most boards) get the 304.
@@ -309,9 +311,9 @@ def due_sources(settings: Settings | None = None, now: datetime | None = None) -
     now = (now or utcnow()) + timedelta(seconds=min(300.0, settings.harvest_interval * 0.05))
     specs = configured_sources(settings)
     with session_scope() as s:
-        rows = {r.spec: r for r in s.query(SourceState).filter(SourceState.spec.in_(specs))}
-    return [spec for spec in specs if spec not in rows or rows[spec].next_harvest_at is None
-            or rows[spec].next_harvest_at <= now]
+        due_at = dict(s.execute(select(SourceState.spec, SourceState.next_harvest_at)
+                                .where(SourceState.spec.in_(specs))).all())
+    return [spec for spec in specs if (at := due_at.get(spec)) is None or at <= now]
 
 
 def never_harvested(specs: list[str]) -> list[str]:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
-from jobagent.postings.feeds import canonical_url, posting_fingerprint
+from jobagent.postings.dedup import posting_keys
 from jobagent.postings.schema import PostingData
-from jobagent.postings.storage import in_chunks, known_ids
+from jobagent.postings.storage import StoredIds, in_chunks, known_ids
 from jobagent.store.models import Posting, PostingSource, SourceState, new_id
 
 # Fields whose change means the advert changed (a new salary, a rewritten description).
@@ -44,7 +44,7 @@ def _insert_ignoring_duplicates(session: Session, rows: list[dict[str, Any]]) ->
         return _copy_insert_postgres(session, rows)
     from sqlalchemy.dialects.sqlite import insert as upsert
 
-    table = Posting.__table__
+    table = cast(Table, Posting.__table__)  # declared as FromClause on the declarative base; a Table here
     stmt = upsert(table).on_conflict_do_nothing(index_elements=["fingerprint"]).returning(table.c.fingerprint,
                                                                                           table.c.id)
     conn = session.connection()
@@ -84,13 +84,13 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
     counts = StoreCounts()
     by_fp: dict[str, tuple[PostingData, str | None]] = {}
     for p in postings:  # the same advert twice in one source: the later entry wins
-        by_fp[posting_fingerprint(p)] = (p, canonical_url(p.url) if p.url else None)
-    ids_by_url = known_ids(session, Posting.canonical_url, {u for _, u in by_fp.values() if u})
-    ids_by_fp = known_ids(session, Posting.fingerprint, set(by_fp))
+        fp, url = posting_keys(p)
+        by_fp[fp] = (p, url)
+    stored = StoredIds(session, ((fp, url) for fp, (_, url) in by_fp.items()))
     resolved: dict[str, str] = {}  # fingerprint -> posting id
     fresh: list[dict[str, Any]] = []
     for fp, (p, url) in by_fp.items():
-        pid = (ids_by_url.get(url) if url else None) or ids_by_fp.get(fp)
+        pid = stored.find(fp, url)
         if pid is None:
             fresh.append({"id": new_id(), "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
                           "last_seen_at": now, **p.model_dump()})

@@ -8,35 +8,17 @@ sentence is dropped rather than guessed when its fact is missing.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
-from jinja2 import (
-    BaseLoader,
-    ChoiceLoader,
-    Environment,
-    FileSystemLoader,
-    PackageLoader,
-    StrictUndefined,
-    Template,
-    TemplateError,
-)
+from jinja2 import Template, TemplateError
 
 from jobagent.errors import InvalidInput, JobagentError
 from jobagent.postings.matching import same_city, title_similarity
 from jobagent.postings.schema import MatchResult, ProfileFacts
+from jobagent.text import count_word, normalize, templates
 
 _MAX_TITLES = 3
 _MAX_HIGHLIGHTS = 5
 _MIN_HIGHLIGHTS = 3
-
-
-@lru_cache(maxsize=4)
-def _environment(templates_dir: str | None = None) -> Environment:
-    # StrictUndefined: a typo in the template fails loudly instead of silently writing an empty claim.
-    # A user's directory comes first, so any template can be overridden by putting one of the same name there.
-    loaders: list[BaseLoader] = [FileSystemLoader(templates_dir)] if templates_dir else []
-    return Environment(loader=ChoiceLoader([*loaders, PackageLoader("jobagent", "templates")]), autoescape=False,
-                       undefined=StrictUndefined, keep_trailing_newline=True)
 
 
 _DEGREE = re.compile(r"\b(?:Ph\.?D|Doctorate|M\.?Sc|B\.?Sc|MBA|Master(?:'s)? degree|Bachelor(?:'s)? degree)\b")
@@ -60,7 +42,7 @@ def _profile_text(profile: ProfileFacts) -> str:
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "", text.lower())
+    return normalize(text).replace(" ", "")
 
 
 _QUOTE = re.compile(r'"([^"]{3,})"|“([^”]{3,})”')
@@ -99,7 +81,7 @@ def ungrounded_claims(letter: str, profile: ProfileFacts, match: MatchResult, co
     have_text = own.lower()
     catalogue = skills()
     for name in find_skills(unquoted):
-        if name in have or re.search(rf"(?<![a-z0-9]){re.escape(name.lower())}(?![a-z0-9])", have_text):
+        if name in have or count_word(have_text, name.lower(), stop_at=1):
             continue
         kind = "certification" if catalogue[name].cert else "skill"
         problems.append(f"{kind} {name}")
@@ -193,7 +175,7 @@ def write_cover_letter(profile: ProfileFacts, match: MatchResult, company_notes:
     years = _years(profile)
     skills = list(match.matched_skills)
     try:
-        template = _environment(templates_dir).get_template("cover_letter.md.j2")
+        template = templates(templates_dir).get_template("cover_letter.md.j2")
         letter = _render(template, profile, match, company_notes, years, skills)
     except TemplateError as exc:
         raise InvalidInput(f"cover letter template error: {exc.__class__.__name__}: {exc}") from exc
@@ -259,7 +241,7 @@ def write_grounded_letter(profile: ProfileFacts, match: MatchResult, company_not
     """The template letter, repaired when it can be: (letter or "", warnings saying what was dropped and why)."""
     years = _years(profile)
     try:
-        template = _environment(templates_dir).get_template("cover_letter.md.j2")
+        template = templates(templates_dir).get_template("cover_letter.md.j2")
         letter = _render(template, profile, match, company_notes, years, list(match.matched_skills))
     except TemplateError as exc:
         raise InvalidInput(f"cover letter template error: {exc.__class__.__name__}: {exc}") from exc

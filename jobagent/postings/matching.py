@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from jobagent.postings.relevance import count_word, normalized_relevance
+from jobagent.postings.relevance import normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
+from jobagent.text import count_word, normalize
 
 # Skills dominate: they are the strongest evidence a posting is actually doable for this person.
 WEIGHT_SKILLS = 40.0
@@ -76,7 +77,7 @@ def title_similarity(title: str, wanted: str) -> float:
 
 
 def _city(location: str | None) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", (location or "").split(",")[0].lower()).split())
+    return normalize((location or "").split(",")[0])
 
 
 def same_city(a: str | None, b: str | None) -> bool:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import math
 import re
 
+from jobagent.text import count_word
+
 K1 = 1.5
 B = 0.75
 
@@ -35,24 +37,6 @@ def _query_tokens(query_terms: list[str]) -> list[str]:
         for token in tokenize(term):
             seen.setdefault(token, None)
     return list(seen)
-
-
-_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
-
-
-def count_word(lowered: str, word: str, stop_at: int = 0) -> int:
-    """Whole-word occurrences of ``word`` in lowercased text: no ASCII letter or digit may touch it, so "c++",
-    "c#" and "node.js" count while "go" inside "going" does not. ``stop_at`` > 0 stops counting early."""
-    end, n, count = len(lowered), len(word), 0
-    i = lowered.find(word)
-    while i != -1:
-        j = i + n
-        if (i == 0 or lowered[i - 1] not in _ALNUM) and (j >= end or lowered[j] not in _ALNUM):
-            count += 1
-            if count == stop_at:
-                break
-        i = lowered.find(word, i + 1)
-    return count
 
 
 def bm25_scores(query_terms: list[str], documents: list[str]) -> list[float]:

@@ -20,9 +20,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
-
 from jobagent.postings.schema import MatchResult, PostingData
+from jobagent.text import salary_text, templates
 
 # HTML as entities (every Markdown renderer shows them as text), and with a backslash the characters that start
 # links, images, emphasis, code and headings. One str.translate pass: nothing is escaped twice.
@@ -78,11 +77,7 @@ def _cell(text: str | None) -> str:
 
 
 def _salary(p: PostingData) -> str | None:
-    if p.salary_min is None and p.salary_max is None:
-        return None
-    low, high = (f"{v:,.0f}" if v is not None else None for v in (p.salary_min, p.salary_max))
-    span = f"{low}–{high}" if low and high and low != high else (low or high or "")
-    return f"{span} {p.salary_currency}".strip() if p.salary_currency else span
+    return salary_text(p.salary_min, p.salary_max, p.salary_currency)
 
 
 def _details(p: PostingData) -> list[str]:
@@ -164,12 +159,6 @@ def write_report(path: Path, *, query: str, location: str | None, profile_name: 
 # --------------------------------------------------------------------------------------------- HTML report
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
-    return Environment(loader=PackageLoader("jobagent", "templates"), autoescape=True,
-                       undefined=StrictUndefined, keep_trailing_newline=True)
-
-
 def _one_line(text: str | None) -> str:
     return " ".join((text or "").split())
 
@@ -226,7 +215,7 @@ def render_html_report(*, query: str, location: str | None, profile_name: str,
     """The report of ``reports.render_report`` as one standalone, escaped HTML page; ``statuses`` are the
     matches' board states, in order (``new`` when not given)."""
     states = list(statuses or []) + ["new"] * (len(matches) - len(statuses or []))
-    template = _environment().get_template("report.html.j2")
+    template = templates().get_template("report.html.j2")
     return template.render(
         query=query,
         location=location or "any",

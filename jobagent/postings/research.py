@@ -9,16 +9,14 @@ from __future__ import annotations
 import re
 
 from jobagent.postings.schema import PostingData
+from jobagent.text import has_word, normalize
 
 _MAX_QUOTE_CHARS = 400
 _MAX_TITLES = 8
 
 
 def _same_company(a: str, b: str) -> bool:
-    def norm(s: str) -> str:
-        return " ".join(re.sub(r"[^0-9a-z]+", " ", s.lower()).split())
-
-    return norm(a) == norm(b)
+    return normalize(a) == normalize(b)
 
 
 def _sentences(text: str) -> list[str]:
@@ -28,14 +26,13 @@ def _sentences(text: str) -> list[str]:
 
 def company_sentences(company: str, postings: list[PostingData], *, limit: int = 2) -> list[str]:
     """Description sentences that name the company: the company's own words about itself, verbatim."""
-    pattern = re.compile(rf"(?<![A-Za-z0-9]){re.escape(company.strip())}(?![A-Za-z0-9])", re.IGNORECASE)
     found: list[str] = []
     used = 0
     for p in postings:
         if not _same_company(p.company, company):
             continue
         for sentence in _sentences(p.description):
-            if not pattern.search(sentence) or sentence in found:
+            if not has_word(sentence, company) or sentence in found:
                 continue
             if used + len(sentence) > _MAX_QUOTE_CHARS and found:
                 return found

@@ -7,16 +7,16 @@ cover letters needs (the channel title is the feed's name, not an employer).
 
 from __future__ import annotations
 
-import calendar
 import hashlib
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import feedparser
 
-from jobagent.postings.feeds import canonical_url, html_to_text
+from jobagent.postings.dedup import canonical_url
+from jobagent.postings.feeds import html_to_text
 from jobagent.postings.schema import PostingData
+from jobagent.text import parse_date
 
 _AT = re.compile(r"^(?P<title>.+?)\s+at\s+(?P<company>[^()]+?)\s*(?:\((?P<location>[^()]+)\))?\s*$")
 _COLON = re.compile(r"^(?P<company>[^:]{2,80}):\s+(?P<title>.+)$")
@@ -36,14 +36,6 @@ def split_title(raw: str) -> tuple[str, str | None, str | None]:
     if match:
         return match["title"].strip(), match["company"].strip(), None
     return text, None, None  # "Engineer - Backend" is too ambiguous to split
-
-
-def _struct_to_utc(value: Any) -> datetime | None:
-    # feedparser normalizes dates to UTC struct_time
-    try:
-        return datetime.fromtimestamp(calendar.timegm(value), tz=UTC) if value else None
-    except (TypeError, ValueError, OverflowError):
-        return None
 
 
 def _clean(value: Any) -> str | None:
@@ -83,6 +75,6 @@ def entry_posting(entry: Any, source: str, feed_title: str | None) -> PostingDat
         source=source, external_id=external, url=link, title=title,
         company=author or company or feed_title or "unknown", location=location,
         remote="remote" in f"{raw_title} {location or ''}".lower(),
-        posted_at=_struct_to_utc(entry.get("published_parsed") or entry.get("updated_parsed")),
+        posted_at=parse_date(entry.get("published_parsed") or entry.get("updated_parsed")),
         description=html_to_text(str(body or "")),
     )

@@ -194,9 +194,9 @@ def _sqlite_candidates(session: Session, result: SearchResult, title_groups: lis
         if not rowids:
             continue
         marks = ", ".join(f":r{i}" for i in range(len(rowids)))
-        found = dict(session.execute(text(f"SELECT p.rowid, p.id FROM postings p WHERE p.rowid IN ({marks}) "
-                                          f"AND {scope}"), {**params, **{f"r{i}": r for i, r in
-                                                                       enumerate(rowids)}}).all())
+        found: dict[int, str] = dict(session.execute(
+            text(f"SELECT p.rowid, p.id FROM postings p WHERE p.rowid IN ({marks}) AND {scope}"),
+            {**params, **{f"r{i}": r for i, r in enumerate(rowids)}}).all())
         kept = [found[r] for r in rowids if r in found][:want]
         if len(kept) < want and len(rowids) == 2 * want:  # many closed or out of scope: rank in the join
             kept = [row[0] for row in session.execute(text(

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from jobagent.postings.feeds import canonical_url, posting_fingerprint
+from jobagent.postings.dedup import posting_keys
 from jobagent.postings.schema import PostingData
 from jobagent.store.models import Posting, new_id, utcnow
 
@@ -35,6 +35,19 @@ def known_ids(session: Session, column: Any, values: set[str]) -> dict[str, str]
     return found
 
 
+class StoredIds:
+    """The stored postings matching a set of (fingerprint, canonical URL) keys, looked up in bulk."""
+
+    def __init__(self, session: Session, keys: Iterable[tuple[str, str | None]]) -> None:
+        pairs = list(keys)
+        self.by_url = known_ids(session, Posting.canonical_url, {u for _, u in pairs if u})
+        self.by_fp = known_ids(session, Posting.fingerprint, {f for f, _ in pairs})
+
+    def find(self, fp: str, url: str | None) -> str | None:
+        """The stored id: a canonical URL match first, else the fingerprint's."""
+        return (self.by_url.get(url) if url else None) or self.by_fp.get(fp)
+
+
 def save_postings(session: Session, postings: list[PostingData]) -> tuple[list[str], int]:
     """The stored ids of ``postings`` in order (each once) and how many were new.
 
@@ -42,22 +55,21 @@ def save_postings(session: Session, postings: list[PostingData]) -> tuple[list[s
     location fingerprint does. A concurrent run inserting the same posting makes the flush fail on the
     unique fingerprint; the caller retries, and the retry finds the row.
     """
-    keyed = [(p, posting_fingerprint(p), canonical_url(p.url) if p.url else None) for p in postings]
-    by_url = known_ids(session, Posting.canonical_url, {u for _, _, u in keyed if u})
-    by_fp = known_ids(session, Posting.fingerprint, {f for _, f, _ in keyed})
+    keyed = [(p, *posting_keys(p)) for p in postings]
+    stored = StoredIds(session, ((fp, url) for _, fp, url in keyed))
     ids: list[str] = []
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
     now = utcnow()
     for posting, fp, url in keyed:
-        posting_id = (by_url.get(url) if url else None) or by_fp.get(fp)
+        posting_id = stored.find(fp, url)
         if posting_id is None:
             posting_id = new_id()
             rows.append({"id": posting_id, "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
                          **posting.model_dump()})
-            by_fp[fp] = posting_id
+            stored.by_fp[fp] = posting_id
             if url:
-                by_url[url] = posting_id
+                stored.by_url[url] = posting_id
         if posting_id not in seen:
             seen.add(posting_id)
             ids.append(posting_id)

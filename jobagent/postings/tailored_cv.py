@@ -8,15 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 from jobagent.postings.evidence import _words, posting_skills, score_bullet
 from jobagent.postings.schema import MatchResult, ProfileFacts
+from jobagent.text import month_label
 
 _MAX_ENTRIES = 4
 _MAX_BULLETS = 4
 
 
-def tailor(profile: ProfileFacts, match: MatchResult) -> list[dict]:  # type: ignore[type-arg]
+def tailor(profile: ProfileFacts, match: MatchResult) -> list[dict[str, Any]]:
     """Entries (most relevant first; the current job always kept) with their bullets in relevance order."""
     wanted = set(posting_skills(match)) | set(match.matched_skills)
     words = _words(f"{match.posting.title} {match.posting.description}")
@@ -29,17 +31,8 @@ def tailor(profile: ProfileFacts, match: MatchResult) -> list[dict]:  # type: ig
     return [e for _, _, e in scored[:_MAX_ENTRIES]]
 
 
-_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-
-
-def _month(value: str | None) -> str:
-    if not value or not re.fullmatch(r"\d{4}-\d{2}", value):
-        return value or ""
-    return f"{_MONTHS[int(value[5:7]) - 1]} {value[:4]}"
-
-
-def _dates(e: dict) -> str:  # type: ignore[type-arg]
-    return f"{_month(e.get('start'))} – {_month(e.get('end')) or 'present'}"
+def _dates(e: dict[str, Any]) -> str:
+    return f"{month_label(e.get('start'))} – {month_label(e.get('end')) or 'present'}"
 
 
 def tailored_markdown(profile: ProfileFacts, match: MatchResult) -> str:

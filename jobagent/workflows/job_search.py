@@ -306,7 +306,7 @@ class DeliveryNode(Node[JobSearchContext]):
 
 
 def _posting_id(s: Any, posting: PostingData) -> str:
-    from jobagent.postings.feeds import posting_fingerprint
+    from jobagent.postings.dedup import posting_fingerprint
 
     return str(s.scalar(select(Posting.id).where(Posting.fingerprint == posting_fingerprint(posting))))
 

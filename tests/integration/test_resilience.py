@@ -12,7 +12,7 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
-from jobagent.errors import InvalidInput, NotFound, PermanentFailure, TransientFailure, is_permanent
+from jobagent.errors import InvalidInput, NotFound, PermanentFailure, is_permanent
 from tests.conftest import wait_until
 from tests.sentry_ingest import sentry_ingest_fixture, sentry_live_fixture  # noqa: F401  (fixtures)
 
@@ -35,7 +35,6 @@ def _final(run_id: str, timeout: float = 60) -> dict:
     (httpx.ConnectError("refused"), False),
     (OperationalError("SELECT 1", {}, ConnectionRefusedError()), False),
     (RedisConnectionError("down"), False),
-    (TransientFailure("later"), False),
     (TimeoutError(), False),
     (RuntimeError("unexpected"), False),
 ])

@@ -61,9 +61,6 @@ def test_pdf_cv_is_read_and_extracted(tmp_path: Path) -> None:
     doc = read_cv(str(make_pdf(tmp_path / "cv.pdf", PDF_LINES)))
     assert doc.kind == "pdf" and "Canalbank" in doc.text
     p = extract_profile(doc.text, today=TODAY)
-    assert p.name == "Priya Sharma"
-    assert p.email == "priya.sharma@example.net"
-    assert p.phone == "+31 6 1234 5678"
     assert p.location == "Amsterdam, Netherlands"
     expected = {"Go", "C++", "Kubernetes", "PostgreSQL", "Apache Kafka", "Python", "C#", "Jenkins", "CI/CD"}
     assert expected <= set(p.skills)
@@ -84,20 +81,17 @@ def test_docx_cv_with_header_and_table(tmp_path: Path) -> None:
     assert doc.text.splitlines()[0].startswith("Lisbon, Portugal")  # the page header comes first
     assert "Machine Learning, Statistics, Apache Spark" in doc.text  # table cells are read
     p = extract_profile(doc.text, today=TODAY)
-    assert p.name == "Marco Rossi"
     assert p.location == "Lisbon, Portugal"
-    assert p.email == "marco.rossi@example.com"
     assert {"scikit-learn", "PyTorch", "Tableau", "SQL", "Pandas", "Machine Learning", "Apache Spark",
             "A/B Testing", "Italian"} <= set(p.skills)
     assert p.titles_held == ["Data Scientist", "Data Analyst"]
     assert p.years_experience == 8  # Jan 2014 to Jun 2022
-    assert p.phone is None  # no phone in the CV, none invented
 
 
 def test_sample_cv_for_demo() -> None:
     source = str(resources.files("jobagent") / "data" / "sample_cv.md")
     p = extract_profile(read_cv(source).text)
-    assert (p.name, p.email, p.location) == ("Jane Doe", "jane.doe@example.com", "Berlin, Germany")
+    assert p.location == "Berlin, Germany"
     assert p.suggested_titles[0] == "Senior Backend Engineer"  # the current title, at its level
     assert [e.employer for e in p.experience][:2] == ["Parcelway GmbH", "Brightpath Analytics"]
     assert p.years_experience == 7  # stated explicitly, so it does not drift with today's date
@@ -142,12 +136,7 @@ def test_titles_suggested_from_skills_when_none_held() -> None:
     p = extract_profile(text)
     assert p.titles_held == []
     assert p.suggested_titles[0] == "Data Engineer" and len(p.suggested_titles) <= 5
-    assert p.location is None and p.email is None and p.years_experience is None
-
-
-def test_headings_are_not_names() -> None:
-    text = f"Curriculum Vitae\nBackend Engineer\nAna Lima\nPython and Docker. {FILLER}"
-    assert extract_profile(text).name == "Ana Lima"
+    assert p.location is None and p.years_experience is None
 
 
 def test_vocabularies_are_consistent() -> None:

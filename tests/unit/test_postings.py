@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from jobagent.errors import InvalidInput
-from jobagent.postings.feeds import canonical_url, load_feed, posting_fingerprint, read_feed
+from jobagent.postings.dedup import canonical_url, posting_fingerprint
+from jobagent.postings.feeds import load_feed, read_feed
 from jobagent.postings.letters import cv_highlights, write_cover_letter
 from jobagent.postings.matching import rank_postings, score_posting
 from jobagent.postings.reports import write_report
@@ -62,7 +63,7 @@ def test_load_feed_list_form_maps_fields_and_strips_html(tmp_path: Path) -> None
     [p] = load_feed(path)
     assert p.source == f"feed:{path}"
     assert (p.external_id, p.company, p.employment_type) == ("42", "Acme", "full-time")
-    assert p.posted_at == datetime(2024, 5, 2)
+    assert p.posted_at == datetime(2024, 5, 2, tzinfo=UTC)  # every source gives aware UTC times (text.parse_date)
     assert (p.salary_min, p.salary_max, p.salary_currency) == (60000.0, 80000.0, "EUR")
     assert "<" not in p.description and "APIs & tools." in p.description
     assert "- Python\n- SQL" in p.description

@@ -12,7 +12,6 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any, Protocol, runtime_checkable
 
 from jobagent.errors import FetchError, FetchUnavailable, InputError, JobagentError
@@ -104,26 +103,16 @@ def shape_error(url: str, expected: str) -> SourceError:
     return SourceError(f"unexpected response from {url}: expected {expected}")
 
 
-def to_utc(value: Any) -> datetime | None:
-    """An aware UTC datetime from epoch seconds/milliseconds or ISO text; naive times are taken as UTC."""
-    if value is None or isinstance(value, bool) or value == "":
-        return None
-    if isinstance(value, int | float):
-        seconds = value / 1000 if value > 1e11 else value  # Lever sends milliseconds
-        try:
-            return datetime.fromtimestamp(seconds, tz=UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
-    text = str(value).strip()
-    if text.isdigit():
-        return to_utc(int(text))
-    try:
-        parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        return parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC)
+def object_at(data: dict[str, Any], key: str) -> dict[str, Any]:
+    """``data[key]`` when it is a JSON object, else empty: boards send null or a string where we expect one."""
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
+
+
+def list_at(data: dict[str, Any], key: str) -> list[Any]:
+    """``data[key]`` when it is a JSON array, else empty."""
+    value = data.get(key)
+    return value if isinstance(value, list) else []
 
 
 def clean(value: Any) -> str | None:

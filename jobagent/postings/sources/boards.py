@@ -13,12 +13,14 @@ from jobagent.postings.sources.base import (
     HttpOptions,
     clean,
     fetch_json,
+    list_at,
     number,
+    object_at,
     parse_salary_text,
     shape_error,
-    to_utc,
 )
 from jobagent.postings.sources.paging import LEVER_PAGE_SIZE, MAX_PAGES, CutShort, Getter, decode_json
+from jobagent.text import parse_date
 
 ARBEITNOW_MAX_PAGES = 5
 
@@ -60,7 +62,7 @@ class GreenhouseSource:
         return PostingData(
             source=self.name, external_id=str(job["id"]), url=clean(job.get("absolute_url")), title=title,
             company=self.company, location=location, remote=_looks_remote(location, title),
-            posted_at=to_utc(job.get("updated_at")), description=description,
+            posted_at=parse_date(job.get("updated_at")), description=description,
         )
 
 
@@ -104,8 +106,8 @@ class LeverSource:
         title = clean(job.get("text"))
         if not title or job.get("id") is None:
             return None
-        categories = job.get("categories") if isinstance(job.get("categories"), dict) else {}
-        salary = job.get("salaryRange") if isinstance(job.get("salaryRange"), dict) else {}
+        categories = object_at(job, "categories")
+        salary = object_at(job, "salaryRange")
         location = clean(categories.get("location"))
         workplace = clean(job.get("workplaceType"))
         plain = job.get("descriptionPlain")
@@ -118,7 +120,7 @@ class LeverSource:
             salary_min=number(salary.get("min")), salary_max=number(salary.get("max")),
             salary_currency=clean(salary.get("currency")),
             salary_interval=clean(salary.get("interval")),
-            posted_at=to_utc(job.get("createdAt")), description=description,
+            posted_at=parse_date(job.get("createdAt")), description=description,
         )
 
 
@@ -152,7 +154,7 @@ class RemotiveSource:
             location=clean(job.get("candidate_required_location")), remote=True,
             employment_type=clean(job.get("job_type")),
             salary_min=salary_min, salary_max=salary_max, salary_currency=currency,
-            posted_at=to_utc(job.get("publication_date")),
+            posted_at=parse_date(job.get("publication_date")),
             description=html_to_text(str(job.get("description") or "")),
         )
 
@@ -183,7 +185,7 @@ class ArbeitnowSource:
                 posting = self._posting(job)
                 if posting and self._matches(job):
                     out.append(posting)
-            links = data.get("links") if isinstance(data.get("links"), dict) else {}
+            links = object_at(data, "links")
             # We build the next page URL ourselves: links.next points at the real host, not our base.
             if not links.get("next") or not data["data"]:
                 break
@@ -197,7 +199,7 @@ class ArbeitnowSource:
             if not isinstance(data, dict) or not isinstance(data.get("data"), list):
                 raise shape_error(url, 'an object with a "data" list')
             yield [p for job in _dicts(data["data"]) if self._matches(job) and (p := self._posting(job))]
-            links = data.get("links") if isinstance(data.get("links"), dict) else {}
+            links = object_at(data, "links")
             if not links.get("next") or not data["data"]:
                 return
         raise CutShort(f"{self.name}: more than {MAX_PAGES} pages")
@@ -205,7 +207,7 @@ class ArbeitnowSource:
     def _matches(self, job: dict[str, Any]) -> bool:
         if not self.query:
             return True
-        tags = job.get("tags") if isinstance(job.get("tags"), list) else []
+        tags = list_at(job, "tags")
         haystack = " ".join([str(job.get("title") or ""), str(job.get("description") or ""),
                              " ".join(str(t) for t in tags)]).lower()
         return all(word in haystack for word in self.query.lower().split())
@@ -215,14 +217,14 @@ class ArbeitnowSource:
         key = job.get("slug") or job.get("url")
         if not title or not key:
             return None
-        job_types = job.get("job_types") if isinstance(job.get("job_types"), list) else []
+        job_types = list_at(job, "job_types")
         location = clean(job.get("location"))
         return PostingData(
             source=self.name, external_id=str(key), url=clean(job.get("url")), title=title,
             company=clean(job.get("company_name")) or "unknown", location=location,
             remote=job.get("remote") is True or _looks_remote(location),
             employment_type=", ".join(str(t) for t in job_types if t) or None,
-            posted_at=to_utc(job.get("created_at")),
+            posted_at=parse_date(job.get("created_at")),
             description=html_to_text(str(job.get("description") or "")),
         )
 

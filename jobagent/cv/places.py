@@ -1,4 +1,4 @@
-"""Contact facts at the top of a CV: name, email, phone and where the person lives."""
+"""Where the person lives, from the top of a CV (a labelled line, or a place in the header), and what a place is."""
 
 from __future__ import annotations
 
@@ -7,51 +7,7 @@ from functools import lru_cache
 from importlib.resources import files
 
 from jobagent.cv.sections import clean
-from jobagent.cv.vocabulary import find_skills, find_titles
-
-EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_PHONE_LABELLED = re.compile(
-    r"\b(?:phone|tel|telephone|mobile|cell)\b\.?\s*[:\-]?\s*(\+?\(?\d[\d \t().-]{5,}\d)", re.I)
-_PHONE = re.compile(r"(?<![\w+/.-])(\+?\(?\d[\d \t().-]{5,}\d)(?![\w/])")
-_YEAR_RANGE = re.compile(r"(?:19|20)\d{2}\s*[-–—]\s*(?:19|20)\d{2}")
-
-
-def find_phone(text: str) -> str | None:
-    for pattern in (_PHONE_LABELLED, _PHONE):
-        for m in pattern.finditer(text):
-            candidate = " ".join(m.group(1).split())
-            digits = re.sub(r"\D", "", candidate)
-            if not 7 <= len(digits) <= 15 or _YEAR_RANGE.search(candidate):
-                continue
-            # Unlabelled digit runs are often dates or ids; only an international prefix or length convinces.
-            if pattern is _PHONE and not (candidate.startswith("+") or len(digits) >= 9):
-                continue
-            return candidate
-    return None
-
-
-_NOT_NAMES = {"curriculum", "vitae", "resume", "résumé", "cv", "profile", "summary", "contact", "experience",
-              "education", "skills", "about", "personal", "details", "information"}
-_PARTICLES = {"van", "von", "de", "der", "den", "da", "di", "du", "del", "la", "le", "bin", "al", "dos"}
-
-
-def find_name(lines: list[str]) -> str | None:
-    for line in lines:
-        line = re.sub(r"^name\s*:\s*", "", line, flags=re.I)
-        candidate = re.split(r"\s[-–—|]\s|\s*[|·•]\s*|\s{3,}", line)[0].strip()
-        words = candidate.split()
-        if not 2 <= len(words) <= 4 or re.search(r"[@\d,:/()]", candidate):
-            continue
-        if any(w.lower() in _NOT_NAMES for w in words):
-            continue
-        if not all(w in _PARTICLES or (w[0].isupper() and all(c.isalpha() or c in "'’-." for c in w))
-                   for w in words):
-            continue
-        if find_titles(candidate) or find_skills(candidate) or is_place(candidate):
-            continue  # "Backend Engineer" or "Project Management" as a first line is a heading, not a name
-        return candidate
-    return None
-
+from jobagent.cv.vocabulary import find_skills
 
 COUNTRIES = set(
     "Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bangladesh Belarus "

@@ -1,0 +1,186 @@
+"""The text helpers every domain module shares, written once so they cannot drift apart.
+
+- ``normalize``: the comparison form of a name (company, title, city): accents folded, lowercase, words of
+  letters and digits only. Posting keys (``postings.dedup``) hash it, so "Société Générale" and
+  "Societe  Generale" are one employer.
+- ``count_word`` / ``has_word``: whole-word matching where ``\\b`` fails: "C++", "C#" and ".NET" end or begin
+  with punctuation, so a regex ``\\bC\\+\\+\\b`` never matches, while ``"go" in text`` matches "going".
+  A word boundary here is "no letter or digit touching", in any script ("caf" is not in "café").
+- ``parse_date``: the one date reader for sources and CVs: epoch seconds or milliseconds, ISO 8601,
+  feedparser's ``struct_time``, and the CV forms "2019-03", "03/2019", "Mar 2019"; "Present" is no date.
+- ``month_number`` / ``month_label`` / ``MONTH_NAME``: the one month table ("Sept." included).
+- ``salary_text``: a salary range as the board and the reports print it.
+- ``templates``: the one Jinja environment; autoescape is decided by the template's name (HTML escaped,
+  Markdown letters not), so the HTML report and the letters cannot disagree about loaders or undefineds.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import time
+import unicodedata
+from datetime import UTC, date, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # jinja2 is imported on first use: the CLI's start-up does not pay for it
+    from jinja2 import Environment
+
+# ------------------------------------------------------------------------------------------- normalising
+
+_NOT_WORD = re.compile(r"[^0-9a-z]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents ("Zürich" -> "zurich", "Straße" -> "strasse"); other characters kept."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def normalize(text: str | None) -> str:
+    """Words of ASCII letters and digits, lowercased and accent-folded, joined by single spaces."""
+    return " ".join(_NOT_WORD.sub(" ", fold(text or "")).split())
+
+
+# ------------------------------------------------------------------------------------------- whole words
+
+
+def count_word(lowered: str, word: str, stop_at: int = 0) -> int:
+    """Whole-word occurrences of ``word`` in already lowercased text: no letter or digit may touch it, so
+    "c++", "c#", ".net" and "node.js" count while "go" inside "going" and "caf" inside "café" do not.
+
+    ``str.find`` jumps between candidates (a lookbehind regex per word walked the whole text each time; see
+    benchmarks/bench_matching.py). ``stop_at`` > 0 stops counting early.
+    """
+    if not word:
+        return 0
+    end, n, count = len(lowered), len(word), 0
+    i = lowered.find(word)
+    while i != -1:
+        j = i + n
+        if (i == 0 or not lowered[i - 1].isalnum()) and (j >= end or not lowered[j].isalnum()):
+            count += 1
+            if count == stop_at:
+                break
+        i = lowered.find(word, i + 1)
+    return count
+
+
+def has_word(text: str, phrase: str) -> bool:
+    """``phrase`` stands in ``text`` as whole words, ignoring case and how much white space separates them
+    ("Team  Lead" holds "team lead")."""
+    wanted = " ".join(phrase.lower().split())
+    return bool(wanted) and count_word(" ".join(text.lower().split()), wanted, stop_at=1) > 0
+
+
+# ------------------------------------------------------------------------------------------- dates
+
+MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+              r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})-(0[1-9]|1[0-2])")
+_MONTH_YEAR = re.compile(r"(0?[1-9]|1[0-2])\s*[/.]\s*((?:19|20)\d{2})")
+_NAMED_MONTH = re.compile(rf"({MONTH_NAME})\s*,?\s*((?:19|20)\d{{2}})", re.IGNORECASE)
+OPEN_END = frozenset({"present", "current", "currently", "now", "today", "ongoing", "to date", "date"})
+
+
+def month_number(name: str) -> int | None:
+    """1-12 for a month's name or abbreviation in English ("Sept." -> 9), else None."""
+    key = name.strip().rstrip(".").lower()[:3]
+    return _MONTHS.index(key) + 1 if key in _MONTHS else None
+
+
+def month_label(value: str | None) -> str:
+    """"2019-03" as "Mar 2019"; anything else unchanged ("" for None)."""
+    m = _YEAR_MONTH.fullmatch(value or "")
+    if not m:
+        return value or ""
+    return f"{_MONTHS[int(m.group(2)) - 1].title()} {m.group(1)}"
+
+
+def _aware(when: datetime) -> datetime:
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
+
+
+def _from_epoch(value: float) -> datetime | None:
+    seconds = value / 1000 if value > 1e11 else value  # Lever sends milliseconds
+    try:
+        return datetime.fromtimestamp(seconds, tz=UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def parse_date(value: Any) -> datetime | None:
+    """An aware UTC datetime, or None for no date, an open end ("Present") or anything unreadable: a bad
+    date loses the date, never the posting or the CV entry. Naive times are taken as UTC; a month without a
+    day is its first day."""
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    if isinstance(value, int | float):
+        return _from_epoch(value)
+    if isinstance(value, time.struct_time | tuple):  # feedparser's *_parsed fields, already in UTC
+        try:
+            return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+        except (TypeError, ValueError, OverflowError):
+            return None
+    text = " ".join(str(value).split())
+    if text.isdigit() and len(text) >= 9:  # epoch; eight digits are the ISO basic date "20190301"
+        return _from_epoch(int(text))
+    if text.lower() in OPEN_END:
+        return None
+    try:
+        return _aware(datetime.fromisoformat(text.replace("Z", "+00:00")))
+    except ValueError:
+        pass
+    for pattern, year, month in ((_YEAR_MONTH, 1, 2), (_MONTH_YEAR, 2, 1), (_NAMED_MONTH, 2, 1)):
+        m = pattern.fullmatch(text)
+        if m:
+            number = month_number(m.group(month)) if pattern is _NAMED_MONTH else int(m.group(month))
+            return datetime(int(m.group(year)), number or 1, 1, tzinfo=UTC)
+    try:  # "2026-11-30 09:00 CET" and the like: the day is still good
+        d = date.fromisoformat(text[:10])
+    except ValueError:
+        return None
+    return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+# ------------------------------------------------------------------------------------------- salaries
+
+
+def salary_text(low: float | None, high: float | None, currency: str | None) -> str | None:
+    """"65,000–80,000 EUR", one figure when only one end (or both the same) is known, None when neither."""
+    if low is None and high is None:
+        return None
+    if low is None or high is None or low == high:
+        span = f"{high if low is None else low:,.0f}"
+    else:
+        span = f"{low:,.0f}–{high:,.0f}"
+    return f"{span} {currency}" if currency else span
+
+
+# ------------------------------------------------------------------------------------------- templates
+
+
+@lru_cache(maxsize=4)
+def templates(templates_dir: str | None = None) -> Environment:
+    """The Jinja environment for the package's templates, a user's directory first when given (a template
+    of the same name there overrides ours). StrictUndefined: a typo fails loudly instead of writing an empty
+    claim. HTML templates (``*.html.j2``) are autoescaped; the Markdown letter is not, since escaping would
+    put "&amp;" into a letter."""
+    from jinja2 import (
+        BaseLoader,
+        ChoiceLoader,
+        Environment,
+        FileSystemLoader,
+        PackageLoader,
+        StrictUndefined,
+        select_autoescape,
+    )
+
+    loaders: list[BaseLoader] = [FileSystemLoader(templates_dir)] if templates_dir else []
+    return Environment(loader=ChoiceLoader([*loaders, PackageLoader("jobagent", "templates")]),
+                       autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
+                       undefined=StrictUndefined, keep_trailing_newline=True)
