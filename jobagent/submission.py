@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput
@@ -31,6 +31,13 @@ def ensure_schema(settings: Settings | None = None) -> None:
 
         upgrade(url)
         _schema_ready.add(url)
+
+
+def _table(model: type[Run] | type[WorkflowExecution]) -> Table:
+    """The mapped Table (``__table__`` is typed as a FromClause)."""
+    table = model.__table__
+    assert isinstance(table, Table)
+    return table
 
 
 STATUSES = ("pending", "processing", "completed", "failed")
@@ -108,8 +115,8 @@ def _submit_one_by_one(specs: list[SubmissionSpec], settings: Settings) -> list[
     # Core inserts, not ORM objects: the unit of work was most of an HTTP submission's cost.
     with get_engine(settings.effective_database_url).connect() as conn:
         with conn.begin():
-            conn.execute(insert(Run.__table__), runs)
-            conn.execute(insert(WorkflowExecution.__table__), executions)
+            conn.execute(insert(_table(Run)), runs)
+            conn.execute(insert(_table(WorkflowExecution)), executions)
         submissions = _enqueue_each(executions, settings)
         mark_enqueued([sub.execution_id for sub in submissions if not sub.error_message], conn)
     failed = [sub for sub in submissions if sub.error_message]
@@ -191,7 +198,7 @@ def mark_enqueued(execution_ids: list[str], conn: Connection | None = None) -> N
 
         with get_engine().connect() as own:
             return mark_enqueued(execution_ids, own)
-    table = WorkflowExecution.__table__
+    table = _table(WorkflowExecution)
     if conn.dialect.name == "postgresql":  # one array parameter instead of a thousand bound ids
         from sqlalchemy import String, any_, bindparam
         from sqlalchemy.dialects.postgresql import ARRAY

@@ -73,8 +73,11 @@ def _execute(url: str, sql: str, params: list[Any]) -> None:
     for attempt in (1, 2):
         raw = engine.raw_connection()
         try:
-            with raw.cursor() as cur:
+            cur = raw.cursor()
+            try:
                 cur.execute(sql, params)
+            finally:
+                cur.close()
         except psycopg.OperationalError:
             raw.invalidate()
             if attempt == 2:

@@ -58,7 +58,8 @@ def stamp(pipe: Pipeline, queue: Queue, shared: Template, func: str, execution_i
     moment = utcformat(now())
     pipe.sadd(queue.redis_queues_keys, queue.key)
     for execution_id in execution_ids:
-        mapping = {**shared, "data": _data(func, execution_id), "description": description.format(id=execution_id),
-                   "created_at": moment, "enqueued_at": moment}
+        mapping: dict[Any, Any] = {**shared, "data": _data(func, execution_id),
+                                   "description": description.format(id=execution_id),
+                                   "created_at": moment, "enqueued_at": moment}
         pipe.hset(queue.job_class.key_for(execution_id), mapping=mapping)
         pipe.rpush(queue.key, execution_id)
