@@ -3,7 +3,12 @@
 The order of work is submission.py's: both rows committed, then the queue, then the enqueued mark. Here
 each step is one round trip whatever the batch size: one INSERT that writes the runs and the executions
 together (a data-modifying CTE is one statement, so one implicit transaction: both tables or neither),
-one MULTI/EXEC for every task of the batch, one UPDATE for the mark. Statements go straight to psycopg on
+one MULTI/EXEC for every task of the batch, one UPDATE for the mark. The mark is sent to PostgreSQL just
+before the MULTI/EXEC goes to Redis and its answer read just after, so the two round trips overlap: a
+submission waits for two round trips, not three. If the MULTI/EXEC fails, the failure statement clears
+the mark again; if the process dies between the two, the row is pending with a mark and no queue job,
+which reconcile requeues after its grace ("queue job lost from Redis"), as it does a never-enqueued row.
+Statements go straight to psycopg on
 an autocommit connection (no BEGIN/COMMIT round trips, no SQLAlchemy compile step; psycopg prepares a
 statement it has run five times), so a submission costs about what Celery's ``delay`` costs in Python.
 
@@ -20,6 +25,8 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
+from psycopg import generators, pq
+from psycopg.errors import error_from_result
 from psycopg.types.json import Jsonb
 from sqlalchemy import Engine, create_engine
 
@@ -41,9 +48,10 @@ _EX_COLUMNS = ("id", "task_id", "run_id", "workflow_type", "status", "queue", "a
                "nodes_total", "requeues", "context_snapshot", "created_at")
 _JSON_COLUMNS = frozenset({"params", "context_snapshot"})
 
-_MARK_ENQUEUED = "UPDATE workflow_executions SET enqueued_at = %s WHERE id = ANY(%s)"
-_MARK_FAILED = ("UPDATE workflow_executions SET status = 'failed', error_message = %s, completed_at = %s "
-                "WHERE id = ANY(%s) AND status = 'pending'")
+# Sent through libpq's asynchronous call (text parameters), so it is in flight while Redis works.
+_MARK_ENQUEUED = b"UPDATE workflow_executions SET enqueued_at = $1::timestamptz WHERE id = ANY($2::varchar[])"
+_MARK_FAILED = ("UPDATE workflow_executions SET status = 'failed', error_message = %s, completed_at = %s, "
+                "enqueued_at = NULL WHERE id = ANY(%s) AND status = 'pending'")
 # Executions go with their runs (ON DELETE CASCADE); only used when nothing reached Redis.
 _TAKE_BACK = "DELETE FROM runs WHERE id = ANY(%s)"
 
@@ -67,17 +75,22 @@ def _forget_pools_in_child() -> None:
 os.register_at_fork(after_in_child=_forget_pools_in_child)
 
 
-def _execute(url: str, sql: str, params: list[Any]) -> None:
-    """Run one autocommit statement; once more on a fresh connection if the pooled one was dead."""
+def _run(raw: Any, sql: str, params: list[Any]) -> None:
+    cur = raw.cursor()
+    try:
+        cur.execute(sql, params)
+    finally:
+        cur.close()
+
+
+def _checkout_and_run(url: str, sql: str, params: list[Any]) -> Any:
+    """Run one autocommit statement, once more on a fresh connection if the pooled one was dead; the
+    connection stays checked out for the caller (who must ``close()`` it: back to the pool)."""
     engine = _engine(url)
     for attempt in (1, 2):
         raw = engine.raw_connection()
         try:
-            cur = raw.cursor()
-            try:
-                cur.execute(sql, params)
-            finally:
-                cur.close()
+            _run(raw, sql, params)
         except psycopg.OperationalError:
             raw.invalidate()
             if attempt == 2:
@@ -87,8 +100,29 @@ def _execute(url: str, sql: str, params: list[Any]) -> None:
         except BaseException:
             raw.close()
             raise
-        raw.close()
-        return
+        return raw
+    raise AssertionError("unreachable")
+
+
+def _execute(url: str, sql: str, params: list[Any]) -> None:
+    _checkout_and_run(url, sql, params).close()
+
+
+def _send_mark(raw: Any, ids: list[str]) -> None:
+    """Send the enqueued mark without waiting for its answer (``_collect`` reads it)."""
+    conn = raw.driver_connection
+    stamp = utcnow().isoformat().encode()
+    conn.pgconn.send_query_params(_MARK_ENQUEUED, [stamp, ("{" + ",".join(ids) + "}").encode()])
+    conn.wait(generators.send(conn.pgconn))
+
+
+def _collect(raw: Any) -> None:
+    """Read the answer to ``_send_mark``; raise what PostgreSQL said if it refused."""
+    conn = raw.driver_connection
+    results = conn.wait(generators.fetch_many(conn.pgconn))
+    for result in results:
+        if result.status != pq.ExecStatus.COMMAND_OK:
+            raise error_from_result(result, encoding=conn.info.encoding)
 
 
 @lru_cache(maxsize=32)
@@ -115,11 +149,19 @@ def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping:
     now = utcnow()
     runs = [run_row(spec, now) for spec in specs]
     executions = [execution_row(run["id"], spec, now) for run, spec in zip(runs, specs, strict=True)]
-    _execute(url, _insert_sql(len(specs)), _flat(runs, _RUN_COLUMNS) + _flat(executions, _EX_COLUMNS))
+    raw = _checkout_and_run(url, _insert_sql(len(specs)), _flat(runs, _RUN_COLUMNS) + _flat(executions, _EX_COLUMNS))
     ids = [ex["id"] for ex in executions]
     try:
-        enqueue_executions([(ex["id"], ex["queue"]) for ex in executions], settings)
+        _send_mark(raw, ids)
+        try:
+            enqueue_executions([(ex["id"], ex["queue"]) for ex in executions], settings)
+        finally:
+            _collect(raw)
+    except psycopg.Error:  # PostgreSQL went away mid-submission: this connection is done for
+        raw.invalidate()
+        raise
     except Exception as exc:  # MULTI/EXEC is all or nothing: no task of the batch is queued
+        raw.close()
         forget_ping(settings)
         error = enqueue_error(exc)
         if not fresh_ping:
@@ -130,6 +172,6 @@ def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping:
                 raise
         _execute(url, _MARK_FAILED, [error, utcnow(), ids])
         raise EnqueueFailed(f"{error} (run {runs[0]['id']} marked failed)") from exc
-    _execute(url, _MARK_ENQUEUED, [utcnow(), ids])
+    raw.close()
     return [Submission(ex["run_id"], ex["id"], ex["id"], ex["workflow_type"], ex["queue"], "pending")
             for ex in executions]
