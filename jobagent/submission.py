@@ -91,9 +91,10 @@ def execution_row(run_id: str, spec: SubmissionSpec, now: datetime) -> dict[str,
 def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submission]:
     """Commit every run and execution, then enqueue them all in one Redis pipeline (GUIDE §1's order of work).
 
-    With PostgreSQL and Redis that is four round trips whatever the number of specs: a Redis ping (skipped
-    when Redis answered in the last ``PING_TTL`` seconds), one INSERT of both tables, one MULTI/EXEC, one
-    UPDATE for the enqueued mark. The embedded default and SQLite keep the one-by-one path.
+    With PostgreSQL and Redis that is a fixed number of round trips whatever the number of specs: a Redis
+    ping (skipped when Redis answered in the last ``PING_TTL`` seconds), one INSERT of both tables, then one
+    MULTI/EXEC overlapped with the UPDATE of the enqueued mark (``submission_pg``). The embedded default and
+    SQLite keep the one-by-one path.
     """
     ensure_schema(settings)
     url = settings.effective_database_url

@@ -8,9 +8,9 @@ before the MULTI/EXEC goes to Redis and its answer read just after, so the two r
 submission waits for two round trips, not three. If the MULTI/EXEC fails, the failure statement clears
 the mark again; if the process dies between the two, the row is pending with a mark and no queue job,
 which reconcile requeues after its grace ("queue job lost from Redis"), as it does a never-enqueued row.
-Statements go straight to psycopg on
-an autocommit connection (no BEGIN/COMMIT round trips, no SQLAlchemy compile step; psycopg prepares a
-statement it has run five times), so a submission costs about what Celery's ``delay`` costs in Python.
+Statements go straight to psycopg on an autocommit connection (no BEGIN/COMMIT round trips, no SQLAlchemy
+compile step; psycopg prepares a statement it has run five times), so a submission's Python costs less
+than Celery's ``delay``.
 
 The connections come from a small pool of their own without ``pool_pre_ping`` (that ping is one more
 round trip per checkout). A connection PostgreSQL dropped (a restart, an idle timeout) fails on first
