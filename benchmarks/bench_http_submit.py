@@ -76,7 +76,8 @@ def _warm_up(url: str, body: bytes, token: str) -> int:
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     count = 10 * WORKERS
     with ThreadPoolExecutor(WORKERS * 2) as pool:
-        codes = list(pool.map(lambda _: httpx.post(url, content=body, headers=headers, timeout=60).status_code, range(count)))
+        codes = list(pool.map(lambda _: httpx.post(url, content=body, headers=headers, timeout=60).status_code,
+                              range(count)))
     assert codes == [202] * count, codes
     return count
 

@@ -36,7 +36,7 @@ def _rate(n: int, call: Callable[[int], object]) -> float:
 
 def _peers(redis_url: str) -> dict[str, Callable[[int], object]]:
     """The three submit calls, each warmed up so no round pays for imports or first connections."""
-    from celery import Celery
+    from celery import Celery  # type: ignore[import-untyped]
     from redis import Redis
     from rq import Queue
     from rq.serializers import JSONSerializer

@@ -61,8 +61,8 @@ def test_batch_commits_then_enqueues_and_marks_every_execution(setup: RedisServe
     rows = {ex.id: ex for ex in _executions()}
     assert set(rows) == {sub.execution_id for sub in subs} and _count(Run) == 7
     assert all(ex.status == "pending" and ex.enqueued_at is not None and ex.task_id == ex.id for ex in rows.values())
-    conn = Redis.from_url(setup.url)
-    queued = {q: [i.decode() for i in conn.lrange(f"rq:queue:{q}", 0, -1)] for q in ("high", "default")}
+    conn = Redis.from_url(setup.url, decode_responses=True)
+    queued = {q: list(conn.lrange(f"rq:queue:{q}", 0, -1)) for q in ("high", "default")}
     assert queued == {q: [s.execution_id for s in subs if s.queue == q] for q in ("high", "default")}
     assert {sub.queue for sub in subs} == {"high", "default"}
 
