@@ -10,15 +10,18 @@ from functools import lru_cache
 from typing import Any
 
 from redis import Redis
-from rq import Queue, Worker
+from rq import Callback, Queue, Worker
 from rq.job import Job
 from rq.serializers import JSONSerializer
 
+from jobagent import task_hash
 from jobagent.config import Settings, get_settings
+from jobagent.retry_policy import rq_retry
 
 QUEUE_NAMES: tuple[str, ...] = ("high", "default")
 TASK_FUNC = "jobagent.tasks.run_execution"
 FAILURE_CALLBACK = "jobagent.tasks.on_task_failure"
+DESCRIPTION = "workflow execution {id}"
 
 
 class JSONJob(Job):
@@ -50,25 +53,23 @@ def get_queue(name: str, settings: Settings | None = None) -> Queue:
     settings = settings or get_settings()
     if name not in QUEUE_NAMES:
         raise ValueError(f"unknown queue {name!r}; expected one of {', '.join(QUEUE_NAMES)}")
-    return Queue(
-        name,
-        connection=get_redis(settings),
-        serializer=JSONSerializer,
-        job_class=JSONJob,
-        is_async=not settings.embedded,
-    )
+    return _queue(settings.redis_url, name)
+
+
+@lru_cache(maxsize=16)
+def _queue(url: str | None, name: str) -> Queue:
+    """One Queue per Redis URL and name: RQ asks the server for its version once per Queue object (an INFO
+    round trip), and a submission must not pay for that, nor for building the object, every time."""
+    return Queue(name, connection=_connection(url), serializer=JSONSerializer, job_class=JSONJob,
+                 is_async=url is not None)
 
 
 def _task_options(execution_id: str, settings: Settings) -> dict[str, Any]:
     """How every execution is queued, whether one at a time or pipelined in a batch."""
-    from rq import Callback
-
-    from jobagent.retry_policy import rq_retry
-
     retry = rq_retry(settings)  # None in-process: there is no worker to schedule a retry
     return dict(args=[execution_id], job_id=execution_id, timeout=settings.task_time_limit,
                 result_ttl=settings.result_ttl, failure_ttl=settings.failure_ttl,
-                description=f"workflow execution {execution_id}", retry=retry,
+                description=DESCRIPTION.format(id=execution_id), retry=retry,
                 on_failure=Callback(FAILURE_CALLBACK))
 
 
@@ -79,10 +80,11 @@ def enqueue_execution(execution_id: str, queue_name: str, settings: Settings | N
 
 
 def enqueue_executions(items: list[tuple[str, str]], settings: Settings | None = None) -> None:
-    """Queue many (execution id, queue name) pairs in one Redis round trip (MULTI/EXEC pipeline).
+    """Queue many (execution id, queue name) pairs in one Redis round trip (one MULTI/EXEC pipeline).
 
-    A fan-out of thousands would otherwise pay one round trip per task. If the pipeline fails, the caller
-    leaves the rows pending with no ``enqueued_at``, which is exactly what reconcile looks for.
+    Every submission comes through here, one execution or a fan-out of thousands, so each pays one round
+    trip. MULTI/EXEC is all or nothing: if it raises, no task of the batch is queued, and the caller
+    marks the whole batch (a submission) or leaves it pending for reconcile (the fan-out).
     """
     settings = settings or get_settings()
     if settings.embedded:  # no Redis to pipeline to: each runs in-process
@@ -92,11 +94,17 @@ def enqueue_executions(items: list[tuple[str, str]], settings: Settings | None =
     by_queue: dict[str, list[str]] = {}
     for execution_id, queue_name in items:
         by_queue.setdefault(queue_name, []).append(execution_id)
+    options_key = (settings.redis_url, settings.task_time_limit, settings.result_ttl, settings.failure_ttl,
+                   settings.max_retries, tuple(settings.retry_intervals()))
     with get_redis(settings).pipeline() as pipe:
         for queue_name, ids in by_queue.items():
             queue = get_queue(queue_name, settings)
-            queue.enqueue_many([Queue.prepare_data(TASK_FUNC, **_task_options(i, settings)) for i in ids],
-                               pipeline=pipe)
+            shared = task_hash.template(queue, TASK_FUNC, lambda i: _task_options(i, settings), options_key)
+            if shared is None:  # an RQ whose task hash we do not know how to stamp: let RQ build each task
+                queue.enqueue_many([Queue.prepare_data(TASK_FUNC, **_task_options(i, settings)) for i in ids],
+                                   pipeline=pipe)
+            else:
+                task_hash.stamp(pipe, queue, shared, TASK_FUNC, ids, DESCRIPTION)
         pipe.execute()
 
 

@@ -1,0 +1,143 @@
+"""The HTTP submit path against the machine's limit: ``POST /workflow/profiling`` vs a no-op WSGI app.
+
+Run: ``python benchmarks/bench_http_submit.py`` (needs ``ab`` from apache2-utils; starts its own Redis and
+PostgreSQL unless REDIS_URL / DATABASE_URL are set). Knobs: BENCH_REQUESTS (5000 per ab run), BENCH_WORKERS
+(gunicorn workers, 2 x CPUs + 1 as ``jobagent serve`` uses), BENCH_ACCESS_LOG (1: on, as in production).
+
+Both servers run under the command line ``jobagent serve`` builds (``gunicorn_argv``), differing only in
+the app: jobagent's Flask shim, or ``benchmarks/noop_wsgi.py`` (reads the body, answers 202 with a fixed
+body). The ab runs alternate between the two at concurrency 50, 10 and 20, in this one run. Afterwards it
+checks that every 202 left its execution row (pending, marked enqueued) and its queued task.
+Aim (issue 16, aim 3): submit route >= 0.5x the no-op's requests per second at concurrency 50.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+REQUESTS = int(os.environ.get("BENCH_REQUESTS", "5000"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+ACCESS_LOG = os.environ.get("BENCH_ACCESS_LOG", "1") != "0"
+NOOP_APP = "benchmarks.noop_wsgi:app"
+
+
+def _ab(url: str, body: Path, token: str, concurrency: int, workdir: Path) -> dict[str, float]:
+    percentiles = workdir / "percentiles.csv"
+    cmd = ["ab", "-q", "-n", str(REQUESTS), "-c", str(concurrency), "-p", str(body), "-T", "application/json",
+           "-H", f"Authorization: Bearer {token}", "-e", str(percentiles), "-s", "30", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if out.returncode != 0:
+        raise SystemExit(f"ab failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
+
+    def number(label: str) -> float:
+        match = re.search(rf"^{label}:\s+([\d.]+)", out.stdout, re.MULTILINE)
+        return float(match.group(1)) if match else 0.0
+
+    by_percent = {int(float(p)): float(ms) for p, ms in
+                  (line.split(",") for line in percentiles.read_text().splitlines()[1:])}
+    return {"complete": number("Complete requests"), "failed": number("Failed requests"),
+            "non_2xx": number("Non-2xx responses"), "rps": number("Requests per second"),
+            "p50": by_percent[50], "p99": by_percent[99]}
+
+
+def _serve(app: str, env: dict[str, str], workdir: Path, name: str) -> tuple[subprocess.Popen[bytes], str, list[str]]:
+    """gunicorn with ``jobagent serve``'s exact options, serving ``app``."""
+    from jobagent.cli.web import APP_FACTORY, gunicorn_argv
+    from tests.servers import free_port
+    from tests.web_stack import wait_for_port
+
+    port = free_port()
+    argv = gunicorn_argv("127.0.0.1", port, WORKERS, access_log=ACCESS_LOG)
+    assert argv[-1] == APP_FACTORY
+    argv = [*argv[:-1], app]
+    log = workdir / f"{name}.log"
+    proc = subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    wait_for_port(port, proc, log)
+    return proc, f"http://127.0.0.1:{port}", argv[:-1]
+
+
+def _warm_up(url: str, body: bytes, token: str) -> int:
+    """Every gunicorn worker runs the request path once (lazy imports, first connections) before timing."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import httpx
+
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    count = 10 * WORKERS
+    with ThreadPoolExecutor(WORKERS * 2) as pool:
+        codes = list(pool.map(lambda _: httpx.post(url, content=body, headers=headers, timeout=60).status_code,
+                              range(count)))
+    assert codes == [202] * count, codes
+    return count
+
+
+def main() -> None:
+    if not shutil.which("ab"):
+        raise SystemExit("ab not found: apt-get install apache2-utils")
+    from benchmarks.bench_http import _verify
+    from benchmarks.servers import start_local_servers
+    from tests.web_stack import TOKEN
+
+    servers = start_local_servers()
+    workdir = Path(tempfile.mkdtemp(prefix="jobagent-bench-http-submit-"))
+    env = {**os.environ, "API_TOKENS": TOKEN, "JOBAGENT_ALLOW_PRIVATE_URLS": "1",
+           "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
+    procs: list[subprocess.Popen[bytes]] = []
+    try:
+        from jobagent.store.migrate import upgrade
+
+        upgrade(os.environ["DATABASE_URL"])
+        shim, shim_url, shim_argv = _serve("jobagent.web:create_app()", env, workdir, "shim")
+        procs.append(shim)
+        noop, noop_url, noop_argv = _serve(NOOP_APP, env, workdir, "noop")
+        procs.append(noop)
+        def unbound(argv: list[str]) -> list[str]:
+            return [a for a in argv if not a.startswith("127.0.0.1:")]
+
+        assert unbound(shim_argv) == unbound(noop_argv)  # all but the port: the same gunicorn configuration
+        body = workdir / "profiling.json"
+        body.write_text(json.dumps({"name": "Bench User", "email": "bench@example.com",
+                                    "cv_urls": ["http://127.0.0.1:9/cv.md"], "location": "Berlin"}))
+        accepted = _warm_up(f"{shim_url}/workflow/profiling", body.read_bytes(), TOKEN)
+        _warm_up(f"{noop_url}/workflow/profiling", body.read_bytes(), TOKEN)
+        print(f"POST /workflow/profiling vs no-op 202, {REQUESTS} requests per ab run, gunicorn {WORKERS} sync "
+              f"workers (jobagent serve's options), access log {'on' if ACCESS_LOG else 'off'}, {os.cpu_count()} CPUs")
+        bad = 0
+        for concurrency in (50, 10, 20):
+            ours = _ab(f"{shim_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
+            base = _ab(f"{noop_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
+            accepted += int(ours["complete"] - ours["non_2xx"] - ours["failed"])
+            bad += int(ours["non_2xx"] + ours["failed"] + base["non_2xx"] + base["failed"])
+            ratio = ours["rps"] / base["rps"]
+            aim = f"; aim >= 0.5x: {'yes' if ratio >= 0.5 else 'NO'}" if concurrency == 50 else ""
+            print(f"  c={concurrency:2d}  submit {ours['rps']:6.0f} req/s p50 {ours['p50']:4.0f} ms p99 "
+                  f"{ours['p99']:4.0f} ms | no-op {base['rps']:6.0f} req/s p50 {base['p50']:4.0f} ms p99 "
+                  f"{base['p99']:4.0f} ms | ratio {ratio:.2f}x{aim}")
+        rows, ready, queued = _verify(os.environ["REDIS_URL"])
+        ok = bad == 0 and rows == ready == queued == accepted
+        print(f"  consistent: {'yes' if ok else 'NO'} ({accepted} accepted; {rows} execution rows, {ready} pending "
+              f"+ enqueued, {queued} queued tasks; {bad} failed or non-2xx)")
+        if not ok:
+            raise SystemExit(f"inconsistent; logs kept in {workdir}")
+        shutil.rmtree(workdir, ignore_errors=True)
+    finally:
+        for proc in procs:
+            proc.terminate()
+            proc.wait(timeout=30)
+        for server in servers:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,119 @@
+"""Submit throughput from one process: jobagent's public submit function vs Celery ``delay`` vs bare RQ.
+
+Run: ``python benchmarks/bench_submit.py`` (needs the ``bench`` extra: ``pip install -e '.[bench]'``; starts its
+own Redis and PostgreSQL unless REDIS_URL and DATABASE_URL are set). Knobs: BENCH_SUBMITS (2000 per round),
+BENCH_ROUNDS (5).
+
+The three peers run in interleaved rounds on the same Redis, so a noisy neighbour on this shared machine
+slows all three alike; each figure is the median round. jobagent's figure is the whole promise: a Run and
+its WorkflowExecution committed to PostgreSQL, then the task enqueued on RQ, then the row marked enqueued.
+Celery's ``delay`` and RQ's ``enqueue`` only write to Redis. Afterwards the benchmark checks that every
+submission left one pending, enqueued row and one queued task. Aims: >= 1,000/s and >= 1.5x Celery.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SUBMITS = int(os.environ.get("BENCH_SUBMITS", "2000"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "5"))
+
+
+def _rate(n: int, call: Callable[[int], object]) -> float:
+    t0 = time.perf_counter()
+    for i in range(n):
+        call(i)
+    return n / (time.perf_counter() - t0)
+
+
+def _peers(redis_url: str) -> dict[str, Callable[[int], object]]:
+    """The three submit calls, each warmed up so no round pays for imports or first connections."""
+    from celery import Celery  # type: ignore[import-untyped]
+    from redis import Redis
+    from rq import Queue
+    from rq.serializers import JSONSerializer
+
+    from jobagent import core
+
+    celery = Celery("bench", broker=redis_url)
+    celery.conf.update(task_ignore_result=True, broker_connection_retry_on_startup=False)
+
+    @celery.task(name="bench.noop")
+    def noop(i: int) -> int:
+        return i
+
+    rq_queue = Queue("bench-rq", connection=Redis.from_url(redis_url), serializer=JSONSerializer)
+    peers: dict[str, Callable[[int], object]] = {
+        "jobagent submit_diagnostic": lambda i: core.submit_diagnostic(echo=str(i)),
+        "Celery delay": lambda i: noop.delay(i),
+        "bare RQ enqueue": lambda i: rq_queue.enqueue("benchmarks.noop_task.noop", i),
+    }
+    for call in peers.values():
+        _rate(50, call)
+    return peers
+
+
+def _verify(redis_url: str, submitted: int) -> tuple[int, int, int]:
+    """(execution rows, rows pending and marked enqueued, tasks on jobagent's queues) after the run."""
+    from redis import Redis
+    from sqlalchemy import func, select
+
+    from jobagent.store.models import WorkflowExecution
+    from jobagent.store.session import session_scope
+
+    with session_scope() as s:
+        rows = s.scalar(select(func.count()).select_from(WorkflowExecution))
+        ready = s.scalar(select(func.count()).select_from(WorkflowExecution).where(
+            WorkflowExecution.status == "pending", WorkflowExecution.enqueued_at.is_not(None)))
+    conn = Redis.from_url(redis_url)
+    queued = sum(int(conn.llen(f"rq:queue:{q}")) for q in ("high", "default"))
+    return int(rows or 0), int(ready or 0), queued
+
+
+def main() -> None:
+    from benchmarks.servers import start_local_servers
+
+    servers = start_local_servers()
+    redis_url = os.environ["REDIS_URL"]
+    try:
+        from redis import Redis
+
+        from jobagent.store.migrate import upgrade
+
+        upgrade(os.environ["DATABASE_URL"])
+        Redis.from_url(redis_url).flushdb()
+        peers = _peers(redis_url)
+        rates: dict[str, list[float]] = {name: [] for name in peers}
+        for _ in range(ROUNDS):
+            for name, call in peers.items():
+                rates[name].append(_rate(SUBMITS, call))
+        median = {name: statistics.median(r) for name, r in rates.items()}
+        ours, celery, rq = median.values()
+        print(f"submit throughput, one process, {ROUNDS} interleaved rounds of {SUBMITS}, same Redis, "
+              f"{os.cpu_count()} CPUs (median round; all rounds in brackets)")
+        for name, rate in median.items():
+            print(f"  {name:28s} {rate:8,.0f}/s  [{', '.join(f'{r:,.0f}' for r in rates[name])}]")
+        print(f"  ratio jobagent / Celery delay: {ours / celery:.2f}x (aim >= 1.5x); "
+              f"jobagent / bare RQ: {ours / rq:.2f}x; jobagent >= 1,000/s: {'yes' if ours >= 1000 else 'NO'}")
+        submitted = 50 + ROUNDS * SUBMITS
+        rows, ready, queued = _verify(redis_url, submitted)
+        ok = rows == ready == queued == submitted
+        print(f"  consistent: {'yes' if ok else 'NO'} ({submitted} submitted; {rows} execution rows, "
+              f"{ready} pending + enqueued, {queued} queued tasks)")
+        if not ok:
+            raise SystemExit(1)
+    finally:
+        for server in servers:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
