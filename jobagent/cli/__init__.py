@@ -1,4 +1,4 @@
-"""The ``jobagent`` command: a thin face over ``jobagent.core``.
+"""The ``jobagent`` command: a thin face over the core API (``jobagent.api``).
 
 Each module registers its commands on the shared Typer apps; importing them here is what assembles the CLI.
 """
@@ -27,9 +27,9 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    from jobagent.monitoring.sentry import init_sentry
+    from jobagent.api.ops import init_telemetry
 
-    init_sentry("cli")  # a no-op without SENTRY_DSN
+    init_telemetry("cli")  # Sentry; a no-op without SENTRY_DSN
     from jobagent.errors import JobagentError, ServiceUnavailable, translate
 
     try:

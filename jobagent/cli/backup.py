@@ -17,9 +17,9 @@ app.add_typer(backup_app, name="backup")
 @backup_app.command("run")
 def backup_run(as_json: bool = typer.Option(False, "--json")) -> None:
     """pg_dump -Fc into JOBAGENT_BACKUP_DIR, check it, record its sha256, prune old dumps, rsync if configured."""
-    from jobagent.backup import run_backup
+    from jobagent.api.maintenance import run_backup
 
-    result = run_backup()
+    result = run_backup().model_dump(mode="json")
     if as_json:
         return print_json(result)
     print_table("Backup", ["field", "value"], [[k, ", ".join(v) if isinstance(v, list) else v]
@@ -32,11 +32,11 @@ def backup_verify(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Restore a dump into a scratch database, compare row counts per table, drop the scratch database."""
-    from jobagent.backup import verify_backup
+    from jobagent.api.maintenance import verify_backup
 
     result = verify_backup(dump=dump)
     if as_json:
-        return print_json(result)
-    print_table(f"Restore of {Path(result['dump']).name} verified ({result['rows']} rows, {result['seconds']} s)",
+        return print_json(result.model_dump(mode="json"))
+    print_table(f"Restore of {Path(result.dump).name} verified ({result.rows} rows, {result.seconds} s)",
                 ["table", "restored", "in_dump", "live"],
-                [[t["table"], t["restored"], t["in_dump"], t["live"]] for t in result["tables"]])
+                [[t.table, t.restored, t.in_dump, t.live] for t in result.tables])

@@ -10,6 +10,7 @@ import csv
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from types import ModuleType
 from typing import Any
 
 import typer
@@ -24,11 +25,11 @@ _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "intervie
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
 
 
-def _api() -> Any:
+def _api() -> ModuleType:
     from jobagent.api import board as api
-    from jobagent.cli.render import core_api
+    from jobagent.cli.render import announce_store
 
-    core_api()  # the embedded-mode notice, once
+    announce_store()  # the embedded-mode notice, once
     return api
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import typer
 
 from jobagent.cli._app import app, sources_app
-from jobagent.cli.render import core_api, print_json, print_table
+from jobagent.cli.render import announce_store, print_json, print_table
 
 
 @app.command()
 def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest (default: every configured one)."),
             as_json: bool = typer.Option(False, "--json")) -> None:
     """Fetch sources into the postings store now: all pages, conditional requests, closing what vanished."""
-    core_api()  # the embedded-mode notice
+    announce_store()
     from jobagent.api.sources import harvest as run_harvest
 
     reports = run_harvest(list(specs or []))
@@ -34,7 +34,7 @@ def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest (de
 @sources_app.command("list")
 def sources_list(as_json: bool = typer.Option(False, "--json")) -> None:
     """Each source's last harvest, outcome, open and closed postings, and next harvest; and the kinds."""
-    core_api()
+    announce_store()
     from jobagent.api.sources import list_sources
 
     data = list_sources()

@@ -1,16 +1,19 @@
 """``jobagent monitor``, ``reconcile`` and ``retry``: health, alerts and recovering lost work.
 
-Thin faces over ``jobagent.monitoring``: parse, call one function, render a table or ``--json``.
+Thin faces over ``jobagent.api.ops``: parse, call one function, render a table or ``--json``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli.render import core_api, print_json, print_table
+from jobagent.cli.render import announce_store, print_json, print_table
+
+if TYPE_CHECKING:
+    from jobagent.api.ops import MonitorReport
 
 
 def _age(seconds: float | None) -> str:
@@ -21,29 +24,27 @@ def _age(seconds: float | None) -> str:
     return f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.1f}h"
 
 
-def _show_health(h: dict[str, Any]) -> None:
-    if h["embedded"]:
-        typer.echo(f"embedded mode: no queues or workers to check; {h['failed_24h']} failed in 24 h")
+def _show_health(h: MonitorReport) -> None:
+    if h.embedded:
+        typer.echo(f"embedded mode: no queues or workers to check; {h.failed_24h} failed in 24 h")
     else:
         _show_queues(h)
-    if h["stuck"]:
+    if h.stuck:
         print_table("Stuck executions", ["execution_id", "status", "queue", "age", "reason"],
-                    [[x["execution_id"], x["status"], x["queue"], _age(x["age_seconds"]), x["reason"]]
-                     for x in h["stuck"]])
-    if h["problems"]:
-        sent = set(h.get("alerts_sent", []))
+                    [[x.execution_id, x.status, x.queue, _age(x.age_seconds), x.reason] for x in h.stuck])
+    if h.problems:
+        sent = set(h.alerts_sent)
         print_table("Problems", ["key", "level", "message", "alert"],
-                    [[p["key"], p["level"], p["message"], "sent" if p["key"] in sent else "rate-limited"]
-                     for p in h["problems"]])
-    typer.echo("healthy" if h["healthy"] else f"UNHEALTHY: {len(h['problems'])} problem(s)")
+                    [[p.key, p.level, p.message, "sent" if p.key in sent else "rate-limited"] for p in h.problems])
+    typer.echo("healthy" if h.healthy else f"UNHEALTHY: {len(h.problems)} problem(s)")
 
 
-def _show_queues(h: dict[str, Any]) -> None:
-    print_table(f"Queues ({h['workers']} live workers, {h['failed_24h']} failed in 24 h)",
+def _show_queues(h: MonitorReport) -> None:
+    print_table(f"Queues ({h.workers} live workers, {h.failed_24h} failed in 24 h)",
                 ["queue", "depth", "threshold", "oldest queued", "started", "scheduled", "failed",
                  "workers", "expected"],
-                [[q["queue"], q["depth"], q["threshold"], _age(q["oldest_queued_age_seconds"]), q["started"],
-                  q["scheduled"], q["failed"], q["workers"], q["expected_workers"]] for q in h["queues"]])
+                [[q.queue, q.depth, q.threshold, _age(q.oldest_queued_age_seconds), q.started,
+                  q.scheduled, q.failed, q.workers, q.expected_workers] for q in h.queues])
 
 
 @app.command()
@@ -59,13 +60,13 @@ def monitor(
     """
     import time
 
-    from jobagent.monitoring.health import check
+    from jobagent.api import ops
 
-    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
+    announce_store()
     while True:
-        health = check(alert=not no_alerts)
+        health = ops.monitor(alert=not no_alerts)
         if as_json:
-            print_json(health)
+            print_json(health.model_dump(mode="json"))
         else:
             _show_health(health)
         if once:
@@ -74,7 +75,7 @@ def monitor(
             time.sleep(interval)
         except KeyboardInterrupt:
             break
-    if not health["healthy"]:
+    if not health.healthy:
         raise typer.Exit(1)
 
 
@@ -85,10 +86,10 @@ def reconcile(
     page: int = typer.Option(1000, "--page-size", min=1, hidden=True, help="Rows per transaction."),
 ) -> None:
     """Requeue executions whose queue job was lost (or fail them after too many requeues)."""
-    from jobagent.monitoring.reconcile import reconcile as run_reconcile
+    from jobagent.api import ops
 
-    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
-    summary = run_reconcile(dry_run=dry_run, page=page).as_dict()
+    announce_store()
+    summary = ops.reconcile(dry_run=dry_run, page=page).model_dump(mode="json")
     for problem in summary["problems"]:  # issue 11 (h3): one line per row that could not be handled
         typer.echo(f"reconcile: {problem}", err=True)
     if as_json:
@@ -114,14 +115,15 @@ def retry(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Requeue failed work on purpose; it resumes at the node that failed."""
+    from jobagent.api import ops
     from jobagent.errors import InvalidInput
-    from jobagent.monitoring.manual_retry import parse_since, retry_execution, retry_failed
 
     if bool(execution_id) == failed:
         raise InvalidInput("give either an EXECUTION_ID or --failed")
-    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
-    done = [retry_execution(execution_id)] if execution_id else retry_failed(parse_since(since))
+    announce_store()
+    done = [ops.retry(execution_id)] if execution_id else ops.retry_failed(since)
     if as_json:
-        return print_json(done[0] if execution_id else done)
+        dumped = [d.model_dump(mode="json") for d in done]
+        return print_json(dumped[0] if execution_id else dumped)
     print_table(f"Requeued {len(done)}", ["execution_id", "run_id", "queue"],
-                [[d["execution_id"], d["run_id"], d["queue"]] for d in done])
+                [[d.execution_id, d.run_id, d.queue] for d in done])

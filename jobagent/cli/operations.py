@@ -5,18 +5,20 @@ from __future__ import annotations
 import typer
 
 from jobagent.cli._app import app, db_app
-from jobagent.cli.render import core_api, print_json, print_table
+from jobagent.cli.render import announce_store, print_json, print_table
 
 
 @app.command()
 def queues(as_json: bool = typer.Option(False, "--json")) -> None:
     """Queue depths, workers and failed counts."""
-    data = core_api().queue_overview()
+    from jobagent.api import ops
+
+    announce_store()
+    data = ops.queue_overview()
     if as_json:
-        return print_json(data)
-    print_table(f"Queues ({data['workers']} workers)", ["queue", "queued", "started", "scheduled", "failed", "workers"],
-           [[q["queue"], q["queued"], q["started"], q["scheduled"], q["failed"], q["workers"]]
-            for q in data["queues"]])
+        return print_json(data.model_dump(mode="json"))
+    print_table(f"Queues ({data.workers} workers)", ["queue", "queued", "started", "scheduled", "failed", "workers"],
+           [[q.queue, q.queued, q.started, q.scheduled, q.failed, q.workers] for q in data.queues])
 
 
 @app.command()
@@ -69,11 +71,11 @@ def worker(
 @db_app.command("upgrade")
 def db_upgrade(revision: str = typer.Argument("head")) -> None:
     """Apply the schema migrations."""
+    from jobagent.api import ops
     from jobagent.config import get_settings
-    from jobagent.store.migrate import current_revision, upgrade
 
-    upgrade(revision=revision)
-    typer.echo(f"database at revision {current_revision()} ({get_settings().effective_database_url.split('@')[-1]})")
+    now_at = ops.upgrade_schema(revision)
+    typer.echo(f"database at revision {now_at} ({get_settings().effective_database_url.split('@')[-1]})")
 
 
 def _redact_logs() -> None:

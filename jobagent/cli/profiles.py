@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from jobagent.cli._app import profile_app
 from jobagent.cli.render import (
-    core_api,
+    announce_store,
     filters_from_options,
     finish,
     follow,
@@ -14,6 +16,9 @@ from jobagent.cli.render import (
     print_table,
     show_submissions,
 )
+
+if TYPE_CHECKING:
+    from jobagent.api.profiles import ProfileView
 
 
 @profile_app.command("create")
@@ -27,7 +32,10 @@ def profile_create(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Build a profile from one or more CVs."""
-    sub = core_api().submit_profiling(name, email, cv, location=location, premium=premium)
+    from jobagent.api.runs import submit_profiling
+
+    announce_store()
+    sub = submit_profiling(name, email, cv, location=location, premium=premium)
     if wait:
         finish(follow(sub.run_id, as_json, watch=True), as_json)
     else:
@@ -37,21 +45,24 @@ def profile_create(
 @profile_app.command("list")
 def profile_list(limit: int = typer.Option(50, "--limit"), as_json: bool = typer.Option(False, "--json")) -> None:
     """List profiles, newest first."""
-    rows = core_api().list_profiles(limit=limit)
+    from jobagent.api.profiles import list_profiles
+
+    announce_store()
+    rows = list_profiles(limit=limit)
     if as_json:
-        return print_json(rows)
+        return print_json([p.model_dump(mode="json") for p in rows])
     print_table("Profiles", ["profile_id", "name", "location", "premium", "years", "suggested titles"],
-           [[p["profile_id"], p["name"], p["location"], p["premium"], p["years_experience"],
-             ", ".join(p["suggested_titles"])] for p in rows])
+           [[p.profile_id, p.name, p.location, p.premium, p.years_experience,
+             ", ".join(p.suggested_titles)] for p in rows])
 
 
 @profile_app.command("show")
 def profile_show(profile_id: str, as_json: bool = typer.Option(False, "--json")) -> None:
     """Show one profile, with its CV entries, level and recorded edits."""
-    from jobagent.api.profiles import get_profile_view
+    from jobagent.api.profiles import get_profile
 
-    core_api()
-    _show_profile(get_profile_view(profile_id), as_json, f"Profile {profile_id}")
+    announce_store()
+    _show_profile(get_profile(profile_id), as_json, f"Profile {profile_id}")
 
 
 @profile_app.command("filters")
@@ -65,16 +76,20 @@ def profile_filters(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Set the filters every search for this profile applies (replaces the previous ones)."""
-    p = core_api().set_profile_filters(
+    from jobagent.api.profiles import set_profile_filters
+
+    announce_store()
+    p = set_profile_filters(
         profile_id, filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary))
     if as_json:
-        return print_json(p)
-    print_table(f"Filters of {profile_id}", ["filter", "value"], [[k, v] for k, v in p["filters"].items()])
+        return print_json(p.model_dump(mode="json"))
+    print_table(f"Filters of {profile_id}", ["filter", "value"], [[k, v] for k, v in p.filters.items()])
 
 
 # --- corrections and deletion (issue 13; core functions in jobagent.api.profiles) -------------------------
 
-def _show_profile(p: dict, as_json: bool, title: str) -> None:  # type: ignore[type-arg]
+def _show_profile(view: ProfileView, as_json: bool, title: str) -> None:
+    p = view.model_dump(mode="json")
     if as_json:
         return print_json(p)
     rows = [[k, ", ".join(map(str, v)) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v]
@@ -103,7 +118,7 @@ def profile_edit(
     """Correct a profile. Edits are kept when the profile is refreshed from a new CV (unless --reset)."""
     from jobagent.api.profiles import ProfileEdit, edit_profile
 
-    core_api()
+    announce_store()
     edit = ProfileEdit(add_titles=add_title, remove_titles=remove_title, add_skills=add_skill,
                        remove_skills=remove_skill, years_experience=years, location=location, level=level,
                        premium=premium)
@@ -115,12 +130,12 @@ def profile_delete(profile_id: str, as_json: bool = typer.Option(False, "--json"
     """Delete a profile and its personal data. Its runs are kept, detached (no profile), without the CV data."""
     from jobagent.api.profiles import delete_profile
 
-    core_api()
+    announce_store()
     result = delete_profile(profile_id)
     if as_json:
-        return print_json(result)
-    typer.echo(f"deleted profile {profile_id}; {result['runs_detached']} run(s) kept without a profile, "
-               f"{result['deliveries_deleted']} delivery record(s) removed")
+        return print_json(result.model_dump(mode="json"))
+    typer.echo(f"deleted profile {profile_id}; {result.runs_detached} run(s) kept without a profile, "
+               f"{result.deliveries_deleted} delivery record(s) removed")
 
 
 @profile_app.command("refresh")
@@ -134,7 +149,7 @@ def profile_refresh(
     """Re-profile an existing profile from a new CV, keeping your edits unless --reset."""
     from jobagent.api.profiles import refresh_profile
 
-    core_api()
+    announce_store()
     sub = refresh_profile(profile_id, cv, reset=reset)
     if wait:
         finish(follow(sub.run_id, as_json, watch=True), as_json)

@@ -6,17 +6,19 @@ Heavy modules (SQLAlchemy, RQ, pypdf) are imported inside functions, so ``jobage
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from jobagent.api.runs import RunStatus, Submission
 
 _announced = False
 
 
-def core_api() -> Any:
-    """Import the core, saying once (on stderr, so --json stays clean) when the embedded default is used."""
+def announce_store() -> None:
+    """Say once (on stderr, so --json stays clean) when the embedded default store is used."""
     global _announced
-    from jobagent import core
     from jobagent.config import get_settings
 
     settings = get_settings()
@@ -24,7 +26,6 @@ def core_api() -> Any:
         _announced = True
         typer.echo(f"jobagent: embedded mode (SQLite at {settings.effective_database_url.split('///')[-1]}, "
                    "workflows run in-process; set REDIS_URL and DATABASE_URL to use workers)", err=True)
-    return core
 
 
 def print_json(data: Any) -> None:
@@ -50,7 +51,7 @@ def print_table(title: str, columns: list[str], rows: list[list[Any]]) -> None:
     console().print(table)
 
 
-def show_submissions(subs: list[Any], as_json: bool) -> None:
+def show_submissions(subs: list[Submission], as_json: bool) -> None:
     if as_json:
         print_json([s.as_dict() for s in subs] if len(subs) != 1 else subs[0].as_dict())
         return
@@ -61,39 +62,42 @@ def show_submissions(subs: list[Any], as_json: bool) -> None:
         typer.echo(f"status: jobagent status {s.run_id}")
 
 
-def show_status(st: dict[str, Any], as_json: bool) -> None:
+def show_status(st: RunStatus, as_json: bool) -> None:
+    data = st.model_dump(mode="json")
     if as_json:
-        print_json(st)
+        print_json(data)
         return
-    fields = [k for k in st if k != "result"]
-    print_table(f"Run {st['run_id']}", ["field", "value"], [[k, st[k]] for k in fields])
-    if st.get("result"):
-        print_table("Result", ["key", "value"], [[k, v] for k, v in st["result"].items()])
+    fields = [k for k in data if k != "result"]
+    print_table(f"Run {st.run_id}", ["field", "value"], [[k, data[k]] for k in fields])
+    if st.result:
+        print_table("Result", ["key", "value"], [[k, v] for k, v in st.result.items()])
 
 
-def follow(run_id: str, as_json: bool, watch: bool) -> dict[str, Any]:
-    core = core_api()
+def follow(run_id: str, as_json: bool, watch: bool) -> RunStatus:
+    from jobagent.api import runs
+
+    announce_store()
     if not watch or as_json:
-        return core.wait_for(run_id)
+        return runs.wait_for(run_id)
     from rich.progress import BarColumn, Progress, TextColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   console=console()) as progress:
         bar = progress.add_task("pending", total=100)
         while True:
-            st = core.get_status(run_id)
-            progress.update(bar, completed=st["progress_percent"],
-                            description=f"{st['status']} {st['current_node'] or ''}".strip())
-            if st["status"] in ("completed", "failed"):
+            st = runs.get_status(run_id)
+            progress.update(bar, completed=st.progress_percent,
+                            description=f"{st.status} {st.current_node or ''}".strip())
+            if st.status in ("completed", "failed"):
                 return st
             import time
 
             time.sleep(0.5)
 
 
-def finish(st: dict[str, Any], as_json: bool) -> None:
+def finish(st: RunStatus, as_json: bool) -> None:
     show_status(st, as_json)
-    if st["status"] == "failed":
+    if st.status == "failed":
         raise typer.Exit(1)
 
 

@@ -29,13 +29,13 @@ def scheduler(
 @schedule_app.command("show")
 def schedule_show(as_json: bool = typer.Option(False, "--json")) -> None:
     """The registered periodic tasks and their next run time in UTC."""
-    from jobagent.scheduler import list_scheduled
+    from jobagent.api.maintenance import list_scheduled
 
     rows = list_scheduled()
     if as_json:
-        return print_json(rows)
+        return print_json([r.model_dump(mode="json") for r in rows])
     print_table("Scheduled tasks", ["id", "task", "schedule", "queue", "next run (UTC)"],
-                [[r["id"], r["task"], r["schedule"], r["queue"], r["next_run_utc"]] for r in rows])
+                [[r.id, r.task, r.schedule, r.queue, r.next_run_utc] for r in rows])
     if not rows:
         typer.echo("nothing registered: start 'jobagent scheduler'")
 
@@ -44,10 +44,10 @@ def schedule_show(as_json: bool = typer.Option(False, "--json")) -> None:
 def schedule_run_now(task_id: str = typer.Argument(..., help="daily-search or reconcile"),
                      as_json: bool = typer.Option(False, "--json")) -> None:
     """Run a periodic task now, in this process (the daily search creates no duplicates on the same day)."""
-    from jobagent.cli.render import core_api
-    from jobagent.scheduler import run_now
+    from jobagent.api.maintenance import run_now
+    from jobagent.cli.render import announce_store
 
-    core_api()  # says which store is used when it is the embedded default
+    announce_store()  # says which store is used when it is the embedded default
     summary = run_now(task_id)
     if as_json:
         print_json(summary)

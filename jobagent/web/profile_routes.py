@@ -49,11 +49,12 @@ def patch_profile(profile_id: str) -> ResponseReturnValue:
 
     body = ProfilePatch.model_validate_json(request.get_data(cache=False) or b"")
     edit = ProfileEdit(**body.model_dump())
-    return jsonify(edit_profile(profile_id, edit, settings=current_app.config["JOBAGENT_SETTINGS"]))
+    view = edit_profile(profile_id, edit, settings=current_app.config["JOBAGENT_SETTINGS"])
+    return jsonify(view.model_dump(mode="json"))
 
 
 @profiles.delete("/profiles/<profile_id>")
 def delete_profile(profile_id: str) -> ResponseReturnValue:
     from jobagent.api.profiles import delete_profile as delete
 
-    return jsonify(delete(profile_id, settings=current_app.config["JOBAGENT_SETTINGS"]))
+    return jsonify(delete(profile_id, settings=current_app.config["JOBAGENT_SETTINGS"]).model_dump(mode="json"))
