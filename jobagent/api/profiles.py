@@ -17,10 +17,10 @@ Messages name fields ("years_experience", "title"), never CLI flags or HTTP deta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import delete, select, update
+from sqlalchemy import CursorResult, delete, select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.cv.vocabulary import LEVELS
@@ -222,7 +222,8 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None) -> Prof
         if profile is None:
             raise NotFound(f"profile {profile_id} not found")
         run_ids = list(s.scalars(select(Run.id).where(Run.profile_id == profile_id)))
-        deliveries = s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)).rowcount
+        deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
+        deliveries = deleted.rowcount
         if run_ids:
             s.execute(update(Run).where(Run.id.in_(run_ids)).values(profile_id=None))
             s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),

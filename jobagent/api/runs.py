@@ -91,15 +91,10 @@ def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: 
     # Issue 11 (h3): local files are read once here and their bytes stored; the worker never re-reads the path.
     sources, local_files = intake_sources(cv_sources, settings)
     ensure_schema(settings)
-    context = {
-        "name": checked_name,
-        "email": checked_email,
-        "cv_sources": sources,
-        "cv_documents": store_documents(local_files),
-        "location": location.strip() if location and location.strip() else None,
-        "premium": premium,
-    }
-    spec = SubmissionSpec("profiling", _queue_for(priority, premium), context, location=context["location"])
+    where = location.strip() if location and location.strip() else None
+    context = {"name": checked_name, "email": checked_email, "cv_sources": sources,
+               "cv_documents": store_documents(local_files), "location": where, "premium": premium}
+    spec = SubmissionSpec("profiling", _queue_for(priority, premium), context, location=where)
     return submit_specs([spec], settings)[0]
 
 

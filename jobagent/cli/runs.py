@@ -49,15 +49,16 @@ def search(
     from jobagent.errors import InvalidInput
 
     announce_store()
-    opts = dict(num_results=num_results, max_screening=max_screening, priority=priority, feed=feed,
-                sources=source or None,
-                filters=filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary))
+    filters = filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary)
     if from_profile:
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
-        subs = api.submit_searches_from_profile(from_profile, **opts)
+        subs = api.submit_searches_from_profile(from_profile, num_results=num_results, max_screening=max_screening,
+                                                priority=priority, feed=feed, sources=source or None, filters=filters)
     elif query:
-        subs = [api.submit_job_search(query, location=location, profile_id=profile, **opts)]
+        subs = [api.submit_job_search(query, location=location, profile_id=profile, num_results=num_results,
+                                      max_screening=max_screening, priority=priority, feed=feed,
+                                      sources=source or None, filters=filters)]
     else:
         raise InvalidInput("give a QUERY or --from-profile ID")
     if wait:

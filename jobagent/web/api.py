@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
@@ -32,19 +32,22 @@ def _settings() -> Settings:
     return current_app.config["JOBAGENT_SETTINGS"]
 
 
-def error(status: int, code: str, detail: str, **extra: Any) -> ResponseReturnValue:
+def error(status: int, code: str, detail: str, **extra: Any) -> tuple[Response, int]:
     """Every error the shim sends has this shape, so clients need one parser."""
     return jsonify({"error": code, "detail": detail, **extra}), status
 
 
-@api.before_request
-def _require_token() -> ResponseReturnValue | None:
+def require_token() -> ResponseReturnValue | None:
+    """Every blueprint's ``before_request``: a configured bearer token, except on the open endpoints."""
     if (request.endpoint or "").rpartition(".")[2] in OPEN_ENDPOINTS:
         return None
     if token_is_valid(bearer_token(request), _settings().api_token_list()):
         return None
     return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
             {"WWW-Authenticate": 'Bearer realm="jobagent"'})
+
+
+api.before_request(require_token)
 
 
 def _parse(model: type[Body]) -> Body:

@@ -13,9 +13,10 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 
-from jobagent.web.auth import bearer_token, token_is_valid
+from jobagent.web.api import require_token
 
 profiles = Blueprint("profiles", __name__)
+profiles.before_request(require_token)
 
 
 class ProfilePatch(BaseModel):
@@ -31,16 +32,6 @@ class ProfilePatch(BaseModel):
     location: str | None = None
     level: str | None = None
     premium: bool | None = None
-
-
-@profiles.before_request
-def _require_token() -> ResponseReturnValue | None:
-    from jobagent.web.api import error
-
-    if token_is_valid(bearer_token(request), current_app.config["JOBAGENT_SETTINGS"].api_token_list()):
-        return None
-    return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
-            {"WWW-Authenticate": 'Bearer realm="jobagent"'})
 
 
 @profiles.patch("/profiles/<profile_id>")
