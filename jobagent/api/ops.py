@@ -16,9 +16,9 @@ from pydantic import BaseModel
 from jobagent.config import Settings, get_settings
 from jobagent.submission import ensure_schema
 
-__all__ = ["HealthReport", "MonitorReport", "QueueOverview", "ReconcileReport", "Requeued", "current_revision",
-           "ensure_schema", "health", "init_telemetry", "monitor", "parse_since", "ping_queue", "queue_overview",
-           "reconcile", "retry", "retry_failed", "upgrade_schema"]
+__all__ = ["HealthReport", "MonitorReport", "QueueOverview", "ReconcileReport", "Requeued", "SchemaState",
+           "current_revision", "ensure_schema", "health", "init_telemetry", "monitor", "parse_since", "ping_queue",
+           "queue_overview", "reconcile", "retry", "retry_failed", "upgrade_schema"]
 
 
 # --- queues ---------------------------------------------------------------------------------------------
@@ -228,10 +228,23 @@ def upgrade_schema(revision: str = "head", *, settings: Settings | None = None) 
     return current(settings.effective_database_url)
 
 
-def current_revision(*, settings: Settings | None = None) -> str | None:
-    from jobagent.store.migrate import current_revision as current
+class SchemaState(BaseModel):
+    database: str  # host/port/name (or the SQLite path), never the password
+    current: str | None  # None: an empty database
+    head: str  # the newest migration this release ships
 
-    return current((settings or get_settings()).effective_database_url)
+    @property
+    def up_to_date(self) -> bool:
+        return self.current == self.head
+
+
+def current_revision(*, settings: Settings | None = None) -> SchemaState:
+    """The database's schema revision and the newest one this release ships."""
+    from jobagent.store.migrate import current_revision as current
+    from jobagent.store.migrate import head_revision
+
+    url = (settings or get_settings()).effective_database_url
+    return SchemaState(database=url.split("@")[-1], current=current(url), head=head_revision())
 
 
 def init_telemetry(component: str) -> None:

@@ -78,6 +78,19 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     typer.echo(f"database at revision {now_at} ({get_settings().effective_database_url.split('@')[-1]})")
 
 
+@db_app.command("current")
+def db_current(as_json: bool = typer.Option(False, "--json", help="Print the revisions as a JSON object.")) -> None:
+    """Show the database's schema revision and the newest this release ships."""
+    from jobagent.api import ops
+
+    state = ops.current_revision()
+    if as_json:
+        print_json(state.model_dump(mode="json") | {"up_to_date": state.up_to_date})
+    else:
+        typer.echo(f"database at revision {state.current or '(none)'}, head {state.head} ({state.database})"
+                   + ("" if state.up_to_date else ": run `jobagent db upgrade`"))
+
+
 def _redact_logs() -> None:
     from jobagent.config import get_settings
     from jobagent.redaction import install_log_redaction

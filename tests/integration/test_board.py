@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from jobagent.api import board as api
-from jobagent.api import postings, profiles, runs
+from jobagent.api import postings, profiles
+from jobagent.api import runs as runs_api
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from tests.board_data import big_feed, make_profile, seed_board, write_feed
@@ -22,7 +23,7 @@ from tests.conftest import run_cli
 
 
 def _search(query: str, profile_id: str, feed: Path, **opts: int) -> dict:
-    st = runs.get_status(runs.submit_job_search(query, profile_id=profile_id, feed=str(feed), **opts)
+    st = runs_api.get_status(runs_api.submit_job_search(query, profile_id=profile_id, feed=str(feed), **opts)
                          .run_id).model_dump()
     assert st["status"] == "completed", st["error_message"]
     return st
