@@ -6,7 +6,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
-from jobagent.store.executions import find_execution
+from jobagent.store.lookup import find_execution
 from jobagent.store.models import Match
 from jobagent.store.session import session_scope
 from jobagent.submission import ensure_schema

@@ -24,8 +24,9 @@ from sqlalchemy import CursorResult, delete, select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.cv.vocabulary import LEVELS
-from jobagent.errors import InvalidInput, NotFound
+from jobagent.errors import InvalidInput
 from jobagent.search_specs import check_filters
+from jobagent.store.lookup import find_profile
 from jobagent.store.models import Delivery, Run, UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
 from jobagent.submission import Submission, SubmissionSpec, _queue_for, ensure_schema, submit_specs
@@ -194,9 +195,7 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
     checked = validate_edit(edit)
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         missing = [t for t in checked.remove_titles
                    if t.lower() not in {x.lower() for x in profile.suggested_titles or []}]
         if missing:
@@ -218,9 +217,7 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None) -> Prof
     """Remove the profile and its personal data; its runs stay, detached (profile_id NULL)."""
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         run_ids = list(s.scalars(select(Run.id).where(Run.profile_id == profile_id)))
         deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
         deliveries = deleted.rowcount
@@ -246,9 +243,7 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
     settings = settings or get_settings()
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         name, email, premium = profile.name, profile.email, profile.premium
     # As at create: local files are read once here and their bytes stored, so the worker never re-reads a path.
     sources, local_files = intake_sources(cv_sources, settings)
@@ -262,9 +257,7 @@ def get_profile(profile_id: str, *, settings: Settings | None = None) -> Profile
     """One profile, with its CV entries, level and recorded edits."""
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         return profile_view(profile)
 
 
@@ -284,8 +277,6 @@ def set_profile_filters(profile_id: str, filters: dict[str, Any], *,
     _ensure(settings)
     checked = check_filters(filters)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         profile.filters = checked
         return profile_view(profile)

@@ -14,10 +14,10 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import InvalidInput, NotFound
+from jobagent.errors import InvalidInput
 from jobagent.redaction import redact_text
 from jobagent.search_specs import search_spec
-from jobagent.store.executions import find_execution
+from jobagent.store.lookup import find_execution, find_profile
 from jobagent.store.models import UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
 from jobagent.submission import (
@@ -154,11 +154,9 @@ def _harvest_local(specs: list[str], settings: Settings) -> None:
 
 
 def _load_profile(profile_id: str) -> UserProfile:
+    """The profile, detached from its session (its columns stay readable: sessions don't expire on commit)."""
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
-        return profile
+        return find_profile(s, profile_id)
 
 
 def submit_job_search(query: str, *, location: str | None = None, profile_id: str | None = None,

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput
-from jobagent.store.executions import find_execution
+from jobagent.store.lookup import find_execution
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import FAILED, PENDING
