@@ -221,7 +221,7 @@ def test_skip_company_adds_it_to_the_blocklist(env, store_url: str, tmp_path: Pa
     assert f"blocked company for this profile: {top['company']}" in out
     assert profiles.get_profile(profile_id).model_dump()["filters"]["company_blocklist"] == [top["company"]]
     same_company = [m.posting_id for m in postings.list_matches(first["run_id"])
-                    if m["company"] == top["company"] and m["posting_id"] != top["posting_id"]]
+                    if m.company == top["company"] and m.posting_id != top["posting_id"]]
     assert same_company  # the company had more postings on the board: they are skipped too
     skipped = {r.posting_id for r in api.board(profile_id, statuses=["skipped"], record_look=False).rows}
     assert skipped == {top["posting_id"], *same_company}
