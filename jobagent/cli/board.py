@@ -10,27 +10,18 @@ import csv
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from types import ModuleType
 from typing import Any
 
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli.render import compact_salary, print_json
+from jobagent.cli.render import announce_store, compact_salary, print_json
 
 # (header, width) of the table; with one space between columns the line is exactly 80 characters.
 _COLUMNS = (("score", 5), ("title", 14), ("company", 10), ("location", 9), ("rem", 3), ("salary", 9),
             ("seen", 5), ("status", 9), ("id", 8))
 _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "interviewing", "offer": "offer",
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
-
-
-def _api() -> ModuleType:
-    from jobagent.api import board as api
-    from jobagent.cli.render import announce_store
-
-    announce_store()  # the embedded-mode notice, once
-    return api
 
 
 def _cut(text: str | None, width: int, *, right: bool = False) -> str:
@@ -90,17 +81,18 @@ def board(
     as_csv: bool = typer.Option(False, "--csv"),
 ) -> None:
     """Every posting any search found for the profile, once, best score first (records this look)."""
-    from jobagent.api.board import BoardRow
+    from jobagent.api import board as api
     from jobagent.errors import InvalidInput
 
     if as_json and as_csv:
         raise InvalidInput("use --json or --csv, not both")
-    view = _api().board(profile_id, statuses=status or None, new_only=new, since=since)
+    announce_store()
+    view = api.board(profile_id, statuses=status or None, new_only=new, since=since)
     records = [r.model_dump(mode="json") for r in view.rows]
     if as_json:
         return print_json(records)
     if as_csv:
-        return _write_csv(records, list(BoardRow.model_fields))
+        return _write_csv(records, list(api.BoardRow.model_fields))
     for text in format_table(view.rows):
         typer.echo(text)
     last = view.previous_look_at.strftime("%Y-%m-%d %H:%M UTC") if view.previous_look_at else "never"
@@ -124,6 +116,7 @@ def mark(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Move a posting on a profile's board; --skip and --applied also cover its reposts."""
+    from jobagent.api import board as api
     from jobagent.errors import InvalidInput
 
     given = dict(save=save, applied=applied, interviewing=interviewing, offer=offer, rejected=rejected,
@@ -134,7 +127,8 @@ def mark(
         raise InvalidInput(f"give exactly one of {flags}")
     if company and chosen[0] != "skipped":
         raise InvalidInput("--company goes with --skip only")
-    result = _api().mark(profile, posting_id, chosen[0], note=note, company_block=company)
+    announce_store()
+    result = api.mark(profile, posting_id, chosen[0], note=note, company_block=company)
     if as_json:
         return print_json(result.model_dump(mode="json"))
     typer.echo(f"{result.short_id}: {result.previous_state} → {result.state}")
@@ -194,7 +188,9 @@ def review(profile_id: str = typer.Argument(..., help="The profile whose new pos
     """Walk the profile's new postings one at a time: s save, a applied, x skip, o open, n next, q quit."""
     import webbrowser
 
-    api = _api()
+    from jobagent.api import board as api
+
+    announce_store()
     rows = api.board(profile_id, statuses=["new"], record_look=False).rows
     if not rows:
         return typer.echo("nothing new to review")
@@ -212,7 +208,7 @@ def review(profile_id: str = typer.Argument(..., help="The profile whose new pos
                         typer.echo(f"{key}\n→ {_REVIEW_KEYS[key]}")
                         break
                     if key == "o":
-                        opened = bool(row.url) and webbrowser.open(row.url)
+                        opened = bool(row.url and webbrowser.open(row.url))
                         typer.echo(f"o\n{'opened' if opened else 'no browser; the link is'}: {row.url or 'none'}")
                         typer.echo("[s]ave  [a]pplied  [x] skip  [o]pen  [n]ext  [q]uit ? ", nl=False)
                     elif key in ("n", "q"):
