@@ -40,7 +40,7 @@ def main() -> None:
         from rq import Queue
         from rq.serializers import JSONSerializer
 
-        from jobagent import core
+        from jobagent.api import runs
         from jobagent.store.migrate import upgrade
 
         upgrade()
@@ -48,16 +48,16 @@ def main() -> None:
 
         t0 = time.perf_counter()
         for i in range(N_ENQUEUE):
-            core.submit_diagnostic(echo=str(i))
+            runs.submit_diagnostic(echo=str(i))
         enqueue = time.perf_counter() - t0
         print(f"enqueue through the core API: {N_ENQUEUE} in {enqueue:.2f} s = {N_ENQUEUE / enqueue:,.0f}/s "
               "(each: Run + execution committed to Postgres, then enqueued)")
         Redis.from_url(urls["REDIS_URL"]).flushdb()
 
         for i in range(N_TASKS):
-            core.submit_diagnostic(echo=str(i))
+            runs.submit_diagnostic(echo=str(i))
         ours = _wall([sys.executable, "-m", "jobagent.cli", "worker", "--burst", "--queues", "default"], _env(urls))
-        done = len(core.list_runs(status="completed", limit=N_ENQUEUE + N_TASKS))
+        done = len(runs.list_runs(status="completed", limit=N_ENQUEUE + N_TASKS))
         assert done == N_TASKS, f"only {done} of {N_TASKS} diagnostic runs completed"
 
         q = Queue("default", connection=Redis.from_url(urls["REDIS_URL"]), serializer=JSONSerializer)

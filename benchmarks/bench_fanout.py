@@ -52,9 +52,9 @@ def _naive(day: date, limit: int) -> int:
     """One transaction and one enqueue per search, as the first plan had it."""
     from sqlalchemy import select
 
-    from jobagent.core import search_spec
     from jobagent.daily_search import dedup_key
     from jobagent.queue import enqueue_execution
+    from jobagent.search_specs import search_spec
     from jobagent.store.models import Run, UserProfile, WorkflowExecution, new_id
     from jobagent.store.session import session_scope
 

@@ -41,7 +41,7 @@ def _peers(redis_url: str) -> dict[str, Callable[[int], object]]:
     from rq import Queue
     from rq.serializers import JSONSerializer
 
-    from jobagent import core
+    from jobagent.api import runs
 
     celery = Celery("bench", broker=redis_url)
     celery.conf.update(task_ignore_result=True, broker_connection_retry_on_startup=False)
@@ -52,7 +52,7 @@ def _peers(redis_url: str) -> dict[str, Callable[[int], object]]:
 
     rq_queue = Queue("bench-rq", connection=Redis.from_url(redis_url), serializer=JSONSerializer)
     peers: dict[str, Callable[[int], object]] = {
-        "jobagent submit_diagnostic": lambda i: core.submit_diagnostic(echo=str(i)),
+        "jobagent submit_diagnostic": lambda i: runs.submit_diagnostic(echo=str(i)),
         "Celery delay": lambda i: noop.delay(i),
         "bare RQ enqueue": lambda i: rq_queue.enqueue("benchmarks.noop_task.noop", i),
     }

@@ -28,7 +28,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 
 from jobagent.config import Settings, get_settings
-from jobagent.core import search_spec
+from jobagent.search_specs import search_spec
 from jobagent.store.models import Run, UserProfile, WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from jobagent.submission import SubmissionSpec, ensure_schema, execution_row, mark_enqueued, run_row

@@ -1,6 +1,16 @@
-"""The typed core API, one module per noun (profiles, board, ...).
+"""The typed core API, one module per noun: every face (the CLI, the HTTP shim) goes through it.
 
-Faces (the CLI and the HTTP shim) call these functions and render what they return; nothing here knows
-about command-line flags or HTTP status codes. ``jobagent.core`` holds the older submission functions
-until they move here too.
+- ``runs``: submit profiling, job searches and plugin workflows; status, the run list, waiting.
+- ``postings``: the postings a run matched (``MatchView``).
+- ``profiles``: list, show, edit, refresh, delete, standing filters (``ProfileView``).
+- ``board``: a profile's board of postings and their states.
+- ``sources``: harvest posting sources, their harvest state.
+- ``ops``: queues, health, the monitor, reconcile, retry, the schema, telemetry start-up.
+- ``maintenance``: backups and the periodic tasks.
+
+Functions return pydantic view models (faces render them, ``.model_dump(mode="json")`` for JSON); nothing
+here knows about command-line flags or HTTP status codes, and messages name fields (``max_screening``).
+Faces import these modules, never ``jobagent.store``, ``jobagent.queue`` or ``jobagent.monitoring``
+(checked by tests/unit/test_import_layers.py). Submodules are imported on use, so ``import jobagent.api``
+stays cheap for the CLI's start-up.
 """

@@ -138,10 +138,10 @@ _set = object.__setattr__
 
 
 def _record_look(s: Session, profile_id: str, now: datetime) -> None:
-    if s.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    # Both dialects spell the upsert the same way (ON CONFLICT ... DO UPDATE).
+    insert = postgresql.insert if s.get_bind().dialect.name == "postgresql" else sqlite.insert
     stmt = insert(BoardLook).values(profile_id=profile_id, last_look_at=now)
     s.execute(stmt.on_conflict_do_update(index_elements=["profile_id"], set_={"last_look_at": now}))
 

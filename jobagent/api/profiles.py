@@ -17,15 +17,19 @@ Messages name fields ("years_experience", "title"), never CLI flags or HTTP deta
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from pydantic import BaseModel
+from sqlalchemy import CursorResult, delete, select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.cv.vocabulary import LEVELS
-from jobagent.errors import InvalidInput, NotFound
+from jobagent.errors import InvalidInput
+from jobagent.search_specs import check_filters
+from jobagent.store.lookup import find_profile
 from jobagent.store.models import Delivery, Run, UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
+from jobagent.submission import Submission, SubmissionSpec, _queue_for, ensure_schema, submit_specs
 
 MAX_YEARS = 60
 
@@ -138,33 +142,60 @@ def _record(edits: dict[str, Any], edit: ProfileEdit) -> dict[str, Any]:
     return out
 
 
-def profile_view(p: UserProfile) -> dict[str, Any]:
-    return {
-        "profile_id": p.id, "name": p.name, "email": p.email, "location": p.location, "premium": p.premium,
-        "level": p.level, "field": p.field, "years_experience": p.years_experience,
-        "titles_held": list(p.titles_held or []), "suggested_titles": list(p.suggested_titles or []),
-        "skills": list(p.skills or []), "certifications": list(p.certifications or []),
-        "languages": list(p.languages or []), "experience": list(p.experience or []),
-        "education": list(p.education or []), "user_edits": dict(p.user_edits or {}),
-        "cv_sources": list(p.cv_sources or []), "filters": dict(p.filters or {}),
-        "created_at": p.created_at.isoformat() if p.created_at else None,
-    }
+class ProfileView(BaseModel):
+    """A profile as every face shows it: the structured CV facts, the user's recorded edits and filters."""
+
+    profile_id: str
+    name: str
+    email: str
+    location: str | None
+    premium: bool
+    level: str | None
+    field: str | None
+    years_experience: int | None
+    titles_held: list[str]
+    suggested_titles: list[str]
+    skills: list[str]
+    certifications: list[str]
+    languages: list[str]
+    experience: list[dict[str, Any]]
+    education: list[dict[str, Any]]
+    user_edits: dict[str, Any]
+    cv_sources: list[str]
+    filters: dict[str, Any]
+    created_at: str | None  # ISO 8601, UTC
+
+
+class ProfileDeleted(BaseModel):
+    profile_id: str
+    deleted: bool
+    runs_detached: int
+    deliveries_deleted: int
+
+
+def profile_view(p: UserProfile) -> ProfileView:
+    return ProfileView(
+        profile_id=p.id, name=p.name, email=p.email, location=p.location, premium=p.premium,
+        level=p.level, field=p.field, years_experience=p.years_experience,
+        titles_held=list(p.titles_held or []), suggested_titles=list(p.suggested_titles or []),
+        skills=list(p.skills or []), certifications=list(p.certifications or []),
+        languages=list(p.languages or []), experience=list(p.experience or []),
+        education=list(p.education or []), user_edits=dict(p.user_edits or {}),
+        cv_sources=list(p.cv_sources or []), filters=dict(p.filters or {}),
+        created_at=p.created_at.isoformat() if p.created_at else None,
+    )
 
 
 def _ensure(settings: Settings | None) -> None:
-    from jobagent.submission import ensure_schema
-
     ensure_schema(settings)
 
 
-def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None) -> dict[str, Any]:
+def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None) -> ProfileView:
     """Change a profile and remember the change, so a refresh from a new CV keeps it."""
     checked = validate_edit(edit)
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         missing = [t for t in checked.remove_titles
                    if t.lower() not in {x.lower() for x in profile.suggested_titles or []}]
         if missing:
@@ -182,15 +213,14 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
         return profile_view(profile)
 
 
-def delete_profile(profile_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+def delete_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileDeleted:
     """Remove the profile and its personal data; its runs stay, detached (profile_id NULL)."""
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         run_ids = list(s.scalars(select(Run.id).where(Run.profile_id == profile_id)))
-        deliveries = s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)).rowcount
+        deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
+        deliveries = deleted.rowcount
         if run_ids:
             s.execute(update(Run).where(Run.id.in_(run_ids)).values(profile_id=None))
             s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
@@ -200,23 +230,20 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None) -> dict
                                                       WorkflowExecution.workflow_type != "profiling")
                       .values(context_snapshot={}))
         s.delete(profile)
-        return {"profile_id": profile_id, "deleted": True, "runs_detached": len(run_ids),
-                "deliveries_deleted": int(deliveries or 0)}
+        return ProfileDeleted(profile_id=profile_id, deleted=True, runs_detached=len(run_ids),
+                              deliveries_deleted=int(deliveries or 0))
 
 
 def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,
-                    settings: Settings | None = None) -> Any:
+                    settings: Settings | None = None) -> Submission:
     """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``."""
     from jobagent.cv.intake import intake_sources
     from jobagent.cv.stored import store_documents
-    from jobagent.submission import SubmissionSpec, _queue_for, submit_specs
 
     settings = settings or get_settings()
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
         name, email, premium = profile.name, profile.email, profile.premium
     # As at create: local files are read once here and their bytes stored, so the worker never re-reads a path.
     sources, local_files = intake_sources(cv_sources, settings)
@@ -226,10 +253,30 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
     return submit_specs([spec], settings)[0]
 
 
-def get_profile_view(profile_id: str, *, settings: Settings | None = None) -> dict[str, Any]:
+def get_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileView:
+    """One profile, with its CV entries, level and recorded edits."""
     _ensure(settings)
     with session_scope() as s:
-        profile = s.get(UserProfile, profile_id)
-        if profile is None:
-            raise NotFound(f"profile {profile_id} not found")
+        profile = find_profile(s, profile_id)
+        return profile_view(profile)
+
+
+def list_profiles(*, limit: int = 50, settings: Settings | None = None) -> list[ProfileView]:
+    """Profiles, newest first."""
+    if limit < 1:
+        raise InvalidInput("limit must be at least 1")
+    _ensure(settings)
+    with session_scope() as s:
+        q = select(UserProfile).order_by(UserProfile.created_at.desc()).limit(limit)
+        return [profile_view(p) for p in s.scalars(q)]
+
+
+def set_profile_filters(profile_id: str, filters: dict[str, Any], *,
+                        settings: Settings | None = None) -> ProfileView:
+    """Standing filters every search for this profile applies (replacing the previous ones)."""
+    _ensure(settings)
+    checked = check_filters(filters)
+    with session_scope() as s:
+        profile = find_profile(s, profile_id)
+        profile.filters = checked
         return profile_view(profile)

@@ -102,10 +102,10 @@ def main() -> None:
     from typer import Abort
     from typer._click import ClickException  # typer 0.29 vendors click; this is its public name there
 
+    from jobagent.api.ops import init_telemetry
     from jobagent.cli.render import machine_errors_requested
-    from jobagent.monitoring.sentry import init_sentry
 
-    init_sentry("cli")  # a no-op without SENTRY_DSN
+    init_telemetry("cli")  # Sentry; a no-op without SENTRY_DSN
     as_json = machine_errors_requested(sys.argv[1:])
     try:
         result: Any = app(standalone_mode=False, prog_name="jobagent")

@@ -26,9 +26,9 @@ def backup_run(*, out: Output) -> None:
 
         JOBAGENT_BACKUP_DIR=/var/backups/jobagent jobagent backup run --json
     """
-    from jobagent.backup import run_backup
+    from jobagent.api.maintenance import run_backup
 
-    result = run_backup()
+    result = run_backup().model_dump(mode="json")
     if out.machine:
         return out.item(result)
     print_table("Backup", ["field", "value"], [[k, ", ".join(v) if isinstance(v, list) else v]
@@ -51,9 +51,9 @@ def backup_verify(
 
         jobagent backup verify --dump /var/backups/jobagent/jobagent-20261130.dump --json
     """
-    from jobagent.backup import verify_backup
+    from jobagent.api.maintenance import verify_backup
 
-    result = verify_backup(dump=dump)
+    result = verify_backup(dump=dump).model_dump(mode="json")
     if out.machine:
         return out.item(result)
     print_table(f"Restore of {Path(result['dump']).name} verified ({result['rows']} rows, {result['seconds']} s)",

@@ -15,7 +15,7 @@ import typer
 
 from jobagent.cli._app import app
 from jobagent.cli._choices import BoardState
-from jobagent.cli.render import Output, compact_salary, csv_cell, output_options
+from jobagent.cli.render import Output, announce_store, compact_salary, csv_cell, output_options
 
 __all__ = ["board", "csv_cell", "format_table", "mark", "review"]
 
@@ -24,14 +24,6 @@ _COLUMNS = (("score", 5), ("title", 14), ("company", 10), ("location", 9), ("rem
             ("seen", 5), ("status", 9), ("id", 8))
 _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "interviewing", "offer": "offer",
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
-
-
-def _api() -> Any:
-    from jobagent.api import board as api
-    from jobagent.cli.render import core_api
-
-    core_api()  # the embedded-mode notice, once
-    return api
 
 
 def _cut(text: str | None, width: int, *, right: bool = False) -> str:
@@ -82,11 +74,12 @@ def board(
 
         jobagent board PROFILE_ID --status saved --status applied --csv > board.csv
     """
-    from jobagent.api.board import BoardRow
+    from jobagent.api import board as api
 
-    view = _api().board(profile_id, statuses=status or None, new_only=new, since=since)
+    announce_store()
+    view = api.board(profile_id, statuses=[str(s.value) for s in status] or None, new_only=new, since=since)
     if out.machine:
-        return out.items(view.rows, list(BoardRow.model_fields))
+        return out.items(view.rows, list(api.BoardRow.model_fields))
     for text in format_table(view.rows):
         typer.echo(text)
     last = view.previous_look_at.strftime("%Y-%m-%d %H:%M UTC") if view.previous_look_at else "never"
@@ -119,6 +112,7 @@ def mark(
 
         jobagent mark 3f2a9c1e --profile PROFILE_ID --skip --company
     """
+    from jobagent.api import board as api
     from jobagent.errors import InvalidInput
 
     given = dict(save=save, applied=applied, interviewing=interviewing, offer=offer, rejected=rejected,
@@ -129,7 +123,8 @@ def mark(
         raise InvalidInput(f"give exactly one of {flags}")
     if company and chosen[0] != "skipped":
         raise InvalidInput("--company goes with --skip only")
-    result = _api().mark(profile, posting_id, chosen[0], note=note, company_block=company)
+    announce_store()
+    result = api.mark(profile, posting_id, chosen[0], note=note, company_block=company)
     if out.machine:
         return out.item(result)
     typer.echo(f"{result.short_id}: {result.previous_state} → {result.state}")
@@ -194,7 +189,9 @@ def review(profile_id: str = typer.Argument(..., help="The profile whose new pos
     """
     import webbrowser
 
-    api = _api()
+    from jobagent.api import board as api
+
+    announce_store()
     rows = api.board(profile_id, statuses=["new"], record_look=False).rows
     if not rows:
         return typer.echo("nothing new to review")
@@ -212,7 +209,7 @@ def review(profile_id: str = typer.Argument(..., help="The profile whose new pos
                         typer.echo(f"{key}\n→ {_REVIEW_KEYS[key]}")
                         break
                     if key == "o":
-                        opened = bool(row.url) and webbrowser.open(row.url)
+                        opened = bool(row.url and webbrowser.open(row.url))
                         typer.echo(f"o\n{'opened' if opened else 'no browser; the link is'}: {row.url or 'none'}")
                         typer.echo("[s]ave  [a]pplied  [x] skip  [o]pen  [n]ext  [q]uit ? ", nl=False)
                     elif key in ("n", "q"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from jobagent.cli._app import app, sources_app
-from jobagent.cli.render import Output, core_api, output_options, print_table
+from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 
 @app.command()
@@ -23,10 +23,10 @@ def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest, e.
 
         jobagent harvest greenhouse:acme lever:acme --json
     """
-    core_api()  # the embedded-mode notice
+    announce_store()
     from jobagent.api.sources import harvest as run_harvest
 
-    reports = run_harvest(list(specs or []))
+    reports = [r.model_dump(mode="json") for r in run_harvest(list(specs or []))]
     if out.machine:
         out.items(reports)
     else:
@@ -55,10 +55,10 @@ def sources_list(*, out: Output) -> None:
 
         jobagent sources list --json
     """
-    core_api()
+    announce_store()
     from jobagent.api.sources import list_sources
 
-    data = list_sources()
+    data = list_sources().model_dump(mode="json")
     if out.machine:
         return out.item(data)
     print_table("Sources", ["source", "last", "outcome", "open", "closed", "next", "error"],

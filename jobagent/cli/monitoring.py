@@ -1,16 +1,19 @@
 """``jobagent monitor``, ``reconcile`` and ``retry``: health, alerts and recovering lost work.
 
-Thin faces over ``jobagent.monitoring``: parse, call one function, render a table or ``--json``.
+Thin faces over ``jobagent.api.ops``: parse, call one function, render a table or ``--json``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli.render import Output, core_api, output_options, print_table
+from jobagent.cli.render import Output, announce_store, output_options, print_table
+
+if TYPE_CHECKING:
+    from jobagent.api.ops import MonitorReport
 
 
 def _age(seconds: float | None) -> str:
@@ -21,29 +24,29 @@ def _age(seconds: float | None) -> str:
     return f"{seconds / 60:.0f}m" if seconds < 7200 else f"{seconds / 3600:.1f}h"
 
 
-def _show_health(h: dict[str, Any]) -> None:
-    if h["embedded"]:
-        typer.echo(f"embedded mode: no queues or workers to check; {h['failed_24h']} failed in 24 h")
+def _show_health(h: MonitorReport) -> None:
+    if h.embedded:
+        typer.echo(f"embedded mode: no queues or workers to check; {h.failed_24h} failed in 24 h")
     else:
         _show_queues(h)
-    if h["stuck"]:
+    if h.stuck:
         print_table("Stuck executions", ["execution_id", "status", "queue", "age", "reason"],
-                    [[x["execution_id"], x["status"], x["queue"], _age(x["age_seconds"]), x["reason"]]
-                     for x in h["stuck"]], flex=["reason"])
-    if h["problems"]:
-        sent = set(h.get("alerts_sent", []))
+                    [[x.execution_id, x.status, x.queue, _age(x.age_seconds), x.reason] for x in h.stuck],
+                    flex=["reason"])
+    if h.problems:
+        sent = set(h.alerts_sent)
         print_table("Problems", ["key", "level", "message", "alert"],
-                    [[p["key"], p["level"], p["message"], "sent" if p["key"] in sent else "rate-limited"]
-                     for p in h["problems"]], flex=["key", "message"], wrap=True)
-    typer.echo("healthy" if h["healthy"] else f"UNHEALTHY: {len(h['problems'])} problem(s)")
+                    [[p.key, p.level, p.message, "sent" if p.key in sent else "rate-limited"] for p in h.problems],
+                    flex=["key", "message"], wrap=True)
+    typer.echo("healthy" if h.healthy else f"UNHEALTHY: {len(h.problems)} problem(s)")
 
 
-def _show_queues(h: dict[str, Any]) -> None:
-    print_table(f"Queues ({h['workers']} live workers, {h['failed_24h']} failed in 24 h)",
+def _show_queues(h: MonitorReport) -> None:
+    print_table(f"Queues ({h.workers} live workers, {h.failed_24h} failed in 24 h)",
                 ["queue", "depth", "threshold", "oldest", "started", "scheduled", "failed",
                  "workers", "expected"],
-                [[q["queue"], q["depth"], q["threshold"], _age(q["oldest_queued_age_seconds"]), q["started"],
-                  q["scheduled"], q["failed"], q["workers"], q["expected_workers"]] for q in h["queues"]])
+                [[q.queue, q.depth, q.threshold, _age(q.oldest_queued_age_seconds), q.started,
+                  q.scheduled, q.failed, q.workers, q.expected_workers] for q in h.queues])
 
 
 @app.command()
@@ -68,11 +71,11 @@ def monitor(
     """
     import time
 
-    from jobagent.monitoring.health import check
+    from jobagent.api import ops
 
-    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
+    announce_store()
     while True:
-        health = check(alert=not no_alerts)
+        health = ops.monitor(alert=not no_alerts)
         if out.machine:
             out.item(health)
         else:
@@ -83,7 +86,7 @@ def monitor(
             time.sleep(interval)
         except KeyboardInterrupt:
             break
-    if not health["healthy"]:
+    if not health.healthy:
         raise typer.Exit(1)
 
 
@@ -103,10 +106,10 @@ def reconcile(
 
         jobagent reconcile --json
     """
-    from jobagent.monitoring.reconcile import reconcile as run_reconcile
+    from jobagent.api import ops
 
-    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
-    summary = run_reconcile(dry_run=dry_run, page=page).as_dict()
+    announce_store()
+    summary = ops.reconcile(dry_run=dry_run, page=page).model_dump(mode="json")
     for problem in summary["problems"]:  # issue 11 (h3): one line per row that could not be handled
         typer.echo(f"reconcile: {problem}", err=True)
     if out.machine:
@@ -144,13 +147,14 @@ def retry(
 
         jobagent retry --failed --since 2d --json
     """
+    from jobagent.api import ops
     from jobagent.errors import InvalidInput
-    from jobagent.monitoring.manual_retry import parse_since, retry_execution, retry_failed
 
     if bool(execution_id) == failed:
         raise InvalidInput("give either an EXECUTION_ID or --failed")
-    core_api().ensure_schema()  # the embedded default migrates its SQLite file itself
-    done = [retry_execution(execution_id)] if execution_id else retry_failed(parse_since(since))
+    announce_store()
+    views = [ops.retry(execution_id)] if execution_id else ops.retry_failed(since)
+    done = [d.model_dump(mode="json") for d in views]
     if out.machine:
         return out.item(done[0]) if execution_id else out.items(done)
     print_table(f"Requeued {len(done)}", ["run_id", "execution", "queue"],

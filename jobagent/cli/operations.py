@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from jobagent.cli._app import app, db_app
-from jobagent.cli.render import Output, core_api, output_options, print_table
+from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 
 @app.command()
@@ -19,7 +19,10 @@ def queues(*, out: Output) -> None:
 
         jobagent queues --json
     """
-    data = core_api().queue_overview()
+    from jobagent.api import ops
+
+    announce_store()
+    data = ops.queue_overview().model_dump(mode="json")
     if out.machine:
         return out.item(data)
     print_table(f"Queues ({data['workers']} workers)", ["queue", "queued", "started", "scheduled", "failed", "workers"],
@@ -84,11 +87,32 @@ def db_upgrade(revision: str = typer.Argument("head", help="The Alembic revision
 
         DATABASE_URL=postgresql+psycopg://jobagent@127.0.0.1/jobagent jobagent db upgrade head
     """
+    from jobagent.api import ops
     from jobagent.config import get_settings
-    from jobagent.store.migrate import current_revision, upgrade
 
-    upgrade(revision=revision)
-    typer.echo(f"database at revision {current_revision()} ({get_settings().effective_database_url.split('@')[-1]})")
+    now_at = ops.upgrade_schema(revision)
+    typer.echo(f"database at revision {now_at} ({get_settings().effective_database_url.split('@')[-1]})")
+
+
+@db_app.command("current")
+@output_options
+def db_current(*, out: Output) -> None:
+    """Show the database's schema revision and the newest this release ships.
+
+    Examples:
+
+        jobagent db current
+
+        jobagent db current --json
+    """
+    from jobagent.api import ops
+
+    state = ops.current_revision()
+    if out.machine:
+        out.item(state.model_dump(mode="json") | {"up_to_date": state.up_to_date})
+    else:
+        typer.echo(f"database at revision {state.current or '(none)'}, head {state.head} ({state.database})"
+                   + ("" if state.up_to_date else ": run `jobagent db upgrade`"))
 
 
 def _redact_logs() -> None:

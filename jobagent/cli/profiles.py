@@ -10,7 +10,7 @@ from jobagent.cli._app import profile_app
 from jobagent.cli._choices import Level
 from jobagent.cli.render import (
     Output,
-    core_api,
+    announce_store,
     filters_from_options,
     finish,
     follow,
@@ -42,7 +42,10 @@ def profile_create(
 
         jobagent profile create --name "Jane Doe" --email jane@example.org --cv cv.pdf --cv letters.docx
     """
-    sub = core_api().submit_profiling(name, email, cv, location=location, premium=premium)
+    from jobagent.api.runs import submit_profiling
+
+    announce_store()
+    sub = submit_profiling(name, email, cv, location=location, premium=premium)
     if wait:
         finish(follow(sub.run_id, out.machine, watch=True), out)
     else:
@@ -61,7 +64,10 @@ def profile_list(limit: int = typer.Option(50, "--limit", min=1, help="At most t
 
         jobagent profile list --nl | jq -r .profile_id
     """
-    rows = core_api().list_profiles(limit=limit)
+    from jobagent.api.profiles import list_profiles
+
+    announce_store()
+    rows = [p.model_dump(mode="json") for p in list_profiles(limit=limit)]
     if out.machine:
         return out.items(rows)
     print_table("Profiles", ["profile_id", "name", "location", "years", "suggested titles"],
@@ -80,10 +86,10 @@ def profile_show(profile_id: str = _PROFILE_ID, *, out: Output) -> None:
 
         jobagent profile show PROFILE_ID --json
     """
-    from jobagent.api.profiles import get_profile_view
+    from jobagent.api.profiles import get_profile
 
-    core_api()
-    _show_profile(get_profile_view(profile_id), out, f"Profile {profile_id}")
+    announce_store()
+    _show_profile(get_profile(profile_id).model_dump(mode="json"), out, f"Profile {profile_id}")
 
 
 @profile_app.command("filters")
@@ -110,8 +116,12 @@ def profile_filters(
 
         jobagent profile filters PROFILE_ID --min-salary 60000 --max-age-days 14
     """
-    p = core_api().set_profile_filters(
-        profile_id, filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary))
+    from jobagent.api.profiles import set_profile_filters
+
+    announce_store()
+    p = set_profile_filters(
+        profile_id, filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary)
+    ).model_dump(mode="json")
     if out.machine:
         return out.item(p)
     print_table(f"Filters of {profile_id}", ["filter", "value"], [[k, v] for k, v in p["filters"].items()],
@@ -160,11 +170,11 @@ def profile_edit(
     """
     from jobagent.api.profiles import ProfileEdit, edit_profile
 
-    core_api()
+    announce_store()
     edit = ProfileEdit(add_titles=add_title, remove_titles=remove_title, add_skills=add_skill,
                        remove_skills=remove_skill, years_experience=years, location=location, level=level,
                        premium=premium)
-    _show_profile(edit_profile(profile_id, edit), out, f"Profile {profile_id} (edited)")
+    _show_profile(edit_profile(profile_id, edit).model_dump(mode="json"), out, f"Profile {profile_id} (edited)")
 
 
 @profile_app.command("delete")
@@ -180,8 +190,8 @@ def profile_delete(profile_id: str = _PROFILE_ID, *, out: Output) -> None:
     """
     from jobagent.api.profiles import delete_profile
 
-    core_api()
-    result = delete_profile(profile_id)
+    announce_store()
+    result = delete_profile(profile_id).model_dump(mode="json")
     if out.machine:
         return out.item(result)
     typer.echo(f"deleted profile {profile_id}; {result['runs_detached']} run(s) kept without a profile, "
@@ -208,7 +218,7 @@ def profile_refresh(
     """
     from jobagent.api.profiles import refresh_profile
 
-    core_api()
+    announce_store()
     sub = refresh_profile(profile_id, cv, reset=reset)
     if wait:
         finish(follow(sub.run_id, out.machine, watch=True), out)

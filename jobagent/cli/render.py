@@ -14,18 +14,20 @@ import inspect
 import json
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
+
+if TYPE_CHECKING:
+    from jobagent.api.runs import RunStatus
 
 _announced = False
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def core_api() -> Any:
-    """Import the core, saying once (on stderr, so --json stays clean) when the embedded default is used."""
+def announce_store() -> None:
+    """Say once (on stderr, so --json stays clean) when the embedded default store is used."""
     global _announced
-    from jobagent import core
     from jobagent.config import get_settings
 
     settings = get_settings()
@@ -33,7 +35,6 @@ def core_api() -> Any:
         _announced = True
         typer.echo(f"jobagent: embedded mode (SQLite at {settings.effective_database_url.split('///')[-1]}, "
                    "workflows run in-process; set REDIS_URL and DATABASE_URL to use workers)", err=True)
-    return core
 
 
 class Output:
@@ -221,7 +222,8 @@ def show_submissions(subs: list[Any], out: Output, *, listing: bool = False) -> 
     return None
 
 
-def show_status(st: dict[str, Any], out: Output) -> None:
+def show_status(view: RunStatus | dict[str, Any], out: Output) -> None:
+    st: dict[str, Any] = as_record(view)
     if out.machine:
         return out.item(st)
     fields = [k for k in st if k != "result"]
@@ -233,29 +235,31 @@ def show_status(st: dict[str, Any], out: Output) -> None:
     return None
 
 
-def follow(run_id: str, as_json: bool, watch: bool) -> dict[str, Any]:
-    core = core_api()
+def follow(run_id: str, as_json: bool, watch: bool) -> RunStatus:
+    from jobagent.api import runs
+
+    announce_store()
     if not watch or as_json:
-        return core.wait_for(run_id)
+        return runs.wait_for(run_id)
     from rich.progress import BarColumn, Progress, TextColumn
 
     with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
                   console=console()) as progress:
         bar = progress.add_task("pending", total=100)
         while True:
-            st = core.get_status(run_id)
-            progress.update(bar, completed=st["progress_percent"],
-                            description=f"{st['status']} {st['current_node'] or ''}".strip())
-            if st["status"] in ("completed", "failed"):
+            st = runs.get_status(run_id)
+            progress.update(bar, completed=st.progress_percent,
+                            description=f"{st.status} {st.current_node or ''}".strip())
+            if st.status in ("completed", "failed"):
                 return st
             import time
 
             time.sleep(0.5)
 
 
-def finish(st: dict[str, Any], out: Output) -> None:
+def finish(st: RunStatus, out: Output) -> None:
     show_status(st, out)
-    if st["status"] == "failed":
+    if st.status == "failed":
         raise typer.Exit(1)
 
 

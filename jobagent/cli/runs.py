@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -10,8 +10,8 @@ from jobagent.cli._app import app
 from jobagent.cli._choices import Priority, RunState
 from jobagent.cli.render import (
     Output,
+    announce_store,
     compact_salary,
-    core_api,
     filters_from_options,
     finish,
     follow,
@@ -21,6 +21,9 @@ from jobagent.cli.render import (
     show_status,
     show_submissions,
 )
+
+if TYPE_CHECKING:
+    from jobagent.api.postings import MatchView
 
 
 @app.command()
@@ -60,22 +63,25 @@ def search(
 
         jobagent search --from-profile PROFILE_ID --remote-only --json
     """
+    from jobagent.api import postings
+    from jobagent.api import runs as api
     from jobagent.errors import InvalidInput
 
-    core = core_api()
-    opts = dict(num_results=num_results, max_screening=max_screening, priority=priority, feed=feed,
-                sources=source or None,
-                filters=filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary))
+    announce_store()
+    filters = filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary)
     if from_profile:
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
-        subs = core.submit_searches_from_profile(from_profile, **opts)
+        subs = api.submit_searches_from_profile(from_profile, num_results=num_results, max_screening=max_screening,
+                                                priority=priority, feed=feed, sources=source or None, filters=filters)
     elif query:
-        subs = [core.submit_job_search(query, location=location, profile_id=profile, **opts)]
+        subs = [api.submit_job_search(query, location=location, profile_id=profile, num_results=num_results,
+                                      max_screening=max_screening, priority=priority, feed=feed,
+                                      sources=source or None, filters=filters)]
     else:
         raise InvalidInput("give a QUERY or --from-profile ID")
     if wait:
-        finals = [core.wait_for(s.run_id) for s in subs]
+        finals = [api.wait_for(s.run_id) for s in subs]
         if out.machine and from_profile:
             out.items(finals)
         elif out.machine:
@@ -83,8 +89,8 @@ def search(
         else:
             for st in finals:
                 show_status(st, out)
-                _show_matches(core.list_matches(st["run_id"]), st["run_id"])
-        if any(st["status"] == "failed" for st in finals):
+                _show_matches(postings.list_matches(st.run_id), st.run_id)
+        if any(st.status == "failed" for st in finals):
             raise typer.Exit(1)
     else:
         show_submissions(subs, out, listing=bool(from_profile))
@@ -107,7 +113,10 @@ def status(run_id: str = typer.Argument(..., help="A run id (as printed by searc
     """
     if watch:
         return finish(follow(run_id, out.machine, watch=True), out)
-    show_status(core_api().get_status(run_id), out)
+    from jobagent.api import runs as api
+
+    announce_store()
+    show_status(api.get_status(run_id), out)
 
 
 @app.command()
@@ -123,7 +132,10 @@ def runs(status: RunState | None = typer.Option(None, "--status", help="Only run
 
         jobagent runs --limit 100 --csv > runs.csv
     """
-    rows = core_api().list_runs(status=status, limit=limit)
+    from jobagent.api import runs as api
+
+    announce_store()
+    rows = [r.model_dump(mode="json") for r in api.list_runs(status=status, limit=limit)]
     if out.machine:
         return out.items(rows)
     print_table("Runs", ["run_id", "status", "done", "created", "query"],
@@ -136,17 +148,17 @@ def _when(iso: str | None) -> str:
     return (iso or "")[5:16].replace("T", " ")
 
 
-def _show_matches(rows: list[dict[str, Any]], run_id: str, reasons: bool = False) -> None:
+def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> None:
     # No link column: a folded URL made every row seven lines tall at 80 columns; the link follows each
     # match's reasons (or its rank) below the table, and is in --json.
     print_table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary"],
-           [[m["rank"], m["score"], m["title"], m["company"], m["location"], "yes" if m["remote"] else "",
-             compact_salary(m.get("salary_min"), m.get("salary_max"), m.get("salary_currency"))]
+           [[m.rank, m.score, m.title, m.company, m.location, "yes" if m.remote else "",
+             compact_salary(m.salary_min, m.salary_max, m.salary_currency)]
             for m in rows], flex=["title", "company", "location"])
     if not reasons:
         for m in rows:
-            if m.get("url"):
-                typer.echo(f"{m['rank']}. {m['url']}")
+            if m.url:
+                typer.echo(f"{m.rank}. {m.url}")
 
 
 @app.command()
@@ -163,16 +175,19 @@ def matches(run_id: str = typer.Argument(..., help="The run id of a job search."
 
         jobagent matches RUN_ID --open
     """
-    core = core_api()
+    from jobagent.api import postings
+    from jobagent.api import runs as api
+
+    announce_store()
     if open_report:
-        result = core.get_status(run_id).get("result") or {}
+        result = api.get_status(run_id).result or {}
         path = result.get("html_report_path") or result.get("report_path")
         if not path:
             from jobagent.errors import NotFound
 
             raise NotFound(f"run {run_id} has no report (yet)")
         return _open_report(path)
-    rows = core.list_matches(run_id)
+    rows = postings.list_matches(run_id)
     if out.machine:
         return out.items(rows)
     _show_matches(rows, run_id, reasons=True)
@@ -181,11 +196,11 @@ def matches(run_id: str = typer.Argument(..., help="The run id of a job search."
 
     width = shutil.get_terminal_size().columns  # COLUMNS, else the terminal, else 80
     for m in rows:  # wrapped at word boundaries: an 80-column terminal shows every reason whole
-        typer.echo(textwrap.fill(f"{m['rank']}. {m['title']} at {m['company']}: " + "; ".join(m["reasons"]),
+        typer.echo(textwrap.fill(f"{m.rank}. {m.title} at {m.company}: " + "; ".join(m.reasons),
                                  width=width, subsequent_indent="   ", break_long_words=False,
                                  break_on_hyphens=False))
-        if m.get("url"):
-            typer.echo(f"   {m['url']}")
+        if m.url:
+            typer.echo(f"   {m.url}")
 
 
 def _open_report(path: str) -> None:
@@ -212,22 +227,26 @@ def demo(as_json: bool = typer.Option(False, "--json", help="Print one object: t
     """
     from importlib import resources
 
-    core = core_api()
+    from jobagent.api import postings
+    from jobagent.api import runs as api
+
+    announce_store()
     cv = str(resources.files("jobagent") / "data" / "sample_cv.md")
-    sub = core.submit_profiling("Jane Doe", "jane.doe@example.com", [cv])
-    prof = core.wait_for(sub.run_id)
-    if prof["status"] != "completed":
+    sub = api.submit_profiling("Jane Doe", "jane.doe@example.com", [cv])
+    prof = api.wait_for(sub.run_id)
+    if prof.status != "completed" or prof.result is None:
         return finish(prof, Output("json" if as_json else None))
-    profile = prof["result"]
+    profile = prof.result
     title = (profile["suggested_titles"] or ["Software Engineer"])[0]
-    search_sub = core.submit_job_search(title, profile_id=profile["profile_id"])
-    st = core.wait_for(search_sub.run_id)
-    found = core.list_matches(search_sub.run_id)
+    search_sub = api.submit_job_search(title, profile_id=profile["profile_id"])
+    st = api.wait_for(search_sub.run_id)
+    found = postings.list_matches(search_sub.run_id)
     if as_json:
-        return print_json({"profile": profile, "search": st, "matches": found})
+        return print_json({"profile": profile, "search": st.model_dump(mode="json"),
+                           "matches": [m.model_dump(mode="json") for m in found]})
     print_table("Profile", ["field", "value"],
            [[k, ", ".join(v) if isinstance(v, list) else v] for k, v in profile.items()], flex=["value"], wrap=True)
     _show_matches(found, search_sub.run_id)
-    typer.echo(f"report: {(st['result'] or {}).get('report_path')}")
-    if st["status"] == "failed":
+    typer.echo(f"report: {(st.result or {}).get('report_path')}")
+    if st.status == "failed":
         finish(st, Output("json" if as_json else None))

@@ -46,9 +46,9 @@ def schedule_show(*, out: Output) -> None:
 
         jobagent schedule show --json
     """
-    from jobagent.scheduler import list_scheduled
+    from jobagent.api.maintenance import list_scheduled
 
-    rows = list_scheduled()
+    rows = [r.model_dump(mode="json") for r in list_scheduled()]
     if out.machine:
         return out.items(rows)
     print_table("Scheduled tasks", ["id", "task", "schedule", "queue", "next run (UTC)"],
@@ -71,10 +71,10 @@ def schedule_run_now(task_id: PeriodicTaskId = typer.Argument(..., help="The per
 
         jobagent schedule run-now reconcile --json
     """
-    from jobagent.cli.render import core_api
-    from jobagent.scheduler import run_now
+    from jobagent.api.maintenance import run_now
+    from jobagent.cli.render import announce_store
 
-    core_api()  # says which store is used when it is the embedded default
+    announce_store()  # says which store is used when it is the embedded default
     summary = run_now(task_id)
     if out.machine:
         out.item(summary)

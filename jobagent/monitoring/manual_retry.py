@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import EnqueueFailed, InvalidInput, NotFound
+from jobagent.errors import EnqueueFailed, InvalidInput
+from jobagent.store.lookup import find_execution
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import FAILED, PENDING
@@ -29,9 +30,9 @@ def parse_since(text: str) -> timedelta:
     try:
         value = float(number)
     except ValueError:
-        raise InvalidInput(f"cannot read --since {text!r}; use e.g. 30m, 1h or 2d") from None
+        raise InvalidInput(f"cannot read since {text!r}; use e.g. 30m, 1h or 2d") from None
     if value <= 0:
-        raise InvalidInput("--since must be positive")
+        raise InvalidInput("since must be positive")
     return timedelta(seconds=value * units[unit])
 
 
@@ -76,11 +77,7 @@ def retry_execution(run_or_execution_id: str, settings: Settings | None = None) 
     """Requeue one failed execution (given by execution id, or the run id for its latest execution)."""
     settings = settings or get_settings()
     with session_scope() as s:
-        ex = s.get(WorkflowExecution, run_or_execution_id) or s.scalar(
-            select(WorkflowExecution).where(WorkflowExecution.run_id == run_or_execution_id)
-            .order_by(WorkflowExecution.created_at.desc()).limit(1))
-        if ex is None:
-            raise NotFound(f"execution {run_or_execution_id} not found")
+        ex = find_execution(s, run_or_execution_id)
         if ex.status != FAILED:
             raise InvalidInput(f"execution {ex.id} is {ex.status}; only failed executions can be retried")
         execution_id = ex.id

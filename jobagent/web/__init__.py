@@ -1,4 +1,4 @@
-"""The HTTP shim: a Flask app (run under gunicorn by ``jobagent serve``) over ``jobagent.core``.
+"""The HTTP shim: a Flask app (run under gunicorn by ``jobagent serve``) over the core API (``jobagent.api``).
 
 ``create_app()`` is the WSGI factory (``gunicorn 'jobagent.web:create_app()'``). It serves the JSON API at
 ``/`` and ``/api/`` and rq-dashboard at ``/rq``; Caddy in front adds TLS, security headers, a body-size
@@ -25,13 +25,13 @@ __all__ = ["create_app"]
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app from the settings (environment / .env) at call time, so tests can point it anywhere."""
-    from jobagent.monitoring.sentry import init_sentry
+    from jobagent.api.ops import init_telemetry
     from jobagent.web import board_routes
     from jobagent.web.api import api, error
     from jobagent.web.dashboard import mount_dashboard
 
     settings = settings or get_settings()
-    init_sentry("web")  # a no-op without SENTRY_DSN
+    init_telemetry("web")  # Sentry; a no-op without SENTRY_DSN
     app = Flask(__name__)
     app.config.update(JOBAGENT_SETTINGS=settings, MAX_CONTENT_LENGTH=settings.web_max_body_bytes,
                       JSON_SORT_KEYS=False)

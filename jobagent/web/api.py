@@ -1,4 +1,4 @@
-"""The JSON routes: the same core calls as the CLI, with JSON in and out.
+"""The JSON routes: the same core API calls (``jobagent.api``) as the CLI, with JSON in and out.
 
 Every route is served twice, at ``/...`` and at ``/api/...``: Caddy forwards ``/api/*`` unchanged, so the
 ``status_url`` a client gets back is the one it can follow through the same door it came in by, and a
@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
-from jobagent import core
+from jobagent.api import ops, profiles, runs
 from jobagent.config import Settings
 from jobagent.errors import InvalidInput
 from jobagent.web.auth import bearer_token, token_is_valid
@@ -32,19 +32,22 @@ def _settings() -> Settings:
     return current_app.config["JOBAGENT_SETTINGS"]
 
 
-def error(status: int, code: str, detail: str, **extra: Any) -> ResponseReturnValue:
+def error(status: int, code: str, detail: str, **extra: Any) -> tuple[Response, int]:
     """Every error the shim sends has this shape, so clients need one parser."""
     return jsonify({"error": code, "detail": detail, **extra}), status
 
 
-@api.before_request
-def _require_token() -> ResponseReturnValue | None:
+def require_token() -> ResponseReturnValue | None:
+    """Every blueprint's ``before_request``: a configured bearer token, except on the open endpoints."""
     if (request.endpoint or "").rpartition(".")[2] in OPEN_ENDPOINTS:
         return None
     if token_is_valid(bearer_token(request), _settings().api_token_list()):
         return None
     return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
             {"WWW-Authenticate": 'Bearer realm="jobagent"'})
+
+
+api.before_request(require_token)
 
 
 def _parse(model: type[Body]) -> Body:
@@ -54,11 +57,7 @@ def _parse(model: type[Body]) -> Body:
 
 def _require_redis() -> None:
     """Refuse before writing anything when Redis is down, rather than leave a run that is failed at birth."""
-    settings = _settings()
-    if settings.redis_url:
-        from jobagent.queue import get_redis
-
-        get_redis(settings).ping()
+    ops.ping_queue(_settings())
 
 
 def _screening(num_results: int, max_screening: int | None) -> int:
@@ -70,7 +69,7 @@ def _prefix() -> str:
     return request.script_root + ("/api" if request.path.startswith("/api/") else "")
 
 
-def _accepted(sub: core.Submission) -> dict[str, Any]:
+def _accepted(sub: runs.Submission) -> dict[str, Any]:
     eta = datetime.now(UTC) + timedelta(seconds=TYPICAL_SECONDS.get(sub.workflow_type, 60))
     body = {
         "run_id": sub.run_id, "execution_id": sub.execution_id, "task_id": sub.task_id,
@@ -86,27 +85,8 @@ def _accepted(sub: core.Submission) -> dict[str, Any]:
 @api.get("/health")
 def health() -> ResponseReturnValue:
     """Open (no token): load balancers and uptime checks call it. 503 names what is down."""
-    from sqlalchemy import text
-
-    from jobagent.queue import get_redis
-    from jobagent.store.session import session_scope
-
-    settings = _settings()
-    checks: dict[str, str] = {}
-    try:
-        get_redis(settings).ping()
-        checks["redis"] = "ok"
-    except Exception as exc:  # any failure means "not healthy"; the reason is for the operator
-        checks["redis"] = f"down: {exc.__class__.__name__}"
-    try:
-        with session_scope() as s:
-            s.execute(text("SELECT 1"))
-        checks["database"] = "ok"
-    except Exception as exc:
-        checks["database"] = f"down: {exc.__class__.__name__}"
-    ok = all(v == "ok" for v in checks.values())
-    return jsonify({"status": "ok" if ok else "unavailable", "embedded": settings.embedded, **checks}), \
-        200 if ok else 503
+    report = ops.health(settings=_settings())
+    return jsonify(report.model_dump(mode="json")), 200 if report.healthy else 503
 
 
 @api.post("/workflow/profiling")
@@ -116,7 +96,7 @@ def submit_profiling() -> ResponseReturnValue:
         if not url.strip().lower().startswith(("http://", "https://")):
             raise InvalidInput(f"refused CV {url!r}: cv_urls must be http(s) URLs")
     _require_redis()
-    sub = core.submit_profiling(body.name, body.email, body.cv_urls, location=body.location,
+    sub = runs.submit_profiling(body.name, body.email, body.cv_urls, location=body.location,
                                 premium=body.premium, settings=_settings())
     return jsonify(_accepted(sub)), 202
 
@@ -125,7 +105,7 @@ def submit_profiling() -> ResponseReturnValue:
 def submit_job_search() -> ResponseReturnValue:
     body = _parse(JobSearchRequest)
     _require_redis()
-    sub = core.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
+    sub = runs.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
                                  num_results=body.num_results,
                                  max_screening=_screening(body.num_results, body.max_screening),
                                  priority=body.priority, settings=_settings())
@@ -137,21 +117,21 @@ def submit_from_profile() -> ResponseReturnValue:
     body = _parse(FromProfileRequest)
     _require_redis()
     settings = _settings()
-    subs = core.submit_searches_from_profile(body.profile_id, num_results=body.num_results,
+    subs = runs.submit_searches_from_profile(body.profile_id, num_results=body.num_results,
                                              max_screening=_screening(body.num_results, body.max_screening),
                                              settings=settings)
-    profile = core.get_profile(body.profile_id, settings=settings)
-    titles = list(profile["suggested_titles"])
-    runs = [{"job_title": title, **_accepted(sub)} for title, sub in zip(titles, subs, strict=False)]
-    return jsonify({"profile_id": profile["profile_id"], "location": profile["location"],
-                    "job_titles_count": len(titles), "job_titles": titles, "runs": runs}), 202
+    profile = profiles.get_profile(body.profile_id, settings=settings)
+    titles = list(profile.suggested_titles)
+    accepted = [{"job_title": title, **_accepted(sub)} for title, sub in zip(titles, subs, strict=False)]
+    return jsonify({"profile_id": profile.profile_id, "location": profile.location,
+                    "job_titles_count": len(titles), "job_titles": titles, "runs": accepted}), 202
 
 
 @api.get("/workflow/status/<run_id>")
 def status(run_id: str) -> ResponseReturnValue:
-    return jsonify(core.get_status(run_id, settings=_settings()))
+    return jsonify(runs.get_status(run_id, settings=_settings()).model_dump(mode="json"))
 
 
 @api.get("/profiles/<profile_id>")
 def profile(profile_id: str) -> ResponseReturnValue:
-    return jsonify(core.get_profile(profile_id, settings=_settings()))
+    return jsonify(profiles.get_profile(profile_id, settings=_settings()).model_dump(mode="json"))

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jobagent.api import board as api
 from jobagent.errors import InvalidInput
-from jobagent.web.auth import bearer_token, token_is_valid
+from jobagent.web.api import require_token
 
 board_routes = Blueprint("board", __name__)
+board_routes.before_request(require_token)
 
 
 class StateChange(BaseModel):
@@ -29,16 +30,6 @@ def register(app: Flask) -> None:
     """Served at ``/`` and ``/api/`` like the other routes (see web/api.py)."""
     app.register_blueprint(board_routes)
     app.register_blueprint(board_routes, url_prefix="/api", name="board_prefixed")
-
-
-@board_routes.before_request
-def _require_token() -> ResponseReturnValue | None:
-    from jobagent.web.api import error
-
-    if token_is_valid(bearer_token(request), current_app.config["JOBAGENT_SETTINGS"].api_token_list()):
-        return None
-    return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
-            {"WWW-Authenticate": 'Bearer realm="jobagent"'})
 
 
 def _flag(name: str) -> bool:

@@ -13,9 +13,10 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 
-from jobagent.web.auth import bearer_token, token_is_valid
+from jobagent.web.api import require_token
 
 profiles = Blueprint("profiles", __name__)
+profiles.before_request(require_token)
 
 
 class ProfilePatch(BaseModel):
@@ -33,27 +34,18 @@ class ProfilePatch(BaseModel):
     premium: bool | None = None
 
 
-@profiles.before_request
-def _require_token() -> ResponseReturnValue | None:
-    from jobagent.web.api import error
-
-    if token_is_valid(bearer_token(request), current_app.config["JOBAGENT_SETTINGS"].api_token_list()):
-        return None
-    return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
-            {"WWW-Authenticate": 'Bearer realm="jobagent"'})
-
-
 @profiles.patch("/profiles/<profile_id>")
 def patch_profile(profile_id: str) -> ResponseReturnValue:
     from jobagent.api.profiles import ProfileEdit, edit_profile
 
     body = ProfilePatch.model_validate_json(request.get_data(cache=False) or b"")
     edit = ProfileEdit(**body.model_dump())
-    return jsonify(edit_profile(profile_id, edit, settings=current_app.config["JOBAGENT_SETTINGS"]))
+    view = edit_profile(profile_id, edit, settings=current_app.config["JOBAGENT_SETTINGS"])
+    return jsonify(view.model_dump(mode="json"))
 
 
 @profiles.delete("/profiles/<profile_id>")
 def delete_profile(profile_id: str) -> ResponseReturnValue:
     from jobagent.api.profiles import delete_profile as delete
 
-    return jsonify(delete(profile_id, settings=current_app.config["JOBAGENT_SETTINGS"]))
+    return jsonify(delete(profile_id, settings=current_app.config["JOBAGENT_SETTINGS"]).model_dump(mode="json"))

@@ -2,8 +2,8 @@
 
 Strict pydantic models with ``extra="forbid"``: a typo in a field name or a string where a number belongs is
 refused (422) instead of being silently ignored or coerced, which is what a JSON API's clients need to
-find their own bugs. Domain rules (a valid e-mail, a refused URL, a known profile) stay in ``jobagent.core``
-so the CLI and the shim cannot drift apart.
+find their own bugs. Domain rules (a valid e-mail, a refused URL, a known profile) stay in the core API
+(``jobagent.api``) so the CLI and the shim cannot drift apart.
 """
 
 from __future__ import annotations

@@ -28,9 +28,10 @@ def _env(live: dict[str, str]) -> dict[str, str]:
 
 
 def _final(run_id: str) -> dict:
-    from jobagent import core
+    from jobagent.api import runs
 
-    return wait_until(lambda: (s := core.get_status(run_id))["status"] in ("completed", "failed") and s, timeout=90)
+    return wait_until(lambda: (s := runs.get_status(run_id).model_dump())["status"] in ("completed", "failed") and s,
+                      timeout=90)
 
 
 def _alive(pid: int) -> bool:
@@ -42,7 +43,7 @@ def _alive(pid: int) -> bool:
 
 
 def test_dev_runs_the_stack_reloads_on_change_and_stops_cleanly(live: dict[str, str], tmp_path: Path) -> None:
-    from jobagent import core
+    from jobagent.api import runs
 
     watched = tmp_path / "watched"
     watched.mkdir()
@@ -60,7 +61,7 @@ def test_dev_runs_the_stack_reloads_on_change_and_stops_cleanly(live: dict[str, 
         wait_until(lambda: re.search(r"^web\s*\| .*Listening at", output(), re.M), timeout=60)
         wait_until(lambda: re.search(r"^scheduler\s*\| ", output(), re.M), timeout=60)
         assert "database at revision" in output()
-        first = _final(core.submit_diagnostic(echo="first").run_id)
+        first = _final(runs.submit_diagnostic(echo="first").run_id)
         assert first["status"] == "completed" and first["result"] == {"echo": "first"}, first
 
         pids = [(name, int(pid)) for name, pid in STARTED.findall(output())]
@@ -72,7 +73,7 @@ def test_dev_runs_the_stack_reloads_on_change_and_stops_cleanly(live: dict[str, 
         pids = [(name, int(pid)) for name, pid in STARTED.findall(output())]
         assert dict(pids)["worker"] != worker_pid
         wait_until(lambda: output().count("Listening on high, default") >= 2, timeout=90)
-        second = _final(core.submit_diagnostic(echo="second").run_id)
+        second = _final(runs.submit_diagnostic(echo="second").run_id)
         assert second["status"] == "completed" and second["result"] == {"echo": "second"}, second
 
         began = time.monotonic()

@@ -126,7 +126,7 @@ def test_profile_patch_and_delete_over_http(client: FlaskClient, prefix: str) ->
 
 def test_refresh_stores_the_cv_bytes_so_the_worker_never_reads_the_path(workers, tmp_path: Path) -> None:
     """Like create, refresh reads a local CV once at submit: the file may be gone before the worker runs."""
-    from jobagent import core
+    from jobagent.api import runs as runs_api
     from jobagent.api.profiles import refresh_profile
 
     pid = _stored_profile()
@@ -134,5 +134,5 @@ def test_refresh_stores_the_cv_bytes_so_the_worker_never_reads_the_path(workers,
     sub = refresh_profile(pid, [str(cv)])
     cv.unlink()  # no worker has run yet: only the stored bytes can serve it now
     workers.start("--burst")
-    st = core.wait_for(sub.run_id, timeout=120)
+    st = runs_api.wait_for(sub.run_id, timeout=120).model_dump()
     assert st["status"] == "completed", (st, workers.logs())

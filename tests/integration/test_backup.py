@@ -26,7 +26,7 @@ from tests.servers import PostgresServer, require_tool
 def backup_db(pg_server: PostgresServer, env: Callable[..., dict[str, str]], tmp_path: Path) -> Iterator[str]:
     """A migrated database with two completed diagnostic runs, settings pointing at it and at tmp_path."""
     require_tool("pg_dump", "postgresql-client")
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.store.migrate import upgrade
 
     name = f"backup_{uuid.uuid4().hex[:10]}"
@@ -34,7 +34,7 @@ def backup_db(pg_server: PostgresServer, env: Callable[..., dict[str, str]], tmp
     upgrade(url)
     env(database_url=url, JOBAGENT_BACKUP_DIR=str(tmp_path / "backups"))
     for i in range(2):  # no REDIS_URL: the workflows run in-process and write their rows
-        core.submit_diagnostic(echo=f"backup-{i}")
+        runs.submit_diagnostic(echo=f"backup-{i}")
     yield url
     pg_server.drop_database(name)
 
@@ -77,10 +77,10 @@ def test_verify_restores_and_counts_match_then_drops_scratch(backup_db: str) -> 
 
 def test_live_drift_after_the_dump_is_not_a_failure(backup_db: str) -> None:
     """Workers keep writing after the dump: the restore is compared with the dump's own snapshot."""
-    from jobagent import core
+    from jobagent.api import runs
 
     run_backup()
-    core.submit_diagnostic(echo="after the dump")
+    runs.submit_diagnostic(echo="after the dump")
     by_table = {t["table"]: t for t in verify_backup()["tables"]}
     assert by_table["public.runs"]["restored"] == 2 and by_table["public.runs"]["live"] == 3
 

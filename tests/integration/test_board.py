@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from jobagent import core
 from jobagent.api import board as api
+from jobagent.api import postings, profiles
+from jobagent.api import runs as runs_api
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from tests.board_data import big_feed, make_profile, seed_board, write_feed
@@ -22,7 +23,8 @@ from tests.conftest import run_cli
 
 
 def _search(query: str, profile_id: str, feed: Path, **opts: int) -> dict:
-    st = core.get_status(core.submit_job_search(query, profile_id=profile_id, feed=str(feed), **opts).run_id)
+    st = runs_api.get_status(runs_api.submit_job_search(query, profile_id=profile_id, feed=str(feed), **opts)
+                         .run_id).model_dump()
     assert st["status"] == "completed", st["error_message"]
     return st
 
@@ -65,10 +67,10 @@ def test_three_overlapping_searches_give_one_row_per_posting(env, store_url: str
     best: dict[str, tuple[float, str]] = {}
     total = 0
     for run_id in runs:
-        for m in core.list_matches(run_id):
+        for m in postings.list_matches(run_id):
             total += 1
-            if m["posting_id"] not in best or m["score"] > best[m["posting_id"]][0]:
-                best[m["posting_id"]] = (m["score"], run_id)
+            if m.posting_id not in best or m.score > best[m.posting_id][0]:
+                best[m.posting_id] = (m.score, run_id)
     assert total > len(best) > 120  # the searches overlap, and each found postings the others did not
     rows = api.board(profile_id).rows
     assert len(rows) == len({r.posting_id for r in rows}) == len(best)
@@ -87,7 +89,7 @@ def test_skip_keeps_the_posting_and_its_reposts_out_of_new_report_and_digest(env
     feed, items = big_feed(tmp_path / "feed.json", n=400)
     profile_id = make_profile()
     first = _search("backend engineer", profile_id, feed, num_results=200, max_screening=40)
-    top = core.list_matches(first["run_id"])[0]
+    top = [x.model_dump() for x in postings.list_matches(first["run_id"])][0]
     skipped = next(p for p in items if p["url"] == top["url"])
     code, out, err = _cli(environ, "mark", top["posting_id"][:8], "--profile", profile_id, "--skip",
                           "--note", "not for me")
@@ -107,7 +109,7 @@ def test_skip_keeps_the_posting_and_its_reposts_out_of_new_report_and_digest(env
     second = _search("backend engineer", profile_id, feed2, num_results=200, max_screening=40)
     result = second["result"]
     assert result["filtered_out"]["already on the board (saved, applied or skipped)"] >= 2
-    urls = {m["url"] for m in core.list_matches(second["run_id"])}
+    urls = {m.url for m in postings.list_matches(second["run_id"])}
     assert {f["url"] for f in fresh} <= urls
     assert not urls & {skipped["url"], repost["url"], same["url"]}
     report = Path(result["html_report_path"]).read_text()
@@ -123,7 +125,8 @@ def test_skip_keeps_the_posting_and_its_reposts_out_of_new_report_and_digest(env
     new_rows = api.board(profile_id, new_only=True).rows
     assert {f["url"] for f in fresh} <= {r.url for r in new_rows}
     assert all(r.state == "new" and r.url not in (skipped["url"], repost["url"]) for r in new_rows)
-    assert len(new_rows) == len(urls - {m["url"] for m in core.list_matches(first["run_id"])})
+    assert len(new_rows) == len(urls - {m["url"] for m in [x.model_dump() for x in
+                                                           postings.list_matches(first["run_id"])]})
 
 
 def test_repost_arriving_on_the_board_inherits_skip_and_applied(env, store_url: str) -> None:
@@ -212,13 +215,13 @@ def test_skip_company_adds_it_to_the_blocklist(env, store_url: str, tmp_path: Pa
     feed, items = big_feed(tmp_path / "feed.json", n=300)
     profile_id = make_profile()
     first = _search("backend engineer", profile_id, feed, num_results=200, max_screening=150)
-    top = core.list_matches(first["run_id"])[0]
+    top = [x.model_dump() for x in postings.list_matches(first["run_id"])][0]
     code, out, err = cli("mark", top["posting_id"][:8], "--profile", profile_id, "--skip", "--company")
     assert code == 0, err
     assert f"blocked company for this profile: {top['company']}" in out
-    assert core.get_profile(profile_id)["filters"]["company_blocklist"] == [top["company"]]
-    same_company = [m["posting_id"] for m in core.list_matches(first["run_id"])
-                    if m["company"] == top["company"] and m["posting_id"] != top["posting_id"]]
+    assert profiles.get_profile(profile_id).model_dump()["filters"]["company_blocklist"] == [top["company"]]
+    same_company = [m.posting_id for m in postings.list_matches(first["run_id"])
+                    if m.company == top["company"] and m.posting_id != top["posting_id"]]
     assert same_company  # the company had more postings on the board: they are skipped too
     skipped = {r.posting_id for r in api.board(profile_id, statuses=["skipped"], record_look=False).rows}
     assert skipped == {top["posting_id"], *same_company}
@@ -229,7 +232,8 @@ def test_skip_company_adds_it_to_the_blocklist(env, store_url: str, tmp_path: Pa
     feed = write_feed(tmp_path / "feed2.json", [newcomer, *items])
     second = _search("backend engineer", profile_id, feed, num_results=200, max_screening=150)
     assert second["result"]["filtered_out"].get("blocked company", 0) >= 1
-    assert all(m["company"] != top["company"] for m in core.list_matches(second["run_id"]))
+    assert all(m["company"] != top["company"] for m in [x.model_dump() for x in
+                                                        postings.list_matches(second["run_id"])])
 
 
 def test_board_filters_at_size_and_new_since_last_look(env, store_url: str) -> None:

@@ -100,19 +100,19 @@ def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:
 def test_worker_parses_the_bytes_read_at_submit_not_the_path(workers, tmp_path: Path) -> None:
     """After submit one file is replaced by a symlink to someone else's CV and another is deleted (as on a
     worker host without shared storage): the worker builds both profiles from the submitted bytes."""
-    from jobagent import core
+    from jobagent.api import runs
 
     swapped, deleted = make_pdf(tmp_path / "swapped.pdf"), make_pdf(tmp_path / "deleted.pdf")
     other = make_pdf(tmp_path / "other.pdf", ["Sam Lee", "Location: Lyon, France", "sam.lee@example.org",
                                               "Pastry Chef with 9 years of experience.",
                                               "Skills", "Baking, Chocolate, Sugar work, Food safety"])
-    subs = [core.submit_profiling("Alex Morgan", "alex@example.org", [str(p)]) for p in (swapped, deleted)]
+    subs = [runs.submit_profiling("Alex Morgan", "alex@example.org", [str(p)]) for p in (swapped, deleted)]
     swapped.unlink()
     swapped.symlink_to(other)  # the swap the worker must not follow
     deleted.unlink()
     workers.start("--burst", "--queues", "high,default").wait(timeout=90)
     for sub in subs:
-        st = core.get_status(sub.run_id)
+        st = runs.get_status(sub.run_id).model_dump()
         assert st["status"] == "completed", st
         skills = {s.lower() for s in st["result"]["skills"]}
         assert "python" in skills and "kafka" in " ".join(skills) and "baking" not in skills, skills

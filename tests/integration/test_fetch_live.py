@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from jobagent import core
+from jobagent.api import profiles, runs
 from jobagent.store.models import Run, WorkflowExecution
 from jobagent.store.session import session_scope
 from tests.conftest import Workers, run_cli
@@ -85,23 +85,23 @@ def pool(env, clean_pg: str, clean_redis: str, tmp_path: Path) -> Iterator[Worke
 
 
 def test_cv_url_503_once_then_200_completes_on_retry(pool: Workers, cv_host: str) -> None:
-    sub = core.submit_profiling("Alex Morgan", "alex@example.org", [f"http://{cv_host}/flaky.pdf"])
+    sub = runs.submit_profiling("Alex Morgan", "alex@example.org", [f"http://{cv_host}/flaky.pdf"])
     pool.start()
-    st = core.wait_for(sub.run_id, timeout=120)
+    st = runs.wait_for(sub.run_id, timeout=120).model_dump()
     assert st["status"] == "completed", (st, pool.logs())
     assert st["attempts"] == 2 and _CVHost.hits == ["/flaky.pdf", "/flaky.pdf"]
-    assert core.get_profile(st["result"]["profile_id"])["location"] == "Munich, Germany"
+    assert profiles.get_profile(st["result"]["profile_id"]).model_dump()["location"] == "Munich, Germany"
 
 
 def test_slow_loris_cv_host_fails_once_within_the_deadline(pool: Workers, cv_host: str) -> None:
-    sub = core.submit_profiling("Alex Morgan", "alex@example.org", [f"http://{cv_host}/slow.pdf"])
+    sub = runs.submit_profiling("Alex Morgan", "alex@example.org", [f"http://{cv_host}/slow.pdf"])
     pool.start()
-    st = core.wait_for(sub.run_id, timeout=90)
+    st = runs.wait_for(sub.run_id, timeout=90).model_dump()
     assert st["status"] == "failed", (st, pool.logs())
     assert "gave up after the 4 s deadline" in st["error_message"]
     assert st["attempts"] == 1 and _CVHost.hits == ["/slow.pdf"]  # a deadline overrun is not retried
     # The work itself was bounded by the deadline, not by the 30-minute task limit.
-    began, ended = (core.get_status(sub.run_id)[k] for k in ("started_at", "completed_at"))
+    began, ended = (runs.get_status(sub.run_id).model_dump()[k] for k in ("started_at", "completed_at"))
     from datetime import datetime
 
     assert (datetime.fromisoformat(str(ended)) - datetime.fromisoformat(str(began))).total_seconds() < 15
@@ -120,7 +120,7 @@ def test_malformed_local_feed_fails_at_once(pool: Workers, tmp_path: Path) -> No
     bad = tmp_path / "feed.json"
     bad.write_text('{"postings": [{"title": "Data Engineer", ')
     with pytest.raises(InvalidInput, match="not valid JSON"):
-        core.submit_job_search("data engineer", location="Berlin", feed=str(bad))
+        runs.submit_job_search("data engineer", location="Berlin", feed=str(bad))
     with session_scope() as s:
         assert s.scalar(select(func.count()).select_from(Run)) == 0
 
@@ -130,18 +130,18 @@ def test_no_url_secret_in_logs_or_status(pool: Workers, cv_host: str, hook_serve
     pool.environ["JOBAGENT_WEBHOOK_URL"] = f"{hook}/fail/{HOOK_SECRET}"
     pool.environ["JOBAGENT_ALLOWED_PRIVATE_HOSTS"] = "127.0.0.1/32"
     # A CV behind basic auth that is not there: the failure message names the URL.
-    bad = core.submit_profiling("Alex Morgan", "alex@example.org",
+    bad = runs.submit_profiling("Alex Morgan", "alex@example.org",
                                 [f"http://alex:{CV_PASSWORD}@{cv_host}/missing.pdf?token=abc123"])
-    good = core.submit_profiling("Alex Morgan", "alex@example.org", [f"http://alex:{CV_PASSWORD}@{cv_host}/cv.pdf"])
+    good = runs.submit_profiling("Alex Morgan", "alex@example.org", [f"http://alex:{CV_PASSWORD}@{cv_host}/cv.pdf"])
     pool.start()
-    failed = core.wait_for(bad.run_id, timeout=120)
+    failed = runs.wait_for(bad.run_id, timeout=120).model_dump()
     assert failed["status"] == "failed" and failed["attempts"] == 1, failed  # a 404 is not retried
     assert f"http://***@{cv_host}/missing.pdf?***: HTTP 404" in failed["error_message"]
-    done = core.wait_for(good.run_id, timeout=120)
+    done = runs.wait_for(good.run_id, timeout=120).model_dump()
     assert done["status"] == "completed", (done, pool.logs())
     # A search for that profile posts to the webhook, which answers 500 with the secret in its path.
-    search = core.submit_job_search("data engineer", profile_id=done["result"]["profile_id"])
-    st = core.wait_for(search.run_id, timeout=120)
+    search = runs.submit_job_search("data engineer", profile_id=done["result"]["profile_id"])
+    st = runs.wait_for(search.run_id, timeout=120).model_dump()
     assert st["status"] == "completed" and "webhook" in st["result"]["delivery_failures"], st
     assert received and received[0][0] == f"/fail/{HOOK_SECRET}"  # the secret path was really used
     shown = [run_cli("status", run_id, "--json", environ=pool.environ) for run_id in

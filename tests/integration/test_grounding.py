@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from jobagent import core
+from jobagent.api import postings, runs
 from jobagent.errors import InvalidInput
 from jobagent.postings.letters import UngroundedLetter, ungrounded_claims, write_cover_letter
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
@@ -55,10 +55,11 @@ def test_search_with_ungrounded_template_keeps_matches_without_letters(env, stor
     env(database_url=store_url, JOBAGENT_TEMPLATES_DIR=str(templates))
     from tests.documents import make_pdf
 
-    prof = core.get_status(core.submit_profiling("Alex Morgan", "alex@example.org",
-                                                 [str(make_pdf(tmp_path / "cv.pdf"))]).run_id)
-    st = core.get_status(core.submit_job_search("data engineer", profile_id=prof["result"]["profile_id"]).run_id)
+    prof = runs.get_status(runs.submit_profiling("Alex Morgan", "alex@example.org",
+                                                 [str(make_pdf(tmp_path / "cv.pdf"))]).run_id).model_dump()
+    st = runs.get_status(runs.submit_job_search("data engineer", profile_id=prof["result"]["profile_id"])
+                         .run_id).model_dump()
     assert st["status"] == "completed"
     assert st["result"]["warnings"] and "number 99" in st["result"]["warnings"][0]
-    matches = core.list_matches(st["run_id"])
+    matches = [x.model_dump() for x in postings.list_matches(st["run_id"])]
     assert matches and not any(m["has_cover_letter"] for m in matches)

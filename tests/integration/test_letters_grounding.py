@@ -119,21 +119,22 @@ def test_failing_sentence_is_dropped_when_the_rest_stands() -> None:
 
 
 def test_search_writes_letters_and_tailored_cvs_per_match(env, store_url: str, tmp_path: Path) -> None:
-    from jobagent import core
+    from jobagent.api import postings, runs
     from tests.documents import make_pdf
 
     env(database_url=store_url)
-    prof = core.get_status(core.submit_profiling("Alex Morgan", "alex@example.org",
-                                                 [str(make_pdf(tmp_path / "cv.pdf"))]).run_id)
+    prof = runs.get_status(runs.submit_profiling("Alex Morgan", "alex@example.org",
+                                                 [str(make_pdf(tmp_path / "cv.pdf"))]).run_id).model_dump()
     assert prof["result"]["experience_entries"] == 2 and prof["result"]["level"]
-    st = core.get_status(core.submit_job_search("data engineer", profile_id=prof["result"]["profile_id"]).run_id)
+    st = runs.get_status(runs.submit_job_search("data engineer", profile_id=prof["result"]["profile_id"])
+                         .run_id).model_dump()
     assert st["status"] == "completed", st
     tailored = st["result"]["tailored_cvs"]
     assert tailored and len(tailored) == st["result"]["matches"]
     for item in tailored:
         md = Path(item["markdown"]).read_text()
         assert Path(item["docx"]).is_file() and "Acme Analytics" in md
-    matches = core.list_matches(st["run_id"])
+    matches = [x.model_dump() for x in postings.list_matches(st["run_id"])]
     assert any(m["has_cover_letter"] for m in matches)
 
 

@@ -95,18 +95,20 @@ def test_private_endpoint_refused_without_a_request(chat) -> None:
 
 
 def test_search_falls_back_to_template_letters(env, store_url: str, chat, tmp_path) -> None:
-    from jobagent import core
+    from jobagent.api import postings, runs
     from tests.documents import make_pdf
 
     base, state = chat
     state["mode"] = "invent"
     env(database_url=store_url, LLM_BASE_URL=base, JOBAGENT_ALLOW_PRIVATE_URLS="true")
-    prof = core.get_status(core.submit_profiling("Alex Morgan", "alex@example.org",
-                                                 [str(make_pdf(tmp_path / "cv.pdf"))]).run_id)
-    st = core.get_status(core.submit_job_search("data engineer", profile_id=prof["result"]["profile_id"]).run_id)
+    prof = runs.get_status(runs.submit_profiling("Alex Morgan", "alex@example.org",
+                                                 [str(make_pdf(tmp_path / "cv.pdf"))]).run_id).model_dump()
+    st = runs.get_status(runs.submit_job_search("data engineer", profile_id=prof["result"]["profile_id"])
+                         .run_id).model_dump()
     assert st["status"] == "completed" and len(state["requests"]) == st["result"]["matches"] >= 1
     assert all("LLM letter rejected" in w for w in st["result"]["warnings"])
-    assert all(m["has_cover_letter"] for m in core.list_matches(st["run_id"]))  # the template letters stand
+    assert all(m["has_cover_letter"] for m in [x.model_dump() for x in
+                                               postings.list_matches(st["run_id"])])  # the template letters stand
 
 
 def test_llm_letter_is_repaired_when_the_rest_stands(chat) -> None:

@@ -40,11 +40,11 @@ def test_monitor_unhealthy_without_workers(live) -> None:
 
 
 def test_monitor_healthy_with_a_worker(live, workers) -> None:
-    from jobagent import core
+    from jobagent.api import runs
 
     workers.start("--queues", "high,default")
-    sub = core.submit_diagnostic(echo="ping")  # also proves the worker is up and registered
-    wait_until(lambda: core.get_status(sub.run_id)["status"] == "completed", timeout=30)
+    sub = runs.submit_diagnostic(echo="ping")  # also proves the worker is up and registered
+    wait_until(lambda: runs.get_status(sub.run_id).model_dump()["status"] == "completed", timeout=30)
     rc, health = _monitor(live, JOBAGENT_EXPECTED_WORKERS=ONE_DEFAULT_WORKER)
     assert rc == 0 and health["healthy"] is True and health["problems"] == []
     default = next(q for q in health["queues"] if q["queue"] == "default")
@@ -54,10 +54,10 @@ def test_monitor_healthy_with_a_worker(live, workers) -> None:
 
 
 def test_monitor_queue_over_threshold(live) -> None:
-    from jobagent import core
+    from jobagent.api import runs
 
     for i in range(3):
-        core.submit_diagnostic(echo=str(i))
+        runs.submit_diagnostic(echo=str(i))
     rc, health = _monitor(live, JOBAGENT_EXPECTED_WORKERS=NO_WORKERS_NEEDED,
                           JOBAGENT_QUEUE_ALERT_THRESHOLDS=json.dumps({"high": 10, "default": 2}))
     assert rc == 1 and _keys(health) == {"queue_depth:default"}
@@ -69,10 +69,10 @@ def test_monitor_queue_over_threshold(live) -> None:
 
 
 def test_monitor_reports_lost_executions_and_failures(live) -> None:
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
 
-    sub = core.submit_diagnostic(echo="lost")
+    sub = runs.submit_diagnostic(echo="lost")
     Redis.from_url(get_settings().redis_url).flushall()
     time.sleep(1.2)
     rc, health = _monitor(live, JOBAGENT_EXPECTED_WORKERS=NO_WORKERS_NEEDED, JOBAGENT_RECONCILE_GRACE_SECONDS="1")
@@ -136,38 +136,38 @@ def test_rate_limit_window_expires(live, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 def test_retry_failed_execution_resumes(live, workers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
 
     monkeypatch.setenv("JOBAGENT_MAX_RETRIES", "0")
     get_settings.cache_clear()
-    sub = core.submit_workflow("test_fail", {"fail_times": 1, "marker_dir": str(tmp_path)})
+    sub = runs.submit_workflow("test_fail", {"fail_times": 1, "marker_dir": str(tmp_path)})
     workers.start("--burst", "--queues", "default").wait(timeout=60)
-    assert core.get_status(sub.run_id)["status"] == "failed"
+    assert runs.get_status(sub.run_id).model_dump()["status"] == "failed"
     out = run_cli("retry", sub.execution_id, "--json", environ=live)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["execution_id"] == sub.execution_id
     again = run_cli("retry", sub.execution_id, environ=live)
     assert again.returncode == 3 and "only failed executions" in again.stderr
     workers.start("--burst", "--queues", "default").wait(timeout=60)
-    st = core.get_status(sub.run_id)
+    st = runs.get_status(sub.run_id).model_dump()
     assert st["status"] == "completed" and st["attempts"] == 2 and st["error_message"] is None
     assert Path(tmp_path, f"{sub.execution_id}.visits").read_text() == "2"
 
 
 def test_retry_failed_since(live, workers, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
 
     monkeypatch.setenv("JOBAGENT_MAX_RETRIES", "0")
     get_settings.cache_clear()
-    subs = [core.submit_workflow("test_fail", {"fail_times": 1, "marker_dir": str(tmp_path)}) for _ in range(2)]
+    subs = [runs.submit_workflow("test_fail", {"fail_times": 1, "marker_dir": str(tmp_path)}) for _ in range(2)]
     workers.start("--burst", "--queues", "default").wait(timeout=60)
     out = run_cli("retry", "--failed", "--since", "1h", "--json", environ=live)
     assert out.returncode == 0, out.stderr
     assert sorted(d["execution_id"] for d in json.loads(out.stdout)) == sorted(s.execution_id for s in subs)
     workers.start("--burst", "--queues", "default").wait(timeout=60)
-    assert {core.get_status(s.run_id)["status"] for s in subs} == {"completed"}
+    assert {runs.get_status(s.run_id).model_dump()["status"] for s in subs} == {"completed"}
     assert run_cli("retry", "--failed", "--since", "soon", environ=live).returncode == 3
 
 

@@ -18,7 +18,7 @@ import pytest
 from redis import Redis
 from sqlalchemy import func, select
 
-from jobagent import core
+from jobagent.api import runs
 from jobagent.store.models import Delivery, WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from tests.conftest import Workers, wait_until
@@ -47,12 +47,12 @@ def _configure(environ: dict[str, str], monkeypatch: pytest.MonkeyPatch, **value
 
 
 def _final(run_id: str, timeout: float = 90) -> dict:
-    return wait_until(lambda: (s := core.get_status(run_id))["status"] in ("completed", "failed") and s,
+    return wait_until(lambda: (s := runs.get_status(run_id).model_dump())["status"] in ("completed", "failed") and s,
                       timeout=timeout)
 
 
 def _profile(tmp_path: Path, workers: Workers | None = None) -> tuple[str, str]:
-    sub = core.submit_profiling("Alex Morgan", "alex@example.org", [str(make_pdf(tmp_path / "cv.pdf"))])
+    sub = runs.submit_profiling("Alex Morgan", "alex@example.org", [str(make_pdf(tmp_path / "cv.pdf"))])
     if workers is not None:
         workers.start("--burst", "--queues", "high,default").wait(timeout=90)
     st = _final(sub.run_id)
@@ -60,8 +60,8 @@ def _profile(tmp_path: Path, workers: Workers | None = None) -> tuple[str, str]:
     return st["result"]["profile_id"], st["result"]["location"] or "Berlin"
 
 
-def _search(profile_id: str, location: str, tmp_path: Path, sleep: float = 0.0) -> core.Submission:
-    return core.submit_workflow("test_slow_search", {"query": "data engineer", "location": location,
+def _search(profile_id: str, location: str, tmp_path: Path, sleep: float = 0.0) -> runs.Submission:
+    return runs.submit_workflow("test_slow_search", {"query": "data engineer", "location": location,
                                                      "profile_id": profile_id, "sleep_seconds": sleep,
                                                      "marker_dir": str(tmp_path)})
 
@@ -106,7 +106,7 @@ def test_flushall_during_running_search_runs_and_delivers_once(live, workers, ho
     # The duplicate that a lease-blind reconcile would have created: a second worker claims it, is refused.
     enqueue_execution(sub.execution_id, "default")
     assert workers.start("--burst", "--queues", "default").wait(timeout=60) == 0
-    assert core.get_status(sub.run_id)["status"] == "processing"
+    assert runs.get_status(sub.run_id).model_dump()["status"] == "processing"
     st = _final(sub.run_id)
     assert st["status"] == "completed" and st["attempts"] == 1, st
     assert len(_pause_pids(tmp_path, sub.execution_id)) == 1  # PauseNode ran once: no second claim ran nodes
@@ -168,18 +168,21 @@ def test_a_failed_channel_gets_its_postings_next_run_and_the_other_does_not_repe
         JOBAGENT_WEBHOOK_URL=hook.url, JOBAGENT_ALLOW_PRIVATE_URLS="true")
     profile_id, location = _profile(tmp_path)
 
-    first = core.get_status(core.submit_job_search("data engineer", profile_id=profile_id).run_id)["result"]
+    first = runs.get_status(runs.submit_job_search("data engineer", profile_id=profile_id)
+                            .run_id).model_dump()["result"]
     n = first["matches"]
     assert n >= 2 and "HTTP 500" in first["delivery_failures"]["webhook"]
     assert first["delivered"] == n and len(handler.messages) == 1 and len(hook.posts) == 1
     assert _deliveries() == {"email": n}
 
-    second = core.get_status(core.submit_job_search("data engineer", profile_id=profile_id).run_id)["result"]
+    second = runs.get_status(runs.submit_job_search("data engineer", profile_id=profile_id)
+                             .run_id).model_dump()["result"]
     assert second["delivery_failures"] == {} and second["delivered"] == n and second["already_delivered"] == 0
     assert len(handler.messages) == 1  # the e-mail does not repeat what it already sent
     assert len(hook.posts) == 2 and len(hook.posts[1][1]["matches"]) == n  # the webhook gets what it missed
     assert _deliveries() == {"email": n, "webhook": n}
 
-    third = core.get_status(core.submit_job_search("data engineer", profile_id=profile_id).run_id)["result"]
+    third = runs.get_status(runs.submit_job_search("data engineer", profile_id=profile_id)
+                            .run_id).model_dump()["result"]
     assert third["delivered"] == 0 and third["already_delivered"] == n
     assert len(handler.messages) == 1 and len(hook.posts) == 2

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from jobagent import core
+from jobagent.api import runs
 from jobagent.store.models import WorkflowExecution
 from jobagent.store.session import session_scope
 from tests.conftest import Workers, run_cli, wait_until
 
 
-def _statuses(subs: list[core.Submission]) -> list[str]:
+def _statuses(subs: list[runs.Submission]) -> list[str]:
     with session_scope() as s:
         rows = dict(s.execute(select(WorkflowExecution.id, WorkflowExecution.status)
                               .where(WorkflowExecution.id.in_([x.execution_id for x in subs]))).all())
@@ -18,8 +18,8 @@ def _statuses(subs: list[core.Submission]) -> list[str]:
 
 
 def test_high_enqueued_last_starts_before_50_default(workers: Workers) -> None:
-    lows = [core.submit_diagnostic(echo=f"low-{i}") for i in range(50)]
-    high = core.submit_diagnostic(echo="high", priority="high")
+    lows = [runs.submit_diagnostic(echo=f"low-{i}") for i in range(50)]
+    high = runs.submit_diagnostic(echo="high", priority="high")
     workers.start("--burst", "--queues", "high,default")
     wait_until(lambda: set(_statuses([*lows, high])) == {"completed"}, 180)
     with session_scope() as s:
@@ -28,8 +28,8 @@ def test_high_enqueued_last_starts_before_50_default(workers: Workers) -> None:
 
 
 def test_default_progresses_while_high_is_flooded(workers: Workers) -> None:
-    highs = [core.submit_diagnostic(sleep_seconds=0.25, echo=f"high-{i}", priority="high") for i in range(40)]
-    lows = [core.submit_diagnostic(echo=f"low-{i}") for i in range(5)]
+    highs = [runs.submit_diagnostic(sleep_seconds=0.25, echo=f"high-{i}", priority="high") for i in range(40)]
+    lows = [runs.submit_diagnostic(echo=f"low-{i}") for i in range(5)]
     workers.start("--queues", "high,default")
     workers.start("--queues", "default,high")  # the recommended pool keeps one of these
     wait_until(lambda: set(_statuses(lows)) == {"completed"}, 120)
@@ -38,8 +38,8 @@ def test_default_progresses_while_high_is_flooded(workers: Workers) -> None:
 
 
 def test_round_robin_strategy_and_bad_queue_names(workers: Workers) -> None:
-    highs = [core.submit_diagnostic(echo=f"high-{i}", priority="high") for i in range(6)]
-    lows = [core.submit_diagnostic(echo=f"low-{i}") for i in range(6)]
+    highs = [runs.submit_diagnostic(echo=f"high-{i}", priority="high") for i in range(6)]
+    lows = [runs.submit_diagnostic(echo=f"low-{i}") for i in range(6)]
     workers.start("--burst", "--queues", "high,default", "--dequeue-strategy", "round_robin")
     wait_until(lambda: set(_statuses([*highs, *lows])) == {"completed"}, 120)
     with session_scope() as s:

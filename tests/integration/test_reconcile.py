@@ -43,10 +43,10 @@ def _rows(ids: list[str]) -> dict[str, object]:
 
 def _submit_orphans(n: int) -> list[str]:
     """Submit ``n`` diagnostics with no worker, then lose them all from Redis."""
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
 
-    ids = [core.submit_diagnostic(echo=f"echo-{i}").execution_id for i in range(n)]
+    ids = [runs.submit_diagnostic(echo=f"echo-{i}").execution_id for i in range(n)]
     Redis.from_url(get_settings().redis_url).flushall()
     time.sleep(float(GRACE) + 0.2)
     return ids
@@ -123,13 +123,13 @@ def test_never_enqueued_and_give_up_after_max_requeues(rlive) -> None:
 
 
 def test_retry_waiting_in_scheduled_registry_is_not_lost(rlive, workers, tmp_path: Path, monkeypatch) -> None:
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
     from jobagent.queue import get_queue
 
     monkeypatch.setenv("JOBAGENT_RETRY_BACKOFF_BASE", "60")  # the retry waits a minute in the registry
     get_settings.cache_clear()
-    sub = core.submit_workflow("test_fail", {"fail_times": 5, "marker_dir": str(tmp_path)})
+    sub = runs.submit_workflow("test_fail", {"fail_times": 5, "marker_dir": str(tmp_path)})
     workers.start("--burst", "--queues", "default").wait(timeout=60)
     assert sub.execution_id in get_queue("default").scheduled_job_registry.get_job_ids()
     time.sleep(float(GRACE) + 0.2)
@@ -141,7 +141,7 @@ def test_retry_waiting_in_scheduled_registry_is_not_lost(rlive, workers, tmp_pat
 def test_sigkilled_worker_task_is_recovered_by_reconcile(sentry_live, rlive, workers, tmp_path: Path,
                                                          monkeypatch) -> None:
     """The task time limit (5 s) is long past and the job still says started: its worker is dead."""
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
 
     _, ingest = sentry_live  # ``rlive`` is the same dict: SENTRY_DSN and the short grace
@@ -149,13 +149,13 @@ def test_sigkilled_worker_task_is_recovered_by_reconcile(sentry_live, rlive, wor
     get_settings.cache_clear()
     workers.environ["JOBAGENT_TASK_TIME_LIMIT"] = LIMIT
     victim = workers.start("--queues", "default")
-    sub = core.submit_workflow("test_stall_once", {"sleep_seconds": 30, "marker_dir": str(tmp_path)})
+    sub = runs.submit_workflow("test_stall_once", {"sleep_seconds": 30, "marker_dir": str(tmp_path)})
     marker = Path(tmp_path, f"{sub.execution_id}.stalled")
     wait_until(lambda: marker.exists() and marker.read_text(), timeout=30)
     started = time.monotonic()
     workers.kill(victim, signal.SIGKILL)  # the whole host goes, first the worker...
     os.kill(int(marker.read_text()), signal.SIGKILL)  # ...then its work-horse (in its own process group)
-    assert core.get_status(sub.run_id)["status"] == "processing"
+    assert runs.get_status(sub.run_id).model_dump()["status"] == "processing"
     early = _reconcile_cli({**rlive, "JOBAGENT_TASK_TIME_LIMIT": LIMIT})
     assert early["requeued"] == 0  # within the time limit a started job may still be running
     time.sleep(max(0.0, started + int(LIMIT) + float(GRACE) + 0.5 - time.monotonic()))
@@ -163,6 +163,6 @@ def test_sigkilled_worker_task_is_recovered_by_reconcile(sentry_live, rlive, wor
     assert summary["requeued"] == 1 and "time limit" in summary["items"][0]["reason"], summary
     ingest.wait_for(1, timeout=10, alert="reconcile_requeued")
     workers.start("--burst", "--queues", "default").wait(timeout=60)
-    st = core.get_status(sub.run_id)
+    st = runs.get_status(sub.run_id).model_dump()
     assert st["status"] == "completed" and st["attempts"] == 2
     assert _rows([sub.execution_id])[sub.execution_id].requeues == 1

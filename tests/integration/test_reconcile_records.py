@@ -20,7 +20,7 @@ LIMIT = "3"  # task time limit: past it (plus the grace) a started task whose wo
 
 def test_reconcile_survives_an_expired_execution_record(live, workers, tmp_path: Path,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
     from jobagent.queue import fetch_task, get_queue
     from jobagent.store.models import Run, WorkflowExecution, utcnow
@@ -31,7 +31,7 @@ def test_reconcile_survives_an_expired_execution_record(live, workers, tmp_path:
         live[key] = value
     get_settings.cache_clear()
     victim = workers.start("--queues", "default")
-    sub = core.submit_workflow("test_stall_once", {"sleep_seconds": 30, "marker_dir": str(tmp_path)})
+    sub = runs.submit_workflow("test_stall_once", {"sleep_seconds": 30, "marker_dir": str(tmp_path)})
     marker = Path(tmp_path, f"{sub.execution_id}.stalled")
     wait_until(lambda: marker.exists() and marker.read_text(), timeout=30)
     killed_at = time.monotonic()
@@ -65,7 +65,7 @@ def test_reconcile_survives_an_expired_execution_record(live, workers, tmp_path:
     assert not [m for m in started if m.decode().startswith(sub.execution_id)]
 
     workers.start("--burst", "--queues", "default").wait(timeout=60)
-    st = core.get_status(sub.run_id)
+    st = runs.get_status(sub.run_id).model_dump()
     assert st["status"] == "completed" and st["attempts"] == 2, st
     again = run_cli("reconcile", "--json", environ=live)  # the unhandled row is reported again, once
     assert again.returncode == 1 and again.stderr.count("reconcile: execution ") == 1

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from jobagent import core
+from jobagent.api import runs
 from jobagent.store.models import Match
 from jobagent.store.session import session_scope
 
@@ -61,18 +61,18 @@ def test_notes_use_source_fields_website_and_cache(env, store_url: str, tmp_path
     url, hits = site
     env(database_url=store_url, JOBAGENT_RESEARCH_FETCH_WEBSITES="true", JOBAGENT_ALLOW_PRIVATE_URLS="true")
     feed = _feed(tmp_path, url)
-    first = core.submit_job_search("rocket engineer", location="Berlin", sources=[feed])
+    first = runs.submit_job_search("rocket engineer", location="Berlin", sources=[feed])
     notes = _notes(first.run_id)
     assert "- Industry: Aerospace" in notes and "- Size: 51-200" in notes
     assert "About (from the source): Acme Rockets makes reusable launch vehicles." in notes
     assert f'- From {url}: "Acme Rockets We build reusable rockets in Berlin."' in notes
-    second = core.submit_job_search("rocket engineer", location="Berlin", sources=[feed])
+    second = runs.submit_job_search("rocket engineer", location="Berlin", sources=[feed])
     assert _notes(second.run_id) == notes and hits == ["/about"]  # cached: the site was read once
 
 
 def test_private_website_is_refused_by_default(env, store_url: str, tmp_path: Path, site) -> None:
     url, hits = site
     env(database_url=store_url, JOBAGENT_RESEARCH_FETCH_WEBSITES="true")
-    sub = core.submit_job_search("rocket engineer", location="Berlin", sources=[_feed(tmp_path, url)])
-    assert core.get_status(sub.run_id)["status"] == "completed"
+    sub = runs.submit_job_search("rocket engineer", location="Berlin", sources=[_feed(tmp_path, url)])
+    assert runs.get_status(sub.run_id).model_dump()["status"] == "completed"
     assert "- Website not read: refused URL" in _notes(sub.run_id) and hits == []

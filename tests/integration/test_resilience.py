@@ -18,9 +18,9 @@ from tests.sentry_ingest import sentry_ingest_fixture, sentry_live_fixture  # no
 
 
 def _status(run_id: str) -> dict:
-    from jobagent import core
+    from jobagent.api import runs
 
-    return core.get_status(run_id)
+    return runs.get_status(run_id).model_dump()
 
 
 def _final(run_id: str, timeout: float = 60) -> dict:
@@ -43,11 +43,11 @@ def test_is_permanent_classification(exc: BaseException, permanent: bool) -> Non
 
 
 def test_permanent_error_fails_at_once_with_one_alert(sentry_live, workers, tmp_path: Path) -> None:
-    from jobagent import core
+    from jobagent.api import runs
 
     _, ingest = sentry_live
     workers.start("--queues", "default")
-    sub = core.submit_workflow("test_raise", {"kind": "permanent", "fail_times": 5, "marker_dir": str(tmp_path),
+    sub = runs.submit_workflow("test_raise", {"kind": "permanent", "fail_times": 5, "marker_dir": str(tmp_path),
                                               "message": "the CV file is corrupt"})
     st = _final(sub.run_id)
     assert st["status"] == "failed" and st["attempts"] == 1
@@ -60,10 +60,10 @@ def test_permanent_error_fails_at_once_with_one_alert(sentry_live, workers, tmp_
 
 @pytest.mark.parametrize("kind", ["http_timeout", "db"])
 def test_transient_error_is_retried(live, workers, tmp_path: Path, kind: str) -> None:
-    from jobagent import core
+    from jobagent.api import runs
 
     workers.start("--queues", "default")
-    sub = core.submit_workflow("test_raise", {"kind": kind, "fail_times": 1, "marker_dir": str(tmp_path)})
+    sub = runs.submit_workflow("test_raise", {"kind": kind, "fail_times": 1, "marker_dir": str(tmp_path)})
     st = _final(sub.run_id)
     assert st["status"] == "completed", st["error_message"]
     assert st["attempts"] == 2
@@ -78,7 +78,7 @@ def test_sigkilled_worker_is_reported_and_its_task_completes(sentry_live, worker
     runs the same RQ code (failure callback, then requeue) a surviving worker's maintenance runs.
     No backoff here: a retry with a delay would wait for the dead worker's scheduler lock (61 s) to lapse.
     """
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
     from jobagent.queue import get_queue
 
@@ -86,7 +86,7 @@ def test_sigkilled_worker_is_reported_and_its_task_completes(sentry_live, worker
     monkeypatch.setenv("JOBAGENT_RETRY_BACKOFF_BASE", "0")  # the retry intervals ride on the job
     get_settings.cache_clear()
     victim = workers.start("--queues", "default", "--job-monitoring-interval", "1")
-    sub = core.submit_workflow("test_stall_once", {"sleep_seconds": 60, "marker_dir": str(tmp_path)})
+    sub = runs.submit_workflow("test_stall_once", {"sleep_seconds": 60, "marker_dir": str(tmp_path)})
     marker = Path(tmp_path, f"{sub.execution_id}.stalled")
     wait_until(lambda: marker.exists() and marker.read_text(), timeout=30)
     assert _status(sub.run_id)["status"] == "processing"
@@ -105,10 +105,10 @@ def test_sigkilled_worker_is_reported_and_its_task_completes(sentry_live, worker
 
 
 def test_sigterm_to_main_process_lets_the_task_finish(live, workers, tmp_path: Path) -> None:
-    from jobagent import core
+    from jobagent.api import runs
 
     proc = workers.start("--queues", "default")
-    sub = core.submit_workflow("test_stall", {"sleep_seconds": 3, "marker_dir": str(tmp_path)})
+    sub = runs.submit_workflow("test_stall", {"sleep_seconds": 3, "marker_dir": str(tmp_path)})
     wait_until(lambda: list(tmp_path.glob(f"{sub.execution_id}.*")), timeout=30)
     os.kill(proc.pid, signal.SIGTERM)  # the main process only, as systemd's KillMode=mixed does
     assert proc.wait(timeout=30) == 0
@@ -118,12 +118,12 @@ def test_sigterm_to_main_process_lets_the_task_finish(live, workers, tmp_path: P
 
 
 def test_postgres_restart_between_tasks(live, workers, pg_server) -> None:
-    from jobagent import core
+    from jobagent.api import runs
 
     workers.start("--queues", "default")
-    first = core.submit_diagnostic(echo="before")
+    first = runs.submit_diagnostic(echo="before")
     assert _final(first.run_id)["status"] == "completed"
     pg_server.restart()
-    second = core.submit_diagnostic(echo="after")
+    second = runs.submit_diagnostic(echo="after")
     st = _final(second.run_id)
     assert st["status"] == "completed" and st["result"] == {"echo": "after"}

@@ -166,10 +166,10 @@ def test_two_schedulers_enqueue_one_daily_search(workers: Workers, tmp_path) -> 
 
 
 def test_fan_out_on_the_embedded_default(env) -> None:
-    from jobagent import core
+    from jobagent.api import ops
 
     env()  # no URLs: SQLite and in-process work
-    core.ensure_schema()
+    ops.ensure_schema()
     with session_scope() as s:
         s.add(UserProfile(name="Solo", email="solo@example.org", location="Remote",
                           suggested_titles=["Data Engineer", "Python Developer"]))

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from jobagent import core
+from jobagent.api import ops
+from jobagent.api import postings as postings_api
+from jobagent.api import runs as runs_api
 from jobagent.postings.rss import split_title
 from jobagent.postings.search import aliases, search_terms
 from jobagent.store.models import UserProfile
@@ -32,15 +34,15 @@ def test_needle_at_4900_of_5000_ranks_first(env, store_url: str, tmp_path: Path)
     postings = needle_feed(5000, 4900)
     assert postings[4900]["id"] == "needle-sre"
     feed.write_text(json.dumps(postings), encoding="utf-8")
-    core.ensure_schema()
+    ops.ensure_schema()
     pid = _profile(location="Amsterdam, Netherlands", skills=[*SRE_SKILLS, "Python", "AWS"], years_experience=7,
                    suggested_titles=["Site Reliability Engineer", "Platform Engineer", "DevOps Engineer"])
     runs = []
     for query in ("Site Reliability Engineer", "SRE"):  # the abbreviation finds the long form too
-        sub = core.submit_job_search(query, profile_id=pid, sources=[f"feed:{feed}"], max_screening=5)
-        st = core.get_status(sub.run_id)
+        sub = runs_api.submit_job_search(query, profile_id=pid, sources=[f"feed:{feed}"], max_screening=5)
+        st = runs_api.get_status(sub.run_id).model_dump()
         assert st["status"] == "completed", st
-        top = core.list_matches(sub.run_id)
+        top = [x.model_dump() for x in postings_api.list_matches(sub.run_id)]
         assert top[0]["title"] == "Senior Site Reliability Engineer" and top[0]["company"] == "Needlepoint Cloud"
         assert {m["company"] for m in top[1:]}.isdisjoint({"Needlepoint Cloud"})
         runs.append(st["result"])
@@ -61,12 +63,12 @@ def test_location_breaks_ties_between_equal_titles(env, store_url: str, tmp_path
     feed.write_text(json.dumps([{"id": str(i), "title": "Site Reliability Engineer", "company": f"Co {i}",
                                  "location": where, "remote": remote, "description": body}
                                 for i, (where, remote) in enumerate(places)]), encoding="utf-8")
-    core.ensure_schema()
+    ops.ensure_schema()
     pid = _profile(location="Amsterdam, Netherlands", skills=["Kubernetes", "Terraform"],
                    suggested_titles=["Site Reliability Engineer"])
-    sub = core.submit_job_search("Site Reliability Engineer", profile_id=pid, sources=[f"feed:{feed}"],
+    sub = runs_api.submit_job_search("Site Reliability Engineer", profile_id=pid, sources=[f"feed:{feed}"],
                                  max_screening=5)
-    order = [m["location"] for m in core.list_matches(sub.run_id)]
+    order = [m.location for m in postings_api.list_matches(sub.run_id)]
     assert set(order[:2]) == {"Amsterdam, Netherlands", "Remote - Netherlands"}, order
     assert order.index("Remote (US only)") > 1 and order.index("Berlin, Germany") > 1
 
@@ -136,5 +138,5 @@ def test_local_feed_has_the_fetch_size_cap(env, store_url: str, tmp_path: Path) 
     feed = tmp_path / "big.json"
     feed.write_text(json.dumps(needle_feed(50, 10)), encoding="utf-8")
     with pytest.raises(InvalidInput, match="postings feed is larger than 1.95 KB"):
-        core.submit_job_search("engineer", location="Berlin", sources=[f"feed:{feed}"])
-    assert core.list_runs() == []
+        runs_api.submit_job_search("engineer", location="Berlin", sources=[f"feed:{feed}"])
+    assert runs_api.list_runs() == []

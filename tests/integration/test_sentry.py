@@ -58,7 +58,7 @@ def test_scrubber_on_a_real_event(sentry_live) -> None:
 
 
 def test_failing_workflow_sends_one_event_with_context(sentry_live, workers, tmp_path: Path, monkeypatch) -> None:
-    from jobagent import core
+    from jobagent.api import runs
     from jobagent.config import get_settings
 
     environ, ingest = sentry_live
@@ -67,9 +67,9 @@ def test_failing_workflow_sends_one_event_with_context(sentry_live, workers, tmp
     workers.environ["JOBAGENT_MAX_RETRIES"] = "2"
     workers.start("--queues", "default")
     message = f"cannot reach {EMAIL}, phone {PHONE}"
-    sub = core.submit_workflow("test_fail", {"fail_times": 10, "marker_dir": str(tmp_path), "message": message,
+    sub = runs.submit_workflow("test_fail", {"fail_times": 10, "marker_dir": str(tmp_path), "message": message,
                                              "sleep_seconds": 0})
-    st = wait_until(lambda: (s := core.get_status(sub.run_id))["status"] == "failed" and s, timeout=60)
+    st = wait_until(lambda: (s := runs.get_status(sub.run_id).model_dump())["status"] == "failed" and s, timeout=60)
     events = ingest.wait_for(1, timeout=20, alert="workflow_failed")
     time.sleep(1.5)  # give a (wrong) duplicate from RqIntegration or a retry the time to arrive
     errors = _error_events(ingest)

@@ -1,0 +1,52 @@
+"""What a job search asks for, checked: the one place that turns a query, a profile and limits into a spec.
+
+Both the core API (``jobagent.api.runs``, behind every face) and the daily fan-out (``jobagent.daily_search``,
+run by the scheduler) build search submissions, so the rules live here, below both: the fan-out must not
+import the face-facing API layer. Messages name fields (``max_screening``), never CLI flags or HTTP details.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jobagent.errors import InvalidInput
+from jobagent.store.models import UserProfile
+from jobagent.submission import SubmissionSpec, _queue_for
+
+MAX_RESULTS = 1000
+
+
+def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
+    """The posting filters as stored (defaults dropped); the first bad field refuses them all."""
+    if not filters:  # the common case, and the daily fan-out's: nothing to validate
+        return {}
+    from pydantic import ValidationError
+
+    from jobagent.postings.filters import PostingFilters
+
+    try:
+        return PostingFilters.model_validate(filters or {}).model_dump(exclude_defaults=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InvalidInput(f"invalid filter {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+
+
+def search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
+                max_screening: int, priority: str | None, sources: list[str] | None,
+                filters: dict[str, Any] | None = None) -> SubmissionSpec:
+    """A checked job-search submission; the location falls back to the profile's."""
+    query = " ".join(query.split())
+    if not query:
+        raise InvalidInput("query is required")
+    if not 1 <= num_results <= MAX_RESULTS:
+        raise InvalidInput(f"num_results must be between 1 and {MAX_RESULTS}")
+    if not 1 <= max_screening <= num_results:
+        raise InvalidInput("max_screening must be between 1 and num_results")
+    location = location or (profile.location if profile else None)
+    if not location:
+        raise InvalidInput("location is required (give one, or a profile with a location)")
+    context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
+               "num_results": num_results, "max_screening": max_screening, "sources": sources,
+               "filters": check_filters(filters)}
+    return SubmissionSpec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
+                          profile_id=profile.id if profile else None, query=query, location=location)
