@@ -20,7 +20,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import UTC
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,10 +59,10 @@ def _span_per_task(ids: list[str]) -> float:
     return (max(ends) - min(starts)) / max(len(ids) - 1, 1)
 
 
-def _ts(raw: bytes) -> float:
-    from datetime import datetime
+def _ts(raw: bytes | str) -> float:
+    from datetime import UTC, datetime
 
-    text = raw.decode().rstrip("Z")
+    text = (raw.decode() if isinstance(raw, bytes) else raw).rstrip("Z")
     return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
 
 
