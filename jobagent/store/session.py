@@ -12,7 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Engine, Result, create_engine, event, update
+from sqlalchemy import CursorResult, Engine, Executable, Result, create_engine, event, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobagent.config import get_settings
@@ -67,6 +67,18 @@ def session_scope(url: str | None = None) -> Iterator[Session]:
 def rows_affected(result: Result[Any]) -> int:
     """The row count of an UPDATE/DELETE (``Session.execute`` is typed as returning a plain ``Result``)."""
     return int(cast("CursorResult[Any]", result).rowcount)
+
+
+def execute_alone(statement: Executable, url: str | None = None) -> int:
+    """Run one UPDATE/DELETE as its own transaction (autocommit) and return its row count.
+
+    A single statement is atomic by itself; in a session it costs three round trips (BEGIN, the
+    statement, COMMIT), alone it costs one. The engine's per-node records and lease renewals are such
+    statements, and on a trivial task those round trips were most of jobagent's overhead over RQ.
+    """
+    engine = get_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        return rows_affected(conn.execute(statement))
 
 
 def prepare_for_forking(url: str | None = None, *, share_connection: bool = True) -> None:

@@ -23,7 +23,7 @@ from sqlalchemy import update
 from jobagent.config import Settings, get_settings
 from jobagent.errors import JobagentError, PermanentFailure, is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
-from jobagent.store.session import rows_affected, session_scope
+from jobagent.store.session import execute_alone, session_scope
 from jobagent.workflows.lease import Lease, LeaseLost, lease_is_fresh
 
 log = logging.getLogger(__name__)
@@ -195,10 +195,9 @@ _RELEASED: dict[str, Any] = {"lease_owner": None, "lease_expires_at": None}
 
 def _record(execution_id: str, lease: Lease, **fields: Any) -> None:
     """One UPDATE, no read, conditional on still holding the lease (``LeaseLost`` when another has it)."""
-    with session_scope() as s:
-        done = rows_affected(s.execute(update(WorkflowExecution)
+    done = execute_alone(update(WorkflowExecution)
                          .where(WorkflowExecution.id == execution_id, WorkflowExecution.lease_owner == lease.owner)
-                         .values(**fields)))
+                         .values(**fields))
     if not done:
         lease.lost.set()
         raise LeaseLost(f"execution {execution_id}: another worker took over (lease lost)")
