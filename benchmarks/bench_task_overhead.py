@@ -9,14 +9,17 @@ DATABASE_URL are set). One run prints four pairs measured back to back on the sa
 - the RSS of the pooled work-horse after 100 and after 1,000 tasks (``--max-jobs`` above 1,000, so the same
   process is measured twice).
 
-Per-task time is the span from the first task's start to the last one's end, divided by the number of gaps,
-both read from RQ's own job records, so worker start-up (imports, preload) is left out on both sides.
+Each pair is measured in ``BENCH_ROUNDS`` interleaved rounds (default 3) and the median reported, since the
+machine is shared. Per-task time is the span from the first task's start to the last one's end, divided by
+the number of gaps, both read from RQ's own job records, so worker start-up (imports, preload) is left out
+on both sides.
 Compare the ratios, not absolute times: this machine is shared and noisy.
 """
 
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -25,7 +28,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-N_TASKS = int(os.environ.get("BENCH_TASKS", "300"))
+N_TASKS = int(os.environ.get("BENCH_TASKS", "200"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 RSS_EARLY, RSS_LATE = 100, 1000
 
 
@@ -142,6 +146,13 @@ def _wait_completed(ids: list[str], timeout: float = 600) -> None:
         time.sleep(0.2)
 
 
+def _report(ours_label: str, ours: list[float], base_label: str, base: list[float], aim: str) -> None:
+    ratios = [o / b for o, b in zip(ours, base, strict=True)]
+    print(f"  {ours_label} {statistics.median(ours) * 1000:.1f} ms/task, {base_label} "
+          f"{statistics.median(base) * 1000:.1f} ms/task, ratio {statistics.median(ratios):.2f}x "
+          f"[{', '.join(f'{r:.2f}' for r in ratios)}] ({aim})")
+
+
 def main() -> None:
     from benchmarks.servers import start_local_servers
 
@@ -153,15 +164,16 @@ def main() -> None:
 
         upgrade()
         Redis.from_url(os.environ["REDIS_URL"]).flushdb()
-        fork = _jobagent(_submit(N_TASKS))
-        bare_fork = _bare_rq("rq.worker.Worker")
-        pool = _jobagent(_submit(N_TASKS), "--pool", "1", "--max-jobs", str(N_TASKS * 2))
-        simple = _bare_rq("rq.worker.SimpleWorker")
-        print(f"{N_TASKS} trivial tasks each, same Redis and PostgreSQL, same run:")
-        print(f"  fork: jobagent {fork * 1000:.1f} ms/task, bare RQ Worker no-op {bare_fork * 1000:.1f} ms/task, "
-              f"ratio {fork / bare_fork:.2f}x (aim <= 1.5x)")
-        print(f"  pool: jobagent --pool 1 {pool * 1000:.1f} ms/task, RQ SimpleWorker no-op {simple * 1000:.1f} "
-              f"ms/task, ratio {pool / simple:.2f}x")
+        fork, bare_fork, pool, simple = [], [], [], []
+        for _ in range(ROUNDS):  # interleaved, so a burst of load elsewhere hits both sides of a ratio
+            fork.append(_jobagent(_submit(N_TASKS)))
+            bare_fork.append(_bare_rq("rq.worker.Worker"))
+            pool.append(_jobagent(_submit(N_TASKS), "--pool", "1", "--max-jobs", str(N_TASKS * 2)))
+            simple.append(_bare_rq("rq.worker.SimpleWorker"))
+        print(f"{N_TASKS} trivial tasks per side and round, {ROUNDS} interleaved rounds, same Redis and PostgreSQL "
+              "(medians; per-round ratios in brackets):")
+        _report("fork: jobagent", fork, "bare RQ Worker no-op", bare_fork, "aim <= 1.5x")
+        _report("pool: jobagent --pool 1", pool, "RQ SimpleWorker no-op", simple, "compared")
         for label, args, pooled in (("forking worker (main process)", (), False),
                                      ("pooled work-horse", ("--pool", "1", "--max-jobs", str(RSS_LATE * 2)), True)):
             early, late = _rss_run(*args, pooled=pooled)

@@ -6,6 +6,7 @@ import gc
 import logging
 import mmap
 import os
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Engine, Executable, Result, create_engine, event, update
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
 
 from jobagent.config import get_settings
@@ -42,7 +44,40 @@ def _engine_for(url: str) -> Engine:
             cur.close()
 
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, pool_size=5, max_overflow=5)
+    event.listen(engine, "checkin", _note_idle)
+    event.listen(engine, "checkout", lambda dbapi_conn, record, _proxy: _ping_if_idle(engine, dbapi_conn, record))
+    return engine
+
+
+PING_AFTER_IDLE = 1.0  # in workers: seconds a pooled connection may sit unused before its next checkout pings it
+_ping_grace = 0.0  # everywhere else every checkout pings, as pool_pre_ping does (set by prepare_for_forking)
+
+
+def _note_idle(_dbapi_conn: Any, record: Any) -> None:
+    if record is not None:
+        record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(engine: Engine, dbapi_conn: Any, record: Any) -> None:
+    """``pool_pre_ping``, except in a worker for a connection checked in less than ``PING_AFTER_IDLE`` ago.
+
+    SQLAlchemy's pre-ping costs a round trip on every checkout, and a task checks out a connection for its
+    claim and again for each record, milliseconds apart. In a worker a connection that was fine a moment ago
+    is taken as fine (if PostgreSQL went away in that moment, the statement fails and the task is retried
+    like any database blip); one that sat idle (across a PostgreSQL restart, say, or inherited by a new
+    work-horse) is pinged, and a dead one is replaced before use (SQLAlchemy's pessimistic disconnect
+    recipe: ``DisconnectionError`` makes the pool invalidate it and retry the checkout). Producers (CLI,
+    HTTP) ping on every checkout: a submission has no retry.
+    """
+    if _ping_grace and time.monotonic() - record.info.get("idle_since", 0.0) < _ping_grace:
+        return
+    try:
+        alive = engine.dialect.do_ping(dbapi_conn)  # one round trip (psycopg: in autocommit, no transaction)
+    except Exception as exc:  # noqa: BLE001 - any failure of a trivial query means the connection is unusable
+        raise DisconnectionError(f"stale pooled connection: {exc}") from exc
+    if not alive:
+        raise DisconnectionError("stale pooled connection")
 
 
 @lru_cache(maxsize=8)
@@ -98,7 +133,8 @@ def prepare_for_forking(url: str | None = None, *, share_connection: bool = True
 
     from jobagent.store.models import Run, WorkflowExecution, utcnow
 
-    global _horse_connection
+    global _horse_connection, _ping_grace
+    _ping_grace = PING_AFTER_IDLE
     configure_mappers()
     engine = get_engine(url)
     shared = share_connection and engine.dialect.name == "postgresql"
