@@ -126,8 +126,8 @@ def prepare_for_forking(url: str | None = None, *, share_connection: bool = True
     ``share_connection`` (the forking worker): the warm-up's PostgreSQL connection stays in the pool and
     each work-horse, forked one at a time, uses it instead of opening its own (a new connection costs a
     PostgreSQL backend start, 11-13 ms, more than the rest of a trivial task); see ``HorseConnection``.
-    Otherwise (pooled work-horses, which open one connection each and keep it) the pool is emptied here and
-    every child must call ``forget_inherited_connections`` first.
+    Otherwise (pooled work-horses, which open one connection each and keep it; SQLite) the pool is emptied
+    here and every forked child drops what it inherited, without closing it.
     """
     from sqlalchemy.orm import configure_mappers
 
@@ -160,8 +160,9 @@ def prepare_for_forking(url: str | None = None, *, share_connection: bool = True
         session.rollback()
     if shared:
         _horse_connection = HorseConnection(engine)
-    else:
+    else:  # no handoff: whatever the parent pools later is never a child's to use
         engine.dispose()
+        os.register_at_fork(after_in_child=lambda: engine.dispose(close=False))
     # Park everything imported so far outside the collector: a child's GC pass would otherwise touch (and so
     # copy) every inherited object's page, which costs more than the task itself.
     gc.collect()
