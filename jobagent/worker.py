@@ -32,6 +32,7 @@ from rq.worker.base import BaseWorker
 
 from jobagent.config import Settings, get_settings
 from jobagent.markup_free_worker import MarkupFreeWorker
+from jobagent.workflows.engine import Workflow
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,16 @@ def preload(settings: Settings | None = None) -> None:
     occupations()
     for module in (*BUILTIN_MODULES.values(), *plugin_modules(settings)):
         importlib.import_module(module)
+
+
+def registered_workflows(settings: Settings | None = None) -> list[Workflow[Any]]:
+    """Every workflow this worker can run: the built-in ones and those of the plugin modules."""
+    from jobagent.workflows import BUILTIN_MODULES
+
+    found: list[Workflow[Any]] = [importlib.import_module(m).WORKFLOW for m in BUILTIN_MODULES.values()]
+    for module in plugin_modules(settings):
+        found += getattr(importlib.import_module(module), "WORKFLOWS", [])
+    return found
 
 
 class JobagentWorker(MarkupFreeWorker):
@@ -120,10 +131,12 @@ def start(queue_names: list[str], *, name: str | None = None, strategy: DequeueS
     from jobagent.monitoring.sentry import init_sentry
     from jobagent.redaction import install_log_redaction
     from jobagent.store.session import prepare_for_forking
+    from jobagent.workflows.engine import warm_up
 
     settings = get_settings()
     preload(settings)
     init_sentry("worker")  # work-horses are forked from here and inherit it
+    warm_up(registered_workflows(settings))  # the engine's statements, compiled once for every work-horse
     prepare_for_forking(share_connection=not pool)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_log_redaction([settings.webhook_url])  # issue 11: no URL secrets (userinfo, webhook path) in logs

@@ -15,10 +15,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Table, case, func, or_, select, update
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import JobagentError, PermanentFailure, is_permanent
@@ -219,17 +221,7 @@ def _claim_unleased(resolve: Callable[[str], Workflow[Any]], execution_id: str,
         except LookupError:
             return None
         names = {i: node.name for i, node in enumerate(workflow.nodes)}
-        now = utcnow()
-        row = conn.execute(
-            update(t)
-            .where(t.c.id == execution_id, t.c.workflow_type == workflow_type, t.c.status.not_in(FINAL_STATES),
-                   or_(t.c.lease_owner.is_(None), t.c.lease_expires_at.is_(None), t.c.lease_expires_at <= now))
-            .values(status=PROCESSING, attempts=t.c.attempts + 1, started_at=func.coalesce(t.c.started_at, now),
-                    nodes_total=len(names), lease_owner=lease.owner, lease_expires_at=lease.expiry(),
-                    # the first node's record rides on the claim, as in the locking path
-                    current_node=case(names, value=t.c.nodes_done, else_=t.c.current_node) if names
-                    else t.c.current_node)
-            .returning(t.c.run_id, t.c.nodes_done, t.c.context_snapshot, t.c.attempts)).first()
+        row = conn.execute(_claim_statement(execution_id, workflow_type, names, lease, utcnow())).first()
     if row is None:
         return None
     run_id, nodes_done, snapshot, attempts = row
@@ -244,3 +236,46 @@ def _record(execution_id: str, lease: Lease, **fields: Any) -> None:
     if not done:
         lease.lost.set()
         raise LeaseLost(f"execution {execution_id}: another worker took over (lease lost)")
+
+
+def _claim_statement(execution_id: str, workflow_type: str, names: dict[int, str], lease: Lease,
+                     now: datetime) -> ReturningUpdate[Any]:
+    t = cast(Table, WorkflowExecution.__table__)
+    return (
+        update(t)
+        .where(t.c.id == execution_id, t.c.workflow_type == workflow_type, t.c.status.not_in(FINAL_STATES),
+               or_(t.c.lease_owner.is_(None), t.c.lease_expires_at.is_(None), t.c.lease_expires_at <= now))
+        .values(status=PROCESSING, attempts=t.c.attempts + 1, started_at=func.coalesce(t.c.started_at, now),
+                nodes_total=len(names), lease_owner=lease.owner, lease_expires_at=lease.expiry(),
+                # the first node's record rides on the claim, as in the locking path
+                current_node=case(names, value=t.c.nodes_done, else_=t.c.current_node) if names
+                else t.c.current_node)
+        .returning(t.c.run_id, t.c.nodes_done, t.c.context_snapshot, t.c.attempts))
+
+
+def warm_up(workflows: list[Workflow[Any]]) -> None:
+    """Compile, in the worker's main process, every statement a task runs, so each work-horse inherits them.
+
+    SQLAlchemy caches compiled statements per engine; a forked work-horse starts from the parent's cache,
+    and compiling the claim and the records there cost more than running them. Each statement runs for an
+    execution id that cannot exist, so it changes nothing.
+    """
+    nobody = "warm-up:no-such-execution"
+    lease = Lease(nobody, 3)
+    t = cast(Table, WorkflowExecution.__table__)
+    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(select(t.c.workflow_type).where(t.c.id == nobody)).scalar()
+        for size in sorted({len(w.nodes) for w in workflows}):
+            names = {i: f"node{i}" for i in range(size)}
+            conn.execute(_claim_statement(nobody, "warm-up", names, lease, utcnow())).first()
+    now = utcnow()
+    for fields in ({"current_node": "x", "nodes_done": 0, "context_snapshot": {}, "lease_expires_at": now},
+                   {"status": COMPLETED, "nodes_done": 1, "result": {}, "context_snapshot": {}, "completed_at": now,
+                    "error_message": None, **_RELEASED},
+                   {"status": FAILED, "error_message": "x", "completed_at": now, **_RELEASED},
+                   {"status": PENDING, "error_message": "x", **_RELEASED}):
+        try:
+            _record(nobody, lease, **fields)
+        except LeaseLost:
+            pass
+    lease.renew()
