@@ -23,6 +23,7 @@ from typing import Any
 
 from rq import Queue, Worker
 from rq.job import Job
+from rq.worker.base import BaseWorker
 
 _NEUTRAL = str.maketrans({"<": "\u2039", ">": "\u203a"})
 
@@ -32,10 +33,15 @@ def strip_markup(text: str) -> str:
     return text.translate(_NEUTRAL)
 
 
-class MarkupFreeWorker(Worker):
-    """``rq.Worker`` whose recorded failure text (``exc_info``, result, webhooks) holds no ``<`` or ``>``."""
+class MarkupFree(BaseWorker):
+    """Mixin for any RQ worker class: its recorded failure text (``exc_info``, result, webhooks) holds no
+    ``<`` or ``>``. Used by the forking worker and by the pooled work-horses (``jobagent.worker_pool``)."""
 
     def handle_job_failure(self, job: Job, queue: Queue, started_job_registry: Any = None, exc_string: str = "",
                            execution: Any = None) -> None:
         super().handle_job_failure(job, queue, started_job_registry=started_job_registry,
                                    exc_string=strip_markup(exc_string or ""), execution=execution)
+
+
+class MarkupFreeWorker(MarkupFree, Worker):
+    """``rq.Worker`` whose recorded failure text holds no ``<`` or ``>``."""

@@ -131,17 +131,6 @@ def task_status(task_id: str | None, settings: Settings | None = None) -> str | 
     return str(status.value if hasattr(status, "value") else status)
 
 
-def make_worker(queue_names: list[str], settings: Settings | None = None, **kwargs: Any) -> Worker:
-    settings = settings or get_settings()
-    if settings.embedded:
-        raise ValueError("a worker needs REDIS_URL; the embedded default runs workflows in-process")
-    queues = [get_queue(n, settings) for n in queue_names]
-    from jobagent.markup_free_worker import MarkupFreeWorker  # exception texts reach rq-dashboard's HTML
-
-    return MarkupFreeWorker(queues, connection=get_redis(settings), serializer=JSONSerializer, job_class=JSONJob,
-                            **kwargs)
-
-
 def queue_stats(settings: Settings | None = None) -> dict[str, Any]:
     """Depths and worker counts without RQ's cleanup side effects (``cleanup=False``)."""
     settings = settings or get_settings()

@@ -84,9 +84,3 @@ def reconcile_task(dry_run: bool = False) -> dict[str, Any]:
 
     return reconcile(dry_run=dry_run).as_dict()
 
-
-def monitor_task() -> dict[str, Any]:
-    """Periodic health check with alerts, for the scheduler; returns the snapshot (JSON-serialisable)."""
-    from jobagent.monitoring.health import check
-
-    return check()

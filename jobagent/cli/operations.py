@@ -35,25 +35,40 @@ def worker(
     queues: str = typer.Option("high,default", "--queues", envvar="JOBAGENT_WORKER_QUEUES",
                                help="Comma-separated, in priority order. Give one worker of the pool "
                                     "'default,high' so a flood of high work cannot starve default."),
-    name: str | None = typer.Option(None, "--name", help="Worker name, unique across hosts (e.g. %H-%i)."),
+    name: str | None = typer.Option(None, "--name", help="Worker name, unique across hosts (e.g. %H-%i). "
+                                                         "Pooled work-horses are named NAME-SLOT-PID."),
     dequeue_strategy: str = typer.Option("default", "--dequeue-strategy",
                                          help="default (strict queue order), round_robin or random."),
     burst: bool = typer.Option(False, "--burst", help="Stop when the queues are empty."),
-    max_jobs: int | None = typer.Option(None, "--max-jobs", help="Stop after this many tasks."),
-    maintenance_interval: int = typer.Option(600, "--maintenance-interval", hidden=True),
-    worker_ttl: int = typer.Option(420, "--worker-ttl", hidden=True),
-    job_monitoring_interval: int = typer.Option(30, "--job-monitoring-interval", hidden=True),
+    pool: int = typer.Option(0, "--pool", min=0, envvar="JOBAGENT_WORKER_POOL",
+                             help="Run N long-lived work-horses that each keep their database connection, "
+                                  "instead of forking one per task (0 = fork per task)."),
+    max_jobs: int | None = typer.Option(None, "--max-jobs", min=1,
+                                        help="Forking: stop after this many tasks. Pooled: recycle each "
+                                             "work-horse after this many tasks (default 50)."),
+    maintenance_interval: int = typer.Option(600, "--maintenance-interval",
+                                             help="Seconds between RQ's registry clean-ups (abandoned tasks)."),
+    worker_ttl: int = typer.Option(420, "--worker-ttl", help="Seconds before a silent worker counts as dead."),
+    job_monitoring_interval: int = typer.Option(30, "--job-monitoring-interval",
+                                                help="Seconds between heartbeats while a task runs."),
 ) -> None:
-    """Run an RQ worker with jobagent's settings (JSON payloads, retries, time limits)."""
-    import logging
+    """Run an RQ worker with jobagent's settings (JSON payloads, retries, time limits).
 
+    SIGTERM to the main process stops warm: the running task finishes first.
+
+    Examples:
+
+        jobagent worker --queues high,default
+
+        jobagent worker --pool 4 --max-jobs 50
+
+        jobagent worker --burst --queues default
+    """
     from rq.worker import DequeueStrategy
 
     from jobagent.errors import InvalidInput
-    from jobagent.monitoring.sentry import init_sentry
-    from jobagent.queue import QUEUE_NAMES, make_worker
-    from jobagent.store.session import prepare_for_forking
-    from jobagent.workflows import preload
+    from jobagent.queue import QUEUE_NAMES
+    from jobagent.worker import start
 
     names = [q.strip() for q in queues.split(",") if q.strip()]
     unknown = [n for n in names if n not in QUEUE_NAMES] or ([] if names else ["(none)"])
@@ -64,14 +79,10 @@ def worker(
     except ValueError:
         raise InvalidInput(f"unknown dequeue strategy {dequeue_strategy!r}; use default, round_robin or random") \
             from None
-    preload()
-    init_sentry("worker")  # work-horses are forked from here and inherit it
-    prepare_for_forking()
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    _redact_logs()  # issue 11: no URL secrets (userinfo, webhook path) in log lines
-    w = make_worker(names, name=name, maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
-                    job_monitoring_interval=job_monitoring_interval)
-    w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True, dequeue_strategy=strategy)
+    code = start(names, name=name, strategy=strategy, burst=burst, max_jobs=max_jobs, pool=pool,
+                 maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
+                 job_monitoring_interval=job_monitoring_interval)
+    raise typer.Exit(code)
 
 
 # `sources list` moved to jobagent/cli/harvest.py with the harvest state (issue 12).
@@ -114,9 +125,3 @@ def db_current(*, out: Output) -> None:
         typer.echo(f"database at revision {state.current or '(none)'}, head {state.head} ({state.database})"
                    + ("" if state.up_to_date else ": run `jobagent db upgrade`"))
 
-
-def _redact_logs() -> None:
-    from jobagent.config import get_settings
-    from jobagent.redaction import install_log_redaction
-
-    install_log_redaction([get_settings().webhook_url])

@@ -15,15 +15,17 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, Generic, TypeVar
+from datetime import datetime
+from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel
-from sqlalchemy import update
+from sqlalchemy import Table, case, func, or_, select, update
+from sqlalchemy.sql.dml import ReturningUpdate
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import JobagentError, PermanentFailure, is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
-from jobagent.store.session import session_scope
+from jobagent.store.session import execute_alone, get_engine, session_scope
 from jobagent.workflows.lease import Lease, LeaseLost, lease_is_fresh
 
 log = logging.getLogger(__name__)
@@ -87,42 +89,47 @@ def run_workflow(
 ) -> dict[str, Any]:
     """Run (or resume) one execution. Re-raises node errors so the queue can retry them.
 
-    ``resolve`` maps the stored workflow type to a workflow, so the execution row is read once, in the
-    same transaction that claims it (two round trips per task matter: see benchmarks/bench_core.py).
+    ``resolve`` maps the stored workflow type to a workflow. The usual claim is two statements without a
+    transaction (``_claim_unleased``); every other case reads and locks the row and decides (round trips
+    per task matter: see benchmarks/bench_task_overhead.py).
     """
     settings = settings or get_settings()
     began = time.monotonic()
     unknown: PermanentFailure | None = None
     lease = Lease(execution_id, settings.lease_seconds)
-    with session_scope() as s:
-        ex = s.get(WorkflowExecution, execution_id, with_for_update=True)
-        if ex is None:
-            raise PermanentFailure(f"execution {execution_id} is not in the store")
-        if ex.status in FINAL_STATES:
-            log.info("execution %s already %s; nothing to do", execution_id, ex.status)
-            return {"status": ex.status}
-        if lease_is_fresh(ex.lease_owner, ex.lease_expires_at):
-            # A duplicate queue job (e.g. requeued after a FLUSHALL): the holder finishes the run, and
-            # this task ends quietly rather than failing, so it is neither retried nor alerted on.
-            log.warning("execution %s is leased by %s until %s; leaving it to that worker", execution_id,
-                        ex.lease_owner, ex.lease_expires_at)
-            return {"status": ex.status, "leased_by": ex.lease_owner}
-        try:
-            workflow = resolve(ex.workflow_type)
-        except LookupError as exc:  # e.g. a worker without the plugin module: settle it, don't retry
-            ex.status, ex.error_message, ex.completed_at = FAILED, f"{exc} on this worker", utcnow()
-            unknown = PermanentFailure(ex.error_message)
-            run_id, attempts = ex.run_id, ex.attempts
-        else:
-            start = min(ex.nodes_done, len(workflow.nodes))
-            ex.status, ex.attempts = PROCESSING, ex.attempts + 1
-            ex.started_at = ex.started_at or utcnow()
-            ex.nodes_total = len(workflow.nodes)
-            lease.grant(ex)
-            if start < len(workflow.nodes):  # the first node's record rides on the claiming transaction
-                ex.current_node = workflow.nodes[start].name
-            run_id, snapshot, attempts = ex.run_id, dict(ex.context_snapshot or {}), ex.attempts
-        workflow_type = ex.workflow_type
+    claimed = _claim_unleased(resolve, execution_id, lease)
+    if claimed is not None:
+        workflow, workflow_type, run_id, snapshot, attempts, start = claimed
+    else:  # missing, settled, leased (perhaps by a dead work-horse) or unknown: read, lock and decide
+        with session_scope() as s:
+            ex = s.get(WorkflowExecution, execution_id, with_for_update=True)
+            if ex is None:
+                raise PermanentFailure(f"execution {execution_id} is not in the store")
+            if ex.status in FINAL_STATES:
+                log.info("execution %s already %s; nothing to do", execution_id, ex.status)
+                return {"status": ex.status}
+            if lease_is_fresh(ex.lease_owner, ex.lease_expires_at):
+                # A duplicate queue job (e.g. requeued after a FLUSHALL): the holder finishes the run, and
+                # this task ends quietly rather than failing, so it is neither retried nor alerted on.
+                log.warning("execution %s is leased by %s until %s; leaving it to that worker", execution_id,
+                            ex.lease_owner, ex.lease_expires_at)
+                return {"status": ex.status, "leased_by": ex.lease_owner}
+            try:
+                workflow = resolve(ex.workflow_type)
+            except LookupError as exc:  # e.g. a worker without the plugin module: settle it, don't retry
+                ex.status, ex.error_message, ex.completed_at = FAILED, f"{exc} on this worker", utcnow()
+                unknown = PermanentFailure(ex.error_message)
+                run_id, attempts = ex.run_id, ex.attempts
+            else:
+                start = min(ex.nodes_done, len(workflow.nodes))
+                ex.status, ex.attempts = PROCESSING, ex.attempts + 1
+                ex.started_at = ex.started_at or utcnow()
+                ex.nodes_total = len(workflow.nodes)
+                lease.grant(ex)
+                if start < len(workflow.nodes):  # the first node's record rides on the claiming transaction
+                    ex.current_node = workflow.nodes[start].name
+                run_id, snapshot, attempts = ex.run_id, dict(ex.context_snapshot or {}), ex.attempts
+            workflow_type = ex.workflow_type
     if unknown is not None:
         _report_final(unknown, workflow_type, execution_id, run_id, None, attempts)
         raise unknown
@@ -193,12 +200,82 @@ def _report_final(exc: BaseException, workflow_type: str, execution_id: str, run
 _RELEASED: dict[str, Any] = {"lease_owner": None, "lease_expires_at": None}
 
 
+def _claim_unleased(resolve: Callable[[str], Workflow[Any]], execution_id: str,
+                    lease: Lease) -> tuple[Workflow[Any], str, str, dict[str, Any], int, int] | None:
+    """The common claim in two statements and no ORM: read the type, then one conditional UPDATE.
+
+    The UPDATE claims the row only if it is still open and nobody holds a lease on it, which is what the
+    locking path below decides for that case, atomically and without a lock held across round trips.
+    Anything else (no row, a final state, a lease, an unknown workflow) returns None and takes the full
+    path, which explains itself in the log and the store. Per task this saves a transaction (BEGIN,
+    SELECT ... FOR UPDATE, COMMIT) and the ORM's unit of work, much of it copy-on-write page faults in a
+    freshly forked work-horse.
+    """
+    t = cast(Table, WorkflowExecution.__table__)
+    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        workflow_type = conn.execute(select(t.c.workflow_type).where(t.c.id == execution_id)).scalar()
+        if workflow_type is None:
+            return None
+        try:
+            workflow = resolve(workflow_type)
+        except LookupError:
+            return None
+        names = {i: node.name for i, node in enumerate(workflow.nodes)}
+        row = conn.execute(_claim_statement(execution_id, workflow_type, names, lease, utcnow())).first()
+    if row is None:
+        return None
+    run_id, nodes_done, snapshot, attempts = row
+    return workflow, workflow_type, run_id, dict(snapshot or {}), attempts, min(nodes_done, len(names))
+
+
 def _record(execution_id: str, lease: Lease, **fields: Any) -> None:
     """One UPDATE, no read, conditional on still holding the lease (``LeaseLost`` when another has it)."""
-    with session_scope() as s:
-        done = s.execute(update(WorkflowExecution)
+    done = execute_alone(update(WorkflowExecution)
                          .where(WorkflowExecution.id == execution_id, WorkflowExecution.lease_owner == lease.owner)
-                         .values(**fields)).rowcount
+                         .values(**fields))
     if not done:
         lease.lost.set()
         raise LeaseLost(f"execution {execution_id}: another worker took over (lease lost)")
+
+
+def _claim_statement(execution_id: str, workflow_type: str, names: dict[int, str], lease: Lease,
+                     now: datetime) -> ReturningUpdate[Any]:
+    t = cast(Table, WorkflowExecution.__table__)
+    return (
+        update(t)
+        .where(t.c.id == execution_id, t.c.workflow_type == workflow_type, t.c.status.not_in(FINAL_STATES),
+               or_(t.c.lease_owner.is_(None), t.c.lease_expires_at.is_(None), t.c.lease_expires_at <= now))
+        .values(status=PROCESSING, attempts=t.c.attempts + 1, started_at=func.coalesce(t.c.started_at, now),
+                nodes_total=len(names), lease_owner=lease.owner, lease_expires_at=lease.expiry(),
+                # the first node's record rides on the claim, as in the locking path
+                current_node=case(names, value=t.c.nodes_done, else_=t.c.current_node) if names
+                else t.c.current_node)
+        .returning(t.c.run_id, t.c.nodes_done, t.c.context_snapshot, t.c.attempts))
+
+
+def warm_up(workflows: list[Workflow[Any]]) -> None:
+    """Compile, in the worker's main process, every statement a task runs, so each work-horse inherits them.
+
+    SQLAlchemy caches compiled statements per engine; a forked work-horse starts from the parent's cache,
+    and compiling the claim and the records there cost more than running them. Each statement runs for an
+    execution id that cannot exist, so it changes nothing.
+    """
+    nobody = "warm-up:no-such-execution"
+    lease = Lease(nobody, 3)
+    t = cast(Table, WorkflowExecution.__table__)
+    with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(select(t.c.workflow_type).where(t.c.id == nobody)).scalar()
+        for size in sorted({len(w.nodes) for w in workflows}):
+            names = {i: f"node{i}" for i in range(size)}
+            conn.execute(_claim_statement(nobody, "warm-up", names, lease, utcnow())).first()
+    now = utcnow()
+    for fields in ({"current_node": "x", "nodes_done": 0, "context_snapshot": {}, "lease_expires_at": now},
+                   {"status": COMPLETED, "nodes_done": 1, "result": {}, "context_snapshot": {}, "completed_at": now,
+                    "error_message": None, **_RELEASED},
+                   {"status": FAILED, "error_message": "x", "completed_at": now, **_RELEASED},
+                   {"status": PENDING, "error_message": "x", **_RELEASED}):
+        try:
+            _record(nobody, lease, **fields)
+        except LeaseLost:
+            pass
+    lease.renew()

@@ -265,7 +265,7 @@ class DeliveryNode(Node[JobSearchContext]):
                 for m, letter in zip(ctx.matches, ctx.cover_letters, strict=True)]
         name = ctx.profile.name if ctx.profile else ""
         base = env.settings.reports_dir / env.run_id
-        report = dict(query=ctx.query, location=ctx.location, profile_name=name, matches=rows)
+        report: dict[str, Any] = dict(query=ctx.query, location=ctx.location, profile_name=name, matches=rows)
         ctx.report_path = str(write_report(base.with_suffix(".md"), **report))
         ctx.html_report_path = str(write_html_report(base.with_suffix(".html"), statuses=ctx.board_states, **report))
         if ctx.profile_id and ctx.matches:
@@ -295,7 +295,7 @@ class DeliveryNode(Node[JobSearchContext]):
                          allow_private=cfg.allow_private_urls, timeout=cfg.http_timeout,
                          idempotency_key=ch.idempotency_key(env.run_id, channel))
 
-        senders = {name: fn for name, fn in ((ch.EMAIL, email), (ch.WEBHOOK, webhook))
+        senders: dict[str, ch.Sender] = {name: fn for name, fn in ((ch.EMAIL, email), (ch.WEBHOOK, webhook))
                    if name in ch.configured_channels(cfg)}
         with session_scope() as s:
             posting_ids = [_posting_id(s, m.posting) for m in ctx.matches]

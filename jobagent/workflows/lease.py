@@ -23,7 +23,7 @@ from sqlalchemy import update
 
 from jobagent.errors import JobagentError
 from jobagent.store.models import WorkflowExecution, utcnow
-from jobagent.store.session import session_scope
+from jobagent.store.session import execute_alone
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +77,10 @@ class Lease:
 
     def renew(self) -> bool:
         """Push the expiry out; False (and ``lost`` set) when another owner has the row now."""
-        with session_scope() as s:
-            done = s.execute(update(WorkflowExecution)
+        done = execute_alone(update(WorkflowExecution)
                              .where(WorkflowExecution.id == self.execution_id,
                                     WorkflowExecution.lease_owner == self.owner)
-                             .values(lease_expires_at=self.expiry())).rowcount
+                             .values(lease_expires_at=self.expiry()))
         if not done:
             self.lost.set()
         return bool(done)

@@ -1,0 +1,152 @@
+"""Worker start-up: what a ``jobagent worker`` process does before its first task, in one place.
+
+Start-up is the worker's own concern, not the registry's (``jobagent.workflows``) nor the task entry point's
+(``jobagent.tasks``): keeping it here is what lets ``tasks`` import ``workflows`` without ``workflows``
+importing ``tasks`` back (the cycle issue 15 cut).
+
+Order matters. ``preload`` imports every workflow and the domain packages its nodes import lazily, then
+builds the vocabularies; Sentry is initialised; the store is prepared for forking (mappers configured,
+statements compiled, one warm PostgreSQL connection that the forked work-horses inherit, see
+``jobagent.store.session.prepare_for_forking``). Every work-horse forked after that inherits all of it, so a
+task pays for its own work and RQ's fork, not for imports or a new database connection.
+
+Two ways to run tasks:
+
+- forking (the default): RQ's ``Worker``, a fresh work-horse per task (``JobagentWorker``);
+- pooled (``--pool N``): N long-lived work-horses, each running tasks in-process and keeping its database
+  connection, recycled after ``--max-jobs`` tasks (``jobagent.worker_pool``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+from typing import Any
+
+from rq import Queue
+from rq.job import Job
+from rq.serializers import JSONSerializer
+from rq.worker import DequeueStrategy
+from rq.worker.base import BaseWorker
+
+from jobagent.config import Settings, get_settings
+from jobagent.markup_free_worker import MarkupFreeWorker
+from jobagent.workflows.engine import Workflow
+
+log = logging.getLogger(__name__)
+
+# The packages whose modules workflow nodes import inside their functions (to keep producers light).
+DOMAIN_PACKAGES = ("jobagent.cv", "jobagent.postings")
+
+
+def plugin_modules(settings: Settings | None = None) -> list[str]:
+    """The workflow modules named in ``JOBAGENT_WORKFLOW_MODULES``."""
+    return [m.strip() for m in (settings or get_settings()).workflow_modules.split(",") if m.strip()]
+
+
+def preload(settings: Settings | None = None) -> None:
+    """Import every workflow and every domain module once, in the worker's main process.
+
+    The domain packages are walked rather than listed, so a new module is preloaded without anyone
+    remembering to add it here.
+    """
+    from jobagent.cv.vocabulary import occupations, skill_index
+    from jobagent.workflows import BUILTIN_MODULES
+
+    importlib.import_module("jobagent.tasks")
+    for package_name in DOMAIN_PACKAGES:
+        package = importlib.import_module(package_name)
+        for info in pkgutil.walk_packages(package.__path__, prefix=f"{package_name}."):
+            importlib.import_module(info.name)
+    # Issue 13: the vocabularies (~80 ms to build) are built once here, so each forked task inherits them.
+    skill_index()
+    occupations()
+    for module in (*BUILTIN_MODULES.values(), *plugin_modules(settings)):
+        importlib.import_module(module)
+
+
+def registered_workflows(settings: Settings | None = None) -> list[Workflow[Any]]:
+    """Every workflow this worker can run: the built-in ones and those of the plugin modules."""
+    from jobagent.workflows import BUILTIN_MODULES
+
+    found: list[Workflow[Any]] = [importlib.import_module(m).WORKFLOW for m in BUILTIN_MODULES.values()]
+    for module in plugin_modules(settings):
+        found += getattr(importlib.import_module(module), "WORKFLOWS", [])
+    return found
+
+
+class JobagentWorker(MarkupFreeWorker):
+    """RQ's forking worker whose work-horses reuse the main process's warm PostgreSQL connection.
+
+    The handoff (``jobagent.store.session.HorseConnection``) is safe because the main process runs one
+    work-horse at a time and never touches the connection while one runs; a work-horse that did not leave
+    the connection idle and intact (it was killed, failed, or its connection broke) makes the main
+    process replace it before the next fork.
+    """
+
+    def fork_work_horse(self, job: Job, queue: Queue) -> None:
+        from jobagent.store.session import horse_connection
+
+        horse_connection().before_fork()
+        super().fork_work_horse(job, queue)
+
+    def perform_job(self, job: Job, queue: Queue, execution: Any) -> bool:
+        from jobagent.store.session import horse_connection
+
+        ok = super().perform_job(job, queue, execution)
+        if self._is_horse:
+            horse_connection().horse_done(ok)
+        return ok
+
+    def monitor_work_horse(self, job: Job, queue: Queue, execution: Any) -> None:
+        from jobagent.store.session import horse_connection
+
+        try:
+            super().monitor_work_horse(job, queue, execution)
+        finally:
+            horse_connection().after_horse()
+
+
+def make_worker(queue_names: list[str], settings: Settings | None = None, *,
+                worker_class: type[BaseWorker] | None = None, **kwargs: Any) -> BaseWorker:
+    """An RQ worker on jobagent's queues with JSON payloads (``JobagentWorker`` unless told otherwise)."""
+    from jobagent.queue import JSONJob, get_queue, get_redis
+
+    settings = settings or get_settings()
+    if settings.embedded:
+        raise ValueError("a worker needs REDIS_URL; the embedded default runs workflows in-process")
+    queues = [get_queue(n, settings) for n in queue_names]
+    cls = worker_class or JobagentWorker
+    return cls(queues, connection=get_redis(settings), serializer=JSONSerializer, job_class=JSONJob, **kwargs)
+
+
+def start(queue_names: list[str], *, name: str | None = None, strategy: DequeueStrategy = DequeueStrategy.DEFAULT,
+          burst: bool = False, max_jobs: int | None = None, pool: int = 0, maintenance_interval: int = 600,
+          worker_ttl: int = 420, job_monitoring_interval: int = 30) -> int:
+    """Prepare this process and run a forking worker (``pool == 0``) or a pool of ``pool`` work-horses.
+
+    Returns the process exit code.
+    """
+    from jobagent.monitoring.sentry import init_sentry
+    from jobagent.redaction import install_log_redaction
+    from jobagent.store.session import prepare_for_forking
+    from jobagent.workflows.engine import warm_up
+
+    settings = get_settings()
+    preload(settings)
+    init_sentry("worker")  # work-horses are forked from here and inherit it
+    warm_up(registered_workflows(settings))  # the engine's statements, compiled once for every work-horse
+    prepare_for_forking(share_connection=not pool)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_log_redaction([settings.webhook_url])  # issue 11: no URL secrets (userinfo, webhook path) in logs
+    options: dict[str, Any] = dict(maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
+                                   job_monitoring_interval=job_monitoring_interval)
+    if pool:
+        from jobagent.worker_pool import WorkerPool
+
+        return WorkerPool(queue_names, make_worker, size=pool, max_jobs=max_jobs or 50, name=name, strategy=strategy,
+                          burst=burst, worker_options=options).run()
+    w = make_worker(queue_names, name=name, **options)
+    w.work(burst=burst, max_jobs=max_jobs, with_scheduler=True, dequeue_strategy=strategy)
+    return 0
