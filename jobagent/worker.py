@@ -121,7 +121,19 @@ def make_worker(queue_names: list[str], settings: Settings | None = None, *,
     return cls(queues, connection=get_redis(settings), serializer=JSONSerializer, job_class=JSONJob, **kwargs)
 
 
-def start(queue_names: list[str], *, name: str | None = None, strategy: DequeueStrategy = DequeueStrategy.DEFAULT,
+def checked_queue_names(spec: str) -> list[str]:
+    """The queues of a comma-separated ``spec``, refused (one line, exit 3) when one is not ours."""
+    from jobagent.errors import InvalidInput
+    from jobagent.queue import QUEUE_NAMES
+
+    names = [q.strip() for q in spec.split(",") if q.strip()]
+    unknown = [n for n in names if n not in QUEUE_NAMES] or ([] if names else ["(none)"])
+    if unknown:
+        raise InvalidInput(f"unknown queue {unknown[0]!r}; use a comma-separated list of {', '.join(QUEUE_NAMES)}")
+    return names
+
+
+def start(queue_names: list[str], *, name: str | None = None, strategy: DequeueStrategy | str = DequeueStrategy.DEFAULT,
           burst: bool = False, max_jobs: int | None = None, pool: int = 0, maintenance_interval: int = 600,
           worker_ttl: int = 420, job_monitoring_interval: int = 30) -> int:
     """Prepare this process and run a forking worker (``pool == 0``) or a pool of ``pool`` work-horses.
@@ -132,6 +144,8 @@ def start(queue_names: list[str], *, name: str | None = None, strategy: DequeueS
     from jobagent.redaction import install_log_redaction
     from jobagent.store.session import prepare_for_forking
     from jobagent.workflows.engine import warm_up
+
+    strategy = DequeueStrategy(strategy)
 
     settings = get_settings()
     preload(settings)

@@ -27,6 +27,14 @@ class Priority(StrEnum):
     default = "default"
 
 
+class DequeueStrategyName(StrEnum):
+    """rq.worker.DequeueStrategy"""
+
+    default = "default"
+    round_robin = "round_robin"
+    random = "random"
+
+
 class BoardState(StrEnum):
     """jobagent.postings.board.STATES"""
 

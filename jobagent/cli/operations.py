@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from jobagent.cli._app import app, db_app
+from jobagent.cli._choices import DequeueStrategyName
 from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 
@@ -37,8 +38,9 @@ def worker(
                                     "'default,high' so a flood of high work cannot starve default."),
     name: str | None = typer.Option(None, "--name", help="Worker name, unique across hosts (e.g. %H-%i). "
                                                          "Pooled work-horses are named NAME-SLOT-PID."),
-    dequeue_strategy: str = typer.Option("default", "--dequeue-strategy",
-                                         help="default (strict queue order), round_robin or random."),
+    dequeue_strategy: DequeueStrategyName = typer.Option(
+        DequeueStrategyName.default, "--dequeue-strategy",
+        help="default (strict queue order), round_robin or random."),
     burst: bool = typer.Option(False, "--burst", help="Stop when the queues are empty."),
     pool: int = typer.Option(0, "--pool", min=0, envvar="JOBAGENT_WORKER_POOL",
                              help="Run N long-lived work-horses that each keep their database connection, "
@@ -64,22 +66,10 @@ def worker(
 
         jobagent worker --burst --queues default
     """
-    from rq.worker import DequeueStrategy
+    from jobagent.worker import checked_queue_names, start
 
-    from jobagent.errors import InvalidInput
-    from jobagent.queue import QUEUE_NAMES
-    from jobagent.worker import start
-
-    names = [q.strip() for q in queues.split(",") if q.strip()]
-    unknown = [n for n in names if n not in QUEUE_NAMES] or ([] if names else ["(none)"])
-    if unknown:
-        raise InvalidInput(f"unknown queue {unknown[0]!r}; use a comma-separated list of {', '.join(QUEUE_NAMES)}")
-    try:
-        strategy = DequeueStrategy(dequeue_strategy)
-    except ValueError:
-        raise InvalidInput(f"unknown dequeue strategy {dequeue_strategy!r}; use default, round_robin or random") \
-            from None
-    code = start(names, name=name, strategy=strategy, burst=burst, max_jobs=max_jobs, pool=pool,
+    names = checked_queue_names(queues)
+    code = start(names, name=name, strategy=str(dequeue_strategy.value), burst=burst, max_jobs=max_jobs, pool=pool,
                  maintenance_interval=maintenance_interval, worker_ttl=worker_ttl,
                  job_monitoring_interval=job_monitoring_interval)
     raise typer.Exit(code)

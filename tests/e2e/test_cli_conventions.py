@@ -156,7 +156,7 @@ def _error(err: str) -> dict[str, Any]:
 
 
 @pytest.mark.parametrize(("args", "code", "kind", "message"), [
-    (["status", "no-such-run", "--json"], 3, "not_found", "run no-such-run not found"),
+    (["status", "no-such-run", "--json"], 3, "not_found", "run or execution no-such-run not found"),
     (["matches", "no-such-run", "--nl"], 3, "not_found", "not found"),
     (["profile", "show", "nope", "--json"], 3, "not_found", "not found"),
     (["search", "python developer", "--json"], 3, "invalid_input", "location is required"),
@@ -181,7 +181,7 @@ def test_errors_are_json_on_stderr_with_their_exit_code(cli: Invoke, args: list[
 def test_the_console_entry_point_keeps_the_codes(tmp_path: Path) -> None:
     out = run_cli("status", "no-such-run", home=tmp_path)
     lines = [ln for ln in out.stderr.splitlines() if not ln.startswith("jobagent: embedded")]
-    assert out.returncode == 3 and lines == ["error: run no-such-run not found"], out.stderr
+    assert out.returncode == 3 and lines == ["error: run or execution no-such-run not found"], out.stderr
     out = run_cli("runs", "--status", "weird", home=tmp_path)
     assert out.returncode == 2 and "Traceback" not in out.stderr and "weird" in out.stderr
     out = run_cli("profile", "show", "nope", "--json", home=tmp_path)

@@ -92,6 +92,9 @@ def test_choices_match_their_domain_sources() -> None:
 
     assert _domain_values(choices.RunState) == tuple(STATUSES)
     assert set(_domain_values(choices.Priority)) == set(QUEUE_NAMES)
+    from rq.worker import DequeueStrategy
+
+    assert {c.value for c in choices.DequeueStrategyName} == {s.value for s in DequeueStrategy}
     assert _domain_values(choices.BoardState) == tuple(STATES)
     assert _domain_values(choices.Level) == tuple(LEVELS)
     assert set(_domain_values(choices.PeriodicTaskId)) == {task.id for task in periodic_tasks()}
@@ -100,6 +103,7 @@ def test_choices_match_their_domain_sources() -> None:
 @pytest.mark.parametrize(("name", "flag", "enum"), [
     ("runs", "--status", choices.RunState), ("search", "--priority", choices.Priority),
     ("board", "--status", choices.BoardState), ("profile edit", "--level", choices.Level),
+    ("worker", "--dequeue-strategy", choices.DequeueStrategyName),
 ])
 def test_choice_options_list_their_values(name: str, flag: str, enum: type[StrEnum]) -> None:
     from typer.testing import CliRunner
