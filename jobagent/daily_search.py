@@ -218,7 +218,7 @@ def daily_search_task() -> dict[str, Any]:
     """
     from rq import get_current_job
 
-    from jobagent.errors import is_permanent
+    from jobagent.retry_policy import is_permanent
 
     try:
         return fan_out_daily_search(settings=get_settings()).as_dict()

@@ -246,13 +246,3 @@ def translate(exc: BaseException, *, url: str = "") -> BaseException:
 
     mapped.args = (redact_text(str(mapped)),)  # library messages may name a URL with userinfo
     return mapped
-
-
-def is_permanent(exc: BaseException) -> bool:
-    """Whether retrying ``exc`` is pointless, so the execution fails at once with a single alert.
-
-    The engine's entry point; the decision itself lives in ``jobagent.retry_policy``.
-    """
-    from jobagent.retry_policy import is_transient
-
-    return not is_transient(exc)

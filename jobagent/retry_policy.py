@@ -72,3 +72,9 @@ def rq_retry(settings: Settings) -> Retry | None:
     if settings.embedded or settings.max_retries <= 0:
         return None
     return Retry(max=settings.max_retries, interval=settings.retry_intervals())
+
+
+def is_permanent(exc: BaseException) -> bool:
+    """Whether retrying ``exc`` is pointless, so the execution fails at once with a single alert (the
+    engine's entry point to the decision above)."""
+    return not is_transient(exc)

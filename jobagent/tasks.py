@@ -8,7 +8,7 @@ from typing import Any
 from rq import get_current_job
 from rq.job import Job
 
-from jobagent.errors import is_permanent
+from jobagent.retry_policy import is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows import get_workflow

@@ -23,7 +23,8 @@ from sqlalchemy import Table, case, func, or_, select, update
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import JobagentError, PermanentFailure, is_permanent
+from jobagent.errors import JobagentError, PermanentFailure
+from jobagent.retry_policy import is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import execute_alone, get_engine, session_scope
 from jobagent.workflows.lease import Lease, LeaseLost, lease_is_fresh

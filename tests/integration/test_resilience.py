@@ -12,7 +12,8 @@ import pytest
 from redis.exceptions import ConnectionError as RedisConnectionError
 from sqlalchemy.exc import OperationalError
 
-from jobagent.errors import InvalidInput, NotFound, PermanentFailure, is_permanent
+from jobagent.errors import InvalidInput, NotFound, PermanentFailure
+from jobagent.retry_policy import is_permanent
 from tests.conftest import wait_until
 from tests.sentry_ingest import sentry_ingest_fixture, sentry_live_fixture  # noqa: F401  (fixtures)
 

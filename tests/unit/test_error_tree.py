@@ -11,7 +11,6 @@ import redis
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import OperationalError
 
-from jobagent import errors
 from jobagent.errors import (
     DatabaseUnavailable,
     EnqueueFailed,
@@ -25,12 +24,11 @@ from jobagent.errors import (
     NotFound,
     QueueUnavailable,
     ServiceUnavailable,
-    is_permanent,
     translate,
 )
 from jobagent.postings.sources import fetch_all, parse_source
 from jobagent.postings.sources.base import SourceReport, SourcesRefused, SourcesUnavailable
-from jobagent.retry_policy import is_transient, retry_delay
+from jobagent.retry_policy import is_permanent, is_transient, retry_delay
 from tests.servers import free_port
 
 
@@ -93,7 +91,7 @@ def test_database_and_redis_failures_map_to_service_unavailable() -> None:
 ])
 def test_retry_policy_decides_from_the_type(exc: BaseException, transient: bool) -> None:
     assert is_transient(exc) is transient
-    assert errors.is_permanent(exc) is not transient
+    assert is_permanent(exc) is not transient
 
 
 def test_retry_delay_honours_retry_after() -> None:

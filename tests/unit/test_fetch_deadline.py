@@ -13,8 +13,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from jobagent.errors import FetchDeadline, FetchStatus, FetchTimeout, is_permanent
+from jobagent.errors import FetchDeadline, FetchStatus, FetchTimeout
 from jobagent.fetching import fetch_url
+from jobagent.retry_policy import is_permanent
 
 ETAG = '"v42"'
 

@@ -19,7 +19,6 @@ from jobagent.errors import (
     FetchTimeout,
     FetchUnavailable,
     InvalidInput,
-    is_permanent,
 )
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources import (
@@ -32,7 +31,7 @@ from jobagent.postings.sources import (
     parse_source,
 )
 from jobagent.postings.sources.base import parse_salary_text
-from jobagent.retry_policy import is_transient
+from jobagent.retry_policy import is_permanent, is_transient
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
 HTML_GARBAGE = b"<!DOCTYPE html><html><body><h1>Access denied</h1></body></html>"

@@ -13,9 +13,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from jobagent.errors import FetchRefused, InvalidInput, is_permanent
+from jobagent.errors import FetchRefused, InvalidInput
 from jobagent.fetch_policy import AddressPolicy, check_url, forbidden_reason
 from jobagent.fetching import fetch_url
+from jobagent.retry_policy import is_permanent
 
 
 @pytest.mark.parametrize(("url", "reason"), [
