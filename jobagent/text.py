@@ -22,6 +22,7 @@ import time
 import unicodedata
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # jinja2 is imported on first use: the CLI's start-up does not pay for it
@@ -184,3 +185,52 @@ def templates(templates_dir: str | None = None) -> Environment:
     return Environment(loader=ChoiceLoader([*loaders, PackageLoader("jobagent", "templates")]),
                        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default=False),
                        undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+# ----------------------------------------------------------------------------------- HTML to text
+
+_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
+               "article"}
+_SKIP_TAGS = {"script", "style"}
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skipping = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping += 1
+        elif tag == "li":
+            self.parts.append("\n- ")
+        elif tag in _BLOCK_TAGS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP_TAGS:
+            self._skipping = max(0, self._skipping - 1)
+        elif tag in _BLOCK_TAGS and tag != "li":  # the next item's "- " already starts a new line
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipping:
+            self.parts.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """Plain text for matching and reports: tags dropped, entities decoded, blank lines collapsed."""
+    if "<" not in html and "&" not in html:
+        text = html
+    else:
+        parser = _TextExtractor()
+        parser.feed(html)
+        parser.close()
+        text = "".join(parser.parts)
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).strip()

@@ -81,7 +81,7 @@ def seed_board(profile_id: str, n: int, *, seed: int = 14, query: str = "seeded 
 
     rng = random.Random(seed)
     raw = [posting(i, rng) for i in range(n - twins)]
-    for item in raw:  # plain text with "- " bullets, as feeds.html_to_text leaves it (and no HTML to parse)
+    for item in raw:  # plain text with "- " bullets, as text.html_to_text leaves it (and no HTML to parse)
         role, skills = ROLES[int(item["id"][2:]) % len(ROLES)]
         item["description"] = (f"{item['company']} is hiring a {role.lower()} in {item['location']}.\n"
                                + "\n".join(f"- Work with {s}" for s in skills))

@@ -13,21 +13,17 @@ import json
 import logging
 import re
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 from jobagent.errors import InvalidInput
 from jobagent.postings.dedup import canonical_url
 from jobagent.postings.schema import PostingData
-from jobagent.text import normalize, parse_date
+from jobagent.text import html_to_text, normalize, parse_date
 
 log = logging.getLogger(__name__)
 
 # Tags whose end starts a new line, so paragraphs and list items do not run into one another.
-_BLOCK_TAGS = {"p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "section",
-               "article"}
-_SKIP_TAGS = {"script", "style"}
 _TRUE_WORDS = {"true", "yes", "y", "1", "remote", "fully remote"}
 
 
@@ -37,48 +33,6 @@ class FeedLoad:
 
     postings: list[PostingData] = field(default_factory=list)
     skipped: int = 0
-
-
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._skipping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping += 1
-        elif tag == "li":
-            self.parts.append("\n- ")
-        elif tag in _BLOCK_TAGS:
-            self.parts.append("\n")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP_TAGS:
-            self._skipping = max(0, self._skipping - 1)
-        elif tag in _BLOCK_TAGS and tag != "li":  # the next item's "- " already starts a new line
-            self.parts.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        if not self._skipping:
-            self.parts.append(data)
-
-
-def html_to_text(html: str) -> str:
-    """Plain text for matching and reports: tags dropped, entities decoded, blank lines collapsed."""
-    if "<" not in html and "&" not in html:
-        text = html
-    else:
-        parser = _TextExtractor()
-        parser.feed(html)
-        parser.close()
-        text = "".join(parser.parts)
-    lines = [" ".join(line.split()) for line in text.splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).strip()
 
 
 def _first(raw: dict[str, Any], *keys: str) -> Any:

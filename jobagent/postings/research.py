@@ -77,7 +77,7 @@ def company_notes(company: str, postings: list[PostingData]) -> str:
 
 def website_excerpt(html: bytes, limit: int = 600) -> str:
     """The first words of a company's own page, quoted as they are: a user judges them, we do not summarise."""
-    from jobagent.postings.feeds import html_to_text
+    from jobagent.text import html_to_text
 
     text = " ".join(html_to_text(html.decode("utf-8", errors="replace")).split())
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"

@@ -14,9 +14,8 @@ from typing import Any
 import feedparser
 
 from jobagent.postings.dedup import canonical_url
-from jobagent.postings.feeds import html_to_text
 from jobagent.postings.schema import PostingData
-from jobagent.text import parse_date
+from jobagent.text import html_to_text, parse_date
 
 _AT = re.compile(r"^(?P<title>.+?)\s+at\s+(?P<company>[^()]+?)\s*(?:\((?P<location>[^()]+)\))?\s*$")
 _COLON = re.compile(r"^(?P<company>[^:]{2,80}):\s+(?P<title>.+)$")

@@ -7,7 +7,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from jobagent.postings.feeds import html_to_text
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import (
     HttpOptions,
@@ -20,7 +19,7 @@ from jobagent.postings.sources.base import (
     shape_error,
 )
 from jobagent.postings.sources.paging import LEVER_PAGE_SIZE, MAX_PAGES, CutShort, Getter, decode_json
-from jobagent.text import parse_date
+from jobagent.text import html_to_text, parse_date
 
 ARBEITNOW_MAX_PAGES = 5
 
