@@ -8,16 +8,23 @@ reaches Redis that Postgres does not know about.
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Table, insert, select, update
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput
-from jobagent.store.models import Run, WorkflowExecution, new_id, utcnow
+from jobagent.store.models import Run, WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
+from jobagent.submission_rows import (  # noqa: F401  (re-exported: callers import the records from here)
+    PRIORITIES,
+    STATUSES,
+    Submission,
+    SubmissionSpec,
+    enqueue_error,
+    execution_row,
+    run_row,
+)
 
 _schema_ready: set[str] = set()
 
@@ -40,52 +47,12 @@ def _table(model: type[Run] | type[WorkflowExecution]) -> Table:
     return table
 
 
-STATUSES = ("pending", "processing", "completed", "failed")
-PRIORITIES = ("high", "default")
-
-
-@dataclass(frozen=True)
-class Submission:
-    run_id: str
-    execution_id: str
-    task_id: str
-    workflow_type: str
-    queue: str
-    status: str
-    error_message: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self) | {"status_command": f"jobagent status {self.run_id}"}
-
-
-@dataclass(frozen=True)
-class SubmissionSpec:
-    workflow_type: str
-    queue: str
-    context: dict[str, Any]
-    profile_id: str | None = None
-    query: str | None = None
-    location: str | None = None
-
-
 def _queue_for(priority: str | None, premium: bool) -> str:
     if priority is None:
         return "high" if premium else "default"
     if priority not in PRIORITIES:
         raise InvalidInput(f"unknown priority {priority!r}; use high or default")
     return priority
-
-
-def run_row(spec: SubmissionSpec, now: datetime, dedup_key: str | None = None) -> dict[str, Any]:
-    return {"id": new_id(), "workflow_type": spec.workflow_type, "profile_id": spec.profile_id, "query": spec.query,
-            "location": spec.location, "params": spec.context, "dedup_key": dedup_key, "created_at": now}
-
-
-def execution_row(run_id: str, spec: SubmissionSpec, now: datetime) -> dict[str, Any]:
-    execution_id = new_id()  # the queue job's id too, so the two can always be joined
-    return {"id": execution_id, "task_id": execution_id, "run_id": run_id, "workflow_type": spec.workflow_type,
-            "status": "pending", "queue": spec.queue, "attempts": 0, "nodes_done": 0, "nodes_total": 0,
-            "requeues": 0, "context_snapshot": spec.context, "created_at": now}
 
 
 def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submission]:
@@ -103,7 +70,9 @@ def submit_specs(specs: list[SubmissionSpec], settings: Settings) -> list[Submis
     from jobagent.submission_pg import submit_batch
 
     fresh = _check_queue_reachable(settings)
-    return submit_batch(specs, settings, fresh_ping=fresh)
+    return submit_batch(specs, settings, fresh_ping=fresh,
+                        recheck=lambda: _check_queue_reachable(settings, cached=False),
+                        forget_ping=lambda: forget_ping(settings))
 
 
 def _submit_one_by_one(specs: list[SubmissionSpec], settings: Settings) -> list[Submission]:
@@ -183,11 +152,6 @@ def _enqueue_each(executions: list[dict[str, Any]], settings: Settings) -> list[
         submissions.append(Submission(ex["run_id"], ex["id"], ex["id"], ex["workflow_type"], ex["queue"], status,
                                       error))
     return submissions
-
-
-def enqueue_error(exc: BaseException) -> str:
-    """The reason stored on an execution whose enqueue failed."""
-    return f"could not enqueue: {exc.__class__.__name__}: {exc}"
 
 
 def mark_enqueued(execution_ids: list[str], conn: Connection | None = None) -> None:

@@ -21,6 +21,7 @@ here: a statement that failed on a dead socket never ran.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -33,15 +34,7 @@ from sqlalchemy import Engine, create_engine
 from jobagent.config import Settings
 from jobagent.errors import EnqueueFailed
 from jobagent.store.models import utcnow
-from jobagent.submission import (
-    Submission,
-    SubmissionSpec,
-    _check_queue_reachable,
-    enqueue_error,
-    execution_row,
-    forget_ping,
-    run_row,
-)
+from jobagent.submission_rows import Submission, SubmissionSpec, enqueue_error, execution_row, run_row
 
 _RUN_COLUMNS = ("id", "workflow_type", "profile_id", "query", "location", "params", "dedup_key", "created_at")
 _EX_COLUMNS = ("id", "task_id", "run_id", "workflow_type", "status", "queue", "attempts", "nodes_done",
@@ -140,9 +133,13 @@ def _flat(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]:
     return [Jsonb(row[c]) if c in _JSON_COLUMNS else row[c] for row in rows for c in columns]
 
 
-def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping: bool) -> list[Submission]:
+def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping: bool,
+                 recheck: Callable[[], object], forget_ping: Callable[[], None]) -> list[Submission]:
     """Insert, enqueue, mark; on a failed enqueue, mark every execution of the batch failed with the reason,
-    or take the rows back when the ping was skipped and Redis turns out to be away (nothing was submitted)."""
+    or take the rows back when the ping was skipped and Redis turns out to be away (nothing was submitted).
+
+    ``recheck`` pings Redis afresh (raising ``EnqueueFailed`` when it is away) and ``forget_ping`` drops the
+    cached ping: both live with the ping cache in ``submission``, which calls this."""
     from jobagent.queue import enqueue_executions
 
     url = settings.effective_database_url
@@ -162,11 +159,11 @@ def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping:
         raise
     except Exception as exc:  # MULTI/EXEC is all or nothing: no task of the batch is queued
         raw.close()
-        forget_ping(settings)
+        forget_ping()
         error = enqueue_error(exc)
         if not fresh_ping:
             try:
-                _check_queue_reachable(settings, cached=False)
+                recheck()
             except EnqueueFailed:  # Redis was away before these rows were written: as if never submitted
                 _execute(url, _TAKE_BACK, [[run["id"] for run in runs]])
                 raise

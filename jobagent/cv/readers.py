@@ -66,7 +66,7 @@ def read_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: s
 
 
 def _read_file(source: str, max_bytes: int) -> bytes:
-    from jobagent.cv.intake import read_local_file  # a regular file only, opened non-blocking (issue 11)
+    from jobagent.cv.local_files import read_local_file  # a regular file only, opened non-blocking (issue 11)
 
     return read_local_file(source, max_bytes)
 
@@ -134,7 +134,7 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
                 opened = False
             if not opened:
                 raise InvalidInput(f"CV file is not a readable PDF: {source} (it is password-protected)")
-        from jobagent.cv.sandbox import check_pdf_pages
+        from jobagent.cv.bomb_checks import check_pdf_pages
 
         check_pdf_pages(source, reader, max_pages)
         pages: list[str] = []
@@ -158,7 +158,7 @@ def _docx_text(source: str, data: bytes) -> str:
     import docx
     from docx.table import Table
 
-    from jobagent.cv.sandbox import check_docx_archive
+    from jobagent.cv.bomb_checks import check_docx_archive
 
     check_docx_archive(source, data)  # before python-docx inflates anything
     try:

@@ -14,7 +14,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jobagent.config import Settings
-from jobagent.cv.intake import LocalCV, is_url, read_local_file
+from jobagent.cv.intake import LocalCV, is_url
+from jobagent.cv.local_files import read_local_file
 from jobagent.cv.sandbox import parse_cv_bytes
 from jobagent.cv.schema import CVDocument
 from jobagent.errors import InvalidInput
