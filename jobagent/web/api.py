@@ -55,11 +55,6 @@ def _parse(model: type[Body]) -> Body:
     return model.model_validate_json(request.get_data(cache=False) or b"")
 
 
-def _require_redis() -> None:
-    """Refuse before writing anything when Redis is down, rather than leave a run that is failed at birth."""
-    ops.ping_queue(_settings())
-
-
 def _screening(num_results: int, max_screening: int | None) -> int:
     """Screen 5 by default, but never more than were asked for (the CLI's rule, minus its flag names)."""
     return max_screening if max_screening is not None else min(5, num_results)
@@ -95,7 +90,6 @@ def submit_profiling() -> ResponseReturnValue:
     for url in body.cv_urls:  # the shim must never read files from its own disk on a client's behalf
         if not url.strip().lower().startswith(("http://", "https://")):
             raise InvalidInput(f"refused CV {url!r}: cv_urls must be http(s) URLs")
-    _require_redis()
     sub = runs.submit_profiling(body.name, body.email, body.cv_urls, location=body.location,
                                 premium=body.premium, settings=_settings())
     return jsonify(_accepted(sub)), 202
@@ -104,7 +98,6 @@ def submit_profiling() -> ResponseReturnValue:
 @api.post("/workflow/job-search")
 def submit_job_search() -> ResponseReturnValue:
     body = _parse(JobSearchRequest)
-    _require_redis()
     sub = runs.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
                                  num_results=body.num_results,
                                  max_screening=_screening(body.num_results, body.max_screening),
@@ -115,7 +108,6 @@ def submit_job_search() -> ResponseReturnValue:
 @api.post("/workflow/job-search/from-profile")
 def submit_from_profile() -> ResponseReturnValue:
     body = _parse(FromProfileRequest)
-    _require_redis()
     settings = _settings()
     subs = runs.submit_searches_from_profile(body.profile_id, num_results=body.num_results,
                                              max_screening=_screening(body.num_results, body.max_screening),
