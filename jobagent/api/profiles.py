@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from sqlalchemy import CursorResult, delete, select, update
 
 from jobagent.config import Settings, get_settings
+from jobagent.cv.edits import apply_edits, with_items, without_items
 from jobagent.cv.vocabulary import LEVELS
 from jobagent.errors import InvalidInput
 from jobagent.search_specs import check_filters
@@ -87,50 +88,12 @@ def validate_edit(edit: ProfileEdit) -> ProfileEdit:
     return checked
 
 
-def _without(items: list[str], remove: list[str]) -> list[str]:
-    gone = {r.lower() for r in remove}
-    return [i for i in items if i.lower() not in gone]
-
-
-def _with(items: list[str], add: list[str]) -> list[str]:
-    out = list(items)
-    have = {i.lower() for i in items}
-    for item in add:
-        if item.lower() not in have:
-            have.add(item.lower())
-            out.append(item)
-    return out
-
-
-def apply_edits(profile: UserProfile, edits: dict[str, Any]) -> None:
-    """Apply recorded edits to a profile's current (extracted) values.
-
-    A level the user sets also re-derives the suggested titles at that level (then the user's own title
-    additions and removals apply on top), so "senior" really searches senior roles.
-    """
-    from jobagent.cv.titles import titles_for_level
-
-    if edits.get("level") and edits["level"] != profile.level:
-        years = edits.get("years_experience", profile.years_experience)
-        fresh = titles_for_level(list(profile.titles_held or []), list(profile.skills or []), edits["level"],
-                                 profile.field, years)
-        if fresh:
-            profile.suggested_titles = fresh
-    titles = _without(list(profile.suggested_titles or []), edits.get("titles_removed", []))
-    profile.suggested_titles = _with(titles, edits.get("titles_added", []))
-    skills = _without(list(profile.skills or []), edits.get("skills_removed", []))
-    profile.skills = _with(skills, edits.get("skills_added", []))
-    for key in ("years_experience", "location", "level", "premium"):
-        if key in edits:
-            setattr(profile, key, edits[key])
-
-
 def _record(edits: dict[str, Any], edit: ProfileEdit) -> dict[str, Any]:
     out = {k: list(v) if isinstance(v, list) else v for k, v in edits.items()}
     for added, removed, adds, removes in (("titles_added", "titles_removed", edit.add_titles, edit.remove_titles),
                                          ("skills_added", "skills_removed", edit.add_skills, edit.remove_skills)):
-        out[added] = _with(_without(out.get(added, []), removes), adds)
-        out[removed] = _with(_without(out.get(removed, []), adds), removes)
+        out[added] = with_items(without_items(out.get(added, []), removes), adds)
+        out[removed] = with_items(without_items(out.get(removed, []), adds), removes)
         if not out[added]:
             del out[added]
         if not out[removed]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jobagent.cv.edits import apply_edits
 from jobagent.cv.schema import ExtractedProfile
 from jobagent.store.models import UserProfile
 
@@ -9,8 +10,6 @@ from jobagent.store.models import UserProfile
 def store_extracted(profile: UserProfile, extracted: ExtractedProfile, *, location: str | None, premium: bool,
                     cv_sources: list[str], reset_edits: bool = False) -> None:
     """What the CV says replaces what the last CV said; the user's edits win over both unless reset."""
-    from jobagent.api.profiles import apply_edits
-
     profile.location = location
     profile.premium = premium
     profile.skills = list(extracted.skills)

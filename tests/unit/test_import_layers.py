@@ -127,6 +127,17 @@ def test_the_daily_fan_out_stays_below_the_api() -> None:
     assert g.direct_import_exists(importer="jobagent.daily_search", imported="jobagent.search_specs")
 
 
+def test_the_worker_side_never_reaches_up_to_the_api_or_a_face() -> None:
+    """Data flows one way: worker -> engine -> nodes -> domain modules -> store. None of those may import the
+    API or a face (a domain helper living in the API, as apply_edits once did, is caught here)."""
+    g = graph()
+    below = ("jobagent.worker", "jobagent.tasks", "jobagent.workflows", "jobagent.cv", "jobagent.postings",
+             "jobagent.store", "jobagent.monitoring", "jobagent.daily_search", "jobagent.submission")
+    wrong = sorted((m, i) for m in g.modules if _under(m, below)
+                   for i in g.find_modules_directly_imported_by(m) if _under(i, ("jobagent.api", *FACES)))
+    assert not wrong
+
+
 def test_no_import_cycle_anywhere_in_jobagent() -> None:
     """Issue 15: the whole package is a graph without cycles, lazy imports included."""
     assert cycles() == [], [" <-> ".join(c) for c in cycles()]
