@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from jobagent.api.telemetry import init_telemetry
 from jobagent.config import Settings, get_settings
 from jobagent.submission import ensure_schema
 
@@ -245,10 +246,3 @@ def current_revision(*, settings: Settings | None = None) -> SchemaState:
 
     url = (settings or get_settings()).effective_database_url
     return SchemaState(database=url.split("@")[-1], current=current(url), head=head_revision())
-
-
-def init_telemetry(component: str) -> None:
-    """Error reporting (Sentry) for a face or process; a no-op without SENTRY_DSN."""
-    from jobagent.monitoring.sentry import init_sentry
-
-    init_sentry(component)

@@ -102,7 +102,7 @@ def main() -> None:
     from typer import Abort
     from typer._click import ClickException  # typer 0.29 vendors click; this is its public name there
 
-    from jobagent.api.ops import init_telemetry
+    from jobagent.api.telemetry import init_telemetry
     from jobagent.cli.render import machine_errors_requested
 
     init_telemetry("cli")  # Sentry; a no-op without SENTRY_DSN

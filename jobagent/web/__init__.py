@@ -25,7 +25,7 @@ __all__ = ["create_app"]
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app from the settings (environment / .env) at call time, so tests can point it anywhere."""
-    from jobagent.api.ops import init_telemetry
+    from jobagent.api.telemetry import init_telemetry
     from jobagent.web import board_routes
     from jobagent.web.api import api, error
     from jobagent.web.dashboard import mount_dashboard
