@@ -98,7 +98,7 @@ def test_dev_restarts_a_child_that_exits_with_backoff(live: dict[str, str], tmp_
         proc = subprocess.Popen([sys.executable, "-m", "jobagent.cli", "dev", "--no-web", "--no-scheduler",
                                  "--no-watch", "--queues", "nope", "--no-color"], env=_env(live), stdout=log,
                                 stderr=subprocess.STDOUT, cwd=ROOT, start_new_session=True)
-    delays = lambda: re.findall(r"^dev\s*\| worker exited with code 2; restarting in (\d+) s",  # noqa: E731
+    delays = lambda: re.findall(r"^dev\s*\| worker exited with code 3; restarting in (\d+) s",  # noqa: E731
                                 log_path.read_text(errors="replace"), re.M)
     try:
         wait_until(lambda: len(delays()) >= 3, timeout=90)
