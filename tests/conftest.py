@@ -188,3 +188,24 @@ def run_cli(*args: str, environ: dict[str, str] | None = None, home: Path | None
         env.pop("XDG_DATA_HOME", None)
     return subprocess.run([sys.executable, "-m", "jobagent.cli", *args], env=env, capture_output=True,
                           text=True, timeout=timeout, cwd=home or ROOT)
+
+
+@pytest.fixture
+def cli_main(capsys: pytest.CaptureFixture[str],
+             monkeypatch: pytest.MonkeyPatch) -> Callable[..., tuple[int, str, str]]:
+    """``jobagent.cli.main`` in this process, exit-code mapping included: the same code path as the console
+    script, without paying the interpreter start-up for each of many calls. Returns (code, stdout, stderr)."""
+    from jobagent.cli import main
+
+    def invoke(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        monkeypatch.setattr("sys.argv", ["jobagent", *args])
+        code = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return invoke

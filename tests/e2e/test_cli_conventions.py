@@ -39,23 +39,9 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 
 
 @pytest.fixture
-def cli(cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Invoke:
-    """``jobagent.cli.main`` in this process, exit-code mapping included: the same code path as the console
-    script, without paying the interpreter start-up for each of the many calls."""
-    from jobagent.cli import main
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr("sys.argv", ["jobagent", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+def cli(cli_env: Path, cli_main: Invoke) -> Invoke:
+    """The in-process CLI (tests/conftest.py) on this module's embedded store."""
+    return cli_main
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import csv
 import io
 import json
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -40,22 +41,9 @@ def _cli(environ: dict[str, str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    """``jobagent.cli.main`` in this process (its exit-code mapping included): many calls, no start-up cost."""
-    from jobagent.cli import main
-
-    def invoke(*args: str) -> tuple[int, str, str]:
-        capsys.readouterr()
-        monkeypatch.setattr("sys.argv", ["jobagent", *args])
-        code = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = int(exc.code or 0) if not isinstance(exc.code, str) else 1
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return invoke
+def cli(cli_main: Callable[..., tuple[int, str, str]]) -> Callable[..., tuple[int, str, str]]:
+    """The in-process CLI (tests/conftest.py)."""
+    return cli_main
 
 
 def test_three_overlapping_searches_give_one_row_per_posting(env, store_url: str, tmp_path: Path) -> None:
