@@ -143,7 +143,27 @@ def test_no_import_cycle_anywhere_in_jobagent() -> None:
     assert cycles() == [], [" <-> ".join(c) for c in cycles()]
 
 
+def package_edges() -> dict[str, set[str]]:
+    """Which top-level module or package of jobagent imports which (the graph the closing notes draw)."""
+    g = graph()
+
+    def top(module: str) -> str:
+        return module.split(".")[1] if module.count(".") else module
+
+    edges: dict[str, set[str]] = {}
+    for module in g.modules:
+        for imported in g.find_modules_directly_imported_by(module):
+            if top(module) != top(imported):
+                edges.setdefault(top(module), set()).add(top(imported))
+    return edges
+
+
 if __name__ == "__main__":
+    import sys
+
+    if "--packages" in sys.argv:
+        for package, imported in sorted(package_edges().items()):
+            print(f"{package} -> {', '.join(sorted(imported))}")
     for component in cycles():
         print("cycle:", " <-> ".join(component))
     for (module, function), lines in face_violations().items():
