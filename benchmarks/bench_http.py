@@ -67,27 +67,10 @@ def _warm_up(url: str, body: bytes, token: str) -> int:
     return count
 
 
-def _verify(redis_url: str) -> tuple[int, int, int]:
-    """(execution rows, rows pending and marked enqueued, tasks queued) after the run."""
-    from redis import Redis
-    from sqlalchemy import func, select
-
-    from jobagent.store.models import WorkflowExecution
-    from jobagent.store.session import session_scope
-
-    with session_scope() as s:
-        rows = s.scalar(select(func.count()).select_from(WorkflowExecution))
-        ready = s.scalar(select(func.count()).select_from(WorkflowExecution).where(
-            WorkflowExecution.status == "pending", WorkflowExecution.enqueued_at.is_not(None)))
-    conn = Redis.from_url(redis_url)
-    queued = sum(int(conn.llen(f"rq:queue:{q}")) for q in ("high", "default"))
-    return int(rows), int(ready), queued
-
-
 def main() -> None:
     if not shutil.which("ab"):
         raise SystemExit("ab not found: apt-get install apache2-utils")
-    from benchmarks.servers import start_local_servers
+    from benchmarks.servers import start_local_servers, submitted_state
     from tests.web_stack import TOKEN, WebStack
 
     servers = start_local_servers()
@@ -105,7 +88,7 @@ def main() -> None:
                                     "cv_urls": ["http://127.0.0.1:9/cv.md"], "location": "Berlin"}))
         warmed = _warm_up(f"{base}/workflow/profiling", body.read_bytes(), TOKEN)
         stats = _ab(f"{base}/workflow/profiling", body, TOKEN, workdir)
-        rows, ready, queued = _verify(os.environ["REDIS_URL"])
+        rows, ready, queued = submitted_state(os.environ["REDIS_URL"])
         accepted = int(stats["complete"] - stats["non_2xx"] - stats["failed"]) + warmed
         print(f"POST /workflow/profiling x {REQUESTS} at concurrency {CONCURRENCY}, gunicorn {WORKERS} sync workers, "
               f"access log {'on' if ACCESS_LOG else 'off'}, "

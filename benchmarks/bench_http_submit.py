@@ -85,8 +85,7 @@ def _warm_up(url: str, body: bytes, token: str) -> int:
 def main() -> None:
     if not shutil.which("ab"):
         raise SystemExit("ab not found: apt-get install apache2-utils")
-    from benchmarks.bench_http import _verify
-    from benchmarks.servers import start_local_servers
+    from benchmarks.servers import start_local_servers, submitted_state
     from tests.web_stack import TOKEN
 
     servers = start_local_servers()
@@ -124,7 +123,7 @@ def main() -> None:
             print(f"  c={concurrency:2d}  submit {ours['rps']:6.0f} req/s p50 {ours['p50']:4.0f} ms p99 "
                   f"{ours['p99']:4.0f} ms | no-op {base['rps']:6.0f} req/s p50 {base['p50']:4.0f} ms p99 "
                   f"{base['p99']:4.0f} ms | ratio {ratio:.2f}x{aim}")
-        rows, ready, queued = _verify(os.environ["REDIS_URL"])
+        rows, ready, queued = submitted_state(os.environ["REDIS_URL"])
         ok = bad == 0 and rows == ready == queued == accepted
         print(f"  consistent: {'yes' if ok else 'NO'} ({accepted} accepted; {rows} execution rows, {ready} pending "
               f"+ enqueued, {queued} queued tasks; {bad} failed or non-2xx)")

@@ -83,25 +83,8 @@ def _peers(redis_url: str) -> dict[str, Callable[[int], object]]:
     return peers
 
 
-def _verify(redis_url: str, submitted: int) -> tuple[int, int, int]:
-    """(execution rows, rows pending and marked enqueued, tasks on jobagent's queues) after the run."""
-    from redis import Redis
-    from sqlalchemy import func, select
-
-    from jobagent.store.models import WorkflowExecution
-    from jobagent.store.session import session_scope
-
-    with session_scope() as s:
-        rows = s.scalar(select(func.count()).select_from(WorkflowExecution))
-        ready = s.scalar(select(func.count()).select_from(WorkflowExecution).where(
-            WorkflowExecution.status == "pending", WorkflowExecution.enqueued_at.is_not(None)))
-    conn = Redis.from_url(redis_url)
-    queued = sum(int(conn.llen(f"rq:queue:{q}")) for q in ("high", "default"))
-    return int(rows or 0), int(ready or 0), queued
-
-
 def main() -> None:
-    from benchmarks.servers import start_local_servers
+    from benchmarks.servers import start_local_servers, submitted_state
 
     servers = start_local_servers()
     redis_url = os.environ["REDIS_URL"]
@@ -128,7 +111,7 @@ def main() -> None:
         print(f"  ratio jobagent batched x{BATCH} / Celery delay: {batched / celery:.2f}x; "
               f">= 1,000/s: {'yes' if batched >= 1000 else 'NO'}")
         submitted = 50 + ROUNDS * SUBMITS + BATCHED[0]
-        rows, ready, queued = _verify(redis_url, submitted)
+        rows, ready, queued = submitted_state(redis_url)
         ok = rows == ready == queued == submitted
         print(f"  consistent: {'yes' if ok else 'NO'} ({submitted} submitted; {rows} execution rows, "
               f"{ready} pending + enqueued, {queued} queued tasks)")
