@@ -6,6 +6,7 @@ which is also the queue job's id. Everything else the task needs is read from th
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
@@ -80,32 +81,77 @@ def enqueue_execution(execution_id: str, queue_name: str, settings: Settings | N
 
 
 def enqueue_executions(items: list[tuple[str, str]], settings: Settings | None = None) -> None:
-    """Queue many (execution id, queue name) pairs in one Redis round trip (one MULTI/EXEC pipeline).
+    """Queue many (execution id, queue name) pairs now (see ``prepare_enqueue``)."""
+    prepare_enqueue(items, settings)()
+
+
+def prepare_enqueue(items: list[tuple[str, str]], settings: Settings | None = None) -> Callable[[], object]:
+    """Build the queueing of many (execution id, queue name) pairs in one Redis round trip (one MULTI/EXEC pipeline).
 
     Every submission comes through here, one execution or a fan-out of thousands, so each pays one round
     trip. MULTI/EXEC is all or nothing: if it raises, no task of the batch is queued, and the caller
-    marks the whole batch (a submission) or leaves it pending for reconcile (the fan-out).
+    marks the whole batch (a submission) or leaves it pending for reconcile (the fan-out). Building and
+    sending are apart so that a submission builds the commands while PostgreSQL commits its rows; the
+    returned call sends them.
     """
     settings = settings or get_settings()
     if settings.embedded:  # no Redis to pipeline to: each runs in-process
-        for execution_id, queue_name in items:
-            enqueue_execution(execution_id, queue_name, settings)
-        return
+        return lambda: [enqueue_execution(execution_id, queue_name, settings) for execution_id, queue_name in items]
     by_queue: dict[str, list[str]] = {}
     for execution_id, queue_name in items:
         by_queue.setdefault(queue_name, []).append(execution_id)
     options_key = (settings.redis_url, settings.task_time_limit, settings.result_ttl, settings.failure_ttl,
                    settings.max_retries, tuple(settings.retry_intervals()))
-    with get_redis(settings).pipeline() as pipe:
-        for queue_name, ids in by_queue.items():
-            queue = get_queue(queue_name, settings)
-            shared = task_hash.template(queue, TASK_FUNC, lambda i: _task_options(i, settings), options_key)
-            if shared is None:  # an RQ whose task hash we do not know how to stamp: let RQ build each task
-                queue.enqueue_many([Queue.prepare_data(TASK_FUNC, **_task_options(i, settings)) for i in ids],
-                                   pipeline=pipe)
-            else:
-                task_hash.stamp(pipe, queue, shared, TASK_FUNC, ids, DESCRIPTION)
+    redis = get_redis(settings)
+    queues = {name: get_queue(name, settings) for name in by_queue}
+    shared = {name: task_hash.template(queue, TASK_FUNC, lambda i: _task_options(i, settings), options_key)
+              for name, queue in queues.items()}
+    if all(template is not None for template in shared.values()):
+        groups = [(queues[name], template, by_queue[name]) for name, template in shared.items() if template]
+        calls = task_hash.script_calls(groups, TASK_FUNC, DESCRIPTION, redis.get_encoder())
+        return lambda: send_atomically(redis, calls)
+    return lambda: _enqueue_by_rq(redis, queues, by_queue, settings)
+
+
+def _enqueue_by_rq(redis: Redis, queues: dict[str, Queue], by_queue: dict[str, list[str]], settings: Settings) -> None:
+    """An RQ whose task hash we do not know how to stamp: let RQ build each task, in one pipeline."""
+    with redis.pipeline() as pipe:
+        for name, ids in by_queue.items():
+            queues[name].enqueue_many([Queue.prepare_data(TASK_FUNC, **_task_options(i, settings)) for i in ids],
+                                      pipeline=pipe)
         pipe.execute()
+
+
+_MULTI, _EXEC = task_hash.command(b"MULTI"), task_hash.command(b"EXEC")
+
+
+def send_atomically(redis: Redis, commands: list[bytes]) -> list[Any]:
+    """Send RESP-encoded commands in one write, all or nothing, and return their answers.
+
+    One command (a script) is atomic by itself; more go in MULTI/EXEC, where a command Redis refuses while
+    queueing (out of memory, read-only replica) aborts the EXEC, and a lost connection discards the MULTI.
+    Unlike redis-py's pipeline this never re-sends on a connection error: the EXEC may have run, and
+    sending it twice would queue every task twice. The connection is dropped on any error, so no stray
+    answer is read later.
+    """
+    wrapped = len(commands) > 1
+    pool = redis.connection_pool
+    conn = pool.get_connection()
+    try:
+        conn.send_packed_command([_MULTI, *commands, _EXEC] if wrapped else commands, check_health=False)
+        if wrapped:
+            for _ in range(len(commands) + 1):  # +OK for MULTI, +QUEUED for each; a refused one raises here
+                conn.read_response()
+        replies = conn.read_response() if wrapped else [conn.read_response()]
+    except BaseException:
+        conn.disconnect()
+        raise
+    finally:
+        pool.release(conn)
+    for reply in replies:
+        if isinstance(reply, Exception):  # a command that failed inside EXEC
+            raise reply
+    return list(replies)
 
 
 def fetch_task(task_id: str, settings: Settings | None = None) -> Job | None:

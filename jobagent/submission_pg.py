@@ -1,34 +1,40 @@
 """Submission against PostgreSQL and Redis in the fewest round trips (issue 16, aim 1).
 
-The order of work is submission.py's: both rows committed, then the queue, then the enqueued mark. Here
-each step is one round trip whatever the batch size: one INSERT that writes the runs and the executions
-together (a data-modifying CTE is one statement, so one implicit transaction: both tables or neither),
-one MULTI/EXEC for every task of the batch, one UPDATE for the mark. The mark is sent to PostgreSQL just
-before the MULTI/EXEC goes to Redis and its answer read just after, so the two round trips overlap: a
-submission waits for two round trips, not three. If the MULTI/EXEC fails, the failure statement clears
-the mark again; if the process dies between the two, the row is pending with a mark and no queue job,
-which reconcile requeues after its grace ("queue job lost from Redis"), as it does a never-enqueued row.
-Statements go straight to psycopg on an autocommit connection (no BEGIN/COMMIT round trips, no SQLAlchemy
-compile step; psycopg prepares a statement it has run five times), so a submission's Python costs less
-than Celery's ``delay``.
+The order of work is submission.py's: both rows committed, then the queue. Each step is one round trip
+whatever the batch size: one INSERT that writes the runs and the executions together (a data-modifying
+CTE is one statement, so one implicit transaction: both tables or neither), then one MULTI/EXEC for every
+task of the batch.
+
+The INSERT already sets ``enqueued_at`` ("handed to the queue at"), so no third statement marks it. If the
+MULTI/EXEC fails, the failure statement marks the batch failed and clears the mark; if the process dies
+between the two, the row is pending with a mark and no queue job, which reconcile requeues after its grace
+("queue job lost from Redis while pending"), exactly as it did when the mark was a separate UPDATE that
+could commit before Redis answered. Rows of the daily fan-out are written elsewhere without the mark.
+
+The INSERT is one prepared statement per connection for every batch size: each column travels as one
+PostgreSQL array literal (``unnest`` turns them back into rows), sent as text through libpq's own calls.
+psycopg's cursor layer (query conversion, one adapter per value) cost more Python than Redis's part of a
+submission, and a submission must cost less than Celery's ``delay``.
 
 The connections come from a small pool of their own without ``pool_pre_ping`` (that ping is one more
 round trip per checkout). A connection PostgreSQL dropped (a restart, an idle timeout) fails on first
 use instead; the pool is then emptied and the statement retried once on a new connection, which is safe
-here: a statement that failed on a dead socket never ran.
+here: a statement that failed on a dead socket never ran (and if it had, its ids would collide).
 """
 
 from __future__ import annotations
 
+import json
 import os
+import select
+import weakref
 from collections.abc import Callable
-from functools import lru_cache
+from datetime import datetime
 from typing import Any
 
 import psycopg
-from psycopg import generators, pq
+from psycopg import pq
 from psycopg.errors import error_from_result
-from psycopg.types.json import Jsonb
 from sqlalchemy import Engine, create_engine
 
 from jobagent.config import Settings
@@ -36,17 +42,40 @@ from jobagent.errors import EnqueueFailed
 from jobagent.store.models import utcnow
 from jobagent.submission_rows import Submission, SubmissionSpec, enqueue_error, execution_row, run_row
 
-_RUN_COLUMNS = ("id", "workflow_type", "profile_id", "query", "location", "params", "dedup_key", "created_at")
-_EX_COLUMNS = ("id", "task_id", "run_id", "workflow_type", "status", "queue", "attempts", "nodes_done",
-               "nodes_total", "requeues", "context_snapshot", "created_at")
-_JSON_COLUMNS = frozenset({"params", "context_snapshot"})
+# (column, PostgreSQL type) in the order of the statement's parameters.
+_RUN_COLUMNS = (("id", "varchar"), ("workflow_type", "varchar"), ("profile_id", "varchar"), ("query", "varchar"),
+                ("location", "varchar"), ("params", "jsonb"), ("dedup_key", "varchar"), ("created_at", "timestamptz"))
+_EX_COLUMNS = (("id", "varchar"), ("task_id", "varchar"), ("run_id", "varchar"), ("workflow_type", "varchar"),
+               ("status", "varchar"), ("queue", "varchar"), ("attempts", "int"), ("nodes_done", "int"),
+               ("nodes_total", "int"), ("requeues", "int"), ("context_snapshot", "jsonb"),
+               ("created_at", "timestamptz"), ("enqueued_at", "timestamptz"))
 
-# Sent through libpq's asynchronous call (text parameters), so it is in flight while Redis works.
-_MARK_ENQUEUED = b"UPDATE workflow_executions SET enqueued_at = $1::timestamptz WHERE id = ANY($2::varchar[])"
+
+
+
+def _insert_sql(columns: tuple[tuple[str, str], ...], table: str, first: int, *, batch: bool) -> str:
+    """INSERT INTO ``table``: one row of scalar parameters, or every row from one array per column."""
+    kinds = [f"${first + i}::{kind}{'[]' if batch else ''}" for i, (_, kind) in enumerate(columns)]
+    rows = f"SELECT * FROM unnest({', '.join(kinds)})" if batch else f"VALUES ({', '.join(kinds)})"
+    return f"INSERT INTO {table} ({', '.join(name for name, _ in columns)}) {rows}"
+
+
+def _both_tables(*, batch: bool) -> bytes:
+    return ("WITH new_runs AS (" + _insert_sql(_RUN_COLUMNS, "runs", 1, batch=batch) + ") "
+            + _insert_sql(_EX_COLUMNS, "workflow_executions", 1 + len(_RUN_COLUMNS), batch=batch)).encode()
+
+
+# Two prepared statements: one row costs PostgreSQL less as VALUES than as unnest of one-element arrays
+# (0.25 against 0.35 ms a round trip here), and a batch of any size is one statement as arrays.
+_STATEMENTS = {False: (b"jobagent_submit_one_v1", _both_tables(batch=False)),
+               True: (b"jobagent_submit_many_v1", _both_tables(batch=True))}
 _MARK_FAILED = ("UPDATE workflow_executions SET status = 'failed', error_message = %s, completed_at = %s, "
                 "enqueued_at = NULL WHERE id = ANY(%s) AND status = 'pending'")
 # Executions go with their runs (ON DELETE CASCADE); only used when nothing reached Redis.
 _TAKE_BACK = "DELETE FROM runs WHERE id = ANY(%s)"
+
+# The psycopg connections on which each statement is prepared (a new connection prepares it on first use).
+_prepared: dict[bool, weakref.WeakSet[psycopg.Connection[Any]]] = {False: weakref.WeakSet(), True: weakref.WeakSet()}
 
 _engines: dict[str, Engine] = {}
 
@@ -76,89 +105,142 @@ def _run(raw: Any, sql: str, params: list[Any]) -> None:
         cur.close()
 
 
-def _checkout_and_run(url: str, sql: str, params: list[Any]) -> Any:
+def _checkout_and_run(url: str, statement: Callable[[Any], None]) -> Any:
     """Run one autocommit statement, once more on a fresh connection if the pooled one was dead; the
     connection stays checked out for the caller (who must ``close()`` it: back to the pool)."""
     engine = _engine(url)
     for attempt in (1, 2):
         raw = engine.raw_connection()
         try:
-            _run(raw, sql, params)
+            statement(raw)
         except psycopg.OperationalError:
             raw.invalidate()
             if attempt == 2:
                 raise
             engine.dispose()  # its other idle connections died with the same server
             continue
-        except BaseException:
+        except psycopg.Error:  # PostgreSQL refused the statement: the connection itself is fine
             raw.close()
+            raise
+        except BaseException:  # interrupted mid-statement (Ctrl-C): the connection may still be busy
+            raw.invalidate()
             raise
         return raw
     raise AssertionError("unreachable")
 
 
 def _execute(url: str, sql: str, params: list[Any]) -> None:
-    _checkout_and_run(url, sql, params).close()
+    _checkout_and_run(url, lambda raw: _run(raw, sql, params)).close()
 
 
-def _send_mark(raw: Any, ids: list[str]) -> None:
-    """Send the enqueued mark without waiting for its answer (``_collect`` reads it)."""
+def _text(value: Any, dumped: dict[int, str]) -> str | None:
+    """One value as PostgreSQL reads it from text; ``dumped`` keeps the JSON of a context both rows share."""
+    kind = type(value)
+    if value is None or kind is str:
+        return value
+    if kind is datetime:
+        return value.isoformat()
+    if kind is dict or kind is list:
+        if id(value) not in dumped:
+            dumped[id(value)] = json.dumps(value, separators=(",", ":"))
+        return dumped[id(value)]
+    return str(value)
+
+
+def _array(texts: list[str | None]) -> bytes:
+    """A PostgreSQL array literal: every element double-quoted with ``\\`` and ``"`` escaped, NULL bare."""
+    items = ["NULL" if text is None else '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"' for text in texts]
+    return ("{" + ",".join(items) + "}").encode()
+
+
+def _params(runs: list[dict[str, Any]], executions: list[dict[str, Any]], batch: bool) -> list[bytes | None]:
+    """The statement's parameters: one text per column, or one array literal per column."""
+    dumped: dict[int, str] = {}
+    params: list[bytes | None] = []
+    for rows, columns in ((runs, _RUN_COLUMNS), (executions, _EX_COLUMNS)):
+        for name, _ in columns:
+            if batch:
+                params.append(_array([_text(row[name], dumped) for row in rows]))
+            else:
+                text = _text(rows[0][name], dumped)
+                params.append(None if text is None else text.encode())
+    return params
+
+
+def _check(conn: psycopg.Connection[Any], result: pq.abc.PGresult | None) -> None:
+    """Raise what PostgreSQL said if it refused; a lost connection is an ``OperationalError`` (retried)."""
+    if result is not None and result.status in (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK):
+        return
+    if conn.pgconn.status == pq.ConnStatus.BAD or result is None:
+        message = ((result.error_message if result else b"") or conn.pgconn.error_message).decode(errors="replace")
+        raise psycopg.OperationalError(message.strip() or "connection to PostgreSQL lost")
+    raise error_from_result(result, encoding=conn.info.encoding)
+
+
+def _await_result(pgconn: pq.abc.PGconn) -> pq.abc.PGresult | None:
+    """Wait (GIL released, in poll) for the answer to the statement just sent: its first result."""
+    waiter = select.poll()
+    waiter.register(pgconn.socket, select.POLLIN)
+    pgconn.consume_input()
+    while pgconn.is_busy():
+        waiter.poll()
+        pgconn.consume_input()
+    first = pgconn.get_result()
+    while pgconn.get_result() is not None:  # drain: the connection must be idle before it goes back
+        pass
+    return first
+
+
+def _insert(raw: Any, runs: list[dict[str, Any]], executions: list[dict[str, Any]],
+            meanwhile: Callable[[], None]) -> None:
+    """Both tables in one prepared statement; ``meanwhile`` runs while PostgreSQL works on it.
+
+    libpq's own calls rather than psycopg's cursor: its query conversion and one adapter per value were
+    most of the statement's client cost."""
     conn = raw.driver_connection
-    stamp = utcnow().isoformat().encode()
-    conn.pgconn.send_query_params(_MARK_ENQUEUED, [stamp, ("{" + ",".join(ids) + "}").encode()])
-    conn.wait(generators.send(conn.pgconn))
-
-
-def _collect(raw: Any) -> None:
-    """Read the answer to ``_send_mark``; raise what PostgreSQL said if it refused."""
-    conn = raw.driver_connection
-    results = conn.wait(generators.fetch_many(conn.pgconn))
-    for result in results:
-        if result.status != pq.ExecStatus.COMMAND_OK:
-            raise error_from_result(result, encoding=conn.info.encoding)
-
-
-@lru_cache(maxsize=32)
-def _insert_sql(count: int) -> str:
-    """Both tables in one statement for ``count`` submissions (cached: the same text lets psycopg prepare it)."""
-    def values(columns: tuple[str, ...]) -> str:
-        row = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        return ", ".join([row] * count)
-
-    return (f"WITH new_runs AS (INSERT INTO runs ({', '.join(_RUN_COLUMNS)}) VALUES {values(_RUN_COLUMNS)}) "
-            f"INSERT INTO workflow_executions ({', '.join(_EX_COLUMNS)}) VALUES {values(_EX_COLUMNS)}")
-
-
-def _flat(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> list[Any]:
-    return [Jsonb(row[c]) if c in _JSON_COLUMNS else row[c] for row in rows for c in columns]
+    batch = len(runs) > 1
+    name, sql = _STATEMENTS[batch]
+    if conn not in _prepared[batch]:
+        _check(conn, conn.pgconn.prepare(name, sql))
+        _prepared[batch].add(conn)
+    conn.pgconn.send_query_prepared(name, _params(runs, executions, batch))
+    try:
+        meanwhile()
+    finally:
+        _check(conn, _await_result(conn.pgconn))
 
 
 def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping: bool,
                  recheck: Callable[[], object], forget_ping: Callable[[], None]) -> list[Submission]:
-    """Insert, enqueue, mark; on a failed enqueue, mark every execution of the batch failed with the reason,
-    or take the rows back when the ping was skipped and Redis turns out to be away (nothing was submitted).
+    """Insert (marked enqueued), enqueue; on a failed enqueue, mark every execution of the batch failed with
+    the reason, or take the rows back when the ping was skipped and Redis turns out to be away (nothing was
+    submitted). The Redis commands are built while PostgreSQL commits the rows, and sent after.
 
     ``recheck`` pings Redis afresh (raising ``EnqueueFailed`` when it is away) and ``forget_ping`` drops the
     cached ping: both live with the ping cache in ``submission``, which calls this."""
-    from jobagent.queue import enqueue_executions
+    from jobagent.queue import prepare_enqueue
 
     url = settings.effective_database_url
     now = utcnow()
     runs = [run_row(spec, now) for spec in specs]
-    executions = [execution_row(run["id"], spec, now) for run, spec in zip(runs, specs, strict=True)]
-    raw = _checkout_and_run(url, _insert_sql(len(specs)), _flat(runs, _RUN_COLUMNS) + _flat(executions, _EX_COLUMNS))
-    ids = [ex["id"] for ex in executions]
+    executions = [execution_row(run["id"], spec, now) | {"enqueued_at": now}
+                  for run, spec in zip(runs, specs, strict=True)]
+    built: list[Callable[[], object]] = []
+    problems: list[Exception] = []
+
+    def build_tasks() -> None:
+        if not built and not problems:
+            try:
+                built.append(prepare_enqueue([(ex["id"], ex["queue"]) for ex in executions], settings))
+            except Exception as exc:  # noqa: BLE001 (reported below, once the rows are committed)
+                problems.append(exc)
+
+    _checkout_and_run(url, lambda raw: _insert(raw, runs, executions, build_tasks)).close()
     try:
-        _send_mark(raw, ids)
-        try:
-            enqueue_executions([(ex["id"], ex["queue"]) for ex in executions], settings)
-        finally:
-            _collect(raw)
-    except psycopg.Error:  # PostgreSQL went away mid-submission: this connection is done for
-        raw.invalidate()
-        raise
+        if problems:
+            raise problems[0]
+        built[0]()
     except Exception as exc:  # MULTI/EXEC is all or nothing: no task of the batch is queued
-        raw.close()
         forget_ping()
         error = enqueue_error(exc)
         if not fresh_ping:
@@ -167,8 +249,7 @@ def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping:
             except EnqueueFailed:  # Redis was away before these rows were written: as if never submitted
                 _execute(url, _TAKE_BACK, [[run["id"] for run in runs]])
                 raise
-        _execute(url, _MARK_FAILED, [error, utcnow(), ids])
+        _execute(url, _MARK_FAILED, [error, utcnow(), [ex["id"] for ex in executions]])
         raise EnqueueFailed(f"{error} (run {runs[0]['id']} marked failed)") from exc
-    raw.close()
     return [Submission(ex["run_id"], ex["id"], ex["id"], ex["workflow_type"], ex["queue"], "pending")
             for ex in executions]

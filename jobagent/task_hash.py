@@ -8,8 +8,16 @@ the fields that name the execution or the time. RQ itself builds a template for 
 fields that differ between them must be exactly ``PER_TASK`` and our recomputed ``data`` must equal
 RQ's, or the template is refused and the caller uses ``enqueue_many`` (a newer RQ that writes more per
 task falls back to the slow, always-right path rather than writing a task a worker cannot read).
-The commands are RQ's own for an enqueue without dependencies: SADD the queue to ``rq:queues``, HSET the
-task, RPUSH its id (``tests/unit/test_task_hash.py`` compares the result with ``enqueue_many``'s).
+The writes are RQ's own for an enqueue without dependencies: SADD the queue to ``rq:queues``, HSET the
+task, RPUSH its id (``tests/integration/test_submit_batch.py`` compares the result with RQ's own).
+
+They go to Redis as one small Lua script (``ENQUEUE_SCRIPT``, sent with EVAL) per chunk of tasks, written
+in Redis's wire format (RESP) here: the shared fields are encoded once per template, so a task costs a
+few byte joins, and Redis answers once, where a redis-py MULTI/EXEC pipeline packed and parsed every field
+of every task and read five answers for one task (together a third of a submission's Python). A script
+runs atomically, and a Redis that refuses writes (out of memory, a read-only replica) refuses its first
+write, the SADD, so nothing of the chunk is written. Job keys travel as arguments, not KEYS: RQ does not
+run on Redis Cluster either.
 """
 
 from __future__ import annotations
@@ -17,7 +25,7 @@ from __future__ import annotations
 import zlib
 from typing import Any
 
-from redis.client import Pipeline
+from redis.connection import Encoder
 from rq import Queue
 from rq.job import JobStatus
 from rq.serializers import JSONSerializer
@@ -52,14 +60,68 @@ def template(queue: Queue, func: str, options_for: Any, key: tuple[Any, ...]) ->
     return _templates[cache_key]
 
 
-def stamp(pipe: Pipeline, queue: Queue, shared: Template, func: str, execution_ids: list[str],
-          description: str) -> None:
-    """Queue ``execution_ids`` on ``pipe`` exactly as RQ's enqueue would (``description`` has ``{id}``)."""
-    moment = utcformat(now())
-    pipe.sadd(queue.redis_queues_keys, queue.key)
-    for execution_id in execution_ids:
-        mapping: dict[Any, Any] = {**shared, "data": _data(func, execution_id),
-                                   "description": description.format(id=execution_id),
-                                   "created_at": moment, "enqueued_at": moment}
-        pipe.hset(queue.job_class.key_for(execution_id), mapping=mapping)
-        pipe.rpush(queue.key, execution_id)
+def _bulk(value: bytes) -> bytes:
+    return b"$%d\r\n%s\r\n" % (len(value), value)
+
+
+def command(*args: bytes) -> bytes:
+    """One Redis command in RESP: an array of bulk strings."""
+    return b"*%d\r\n" % len(args) + b"".join(map(_bulk, args))
+
+
+_encoded: dict[int, tuple[Template, bytes]] = {}
+
+
+def _shared_fields(shared: Template, encoder: Encoder) -> bytes:
+    """The template's field/value pairs in RESP, encoded once (keyed by the template, which is cached)."""
+    cached = _encoded.get(id(shared))
+    if cached is None or cached[0] is not shared:
+        pairs = b"".join(_bulk(encoder.encode(k)) + _bulk(encoder.encode(v)) for k, v in shared.items())
+        cached = _encoded[id(shared)] = (shared, pairs)
+    return cached[1]
+
+
+_DATA, _DESCRIPTION, _CREATED, _ENQUEUED = (_bulk(name) for name in (b"data", b"description", b"created_at",
+                                                                     b"enqueued_at"))
+
+# KEYS: rq:queues, then the queues. ARGV, per task: its queue's index in KEYS (from 2), the number of
+# hash arguments n, the task's hash key, its id, then n field/value arguments.
+ENQUEUE_SCRIPT = b"""for k = 2, #KEYS do redis.call('SADD', KEYS[1], KEYS[k]) end
+local i = 1
+while i <= #ARGV do
+  local n = tonumber(ARGV[i + 1])
+  redis.call('HSET', ARGV[i + 2], unpack(ARGV, i + 4, i + 3 + n))
+  redis.call('RPUSH', KEYS[tonumber(ARGV[i])], ARGV[i + 3])
+  i = i + 4 + n
+end
+return #KEYS - 1"""
+CHUNK = 500  # tasks per script call: a fan-out of thousands must not hold Redis for long, nor send 1M arguments
+
+Group = tuple[Queue, Template, list[str]]
+
+
+def _task_args(queue_index: bytes, shared: Template, fields: bytes, key_prefix: str, func: str,
+               execution_id: str, description: str, times: bytes) -> bytes:
+    count = b"%d" % (2 * (len(shared) + len(PER_TASK)))
+    return (_bulk(queue_index) + _bulk(count) + _bulk(f"{key_prefix}{execution_id}".encode())
+            + _bulk(execution_id.encode()) + fields + _DATA + _bulk(_data(func, execution_id))
+            + _DESCRIPTION + _bulk(description.format(id=execution_id).encode()) + times)
+
+
+def script_calls(groups: list[Group], func: str, description: str, encoder: Encoder) -> list[bytes]:
+    """RQ's enqueue of every group's tasks as RESP-encoded EVAL commands, one per ``CHUNK`` tasks
+    (``description`` has ``{id}``). The caller wraps more than one in MULTI/EXEC."""
+    moment = _bulk(utcformat(now()).encode())
+    times = _CREATED + moment + _ENQUEUED + moment
+    queue_keys = [queue.key.encode() for queue, _, _ in groups]
+    tasks = [(b"%d" % (2 + index), queue, shared, execution_id)
+             for index, (queue, shared, ids) in enumerate(groups) for execution_id in ids]
+    head_keys = [ENQUEUE_SCRIPT, b"%d" % (1 + len(queue_keys)), groups[0][0].redis_queues_keys.encode(), *queue_keys]
+    calls = []
+    for start in range(0, len(tasks), CHUNK):
+        chunk = tasks[start:start + CHUNK]
+        args = [_task_args(index, shared, _shared_fields(shared, encoder), queue.job_class.redis_job_namespace_prefix,
+                           func, execution_id, description, times) for index, queue, shared, execution_id in chunk]
+        count = 1 + len(head_keys) + sum(4 + 2 * (len(shared) + len(PER_TASK)) for _, _, shared, _ in chunk)
+        calls.append(b"*%d\r\n" % count + _bulk(b"EVAL") + b"".join(map(_bulk, head_keys)) + b"".join(args))
+    return calls

@@ -138,3 +138,80 @@ def test_a_pooled_connection_killed_by_postgres_is_replaced(setup: RedisServer) 
     subs = submit_specs(_specs(3), settings)
     rows = {ex.id: ex for ex in _executions()}
     assert len(rows) == 5 and all(rows[s.execution_id].enqueued_at is not None for s in subs)
+
+
+def test_a_fan_out_sized_batch_spans_script_chunks_and_both_queues(setup: RedisServer) -> None:
+    """More tasks than one Lua script call takes (``task_hash.CHUNK``), over both queues: one MULTI/EXEC of
+    several scripts, every task queued once, in submission order per queue, each hash readable by RQ."""
+    from jobagent import task_hash
+
+    n = 2 * task_hash.CHUNK + 137
+    subs = submit_specs(_specs(n), get_settings())
+    conn = Redis.from_url(setup.url, decode_responses=True)
+    queued = {q: list(conn.lrange(f"rq:queue:{q}", 0, -1)) for q in ("high", "default")}
+    assert queued == {q: [s.execution_id for s in subs if s.queue == q] for q in ("high", "default")}
+    assert sum(map(len, queued.values())) == n == _count(WorkflowExecution)
+    assert conn.smembers("rq:queues") == {"rq:queue:high", "rq:queue:default"}
+    last = queue.fetch_task(subs[-1].execution_id, get_settings())
+    assert last is not None and last.args == [subs[-1].execution_id] and last.origin == subs[-1].queue
+
+
+def test_a_refused_multi_chunk_batch_queues_nothing(setup: RedisServer) -> None:
+    from jobagent import task_hash
+
+    settings = get_settings()
+    submit_specs(_specs(1), settings)
+    conn = Redis.from_url(setup.url)
+    conn.config_set("maxmemory", 1)
+    with pytest.raises(EnqueueFailed, match="could not enqueue: .*marked failed"):
+        submit_specs(_specs(task_hash.CHUNK + 10), settings)
+    conn.config_set("maxmemory", 0)
+    assert conn.llen("rq:queue:default") + conn.llen("rq:queue:high") == 1
+    assert sum(ex.status == "failed" for ex in _executions()) == task_hash.CHUNK + 10
+
+
+@pytest.mark.parametrize("count", [1, 3], ids=["one row", "batch"])
+def test_text_travels_exactly_through_both_insert_statements(setup: RedisServer, count: int) -> None:
+    """The rows go to PostgreSQL as text (one value, or one array literal per column): quotes, backslashes,
+    braces, commas, the word NULL, non-ASCII and JSON escapes must arrive exactly, and None stays NULL."""
+    awkward = 'say "hi", {x}\\n \\\\ NULL ünïcödé 😀 \t end'
+    specs = [SubmissionSpec("job_search", "default", {"query": awkward, "n": i, "nested": {"k": [awkward, None]}},
+                            query=awkward if i % 2 == 0 else "NULL", location=None if i % 2 == 0 else awkward)
+             for i in range(count)]
+    subs = submit_specs(specs, get_settings())
+    with session_scope() as s:
+        for sub, spec in zip(subs, specs, strict=True):
+            run = s.get(Run, sub.run_id)
+            ex = s.get(WorkflowExecution, sub.execution_id)
+            assert run is not None and ex is not None
+            assert (run.query, run.location, run.params) == (spec.query, spec.location, spec.context)
+            assert ex.context_snapshot == spec.context and ex.enqueued_at == ex.created_at == run.created_at
+
+
+def test_a_submitter_killed_after_the_commit_leaves_a_row_reconcile_requeues(
+        setup: RedisServer, env: Callable[..., dict[str, str]], clean_pg: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The mark is written with the rows, so a process that dies between the commit and Redis leaves a
+    pending, marked row without a queue job: reconcile requeues it after its grace. The interrupted
+    connection is not handed to the next submission."""
+    from jobagent.monitoring.reconcile import reconcile
+
+    env(database_url=clean_pg, redis_url=setup.url, JOBAGENT_RECONCILE_GRACE_SECONDS="0")
+    settings = get_settings()
+
+    def interrupted(*args: Any, **kwargs: Any) -> Any:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(queue, "prepare_enqueue", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        submit_specs(_specs(1), settings)
+    monkeypatch.undo()
+    env(database_url=clean_pg, redis_url=setup.url, JOBAGENT_RECONCILE_GRACE_SECONDS="0")
+    [row] = _executions()
+    assert row.status == "pending" and row.enqueued_at is not None
+    assert Redis.from_url(setup.url).llen("rq:queue:high") == 0  # _specs(1) goes to high
+    summary = reconcile()
+    assert [(item["execution_id"], item["action"]) for item in summary.items] == [(row.id, "requeue")]
+    assert "lost from Redis while pending" in summary.items[0]["reason"]
+    assert Redis.from_url(setup.url, decode_responses=True).lrange("rq:queue:high", 0, -1) == [row.id]
+    assert len(submit_specs(_specs(2), get_settings())) == 2 and _count(WorkflowExecution) == 3
