@@ -16,8 +16,8 @@ PostgreSQL array literal (``unnest`` turns them back into rows), sent as text th
 psycopg's cursor layer (query conversion, one adapter per value) cost more Python than Redis's part of a
 submission, and a submission must cost less than Celery's ``delay``.
 
-The connections come from a small pool of their own without ``pool_pre_ping`` (that ping is one more
-round trip per checkout). A connection PostgreSQL dropped (a restart, an idle timeout) fails on first
+The connections come from a small pool of their own (``_Connections``) with no ping on checkout (that
+ping is one more round trip). A connection PostgreSQL dropped (a restart, an idle timeout) fails on first
 use instead; the pool is then emptied and the statement retried once on a new connection, which is safe
 here: a statement that failed on a dead socket never ran (and if it had, its ids would collide).
 """
@@ -35,7 +35,7 @@ from typing import Any
 import psycopg
 from psycopg import pq
 from psycopg.errors import error_from_result
-from sqlalchemy import Engine, create_engine
+from sqlalchemy.engine import make_url
 
 from jobagent.config import Settings
 from jobagent.errors import EnqueueFailed
@@ -77,60 +77,93 @@ _TAKE_BACK = "DELETE FROM runs WHERE id = ANY(%s)"
 # The psycopg connections on which each statement is prepared (a new connection prepares it on first use).
 _prepared: dict[bool, weakref.WeakSet[psycopg.Connection[Any]]] = {False: weakref.WeakSet(), True: weakref.WeakSet()}
 
-_engines: dict[str, Engine] = {}
+class _Connections:
+    """Idle autocommit connections to one PostgreSQL, the most recently used last (LIFO keeps few warm).
+
+    Not SQLAlchemy's pool: its checkout and checkin were a tenth of a submission's Python, and this path
+    needs none of what it adds (events, reset on return, pre-ping). A pop or an append of a list is atomic
+    under the GIL, so threads share it without a lock; past ``MAX_IDLE`` a returned connection is closed.
+    """
+
+    MAX_IDLE = 8
+
+    def __init__(self, url: str) -> None:
+        self.conninfo = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+        self.idle: list[psycopg.Connection[Any]] = []
+
+    def take(self) -> psycopg.Connection[Any]:
+        try:
+            return self.idle.pop()
+        except IndexError:
+            return psycopg.connect(self.conninfo, autocommit=True)
+
+    def give(self, conn: psycopg.Connection[Any]) -> None:
+        """Back to the idle list if it is sound and idle, else closed."""
+        pgconn = conn.pgconn
+        if (pgconn.status == pq.ConnStatus.OK and pgconn.transaction_status == pq.TransactionStatus.IDLE
+                and len(self.idle) < self.MAX_IDLE):
+            self.idle.append(conn)
+        else:
+            conn.close()
+
+    def forget(self) -> None:
+        """PostgreSQL dropped one: the others most likely died with the same server."""
+        idle, self.idle = self.idle, []
+        for conn in idle:
+            conn.close()
 
 
-def _engine(url: str) -> Engine:
-    engine = _engines.get(url)
-    if engine is None:
-        engine = _engines[url] = create_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False,
-                                               pool_reset_on_return=None, pool_size=2, max_overflow=8)
-    return engine
+_pools: dict[str, _Connections] = {}
+
+
+def _pool(url: str) -> _Connections:
+    pool = _pools.get(url)
+    if pool is None:
+        pool = _pools[url] = _Connections(url)
+    return pool
 
 
 def _forget_pools_in_child() -> None:
-    """A forked child (an RQ work-horse, a gunicorn worker) must never use its parent's sockets."""
-    for engine in _engines.values():
-        engine.dispose(close=False)
+    """A forked child (an RQ work-horse, a gunicorn worker) must never use its parent's sockets; psycopg does
+    not close, in a child, a connection another process opened, so dropping them is enough."""
+    for pool in _pools.values():
+        pool.idle = []
 
 
 os.register_at_fork(after_in_child=_forget_pools_in_child)
 
 
-def _run(raw: Any, sql: str, params: list[Any]) -> None:
-    cur = raw.cursor()
-    try:
+def _run(conn: psycopg.Connection[Any], sql: str, params: list[Any]) -> None:
+    with conn.cursor() as cur:
         cur.execute(sql, params)
-    finally:
-        cur.close()
 
 
-def _checkout_and_run(url: str, statement: Callable[[Any], None]) -> Any:
+def _checkout_and_run(url: str, statement: Callable[[psycopg.Connection[Any]], None]) -> psycopg.Connection[Any]:
     """Run one autocommit statement, once more on a fresh connection if the pooled one was dead; the
-    connection stays checked out for the caller (who must ``close()`` it: back to the pool)."""
-    engine = _engine(url)
+    connection stays checked out for the caller (who must hand it back: ``_pool(url).give``)."""
+    pool = _pool(url)
     for attempt in (1, 2):
-        raw = engine.raw_connection()
+        conn = pool.take()
         try:
-            statement(raw)
+            statement(conn)
         except psycopg.OperationalError:
-            raw.invalidate()
+            conn.close()
             if attempt == 2:
                 raise
-            engine.dispose()  # its other idle connections died with the same server
+            pool.forget()
             continue
         except psycopg.Error:  # PostgreSQL refused the statement: the connection itself is fine
-            raw.close()
+            pool.give(conn)
             raise
         except BaseException:  # interrupted mid-statement (Ctrl-C): the connection may still be busy
-            raw.invalidate()
+            conn.close()
             raise
-        return raw
+        return conn
     raise AssertionError("unreachable")
 
 
 def _execute(url: str, sql: str, params: list[Any]) -> None:
-    _checkout_and_run(url, lambda raw: _run(raw, sql, params)).close()
+    _pool(url).give(_checkout_and_run(url, lambda conn: _run(conn, sql, params)))
 
 
 def _text(value: Any, dumped: dict[int, str]) -> str | None:
@@ -191,13 +224,12 @@ def _await_result(pgconn: pq.abc.PGconn) -> pq.abc.PGresult | None:
     return first
 
 
-def _insert(raw: Any, runs: list[dict[str, Any]], executions: list[dict[str, Any]],
+def _insert(conn: psycopg.Connection[Any], runs: list[dict[str, Any]], executions: list[dict[str, Any]],
             meanwhile: Callable[[], None]) -> None:
     """Both tables in one prepared statement; ``meanwhile`` runs while PostgreSQL works on it.
 
     libpq's own calls rather than psycopg's cursor: its query conversion and one adapter per value were
     most of the statement's client cost."""
-    conn = raw.driver_connection
     batch = len(runs) > 1
     name, sql = _STATEMENTS[batch]
     if conn not in _prepared[batch]:
@@ -235,7 +267,7 @@ def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping:
             except Exception as exc:  # noqa: BLE001 (reported below, once the rows are committed)
                 problems.append(exc)
 
-    _checkout_and_run(url, lambda raw: _insert(raw, runs, executions, build_tasks)).close()
+    _pool(url).give(_checkout_and_run(url, lambda conn: _insert(conn, runs, executions, build_tasks)))
     try:
         if problems:
             raise problems[0]
