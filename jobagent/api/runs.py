@@ -3,7 +3,8 @@
 Submitting always follows one order (``jobagent.submission``): validate, commit the Run and its
 WorkflowExecution (``pending``), then enqueue; a failed enqueue marks the execution ``failed`` with the
 reason. A single submission goes through ``jobagent.submission_groups``, which batches it with those other
-threads make at the same moment (HTTP requests under gunicorn threads). Everything here is checked before any row exists, and messages name fields, never CLI flags.
+threads make at the same moment (HTTP requests under gunicorn threads). Everything here is checked before
+any row exists, and messages name fields, never CLI flags.
 """
 
 from __future__ import annotations

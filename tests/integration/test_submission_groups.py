@@ -64,7 +64,8 @@ class Door:
 
 
 def _spec(i: int) -> SubmissionSpec:
-    return SubmissionSpec("diagnostic", "high" if i % 4 == 0 else "default", {"sleep_seconds": 0, "echo": f"caller-{i}"})
+    queue = "high" if i % 4 == 0 else "default"
+    return SubmissionSpec("diagnostic", queue, {"sleep_seconds": 0, "echo": f"caller-{i}"})
 
 
 def _together(specs: list[SubmissionSpec], settings: Settings, door: Door) -> list[Any]:
