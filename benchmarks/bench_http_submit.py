@@ -4,7 +4,9 @@ Run: ``python benchmarks/bench_http_submit.py`` (needs ``ab`` from apache2-utils
 PostgreSQL unless REDIS_URL / DATABASE_URL are set). Knobs: BENCH_REQUESTS (5000 per ab run), BENCH_THREADS
 and BENCH_WORKERS (threads per gunicorn worker and workers; default: what ``jobagent serve`` uses, 16
 gthread threads x CPUs + 1 workers; BENCH_THREADS=1 is the sync worker), BENCH_ACCESS_LOG (1: on, as in
-production), BENCH_CONFIGS (e.g. ``1x5,16x3,8x2``: threads x workers, several configurations in one run).
+production), BENCH_CONFIGS (e.g. ``1x5,16x3,8x2``: threads x workers, several configurations in one run),
+BENCH_ROUNDS (3: ab runs per app and concurrency, alternating; the figures are medians, the ratio the median
+of each round's submit/no-op pair, so a burst of load from elsewhere on the machine skews one round, not all).
 
 Both servers run under the command line ``jobagent serve`` builds (``gunicorn_argv``), differing only in
 the app: jobagent's Flask shim, or ``benchmarks/noop_wsgi.py`` (reads the body, answers 202 with a fixed
@@ -23,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -31,6 +34,7 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "5000"))
 WORKERS = os.environ.get("BENCH_WORKERS")
 THREADS = os.environ.get("BENCH_THREADS")
 ACCESS_LOG = os.environ.get("BENCH_ACCESS_LOG", "1") != "0"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 NOOP_APP = "benchmarks.noop_wsgi:app"
 
 
@@ -123,15 +127,20 @@ def _measure(threads: int, workers: int, env: dict[str, str], workdir: Path, bod
         print(f"gunicorn {kind} (jobagent serve's options), access log {'on' if ACCESS_LOG else 'off'}", flush=True)
         bad = 0
         for concurrency in (50, 10, 20):
-            ours = _ab(f"{shim_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
-            base = _ab(f"{noop_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
-            accepted += int(ours["complete"] - ours["non_2xx"] - ours["failed"])
-            bad += int(ours["non_2xx"] + ours["failed"] + base["non_2xx"] + base["failed"])
-            ratio = ours["rps"] / base["rps"]
+            pairs = []
+            for _ in range(ROUNDS):
+                ours = _ab(f"{shim_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
+                base = _ab(f"{noop_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
+                accepted += int(ours["complete"] - ours["non_2xx"] - ours["failed"])
+                bad += int(ours["non_2xx"] + ours["failed"] + base["non_2xx"] + base["failed"])
+                pairs.append((ours, base))
+            ratio = median(o["rps"] / b["rps"] for o, b in pairs)
+            ours, base = ({k: median(p[i][k] for p in pairs) for k in ("rps", "p50", "p99")} for i in (0, 1))
             aim = f"; aim >= 0.5x: {'yes' if ratio >= 0.5 else 'NO'}" if concurrency == 50 else ""
+            spread = ", ".join(f"{o['rps'] / b['rps']:.2f}" for o, b in pairs)
             print(f"  c={concurrency:2d}  submit {ours['rps']:6.0f} req/s p50 {ours['p50']:4.0f} ms p99 "
                   f"{ours['p99']:4.0f} ms | no-op {base['rps']:6.0f} req/s p50 {base['p50']:4.0f} ms p99 "
-                  f"{base['p99']:4.0f} ms | ratio {ratio:.2f}x{aim}", flush=True)
+                  f"{base['p99']:4.0f} ms | ratio {ratio:.2f}x (rounds {spread}){aim}", flush=True)
         return accepted, bad
     finally:
         _stop(shim)

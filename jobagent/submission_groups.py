@@ -48,8 +48,11 @@ class _Waiter:
 
     def __init__(self, spec: SubmissionSpec) -> None:
         self.spec = spec
-        self.done = threading.Event()
-        self.lead = False  # set with ``done`` when this caller is to submit the next batch
+        # Held until the caller may go on: a bare lock (released once, by another thread) costs less than
+        # an Event, whose wait and set run Python code on every submission.
+        self.done = threading.Lock()
+        self.done.acquire()
+        self.lead = False  # set before ``done`` is released when this caller is to submit the next batch
         self.result: Submission | None = None
         self.error: BaseException | None = None
 
@@ -82,7 +85,7 @@ class SubmissionGroup:
             self._queue.append(me)
             lead, self._busy = not self._busy, True
         if not lead:
-            me.done.wait()
+            me.done.acquire()
             if not me.lead:
                 return _outcome(me, own=False)
         self._lead(me, settings)
@@ -99,12 +102,12 @@ class SubmissionGroup:
                 if self._queue:
                     nxt = self._queue[0]
                     nxt.lead = True
-                    nxt.done.set()
+                    nxt.done.release()
                 else:
                     self._busy = False
             for waiter in batch:
                 if waiter is not me:
-                    waiter.done.set()
+                    waiter.done.release()
 
     def _run(self, batch: list[_Waiter], settings: Settings) -> None:
         self.batches += 1
