@@ -2,8 +2,8 @@
 
 Run: ``python benchmarks/bench_http_submit.py`` (needs ``ab`` from apache2-utils; starts its own Redis and
 PostgreSQL unless REDIS_URL / DATABASE_URL are set). Knobs: BENCH_REQUESTS (5000 per ab run), BENCH_THREADS
-and BENCH_WORKERS (threads per gunicorn worker and workers; default: what ``jobagent serve`` uses, 16
-gthread threads x CPUs + 1 workers; BENCH_THREADS=1 is the sync worker), BENCH_ACCESS_LOG (1: on, as in
+and BENCH_WORKERS (threads per gunicorn worker and workers; default: what ``jobagent serve`` uses, 32
+gthread threads x one worker per CPU (at least 2); BENCH_THREADS=1 is the sync worker), BENCH_ACCESS_LOG (1: on, as in
 production), BENCH_CONFIGS (e.g. ``1x5,16x3,8x2``: threads x workers, several configurations in one run),
 BENCH_ROUNDS (3: ab runs per app and concurrency, alternating; the figures are medians, the ratio the median
 of each round's submit/no-op pair, so a burst of load from elsewhere on the machine skews one round, not all).
