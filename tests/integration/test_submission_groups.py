@@ -146,7 +146,8 @@ def test_redis_outage_fails_every_caller_of_the_batch_and_leaves_nothing_pending
             return fresh
 
         monkeypatch.setattr(submission, "_check_queue_reachable", ping_then_lose_redis)
-    else:  # Redis stops while the first batch is held; the second batch's ping was cached
+    else:  # Redis stops while the first batch is held: that batch's ping is cached (it writes, then takes its
+        # rows back), the second's fails before writing
         monkeypatch.setattr(door.opened, "set", _stop_then(setup, door.opened.set))
     subs = _together([_spec(i) for i in range(CALLERS)], settings, door)
     assert door.sizes == [1, CALLERS - 1]
@@ -170,7 +171,7 @@ def test_redis_outage_fails_every_caller_of_the_batch_and_leaves_nothing_pending
 
 def _stop_then(server: RedisServer, then: Callable[[], None]) -> Callable[[], None]:
     def stop_and_open() -> None:
-        submission._pinged_at[server.url] = float("inf")  # the first batch's ping stays "fresh"
+        submission._pinged_at[server.url] = float("inf")  # the held batch skips its ping (a cached answer)
         server.stop()
         then()
 
