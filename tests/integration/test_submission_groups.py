@@ -109,7 +109,7 @@ def _count(model: Any) -> int:
 
 def _queued(url: str) -> dict[str, list[str]]:
     conn = Redis.from_url(url, decode_responses=True)
-    return {q: list(conn.lrange(f"rq:queue:{q}", 0, -1)) for q in ("high", "default")}
+    return {q: [str(i) for i in conn.lrange(f"rq:queue:{q}", 0, -1)] for q in ("high", "default")}
 
 
 def test_fifty_callers_at_once_share_two_batches_and_each_gets_its_own_submission(
