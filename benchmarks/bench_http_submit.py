@@ -1,8 +1,12 @@
 """The HTTP submit path against the machine's limit: ``POST /workflow/profiling`` vs a no-op WSGI app.
 
 Run: ``python benchmarks/bench_http_submit.py`` (needs ``ab`` from apache2-utils; starts its own Redis and
-PostgreSQL unless REDIS_URL / DATABASE_URL are set). Knobs: BENCH_REQUESTS (5000 per ab run), BENCH_WORKERS
-(gunicorn workers, 2 x CPUs + 1 as ``jobagent serve`` uses), BENCH_ACCESS_LOG (1: on, as in production).
+PostgreSQL unless REDIS_URL / DATABASE_URL are set). Knobs: BENCH_REQUESTS (5000 per ab run), BENCH_THREADS
+and BENCH_WORKERS (threads per gunicorn worker and workers; default: what ``jobagent serve`` uses, 32
+gthread threads x one worker per CPU (at least 2); BENCH_THREADS=1 is the sync worker), BENCH_ACCESS_LOG (1: on, as in
+production), BENCH_CONFIGS (e.g. ``1x5,16x3,8x2``: threads x workers, several configurations in one run),
+BENCH_ROUNDS (3: ab runs per app and concurrency, alternating; the figures are medians, the ratio the median
+of each round's submit/no-op pair, so a burst of load from elsewhere on the machine skews one round, not all).
 
 Both servers run under the command line ``jobagent serve`` builds (``gunicorn_argv``), differing only in
 the app: jobagent's Flask shim, or ``benchmarks/noop_wsgi.py`` (reads the body, answers 202 with a fixed
@@ -21,13 +25,16 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 REQUESTS = int(os.environ.get("BENCH_REQUESTS", "5000"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
+WORKERS = os.environ.get("BENCH_WORKERS")
+THREADS = os.environ.get("BENCH_THREADS")
 ACCESS_LOG = os.environ.get("BENCH_ACCESS_LOG", "1") != "0"
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 NOOP_APP = "benchmarks.noop_wsgi:app"
 
 
@@ -50,14 +57,26 @@ def _ab(url: str, body: Path, token: str, concurrency: int, workdir: Path) -> di
             "p50": by_percent[50], "p99": by_percent[99]}
 
 
-def _serve(app: str, env: dict[str, str], workdir: Path, name: str) -> tuple[subprocess.Popen[bytes], str, list[str]]:
+def _configs() -> list[tuple[int, int]]:
+    """(threads, workers) pairs to measure: BENCH_CONFIGS, else one, ``jobagent serve``'s (or the knobs')."""
+    from jobagent.cli.web import DEFAULT_THREADS, default_workers
+
+    if os.environ.get("BENCH_CONFIGS"):
+        pairs = [item.split("x") for item in os.environ["BENCH_CONFIGS"].split(",")]
+        return [(int(t), int(w)) for t, w in pairs]
+    threads = int(THREADS or DEFAULT_THREADS)
+    return [(threads, int(WORKERS or default_workers(threads)))]
+
+
+def _serve(app: str, env: dict[str, str], workdir: Path, name: str, threads: int,
+           workers: int) -> tuple[subprocess.Popen[bytes], str, list[str]]:
     """gunicorn with ``jobagent serve``'s exact options, serving ``app``."""
     from jobagent.cli.web import APP_FACTORY, gunicorn_argv
     from tests.servers import free_port
     from tests.web_stack import wait_for_port
 
     port = free_port()
-    argv = gunicorn_argv("127.0.0.1", port, WORKERS, access_log=ACCESS_LOG)
+    argv = gunicorn_argv("127.0.0.1", port, workers, threads=threads, access_log=ACCESS_LOG)
     assert argv[-1] == APP_FACTORY
     argv = [*argv[:-1], app]
     log = workdir / f"{name}.log"
@@ -67,19 +86,65 @@ def _serve(app: str, env: dict[str, str], workdir: Path, name: str) -> tuple[sub
     return proc, f"http://127.0.0.1:{port}", argv[:-1]
 
 
-def _warm_up(url: str, body: bytes, token: str) -> int:
+def _warm_up(url: str, body: bytes, token: str, workers: int) -> int:
     """Every gunicorn worker runs the request path once (lazy imports, first connections) before timing."""
     from concurrent.futures import ThreadPoolExecutor
 
     import httpx
 
     headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    count = 10 * WORKERS
-    with ThreadPoolExecutor(WORKERS * 2) as pool:
+    count = 10 * workers
+    with ThreadPoolExecutor(workers * 2) as pool:
         codes = list(pool.map(lambda _: httpx.post(url, content=body, headers=headers, timeout=60).status_code,
                               range(count)))
     assert codes == [202] * count, codes
     return count
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def _measure(threads: int, workers: int, env: dict[str, str], workdir: Path, body: Path) -> tuple[int, int]:
+    """One configuration: both apps under it, ab alternating between them; returns (accepted, bad)."""
+    from tests.web_stack import TOKEN
+
+    shim, shim_url, shim_argv = _serve("jobagent.web:create_app()", env, workdir, "shim", threads, workers)
+    try:
+        noop, noop_url, noop_argv = _serve(NOOP_APP, env, workdir, "noop", threads, workers)
+    except BaseException:
+        _stop(shim)
+        raise
+    try:
+        def unbound(argv: list[str]) -> list[str]:
+            return [a for a in argv if not a.startswith("127.0.0.1:")]
+
+        assert unbound(shim_argv) == unbound(noop_argv)  # all but the port: the same gunicorn configuration
+        accepted = _warm_up(f"{shim_url}/workflow/profiling", body.read_bytes(), TOKEN, workers)
+        _warm_up(f"{noop_url}/workflow/profiling", body.read_bytes(), TOKEN, workers)
+        kind = f"gthread {workers} workers x {threads} threads" if threads > 1 else f"sync {workers} workers"
+        print(f"gunicorn {kind} (jobagent serve's options), access log {'on' if ACCESS_LOG else 'off'}", flush=True)
+        bad = 0
+        for concurrency in (50, 10, 20):
+            pairs = []
+            for _ in range(ROUNDS):
+                ours = _ab(f"{shim_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
+                base = _ab(f"{noop_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
+                accepted += int(ours["complete"] - ours["non_2xx"] - ours["failed"])
+                bad += int(ours["non_2xx"] + ours["failed"] + base["non_2xx"] + base["failed"])
+                pairs.append((ours, base))
+            ratio = median(o["rps"] / b["rps"] for o, b in pairs)
+            ours, base = ({k: median(p[i][k] for p in pairs) for k in ("rps", "p50", "p99")} for i in (0, 1))
+            aim = f"; aim >= 0.5x: {'yes' if ratio >= 0.5 else 'NO'}" if concurrency == 50 else ""
+            spread = ", ".join(f"{o['rps'] / b['rps']:.2f}" for o, b in pairs)
+            print(f"  c={concurrency:2d}  submit {ours['rps']:6.0f} req/s p50 {ours['p50']:4.0f} ms p99 "
+                  f"{ours['p99']:4.0f} ms | no-op {base['rps']:6.0f} req/s p50 {base['p50']:4.0f} ms p99 "
+                  f"{base['p99']:4.0f} ms | ratio {ratio:.2f}x (rounds {spread}){aim}", flush=True)
+        return accepted, bad
+    finally:
+        _stop(shim)
+        _stop(noop)
 
 
 def main() -> None:
@@ -92,37 +157,18 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="jobagent-bench-http-submit-"))
     env = {**os.environ, "API_TOKENS": TOKEN, "JOBAGENT_ALLOW_PRIVATE_URLS": "1",
            "PYTHONPATH": f"{ROOT}{os.pathsep}{os.environ.get('PYTHONPATH', '')}"}
-    procs: list[subprocess.Popen[bytes]] = []
     try:
         from jobagent.store.migrate import upgrade
 
         upgrade(os.environ["DATABASE_URL"])
-        shim, shim_url, shim_argv = _serve("jobagent.web:create_app()", env, workdir, "shim")
-        procs.append(shim)
-        noop, noop_url, noop_argv = _serve(NOOP_APP, env, workdir, "noop")
-        procs.append(noop)
-        def unbound(argv: list[str]) -> list[str]:
-            return [a for a in argv if not a.startswith("127.0.0.1:")]
-
-        assert unbound(shim_argv) == unbound(noop_argv)  # all but the port: the same gunicorn configuration
         body = workdir / "profiling.json"
         body.write_text(json.dumps({"name": "Bench User", "email": "bench@example.com",
                                     "cv_urls": ["http://127.0.0.1:9/cv.md"], "location": "Berlin"}))
-        accepted = _warm_up(f"{shim_url}/workflow/profiling", body.read_bytes(), TOKEN)
-        _warm_up(f"{noop_url}/workflow/profiling", body.read_bytes(), TOKEN)
-        print(f"POST /workflow/profiling vs no-op 202, {REQUESTS} requests per ab run, gunicorn {WORKERS} sync "
-              f"workers (jobagent serve's options), access log {'on' if ACCESS_LOG else 'off'}, {os.cpu_count()} CPUs")
-        bad = 0
-        for concurrency in (50, 10, 20):
-            ours = _ab(f"{shim_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
-            base = _ab(f"{noop_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
-            accepted += int(ours["complete"] - ours["non_2xx"] - ours["failed"])
-            bad += int(ours["non_2xx"] + ours["failed"] + base["non_2xx"] + base["failed"])
-            ratio = ours["rps"] / base["rps"]
-            aim = f"; aim >= 0.5x: {'yes' if ratio >= 0.5 else 'NO'}" if concurrency == 50 else ""
-            print(f"  c={concurrency:2d}  submit {ours['rps']:6.0f} req/s p50 {ours['p50']:4.0f} ms p99 "
-                  f"{ours['p99']:4.0f} ms | no-op {base['rps']:6.0f} req/s p50 {base['p50']:4.0f} ms p99 "
-                  f"{base['p99']:4.0f} ms | ratio {ratio:.2f}x{aim}")
+        print(f"POST /workflow/profiling vs no-op 202, {REQUESTS} requests per ab run, {os.cpu_count()} CPUs")
+        accepted = bad = 0
+        for threads, workers in _configs():
+            more, worse = _measure(threads, workers, env, workdir, body)
+            accepted, bad = accepted + more, bad + worse
         rows, ready, queued = submitted_state(os.environ["REDIS_URL"])
         ok = bad == 0 and rows == ready == queued == accepted
         print(f"  consistent: {'yes' if ok else 'NO'} ({accepted} accepted; {rows} execution rows, {ready} pending "
@@ -131,9 +177,6 @@ def main() -> None:
             raise SystemExit(f"inconsistent; logs kept in {workdir}")
         shutil.rmtree(workdir, ignore_errors=True)
     finally:
-        for proc in procs:
-            proc.terminate()
-            proc.wait(timeout=30)
         for server in servers:
             server.stop()
 

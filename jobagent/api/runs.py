@@ -2,7 +2,9 @@
 
 Submitting always follows one order (``jobagent.submission``): validate, commit the Run and its
 WorkflowExecution (``pending``), then enqueue; a failed enqueue marks the execution ``failed`` with the
-reason. Everything here is checked before any row exists, and messages name fields, never CLI flags.
+reason. A single submission goes through ``jobagent.submission_groups``, which batches it with those other
+threads make at the same moment (HTTP requests under gunicorn threads). Everything here is checked before
+any row exists, and messages name fields, never CLI flags.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from jobagent.submission import (
     ensure_schema,
     submit_specs,
 )
+from jobagent.submission_groups import submit_one  # issue 16 (h2): concurrent single submissions, one batch
 
 __all__ = ["STATUSES", "RunStatus", "RunSummary", "Submission", "get_status", "list_runs", "submit_diagnostic",
            "submit_job_search", "submit_profiling", "submit_searches_from_profile", "submit_workflow", "wait_for"]
@@ -95,7 +98,7 @@ def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: 
     context = {"name": checked_name, "email": checked_email, "cv_sources": sources,
                "cv_documents": store_documents(local_files), "location": where, "premium": premium}
     spec = SubmissionSpec("profiling", _queue_for(priority, premium), context, location=where)
-    return submit_specs([spec], settings)[0]
+    return submit_one(spec, settings)
 
 
 def submit_diagnostic(*, sleep_seconds: float = 0.0, echo: str = "", priority: str | None = None,
@@ -103,7 +106,7 @@ def submit_diagnostic(*, sleep_seconds: float = 0.0, echo: str = "", priority: s
     """A canary through the whole stack (queue, worker, store) with no domain work."""
     settings = settings or get_settings()
     spec = SubmissionSpec("diagnostic", _queue_for(priority, False), {"sleep_seconds": sleep_seconds, "echo": echo})
-    return submit_specs([spec], settings)[0]
+    return submit_one(spec, settings)
 
 
 def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: str | None = None,
@@ -116,7 +119,7 @@ def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: st
         get_workflow(workflow_type).context_model.model_validate(context)
     except LookupError as exc:
         raise InvalidInput(str(exc)) from exc
-    return submit_specs([SubmissionSpec(workflow_type, _queue_for(priority, False), context)], settings)[0]
+    return submit_one(SubmissionSpec(workflow_type, _queue_for(priority, False), context), settings)
 
 
 def _check_sources(sources: list[str] | None, feed: str | None, settings: Settings) -> list[str] | None:
@@ -169,7 +172,7 @@ def submit_job_search(query: str, *, location: str | None = None, profile_id: st
     profile = _load_profile(profile_id) if profile_id else None
     spec = search_spec(query, location, profile, num_results, max_screening, priority,
                        _check_sources(sources, feed, settings), filters)
-    return submit_specs([spec], settings)[0]
+    return submit_one(spec, settings)
 
 
 def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_screening: int = 5,
