@@ -95,7 +95,15 @@ class QueueUnavailable(ServiceUnavailable):
 
 
 class EnqueueFailed(QueueUnavailable):
-    """A run could not be handed to the queue (Redis away); nothing is left pending because of it."""
+    """A run could not be handed to the queue (Redis away); nothing is left pending because of it.
+
+    ``reason`` and ``run_ids`` (in the order of the specs) are set when rows were written and marked failed,
+    so a caller that shared a batch can be told its own run (``submission_groups``)."""
+
+    def __init__(self, message: str, *, reason: str | None = None, run_ids: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.run_ids = run_ids
 
 
 def _first_line(exc: BaseException) -> str:

@@ -31,6 +31,7 @@ import weakref
 from collections import deque
 
 from jobagent.config import Settings
+from jobagent.errors import EnqueueFailed
 from jobagent.submission import submit_specs
 from jobagent.submission_rows import Submission, SubmissionSpec
 
@@ -120,11 +121,21 @@ class SubmissionGroup:
                 for waiter in batch:
                     self._run([waiter], settings)
                 return
-            for waiter in batch:
-                waiter.error = exc
+            for position, waiter in enumerate(batch):
+                waiter.error = _for_caller(exc, position, len(batch))
             return
         for waiter, sub in zip(batch, subs, strict=True):
             waiter.result = sub
+
+
+def _for_caller(exc: BaseException, position: int, size: int) -> BaseException:
+    """The batch's failure as the caller at ``position`` should read it: naming its own run."""
+    if isinstance(exc, EnqueueFailed) and exc.reason and len(exc.run_ids) == size:
+        run_id = exc.run_ids[position]
+        own = EnqueueFailed(f"{exc.reason} (run {run_id} marked failed)", reason=exc.reason, run_ids=(run_id,))
+        own.__cause__ = exc.__cause__
+        return own.with_traceback(exc.__traceback__)
+    return exc
 
 
 def _refused_as_data(exc: BaseException) -> bool:

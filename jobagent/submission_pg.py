@@ -282,6 +282,8 @@ def submit_batch(specs: list[SubmissionSpec], settings: Settings, *, fresh_ping:
                 _execute(url, _TAKE_BACK, [[run["id"] for run in runs]])
                 raise
         _execute(url, _MARK_FAILED, [error, utcnow(), [ex["id"] for ex in executions]])
-        raise EnqueueFailed(f"{error} (run {runs[0]['id']} marked failed)") from exc
+        run_ids = tuple(run["id"] for run in runs)
+        marked = f"run {run_ids[0]}" if len(run_ids) == 1 else f"{len(run_ids)} runs, from {run_ids[0]},"
+        raise EnqueueFailed(f"{error} ({marked} marked failed)", reason=error, run_ids=run_ids) from exc
     return [Submission(ex["run_id"], ex["id"], ex["id"], ex["workflow_type"], ex["queue"], "pending")
             for ex in executions]

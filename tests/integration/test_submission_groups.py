@@ -7,6 +7,7 @@ so the batches the test counts are the ones group commit must form, not a matter
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -165,6 +166,8 @@ def test_redis_outage_fails_every_caller_of_the_batch_and_leaves_nothing_pending
         failed_rows = [ex for ex in rows if ex.status == "failed"]
         assert len(failed_rows) == CALLERS - 1
         assert all((ex.error_message or "").startswith("could not enqueue: ConnectionError") for ex in failed_rows)
+        named = [re.search(r"\(run (\S+) marked failed\)", str(exc)) for exc in failed]  # each its own run
+        assert sorted(m.group(1) for m in named if m) == sorted(ex.run_id for ex in failed_rows)
     else:  # Redis was away before the write: the rows were taken back, as if never submitted
         assert rows == [] and _count(Run) == 0
 
