@@ -23,6 +23,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import signal
 from typing import Any
 
 from rq import Queue
@@ -90,7 +91,8 @@ class JobagentWorker(MarkupFreeWorker):
     tears its address space down), after RQ has recorded the task's outcome in Redis and the engine in
     PostgreSQL. The work-horse writes one byte to a pipe once ``perform_job`` has returned, and the main
     process takes that as "exited normally" and dequeues the next task while the old work-horse finishes
-    dying; it is reaped (``_reap_released``) before the next fork and at shutdown. A work-horse that dies
+    dying; it is reaped (``_reap_released``) when its SIGCHLD arrives, and at the latest before the next
+    fork and at shutdown, so no zombie outlives it by more than moments. A work-horse that dies
     before writing the byte (killed, OOM, hard time limit) closes the pipe without it, and the main process
     waits for its exit status exactly as RQ does, so crash handling is RQ's own.
     """
@@ -149,17 +151,28 @@ class JobagentWorker(MarkupFreeWorker):
             horse_connection().after_horse()
 
     def _reap_released(self, *, block: bool) -> None:
-        """Collect the exit status of work-horses released early (their outcome is already recorded)."""
-        pending = self._released
-        for pid in list(pending):
+        """Collect the exit status of work-horses released early (their outcome is already recorded).
+
+        Only those pids: the current work-horse is RQ's to wait for. Also runs as the SIGCHLD handler, so
+        it neither logs nor raises.
+        """
+        for pid in list(self._released):
             try:
-                done, status = os.waitpid(pid, 0 if block else os.WNOHANG)
+                done, _ = os.waitpid(pid, 0 if block else os.WNOHANG)
             except ChildProcessError:
-                done, status = pid, 0
-            if done:
-                pending.remove(pid)
-                if status:
-                    self.log.warning("work-horse %d exited with status %d after finishing its task", pid, status)
+                done = pid
+            except InterruptedError:
+                continue
+            if done and pid in self._released:
+                self._released.remove(pid)
+
+    def _install_signal_handlers(self) -> None:
+        super()._install_signal_handlers()
+        signal.signal(signal.SIGCHLD, lambda _signum, _frame: self._reap_released(block=False))
+
+    def setup_work_horse_signals(self) -> None:
+        super().setup_work_horse_signals()
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # a task's own subprocesses are its business
 
     def teardown(self) -> None:
         self._reap_released(block=True)
