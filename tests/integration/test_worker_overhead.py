@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -140,6 +141,38 @@ def test_an_unregistered_type_takes_the_locking_path(registered: None) -> None:
         run_workflow(get_workflow, "unknown-type")
     row = _row("unknown-type")
     assert row.status == "failed" and row.attempts == 0  # settled without being claimed or leased
+
+
+def test_one_keeper_thread_renews_long_nodes_and_nothing_after_the_release(registered: None, clean_redis: str,
+                                                                            tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from jobagent.config import get_settings
+    from jobagent.workflows import get_workflow
+    from jobagent.workflows.engine import run_workflow
+
+    monkeypatch.setenv("REDIS_URL", clean_redis)  # a worker's settings: leases are kept alive
+    monkeypatch.setenv("JOBAGENT_LEASE_SECONDS", "3")  # renewed every second
+    get_settings.cache_clear()
+    assert not get_settings().embedded
+    eid = _execution("test_stall", {"sleep_seconds": 2.6, "marker_dir": str(tmp_path)})
+    outcome: dict[str, Any] = {}
+    thread = threading.Thread(target=lambda: outcome.update(run_workflow(get_workflow, eid)))
+    thread.start()
+    wait_until(lambda: list(tmp_path.glob(f"{eid}.*")), timeout=20, interval=0.05)
+    first = _row(eid).lease_expires_at
+    renewed = wait_until(lambda: (row := _row(eid)).lease_expires_at != first and row, timeout=5, interval=0.1)
+    assert renewed.current_node == "StallNode" and renewed.nodes_done == 0  # by the keeper, mid-node
+    thread.join(30)
+    assert outcome == {"status": "completed"}
+    row = _row(eid)
+    assert (row.status, row.lease_owner, row.lease_expires_at) == ("completed", None, None)
+    time.sleep(1.5)  # a renewal after the release would write the expiry back
+    assert _row(eid).lease_expires_at is None
+    quick = [_execution("test_stall", {}) for _ in range(5)]
+    for other in quick:
+        assert run_workflow(get_workflow, other) == {"status": "completed"}
+    keepers = [t for t in threading.enumerate() if t.name == "lease-keeper"]
+    assert len(keepers) == 1  # one thread for every task this process ran, not one per task
 
 
 @pytest.fixture
