@@ -23,6 +23,7 @@ import importlib
 import logging
 import os
 import pkgutil
+import select
 import signal
 from typing import Any
 
@@ -101,6 +102,7 @@ class JobagentWorker(MarkupFreeWorker):
         super().__init__(*args, **kwargs)
         self._done_read: int | None = None
         self._done_write: int | None = None
+        self._horse_fd: int | None = None  # a pidfd of the running work-horse
         self._released: list[int] = []  # released early, not reaped yet
 
     def fork_work_horse(self, job: Job, queue: Queue) -> None:
@@ -112,6 +114,10 @@ class JobagentWorker(MarkupFreeWorker):
         super().fork_work_horse(job, queue)
         os.close(self._done_write)  # only the work-horse holds the write end: its death is EOF
         self._done_write = None
+        try:  # and its exit is seen at once, even if a process the task forked still holds the write end
+            self._horse_fd = os.pidfd_open(self.horse_pid)
+        except (AttributeError, OSError):  # not Linux >= 5.3: the pipe's EOF alone tells
+            self._horse_fd = None
 
     def perform_job(self, job: Job, queue: Queue, execution: Any) -> bool:
         from jobagent.store.session import horse_connection
@@ -131,13 +137,26 @@ class JobagentWorker(MarkupFreeWorker):
         """
         if self._done_read is None:
             return super().wait_for_horse()
+        if self._horse_fd is not None:
+            poller = select.poll()
+            poller.register(self._done_read, select.POLLIN)
+            poller.register(self._horse_fd, select.POLLIN)
+            ready = {fd for fd, _ in poller.poll()}
+            if self._done_read not in ready:  # it exited without a word: its exit status tells how
+                return super().wait_for_horse()
         if os.read(self._done_read, 1) == b"":  # no report: the work-horse died; its exit status tells how
             return super().wait_for_horse()
-        os.close(self._done_read)
-        self._done_read = None
+        self._close_horse_fds()
         pid = self.horse_pid
         self._released.append(pid)
+        self._reap_released(block=False)  # it may have exited (and its SIGCHLD passed) before it was listed
         return pid, os.EX_OK, None
+
+    def _close_horse_fds(self) -> None:
+        for fd in (self._done_read, self._horse_fd):
+            if fd is not None:
+                os.close(fd)
+        self._done_read = self._horse_fd = None
 
     def monitor_work_horse(self, job: Job, queue: Queue, execution: Any) -> None:
         from jobagent.store.session import horse_connection
@@ -145,9 +164,7 @@ class JobagentWorker(MarkupFreeWorker):
         try:
             super().monitor_work_horse(job, queue, execution)
         finally:
-            if self._done_read is not None:
-                os.close(self._done_read)
-                self._done_read = None
+            self._close_horse_fds()
             horse_connection().after_horse()
 
     def _reap_released(self, *, block: bool) -> None:

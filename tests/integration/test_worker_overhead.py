@@ -238,3 +238,26 @@ def test_a_work_horse_that_exits_without_reporting_is_a_crash_and_is_retried(for
     assert row.result == {"pid": row.result["pid"]} and row.result["pid"] != exited
     assert "Work-horse terminated unexpectedly" in forking.logs()
     assert [r.status for r in _settled(after)] == ["completed"] * 3
+
+
+def test_a_dead_work_horse_is_seen_at_once_while_a_process_it_forked_lives_on(forking: Workers,
+                                                                            tmp_path: Path) -> None:
+    """The orphan holds the "done" pipe open, so only the work-horse's own exit can tell the main process."""
+    import os
+    import signal
+
+    [ex] = _submit("test_exit_once", {"marker_dir": str(tmp_path), "code": 5, "orphan_seconds": 40})
+    forking.start("--queues", "default")
+    began = time.monotonic()
+    try:
+        [row] = _settled([ex], timeout=60)
+        assert row.status == "completed" and row.attempts == 2, (row.error_message, forking.logs())
+        assert time.monotonic() - began < 25  # not held until the orphan's 40 s are up
+        assert "Work-horse terminated unexpectedly" in forking.logs()
+    finally:
+        orphan = tmp_path / f"{ex}.orphan"
+        if orphan.exists():
+            try:
+                os.kill(int(orphan.read_text()), signal.SIGKILL)
+            except ProcessLookupError:
+                pass
