@@ -94,8 +94,8 @@ class JobagentWorker(MarkupFreeWorker):
     process takes that as "exited normally" and dequeues the next task while the old work-horse finishes
     dying; it is reaped (``_reap_released``) when its SIGCHLD arrives, and at the latest before the next
     fork and at shutdown, so no zombie outlives it by more than moments. A work-horse that dies
-    before writing the byte (killed, OOM, hard time limit) closes the pipe without it, and the main process
-    waits for its exit status exactly as RQ does, so crash handling is RQ's own.
+    before writing the byte (killed, OOM, hard time limit) is seen to exit (its pidfd, or the pipe's EOF),
+    and the main process waits for its exit status exactly as RQ does, so crash handling is RQ's own.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -126,7 +126,10 @@ class JobagentWorker(MarkupFreeWorker):
         if self._is_horse:
             horse_connection().horse_done(ok)
             if self._done_write is not None:
-                os.write(self._done_write, b"1")  # the outcome is recorded; the main process may go on
+                try:
+                    os.write(self._done_write, b"1")  # the outcome is recorded; the main process may go on
+                except OSError:  # the main process is gone: nobody to tell
+                    pass
         return ok
 
     def wait_for_horse(self) -> tuple[int | None, int | None, Any]:
