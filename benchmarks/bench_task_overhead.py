@@ -13,12 +13,17 @@ Each pair is measured in ``BENCH_ROUNDS`` interleaved rounds (default 3) and the
 machine is shared. Per-task time is the span from the first task's start to the last one's end, divided by
 the number of gaps, both read from RQ's own job records, so worker start-up (imports, preload) is left out
 on both sides.
-Compare the ratios, not absolute times: this machine is shared and noisy.
+Compare the ratios, not absolute times: this machine is shared and noisy. Each line also gives the CPU
+time per task of the worker's whole process tree (main process and every work-horse, from the rusage of
+reaped children), less that of a start-up on an empty queue: less sensitive to other load than wall time,
+and it shows what the wall-clock span hides (a forking worker's exiting work-horse overlaps the next task
+on a second core, but still costs CPU).
 """
 
 from __future__ import annotations
 
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -81,25 +86,44 @@ def _completed(ids: list[str]) -> int:
                             .where(WorkflowExecution.id.in_(ids), WorkflowExecution.status == "completed")) or 0)
 
 
-def _jobagent(ids: list[str], *args: str) -> float:
-    subprocess.run([sys.executable, "-m", "jobagent.cli", "worker", "--burst", "--queues", "default", *args],
-                   env=_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _run_worker(argv: list[str]) -> float:
+    """Run a burst worker to its end; the CPU seconds its process tree used."""
+    before = _children_cpu()
+    subprocess.run(argv, env=_env(), check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
+    return _children_cpu() - before
+
+
+def _jobagent_argv(*args: str) -> list[str]:
+    return [sys.executable, "-m", "jobagent.cli", "worker", "--burst", "--queues", "default", *args]
+
+
+def _rq_argv(worker_class: str) -> list[str]:
+    return ["rq", "worker", "--burst", "--url", os.environ["REDIS_URL"], "--serializer",
+            "rq.serializers.JSONSerializer", "--worker-class", worker_class, "default"]
+
+
+def _jobagent(ids: list[str], *args: str) -> tuple[float, float]:
+    """(seconds per task from RQ's records, CPU seconds of the whole run)."""
+    cpu = _run_worker(_jobagent_argv(*args))
     done = _completed(ids)
     assert done == len(ids), f"only {done} of {len(ids)} diagnostic executions completed"
-    return _span_per_task(ids)
+    return _span_per_task(ids), cpu
 
 
-def _bare_rq(worker_class: str) -> float:
+def _bare_rq(worker_class: str) -> tuple[float, float]:
     from redis import Redis
     from rq import Queue
     from rq.serializers import JSONSerializer
 
     q = Queue("default", connection=Redis.from_url(os.environ["REDIS_URL"]), serializer=JSONSerializer)
     ids = [q.enqueue("benchmarks.noop_task.noop", i, result_ttl=3600).id for i in range(N_TASKS)]
-    subprocess.run(["rq", "worker", "--burst", "--url", os.environ["REDIS_URL"], "--serializer",
-                    "rq.serializers.JSONSerializer", "--worker-class", worker_class, "default"], env=_env(),
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=ROOT)
-    return _span_per_task(ids)
+    cpu = _run_worker(_rq_argv(worker_class))
+    return _span_per_task(ids), cpu
 
 
 def _rss_kb(pid: int) -> int:
@@ -146,11 +170,16 @@ def _wait_completed(ids: list[str], timeout: float = 600) -> None:
         time.sleep(0.2)
 
 
-def _report(ours_label: str, ours: list[float], base_label: str, base: list[float], aim: str) -> None:
-    ratios = [o / b for o, b in zip(ours, base, strict=True)]
-    print(f"  {ours_label} {statistics.median(ours) * 1000:.1f} ms/task, {base_label} "
-          f"{statistics.median(base) * 1000:.1f} ms/task, ratio {statistics.median(ratios):.2f}x "
-          f"[{', '.join(f'{r:.2f}' for r in ratios)}] ({aim})")
+def _report(ours_label: str, ours: list[tuple[float, float]], ours_idle: float, base_label: str,
+            base: list[tuple[float, float]], base_idle: float, aim: str) -> None:
+    ratios = [o / b for (o, _), (b, _) in zip(ours, base, strict=True)]
+    cpu_ours = [(c - ours_idle) / N_TASKS for _, c in ours]
+    cpu_base = [(c - base_idle) / N_TASKS for _, c in base]
+    cpu_ratio = statistics.median(o / b for o, b in zip(cpu_ours, cpu_base, strict=True))
+    print(f"  {ours_label} {statistics.median(o for o, _ in ours) * 1000:.1f} ms/task, {base_label} "
+          f"{statistics.median(b for b, _ in base) * 1000:.1f} ms/task, ratio {statistics.median(ratios):.2f}x "
+          f"[{', '.join(f'{r:.2f}' for r in ratios)}] ({aim}); CPU {statistics.median(cpu_ours) * 1000:.1f} vs "
+          f"{statistics.median(cpu_base) * 1000:.1f} ms/task, ratio {cpu_ratio:.2f}x")
 
 
 def main() -> None:
@@ -164,6 +193,10 @@ def main() -> None:
 
         upgrade()
         Redis.from_url(os.environ["REDIS_URL"]).flushdb()
+        # CPU of a start-up alone (an empty queue: the burst worker starts and stops), subtracted per side
+        idle = {"fork": _run_worker(_jobagent_argv()), "bare": _run_worker(_rq_argv("rq.worker.Worker")),
+                "pool": _run_worker(_jobagent_argv("--pool", "1")),
+                "simple": _run_worker(_rq_argv("rq.worker.SimpleWorker"))}
         fork, bare_fork, pool, simple = [], [], [], []
         for _ in range(ROUNDS):  # interleaved, so a burst of load elsewhere hits both sides of a ratio
             fork.append(_jobagent(_submit(N_TASKS)))
@@ -172,8 +205,9 @@ def main() -> None:
             simple.append(_bare_rq("rq.worker.SimpleWorker"))
         print(f"{N_TASKS} trivial tasks per side and round, {ROUNDS} interleaved rounds, same Redis and PostgreSQL "
               "(medians; per-round ratios in brackets):")
-        _report("fork: jobagent", fork, "bare RQ Worker no-op", bare_fork, "aim <= 1.5x")
-        _report("pool: jobagent --pool 1", pool, "RQ SimpleWorker no-op", simple, "compared")
+        _report("fork: jobagent", fork, idle["fork"], "bare RQ Worker no-op", bare_fork, idle["bare"], "aim <= 1.5x")
+        _report("pool: jobagent --pool 1", pool, idle["pool"], "RQ SimpleWorker no-op", simple, idle["simple"],
+                "compared")
         for label, args, pooled in (("forking worker (main process)", (), False),
                                      ("pooled work-horse", ("--pool", "1", "--max-jobs", str(RSS_LATE * 2)), True)):
             early, late = _rss_run(*args, pooled=pooled)

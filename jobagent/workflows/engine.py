@@ -27,6 +27,7 @@ from jobagent.errors import JobagentError, PermanentFailure
 from jobagent.retry_policy import is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import execute_alone, get_engine, session_scope
+from jobagent.workflows import pg_records
 from jobagent.workflows.lease import Lease, LeaseLost, lease_is_fresh
 
 log = logging.getLogger(__name__)
@@ -90,15 +91,17 @@ def run_workflow(
 ) -> dict[str, Any]:
     """Run (or resume) one execution. Re-raises node errors so the queue can retry them.
 
-    ``resolve`` maps the stored workflow type to a workflow. The usual claim is two statements without a
-    transaction (``_claim_unleased``); every other case reads and locks the row and decides (round trips
-    per task matter: see benchmarks/bench_task_overhead.py).
+    ``resolve`` maps the stored workflow type to a workflow. The usual claim is one statement on PostgreSQL
+    in a worker (``_claim_registered``), two elsewhere (``_claim_unleased``), without a transaction; every
+    other case reads and locks the row and decides (round trips per task matter: see
+    benchmarks/bench_task_overhead.py).
     """
     settings = settings or get_settings()
     began = time.monotonic()
     unknown: PermanentFailure | None = None
     lease = Lease(execution_id, settings.lease_seconds)
-    claimed = _claim_unleased(resolve, execution_id, lease)
+    claimed = (_claim_registered(resolve, execution_id, lease) if pg_records.enabled()
+               else _claim_unleased(resolve, execution_id, lease))
     if claimed is not None:
         workflow, workflow_type, run_id, snapshot, attempts, start = claimed
     else:  # missing, settled, leased (perhaps by a dead work-horse) or unknown: read, lock and decide
@@ -229,11 +232,42 @@ def _claim_unleased(resolve: Callable[[str], Workflow[Any]], execution_id: str,
     return workflow, workflow_type, run_id, dict(snapshot or {}), attempts, min(nodes_done, len(names))
 
 
+def _claim_registered(resolve: Callable[[str], Workflow[Any]], execution_id: str,
+                      lease: Lease) -> tuple[Workflow[Any], str, str, dict[str, Any], int, int] | None:
+    """The common claim in one plain statement (``pg_records.claim``), for the workflows ``warm_up`` registered.
+
+    The statement picked the node names by the row's type from what was registered; ``resolve`` has the
+    last word. Should it disagree (another registry than the worker's), the row is already ours: an unknown
+    type is settled as failed, as the locking path settles it, and different nodes are recorded at once.
+    """
+    now = utcnow()
+    row = pg_records.claim(execution_id, lease.owner, lease.expiry(), now)
+    if row is None:
+        return None
+    workflow_type, run_id, nodes_done, snapshot, attempts = row
+    try:
+        workflow = resolve(workflow_type)
+    except LookupError as exc:
+        unknown = PermanentFailure(f"{exc} on this worker")
+        _record(execution_id, lease, status=FAILED, error_message=str(unknown), completed_at=utcnow(), **_RELEASED)
+        _report_final(unknown, workflow_type, execution_id, run_id, None, attempts)
+        raise unknown from None
+    names = [node.name for node in workflow.nodes]
+    start = min(nodes_done, len(names))
+    if names != pg_records.node_names(workflow_type):
+        _record(execution_id, lease, nodes_total=len(names),
+                **({"current_node": names[start]} if start < len(names) else {}))
+    return workflow, workflow_type, run_id, dict(snapshot or {}), attempts, start
+
+
 def _record(execution_id: str, lease: Lease, **fields: Any) -> None:
     """One UPDATE, no read, conditional on still holding the lease (``LeaseLost`` when another has it)."""
-    done = execute_alone(update(WorkflowExecution)
-                         .where(WorkflowExecution.id == execution_id, WorkflowExecution.lease_owner == lease.owner)
-                         .values(**fields))
+    if pg_records.enabled():
+        done = pg_records.record(execution_id, lease.owner, fields)
+    else:
+        done = execute_alone(update(WorkflowExecution)
+                             .where(WorkflowExecution.id == execution_id, WorkflowExecution.lease_owner == lease.owner)
+                             .values(**fields))
     if not done:
         lease.lost.set()
         raise LeaseLost(f"execution {execution_id}: another worker took over (lease lost)")
@@ -264,6 +298,9 @@ def warm_up(workflows: list[Workflow[Any]]) -> None:
     nobody = "warm-up:no-such-execution"
     lease = Lease(nobody, 3)
     t = cast(Table, WorkflowExecution.__table__)
+    pg_records.register_claimable({w.kind: [node.name for node in w.nodes] for w in workflows})
+    if pg_records.enabled():
+        pg_records.claim(nobody, lease.owner, lease.expiry(), utcnow())
     with get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(select(t.c.workflow_type).where(t.c.id == nobody)).scalar()
         for size in sorted({len(w.nodes) for w in workflows}):

@@ -3,8 +3,8 @@
 Redis can lose a queue job while a worker is still running it (a FLUSHALL, a restart without
 persistence), and reconcile then requeues the execution. Without a lease a second worker would claim it
 and both would deliver. The claiming worker writes ``lease_owner`` and ``lease_expires_at`` in the
-claiming transaction, renews the lease between nodes and from a heartbeat thread during long nodes, and
-releases it when it records the outcome. A claim is refused while another owner's lease is fresh; a
+claiming transaction, renews the lease between nodes and from the process's lease keeper thread during
+long nodes, and releases it when it records the outcome. A claim is refused while another owner's lease is fresh; a
 lease whose owner is a dead process on this host is void at once, so a retry after a killed work-horse
 need not wait for it to expire.
 """
@@ -15,6 +15,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import uuid
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -65,8 +66,6 @@ class Lease:
         self.seconds = max(int(seconds), 3)
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.lost = threading.Event()
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
 
     def expiry(self) -> datetime:
         return utcnow() + timedelta(seconds=self.seconds)
@@ -90,20 +89,80 @@ class Lease:
             raise LeaseLost(f"execution {self.execution_id}: another worker took over (lease lost)")
 
     def start_heartbeat(self) -> None:
-        """Renew every third of the lease from a daemon thread while a long node runs."""
-        self._thread = threading.Thread(target=self._beat, name=f"lease-{self.execution_id[:8]}", daemon=True)
-        self._thread.start()
-
-    def _beat(self) -> None:
-        while not self._stop.wait(self.seconds / 3):
-            try:
-                if not self.renew():
-                    log.warning("execution %s: lease taken over by another worker", self.execution_id)
-                    return
-            except Exception:  # noqa: BLE001 - a DB blip: try again next beat; the lease has slack
-                log.exception("execution %s: could not renew the lease", self.execution_id)
+        """Renew every third of the lease while a long node runs (from the process's one lease keeper)."""
+        _keeper().add(self)
 
     def stop_heartbeat(self) -> None:
-        self._stop.set()
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout=10)
+        """No renewal after this returns: one in flight is waited for (the release must not race it)."""
+        _keeper().remove(self)
+
+
+class _Keeper:
+    """One daemon thread per process that renews every registered lease when its renewal is due.
+
+    Issue 16: a thread per task cost a thread start and a join on every task, a tenth of a trivial task's
+    time in a pooled work-horse that runs hundreds. A work-horse forked per task still starts one thread
+    (the keeper, on its first lease), never more. Renewals run outside the registry lock, each under its
+    lease's own lock, which ``remove`` takes so that nothing renews a lease after it was removed.
+    """
+
+    def __init__(self) -> None:
+        self.due: dict[Lease, float] = {}
+        self.guards: dict[Lease, threading.Lock] = {}
+        self.wake = threading.Condition()
+        self.thread: threading.Thread | None = None
+
+    def add(self, lease: Lease) -> None:
+        with self.wake:
+            self.due[lease] = time.monotonic() + lease.seconds / 3
+            self.guards.setdefault(lease, threading.Lock())
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="lease-keeper", daemon=True)
+                self.thread.start()
+            self.wake.notify()
+
+    def remove(self, lease: Lease) -> None:
+        with self.wake:
+            self.due.pop(lease, None)
+            guard = self.guards.pop(lease, None)
+        if guard is not None and threading.current_thread() is not self.thread:
+            with guard:  # a renewal of this lease that already started has finished
+                pass
+
+    def _run(self) -> None:
+        while True:
+            with self.wake:
+                now = time.monotonic()
+                ready = [lease for lease, at in self.due.items() if at <= now]
+                if not ready:
+                    self.wake.wait(min(self.due.values(), default=now + 60) - now)
+                    continue
+                for lease in ready:
+                    self.due[lease] = now + lease.seconds / 3
+                guards = [(lease, self.guards[lease]) for lease in ready]
+            for lease, guard in guards:
+                with guard:
+                    if lease in self.due:
+                        self._renew(lease)
+
+    def _renew(self, lease: Lease) -> None:
+        try:
+            if not lease.renew():
+                log.warning("execution %s: lease taken over by another worker", lease.execution_id)
+                with self.wake:
+                    self.due.pop(lease, None)  # as the thread per lease did: stop beating a lost lease
+        except Exception:  # noqa: BLE001 - a DB blip: try again next beat; the lease has slack
+            log.exception("execution %s: could not renew the lease", lease.execution_id)
+
+
+_keepers: dict[int, _Keeper] = {}
+
+
+def _keeper() -> _Keeper:
+    """This process's keeper (a forked child starts its own: threads do not survive a fork)."""
+    pid = os.getpid()
+    keeper = _keepers.get(pid)
+    if keeper is None:
+        _keepers.clear()
+        keeper = _keepers[pid] = _Keeper()
+    return keeper
