@@ -138,7 +138,7 @@ def execute_raw(sql: str, params: tuple[Any, ...] | dict[str, Any], url: str | N
         finally:
             conn.autocommit = False  # type: ignore[union-attr]
     except Exception as exc:
-        if raw.driver_connection is not None and raw.driver_connection.closed:  # type: ignore[union-attr]
+        if raw.driver_connection is not None and raw.driver_connection.closed:
             raw.invalidate(exc)  # a broken connection must not go back to the pool
         raise
     finally:
