@@ -38,11 +38,13 @@ def _dead_pid() -> int:
     return proc.pid
 
 
-def test_claims_are_refused_only_while_another_lease_is_fresh(env, store_url: str) -> None:
+def claim_each_lease_state() -> dict[str, WorkflowExecution]:
+    """Run a workflow on rows in each lease state a claimer meets; assert that only a fresh foreign lease is
+    refused and everything else is claimed, run and released. The rows that ran, by case (also used by
+    test_worker_overhead for the one-statement claim)."""
     from jobagent.workflows import get_workflow
     from jobagent.workflows.engine import run_workflow
 
-    env(database_url=store_url)
     host = socket.gethostname()
     fresh = utcnow() + timedelta(seconds=60)
     cases = {
@@ -51,6 +53,7 @@ def test_claims_are_refused_only_while_another_lease_is_fresh(env, store_url: st
         "this host, dead pid": (f"{host}:{_dead_pid()}:abcd", fresh, "completed"),
         "no lease": (None, None, "completed"),
     }
+    ran = {}
     for name, (owner, expires, expected) in cases.items():
         eid = _execution("test_stall", {}, status="processing", lease_owner=owner, lease_expires_at=expires)
         outcome = run_workflow(get_workflow, eid)
@@ -59,7 +62,14 @@ def test_claims_are_refused_only_while_another_lease_is_fresh(env, store_url: st
         if expected == "processing":
             assert outcome == {"status": "processing", "leased_by": owner} and row.attempts == 0
         else:
-            assert row.lease_owner is None and row.lease_expires_at is None  # released at the end
+            assert row.lease_owner is None and row.lease_expires_at is None, name  # released at the end
+            ran[name] = row
+    return ran
+
+
+def test_claims_are_refused_only_while_another_lease_is_fresh(env, store_url: str) -> None:
+    env(database_url=store_url)
+    assert len(claim_each_lease_state()) == 3
 
 
 def test_a_holder_that_lost_its_lease_stops_without_recording(env, store_url: str, tmp_path: Path) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -26,23 +26,9 @@ from jobagent.submission import SubmissionSpec
 from jobagent.submission_groups import group_for, submit_one
 from tests.conftest import wait_until
 from tests.servers import RedisServer
+from tests.submit_servers import own_redis_fixture, setup_fixture  # noqa: F401  (fixtures)
 
 CALLERS = 50
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    """A Redis this test may stop; the session's must stay up for the others."""
-    server = RedisServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def setup(env: Callable[..., dict[str, str]], clean_pg: str, own_redis: RedisServer) -> RedisServer:
-    env(database_url=clean_pg, redis_url=own_redis.url)
-    submission._pinged_at.clear()
-    return own_redis
 
 
 class Door:

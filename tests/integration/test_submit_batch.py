@@ -9,7 +9,7 @@ stamp is the one RQ's own ``enqueue_many`` writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -24,21 +24,7 @@ from jobagent.store.models import Run, WorkflowExecution
 from jobagent.store.session import get_engine, session_scope
 from jobagent.submission import SubmissionSpec, submit_specs
 from tests.servers import RedisServer
-
-
-@pytest.fixture
-def own_redis() -> Iterator[RedisServer]:
-    """A Redis this test may stop; the session's must stay up for the others."""
-    server = RedisServer().start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def setup(env: Callable[..., dict[str, str]], clean_pg: str, own_redis: RedisServer) -> RedisServer:
-    env(database_url=clean_pg, redis_url=own_redis.url)
-    submission._pinged_at.clear()
-    return own_redis
+from tests.submit_servers import own_redis_fixture, setup_fixture  # noqa: F401  (fixtures)
 
 
 def _specs(n: int) -> list[SubmissionSpec]:

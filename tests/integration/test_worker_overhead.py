@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +21,7 @@ import pytest
 from jobagent.store.models import Run, WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from tests.conftest import Workers, wait_until
-from tests.integration.test_leases import _dead_pid, _execution, _row
+from tests.integration.test_leases import _execution, _row, claim_each_lease_state
 
 MODULES = "tests.workflows_for_tests,tests.pool_workflows,tests.overhead_workflows"
 
@@ -45,24 +44,11 @@ def test_one_statement_claim_keeps_the_lease_rules(registered: None) -> None:
     from jobagent.workflows import get_workflow
     from jobagent.workflows.engine import run_workflow
 
-    host = socket.gethostname()
-    fresh = utcnow() + timedelta(seconds=60)
-    cases = {
-        "other host, fresh": ("elsewhere:4242:abcd", fresh, "processing"),
-        "other host, expired": ("elsewhere:4242:abcd", utcnow() - timedelta(seconds=1), "completed"),
-        "this host, dead pid": (f"{host}:{_dead_pid()}:abcd", fresh, "completed"),
-        "no lease": (None, None, "completed"),
-    }
-    for name, (owner, expires, expected) in cases.items():
-        eid = _execution("test_stall", {}, status="processing", lease_owner=owner, lease_expires_at=expires)
-        outcome = run_workflow(get_workflow, eid)
-        row = _row(eid)
-        assert row.status == expected, (name, outcome)
-        if expected == "processing":
-            assert outcome == {"status": "processing", "leased_by": owner} and row.attempts == 0
-        else:
-            assert (row.lease_owner, row.lease_expires_at, row.attempts) == (None, None, 1), name
-            assert (row.nodes_total, row.nodes_done, row.result) == (2, 2, {"visits": 1}), name
+    ran = claim_each_lease_state()
+    assert set(ran) == {"other host, expired", "this host, dead pid", "no lease"}
+    for name, row in ran.items():
+        assert (row.lease_owner, row.lease_expires_at, row.attempts) == (None, None, 1), name
+        assert (row.nodes_total, row.nodes_done, row.result) == (2, 2, {"visits": 1}), name
     done = _execution("diagnostic", {"echo": "x"}, status="completed")
     assert run_workflow(get_workflow, done) == {"status": "completed"}  # settled rows are left alone
     assert _row(done).attempts == 0
@@ -80,15 +66,21 @@ def test_a_resumed_run_starts_at_its_failed_node_with_its_snapshot(registered: N
     assert (row.status, row.attempts, row.result, row.started_at) == ("completed", 2, {"visits": 42}, started)
 
 
-def test_a_holder_that_lost_its_lease_writes_nothing_more(registered: None, tmp_path: Path) -> None:
+def _run_until_stalled(eid: str, tmp_path: Path) -> tuple[threading.Thread, dict[str, Any]]:
+    """Run the stalling workflow in a thread; return once its node has started (its marker file exists)."""
     from jobagent.workflows import get_workflow
     from jobagent.workflows.engine import run_workflow
 
-    eid = _execution("test_stall", {"sleep_seconds": 1.5, "marker_dir": str(tmp_path)})
     outcome: dict[str, Any] = {}
     thread = threading.Thread(target=lambda: outcome.update(run_workflow(get_workflow, eid)))
     thread.start()
     wait_until(lambda: list(tmp_path.glob(f"{eid}.*")), timeout=20, interval=0.05)
+    return thread, outcome
+
+
+def test_a_holder_that_lost_its_lease_writes_nothing_more(registered: None, tmp_path: Path) -> None:
+    eid = _execution("test_stall", {"sleep_seconds": 1.5, "marker_dir": str(tmp_path)})
+    thread, outcome = _run_until_stalled(eid, tmp_path)
     row = _row(eid)
     assert (row.status, row.current_node, row.nodes_total, row.attempts) == ("processing", "StallNode", 2, 1)
     with session_scope() as s:
@@ -110,10 +102,7 @@ def test_a_resolver_that_disagrees_with_the_registration_has_the_last_word(regis
 
     pg_records.register_claimable({"test_stall": ["OldName"], "ghost": ["GhostNode"]})
     eid = _execution("test_stall", {"sleep_seconds": 1.0, "marker_dir": str(tmp_path)})
-    outcome: dict[str, Any] = {}
-    thread = threading.Thread(target=lambda: outcome.update(run_workflow(get_workflow, eid)))
-    thread.start()
-    wait_until(lambda: list(tmp_path.glob(f"{eid}.*")), timeout=20, interval=0.05)
+    thread, outcome = _run_until_stalled(eid, tmp_path)
     row = _row(eid)
     assert (row.current_node, row.nodes_total) == ("StallNode", 2)  # the resolver's nodes, not the stale names
     thread.join(30)
@@ -155,10 +144,7 @@ def test_one_keeper_thread_renews_long_nodes_and_nothing_after_the_release(regis
     get_settings.cache_clear()
     assert not get_settings().embedded
     eid = _execution("test_stall", {"sleep_seconds": 2.6, "marker_dir": str(tmp_path)})
-    outcome: dict[str, Any] = {}
-    thread = threading.Thread(target=lambda: outcome.update(run_workflow(get_workflow, eid)))
-    thread.start()
-    wait_until(lambda: list(tmp_path.glob(f"{eid}.*")), timeout=20, interval=0.05)
+    thread, outcome = _run_until_stalled(eid, tmp_path)
     first = _row(eid).lease_expires_at
     renewed = wait_until(lambda: (row := _row(eid)).lease_expires_at != first and row, timeout=5, interval=0.1)
     assert renewed.current_node == "StallNode" and renewed.nodes_done == 0  # by the keeper, mid-node
