@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -27,30 +25,6 @@ REQUESTS = int(os.environ.get("BENCH_REQUESTS", "10000"))
 CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "50"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1) + 1)))
 ACCESS_LOG = os.environ.get("BENCH_ACCESS_LOG", "1") != "0"  # production logs every request; 0 to compare
-
-
-def _ab(url: str, body: Path, token: str, workdir: Path) -> dict[str, float]:
-    """Run ApacheBench and pull out the numbers we judge by."""
-    percentiles = workdir / "percentiles.csv"
-    cmd = ["ab", "-q", "-n", str(REQUESTS), "-c", str(CONCURRENCY), "-p", str(body), "-T", "application/json",
-           "-H", f"Authorization: Bearer {token}", "-e", str(percentiles), "-s", "30", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    if out.returncode != 0:
-        raise SystemExit(f"ab failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-
-    def number(label: str, default: float | None = None) -> float:
-        match = re.search(rf"^{label}:\s+([\d.]+)", out.stdout, re.MULTILINE)
-        if match is None:
-            if default is None:
-                raise SystemExit(f"no {label!r} in ab output:\n{out.stdout}")
-            return default
-        return float(match.group(1))
-
-    by_percent = {int(float(p)): float(ms) for p, ms in
-                  (line.split(",") for line in percentiles.read_text().splitlines()[1:])}
-    return {"complete": number("Complete requests"), "failed": number("Failed requests"),
-            "non_2xx": number("Non-2xx responses", 0.0), "rps": number("Requests per second"),
-            "p50": by_percent[50], "p99": by_percent[99], "max": by_percent[100]}
 
 
 def _warm_up(url: str, body: bytes, token: str) -> int:
@@ -70,6 +44,7 @@ def _warm_up(url: str, body: bytes, token: str) -> int:
 def main() -> None:
     if not shutil.which("ab"):
         raise SystemExit("ab not found: apt-get install apache2-utils")
+    from benchmarks.apache_bench import run_ab
     from benchmarks.servers import start_local_servers, submitted_state
     from tests.web_stack import TOKEN, WebStack
 
@@ -87,10 +62,11 @@ def main() -> None:
         body.write_text(json.dumps({"name": "Bench User", "email": "bench@example.com",
                                     "cv_urls": ["http://127.0.0.1:9/cv.md"], "location": "Berlin"}))
         warmed = _warm_up(f"{base}/workflow/profiling", body.read_bytes(), TOKEN)
-        stats = _ab(f"{base}/workflow/profiling", body, TOKEN, workdir)
+        stats = run_ab(f"{base}/workflow/profiling", body, TOKEN, requests=REQUESTS,
+                       concurrency=CONCURRENCY, workdir=workdir)
         rows, ready, queued = submitted_state(os.environ["REDIS_URL"])
         accepted = int(stats["complete"] - stats["non_2xx"] - stats["failed"]) + warmed
-        print(f"POST /workflow/profiling x {REQUESTS} at concurrency {CONCURRENCY}, gunicorn {WORKERS} sync workers, "
+        print(f"POST /workflow/profiling x {REQUESTS} at concurrency {CONCURRENCY}, gunicorn {WORKERS} workers, "
               f"access log {'on' if ACCESS_LOG else 'off'}, "
               f"{os.cpu_count()} CPUs")
         print(f"  {stats['rps']:.0f} req/s, p50 {stats['p50']:.0f} ms, p99 {stats['p99']:.0f} ms, "

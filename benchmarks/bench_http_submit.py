@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -36,25 +35,6 @@ THREADS = os.environ.get("BENCH_THREADS")
 ACCESS_LOG = os.environ.get("BENCH_ACCESS_LOG", "1") != "0"
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 NOOP_APP = "benchmarks.noop_wsgi:app"
-
-
-def _ab(url: str, body: Path, token: str, concurrency: int, workdir: Path) -> dict[str, float]:
-    percentiles = workdir / "percentiles.csv"
-    cmd = ["ab", "-q", "-n", str(REQUESTS), "-c", str(concurrency), "-p", str(body), "-T", "application/json",
-           "-H", f"Authorization: Bearer {token}", "-e", str(percentiles), "-s", "30", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
-    if out.returncode != 0:
-        raise SystemExit(f"ab failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
-
-    def number(label: str) -> float:
-        match = re.search(rf"^{label}:\s+([\d.]+)", out.stdout, re.MULTILINE)
-        return float(match.group(1)) if match else 0.0
-
-    by_percent = {int(float(p)): float(ms) for p, ms in
-                  (line.split(",") for line in percentiles.read_text().splitlines()[1:])}
-    return {"complete": number("Complete requests"), "failed": number("Failed requests"),
-            "non_2xx": number("Non-2xx responses"), "rps": number("Requests per second"),
-            "p50": by_percent[50], "p99": by_percent[99]}
 
 
 def _configs() -> list[tuple[int, int]]:
@@ -108,6 +88,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 def _measure(threads: int, workers: int, env: dict[str, str], workdir: Path, body: Path) -> tuple[int, int]:
     """One configuration: both apps under it, ab alternating between them; returns (accepted, bad)."""
+    from benchmarks.apache_bench import run_ab
     from tests.web_stack import TOKEN
 
     shim, shim_url, shim_argv = _serve("jobagent.web:create_app()", env, workdir, "shim", threads, workers)
@@ -129,8 +110,10 @@ def _measure(threads: int, workers: int, env: dict[str, str], workdir: Path, bod
         for concurrency in (50, 10, 20):
             pairs = []
             for _ in range(ROUNDS):
-                ours = _ab(f"{shim_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
-                base = _ab(f"{noop_url}/workflow/profiling", body, TOKEN, concurrency, workdir)
+                ours = run_ab(f"{shim_url}/workflow/profiling", body, TOKEN, requests=REQUESTS,
+                              concurrency=concurrency, workdir=workdir)
+                base = run_ab(f"{noop_url}/workflow/profiling", body, TOKEN, requests=REQUESTS,
+                              concurrency=concurrency, workdir=workdir)
                 accepted += int(ours["complete"] - ours["non_2xx"] - ours["failed"])
                 bad += int(ours["non_2xx"] + ours["failed"] + base["non_2xx"] + base["failed"])
                 pairs.append((ours, base))
