@@ -64,12 +64,12 @@ def _prefix() -> str:
     return request.script_root + ("/api" if request.path.startswith("/api/") else "")
 
 
-def _accepted(sub: runs.Submission) -> dict[str, Any]:
+def _accepted(sub: runs.Submission, prefix: str) -> dict[str, Any]:
     eta = datetime.now(UTC) + timedelta(seconds=TYPICAL_SECONDS.get(sub.workflow_type, 60))
     body = {
         "run_id": sub.run_id, "execution_id": sub.execution_id, "task_id": sub.task_id,
         "workflow_type": sub.workflow_type, "queue": sub.queue, "status": sub.status,
-        "status_url": f"{_prefix()}/workflow/status/{sub.run_id}",
+        "status_url": f"{prefix}/workflow/status/{sub.run_id}",
         "estimated_completion_time": None if sub.error_message else eta.isoformat(),
     }
     if sub.error_message:
@@ -84,25 +84,36 @@ def health() -> ResponseReturnValue:
     return jsonify(report.model_dump(mode="json")), 200 if report.healthy else 503
 
 
-@api.post("/workflow/profiling")
-def submit_profiling() -> ResponseReturnValue:
-    body = _parse(ProfilingRequest)
+def accept_profiling(raw: bytes, settings: Settings, prefix: str) -> dict[str, Any]:
+    """``POST /workflow/profiling``: the request body in, the 202 body out (Flask's route and the WSGI fast
+    path in ``submit_wsgi`` both call this, so the two doors cannot drift apart)."""
+    body = ProfilingRequest.model_validate_json(raw or b"")
     for url in body.cv_urls:  # the shim must never read files from its own disk on a client's behalf
         if not url.strip().lower().startswith(("http://", "https://")):
             raise InvalidInput(f"refused CV {url!r}: cv_urls must be http(s) URLs")
     sub = runs.submit_profiling(body.name, body.email, body.cv_urls, location=body.location,
-                                premium=body.premium, settings=_settings())
-    return jsonify(_accepted(sub)), 202
+                                premium=body.premium, settings=settings)
+    return _accepted(sub, prefix)
+
+
+def accept_job_search(raw: bytes, settings: Settings, prefix: str) -> dict[str, Any]:
+    """``POST /workflow/job-search``, as ``accept_profiling``."""
+    body = JobSearchRequest.model_validate_json(raw or b"")
+    sub = runs.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
+                                 num_results=body.num_results,
+                                 max_screening=_screening(body.num_results, body.max_screening),
+                                 priority=body.priority, settings=settings)
+    return _accepted(sub, prefix)
+
+
+@api.post("/workflow/profiling")
+def submit_profiling() -> ResponseReturnValue:
+    return jsonify(accept_profiling(request.get_data(cache=False), _settings(), _prefix())), 202
 
 
 @api.post("/workflow/job-search")
 def submit_job_search() -> ResponseReturnValue:
-    body = _parse(JobSearchRequest)
-    sub = runs.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
-                                 num_results=body.num_results,
-                                 max_screening=_screening(body.num_results, body.max_screening),
-                                 priority=body.priority, settings=_settings())
-    return jsonify(_accepted(sub)), 202
+    return jsonify(accept_job_search(request.get_data(cache=False), _settings(), _prefix())), 202
 
 
 @api.post("/workflow/job-search/from-profile")
@@ -114,7 +125,7 @@ def submit_from_profile() -> ResponseReturnValue:
                                              settings=settings)
     profile = profiles.get_profile(body.profile_id, settings=settings)
     titles = list(profile.suggested_titles)
-    accepted = [{"job_title": title, **_accepted(sub)} for title, sub in zip(titles, subs, strict=False)]
+    accepted = [{"job_title": title, **_accepted(sub, _prefix())} for title, sub in zip(titles, subs, strict=False)]
     return jsonify({"profile_id": profile.profile_id, "location": profile.location,
                     "job_titles_count": len(titles), "job_titles": titles, "runs": accepted}), 202
 
