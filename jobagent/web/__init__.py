@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from jobagent.web import board_routes
     from jobagent.web.api import api, error
     from jobagent.web.dashboard import mount_dashboard
+    from jobagent.web.submit_wsgi import SubmitRoutes
 
     settings = settings or get_settings()
     init_telemetry("web")  # Sentry; a no-op without SENTRY_DSN
@@ -41,6 +42,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     board_routes.register(app)  # the board (issue 14)
     _register_profile_routes(app)  # issue 13: PATCH/DELETE /profiles/{id}
     mount_dashboard(app, settings, error)
+    # The two single-submit routes skip Flask's per-request machinery on success (issue 16, aim 3).
+    app.wsgi_app = SubmitRoutes(app, settings)  # type: ignore[method-assign]
 
     @app.errorhandler(ValidationError)
     def _invalid_body(exc: ValidationError) -> ResponseReturnValue:
