@@ -12,6 +12,7 @@ from jobagent.cli._app import app
 APP_FACTORY = "jobagent.web:create_app()"
 # Threads per gunicorn worker (gthread), measured by benchmarks/bench_http_submit.py; see default_workers().
 DEFAULT_THREADS = 32
+CONFIG_MODULE = "jobagent.web.gunicorn_config"  # server hooks (gc.freeze before each fork)
 
 
 def default_workers(threads: int) -> int:
@@ -35,7 +36,8 @@ def gunicorn_argv(host: str, port: int, workers: int, *, threads: int = 1, acces
     # and the Redis connections are created lazily in each worker.
     argv = [sys.executable, "-m", "gunicorn", "--preload", "--bind", f"{host}:{port}", "--workers", str(workers),
             "--timeout", str(timeout), "--graceful-timeout", str(timeout), "--forwarded-allow-ips", "127.0.0.1",
-            "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp", "--error-logfile", "-"]
+            "--worker-tmp-dir", "/dev/shm" if os.path.isdir("/dev/shm") else "/tmp", "--error-logfile", "-",
+            "--config", f"python:{CONFIG_MODULE}"]
     if threads > 1:
         argv += ["--worker-class", "gthread", "--threads", str(threads)]
     # No request header may set SCRIPT_NAME or PATH_INFO (gunicorn's default forwarder_headers): behind Caddy

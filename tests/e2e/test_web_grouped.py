@@ -8,6 +8,9 @@ its rows, so fewer distinct stamps than runs means submissions were grouped).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -67,3 +70,24 @@ def test_fifty_concurrent_http_submissions_each_get_their_own_run(live: dict[str
     queued = Redis.from_url(live["REDIS_URL"], decode_responses=True).lrange("rq:queue:default", 0, -1)
     assert sorted(queued) == sorted(rows)
     assert len(stamps) < CLIENTS, "no two submissions shared a batch"
+
+
+def test_serve_freezes_the_preloaded_app_before_forking() -> None:
+    """``jobagent serve`` loads ``gunicorn_config``; its ``pre_fork`` hook moves the preloaded app's objects,
+    the submit path's modules among them, out of the collector's reach (in a subprocess, as gunicorn's
+    master: freezing the test process would pin everything it ever made)."""
+    argv = gunicorn_argv("127.0.0.1", 8000, 2, threads=8)
+    assert argv[argv.index("--config") + 1] == "python:jobagent.web.gunicorn_config"
+    script = ("import gc, importlib\n"
+              "from jobagent.web import create_app\n"
+              "app = create_app()\n"
+              "import sys\n"
+              "assert {'jobagent.submission_pg', 'jobagent.queue', 'jobagent.cv.intake'} <= set(sys.modules)\n"
+              "hooks = importlib.import_module('jobagent.web.gunicorn_config')\n"
+              "tracked = len(gc.get_objects())\n"
+              "hooks.pre_fork(None, None)\n"
+              "print(tracked, gc.get_freeze_count(), len(gc.get_objects()))\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120,
+                         env={**os.environ, "API_TOKENS": "t"})
+    tracked, frozen, left = map(int, out.stdout.split())
+    assert tracked > 50_000 and frozen >= tracked and left < 100
