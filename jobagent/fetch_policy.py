@@ -15,6 +15,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from dataclasses import dataclass, field
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from jobagent.errors import FetchRefused, FetchUnavailable
@@ -72,6 +73,13 @@ def policy_for(allow_private: bool = False) -> AddressPolicy:
 
     settings = get_settings()
     listed = str(getattr(settings, "allowed_private_hosts", "") or "")
+    return _parsed(listed, allow_private)
+
+
+@lru_cache(maxsize=16)
+def _parsed(listed: str, allow_private: bool) -> AddressPolicy:
+    """Parsed once per setting: every submission checks its CV URLs, and parsing the networks again each time
+    was most of that check's cost. The policy is frozen, so sharing it is safe."""
     return AddressPolicy.parse(listed, allow_private=allow_private)
 
 
