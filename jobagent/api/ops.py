@@ -106,13 +106,18 @@ class QueueHealth(BaseModel):
     threshold: int | None
 
 
-class StuckExecution(BaseModel):
+class _ExecutionNote(BaseModel):
+    """An execution an operator has to hear about, and why: what the stuck list and reconcile both name."""
+
     execution_id: str
     run_id: str
     status: str
     workflow_type: str
     queue: str
     reason: str
+
+
+class StuckExecution(_ExecutionNote):
     age_seconds: int
 
 
@@ -155,13 +160,7 @@ def monitor(*, alert: bool = True, settings: Settings | None = None) -> MonitorR
 
 # --- recovering lost and failed work --------------------------------------------------------------------
 
-class ReconcileItem(BaseModel):
-    execution_id: str
-    run_id: str
-    status: str
-    workflow_type: str
-    queue: str
-    reason: str
+class ReconcileItem(_ExecutionNote):
     action: str  # requeue | fail
     requeues: int
 
