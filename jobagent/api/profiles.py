@@ -30,7 +30,8 @@ from jobagent.search_specs import check_filters
 from jobagent.store.lookup import find_profile
 from jobagent.store.models import Delivery, Run, UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
-from jobagent.submission import Submission, SubmissionSpec, _queue_for, ensure_schema, submit_specs
+from jobagent.submission import Submission, SubmissionSpec, _queue_for, ensure_schema
+from jobagent.submission_groups import submit_one
 
 MAX_YEARS = 60
 
@@ -213,7 +214,7 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
     context = {"name": name, "email": email, "cv_sources": sources, "cv_documents": store_documents(local_files),
                "premium": premium, "profile_id": profile_id, "reset_edits": reset}
     spec = SubmissionSpec("profiling", _queue_for(None, premium), context, profile_id=profile_id)
-    return submit_specs([spec], settings)[0]
+    return submit_one(spec, settings)  # in a batch with concurrent submissions, as every single submit
 
 
 def get_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileView:
