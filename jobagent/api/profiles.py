@@ -135,6 +135,7 @@ class ProfileDeleted(BaseModel):
     deleted: bool
     runs_detached: int
     deliveries_deleted: int
+    cv_documents_deleted: int = 0  # stored CV bytes no other run names
 
 
 def profile_view(p: UserProfile) -> ProfileView:
@@ -178,24 +179,32 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
 
 
 def delete_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileDeleted:
-    """Remove the profile and its personal data; its runs stay, detached (profile_id NULL)."""
+    """Remove the profile and its personal data; its runs stay, detached (profile_id NULL), without their
+    parameters (name, e-mail, CV sources), and the CV bytes stored for them are deleted unless another
+    run names the same file. One transaction: a failure leaves the profile as it was."""
+    from jobagent.cv.stored import named_documents, release_documents
+
     _ensure(settings)
     with session_scope() as s:
         profile = find_profile(s, profile_id)
-        run_ids = list(s.scalars(select(Run.id).where(Run.profile_id == profile_id)))
+        runs = list(s.execute(select(Run.id, Run.params).where(Run.profile_id == profile_id)))
+        run_ids = [run_id for run_id, _ in runs]
         deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
         deliveries = deleted.rowcount
+        documents = 0
         if run_ids:
-            s.execute(update(Run).where(Run.id.in_(run_ids)).values(profile_id=None))
+            s.execute(update(Run).where(Run.id.in_(run_ids)).values(profile_id=None, params={}))
             s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
                                                       WorkflowExecution.workflow_type == "profiling")
                       .values(context_snapshot={}, result={"profile_deleted": True}))
             s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
                                                       WorkflowExecution.workflow_type != "profiling")
                       .values(context_snapshot={}))
+            s.flush()
+            documents = release_documents(s, named_documents([params or {} for _, params in runs]))
         s.delete(profile)
         return ProfileDeleted(profile_id=profile_id, deleted=True, runs_detached=len(run_ids),
-                              deliveries_deleted=int(deliveries or 0))
+                              deliveries_deleted=int(deliveries or 0), cv_documents_deleted=documents)
 
 
 def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,

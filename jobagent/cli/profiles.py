@@ -195,7 +195,8 @@ def profile_delete(profile_id: str = _PROFILE_ID, *, out: Output) -> None:
     if out.machine:
         return out.item(result)
     typer.echo(f"deleted profile {profile_id}; {result['runs_detached']} run(s) kept without a profile, "
-               f"{result['deliveries_deleted']} delivery record(s) removed")
+               f"{result['deliveries_deleted']} delivery record(s) and {result['cv_documents_deleted']} stored CV "
+               "file(s) removed")
 
 
 @profile_app.command("refresh")

@@ -13,13 +13,16 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from sqlalchemy import Text, cast, delete, select
+from sqlalchemy.orm import Session
+
 from jobagent.config import Settings
 from jobagent.cv.intake import LocalCV, is_url
 from jobagent.cv.local_files import read_local_file
 from jobagent.cv.sandbox import parse_cv_bytes
 from jobagent.cv.schema import CVDocument
 from jobagent.errors import InvalidInput
-from jobagent.store.models import StoredCV, utcnow
+from jobagent.store.models import Run, StoredCV, utcnow
 from jobagent.store.session import session_scope
 from jobagent.store.upsert import dialect_insert
 
@@ -34,6 +37,27 @@ def store_documents(documents: list[LocalCV]) -> dict[str, str]:
         s.execute(dialect_insert(s, StoredCV).values(list(rows.values()))
                   .on_conflict_do_nothing(index_elements=["sha256"]))
     return {d.path: d.sha256 for d in documents}
+
+
+def named_documents(params: list[dict[str, Any]]) -> set[str]:
+    """The hashes of the stored CVs that these runs' parameters name (``cv_documents``: path → sha256)."""
+    return {sha for p in params for sha in (p.get("cv_documents") or {}).values() if isinstance(sha, str)}
+
+
+def release_documents(s: Session, hashes: set[str]) -> int:
+    """Delete the stored bytes of ``hashes`` that no run names any more; returns how many were deleted.
+
+    Called in the transaction that forgets the runs that named them (a deleted profile's), after their
+    parameters were cleared: the same file submitted by someone else is stored once, under one hash, and
+    stays while their run names it. The test is a substring match on the runs' JSON, which both stores can
+    do; a 64-hex-digit hash does not occur by accident, and a false match would only keep the bytes.
+    """
+    unused = [sha for sha in sorted(hashes)
+              if s.scalar(select(Run.id).where(Run.workflow_type == "profiling",
+                                               cast(Run.params, Text).contains(sha)).limit(1)) is None]
+    if unused:
+        s.execute(delete(StoredCV).where(StoredCV.sha256.in_(unused)))
+    return len(unused)
 
 
 def read_source(source: str, sha256: str | None, settings: Settings,
