@@ -8,9 +8,7 @@ Order matters. ``preload`` imports every workflow and the domain packages its no
 builds the vocabularies; Sentry is initialised; the store is prepared for forking (mappers configured,
 statements compiled, one warm PostgreSQL connection that the forked work-horses inherit, see
 ``jobagent.store.session.prepare_for_forking``). Every work-horse forked after that inherits all of it, so a
-task pays for its own work and RQ's fork, not for imports or a new database connection. Right before each
-fork the main process freezes its objects (``gc.freeze``, as the documentation advises for fork without
-exec): a work-horse's garbage collector then never walks the ~100 MB it inherited, nor dirties its pages.
+task pays for its own work and RQ's fork, not for imports or a new database connection.
 
 Two ways to run tasks:
 
@@ -21,7 +19,6 @@ Two ways to run tasks:
 
 from __future__ import annotations
 
-import gc
 import importlib
 import logging
 import os
@@ -113,7 +110,6 @@ class JobagentWorker(MarkupFreeWorker):
 
         self._reap_released(block=False)
         horse_connection().before_fork()
-        gc.freeze()  # the main process's objects: the work-horse's collector never walks (nor dirties) them
         self._done_read, self._done_write = os.pipe()
         super().fork_work_horse(job, queue)
         os.close(self._done_write)  # only the work-horse holds the write end: its death is EOF

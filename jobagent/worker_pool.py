@@ -25,7 +25,6 @@ queue job id, RQ execution id), written by the work-horse around each task: no r
 
 from __future__ import annotations
 
-import gc
 import logging
 import mmap
 import os
@@ -262,7 +261,6 @@ class WorkerPool:
     def _spawn(self, slot: _Slot) -> None:
         slot.memory.end()
         slot.killed_at_limit = False
-        gc.freeze()  # the preloaded main process's objects: the work-horse's collector never walks them
         pid = os.fork()
         if pid:
             slot.pid = pid

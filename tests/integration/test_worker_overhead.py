@@ -208,7 +208,6 @@ def test_forking_worker_runs_each_task_in_a_fresh_horse_and_leaves_no_zombie(for
     assert [r.status for r in rows] == ["completed"] * 30, forking.logs()
     pids = [r.result["pid"] for r in rows if r.result]
     assert len(set(pids)) == 30 and proc.pid not in pids  # one work-horse per task, never the main process
-    assert min(r.result["frozen"] for r in rows if r.result) > 50_000  # frozen before each fork: GC skips them
     assert all(r.attempts == 1 and r.lease_owner is None for r in rows)
     wait_until(lambda: not _zombies(proc.pid), timeout=10)  # released work-horses are reaped when they exit
     assert proc.poll() is None  # and the worker is still waiting for more

@@ -74,7 +74,6 @@ def test_pool_runs_tasks_to_completion_in_reused_work_horses(pool_env: Workers) 
     assert proc.pid not in pids  # the main process only supervises
     assert set(pids) <= set(_horses(proc.pid))  # and those work-horses are still alive, waiting
     assert all(r["lease_owner"] is None and r["attempts"] == 1 for r in rows)
-    assert min(r["result"]["frozen"] for r in rows) > 50_000  # the preloaded main process, out of the GC's walk
 
 
 def test_work_horse_is_recycled_after_max_jobs(pool_env: Workers) -> None:
