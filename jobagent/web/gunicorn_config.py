@@ -16,5 +16,8 @@ from typing import Any
 
 
 def pre_fork(server: Any, worker: Any) -> None:
-    """Runs in the master before each worker is forked, after the app was preloaded."""
+    """Runs in the master before each worker is forked, after the app was preloaded: at start-up, and when
+    a worker is replaced. Collected first, so no garbage is frozen for good (the worker's ``prepare_for_forking``
+    does the same)."""
+    gc.collect()
     gc.freeze()
