@@ -133,7 +133,9 @@ def execute_raw(sql: str, params: tuple[Any, ...] | dict[str, Any], url: str | N
         conn = raw.driver_connection
         conn.autocommit = True  # type: ignore[union-attr]
         try:
-            cur = conn.execute(sql, params, prepare=False)  # type: ignore[union-attr]
+            # psycopg's own rule: prepared on the server from the 5th run of a statement on a connection,
+            # except on the forking worker's shared one, which has preparing switched off (_no_server_prepares).
+            cur = conn.execute(sql, params)  # type: ignore[union-attr]
             return cur.rowcount, (cur.fetchone() if cur.description else None)
         finally:
             conn.autocommit = False  # type: ignore[union-attr]
