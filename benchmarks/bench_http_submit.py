@@ -8,9 +8,10 @@ production), BENCH_CONFIGS (e.g. ``1x5,16x3,8x2``: threads x workers, several co
 BENCH_ROUNDS (3: ab runs per app and concurrency, alternating; the figures are medians, the ratio the median
 of each round's submit/no-op pair, so a burst of load from elsewhere on the machine skews one round, not all).
 
-Both servers run under the command line ``jobagent serve`` builds (``gunicorn_argv``), differing only in
-the app: jobagent's Flask shim, or ``benchmarks/noop_wsgi.py`` (reads the body, answers 202 with a fixed
-body). The ab runs alternate between the two at concurrency 50, 10 and 20, in this one run. Afterwards it
+Both servers run under the command line ``jobagent serve`` builds (``gunicorn_argv``, its hooks module
+included), differing only in the app: jobagent's shim (``create_app()``: Flask, with the submit routes'
+WSGI door in front), or ``benchmarks/noop_wsgi.py`` (reads the body, answers 202 with a fixed body).
+The ab runs alternate between the two at concurrency 50, 10 and 20, in this one run. Afterwards it
 checks that every 202 left its execution row (pending, marked enqueued) and its queued task.
 Aim (issue 16, aim 3): submit route >= 0.5x the no-op's requests per second at concurrency 50.
 """
