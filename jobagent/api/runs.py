@@ -82,6 +82,19 @@ def _fields(ex: WorkflowExecution) -> dict[str, Any]:
     }
 
 
+def import_submit_path() -> None:
+    """Import now what a submission imports on its first call (about 400 modules: the CV intake and its URL
+    check, the batched PostgreSQL path, RQ). The shim calls it when it builds its app: under ``jobagent
+    serve --preload`` the master then imports them once, before forking, so no worker imports them under
+    its first requests, and ``web.gunicorn_config`` freezes them with the rest of the app."""
+    import jobagent.cv.intake
+    import jobagent.cv.stored
+    import jobagent.fetching
+    import jobagent.queue
+    import jobagent.submission_groups
+    import jobagent.submission_pg  # noqa: F401
+
+
 def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: str | None = None,
                      premium: bool = False, priority: str | None = None,
                      settings: Settings | None = None) -> Submission:

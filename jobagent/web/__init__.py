@@ -25,6 +25,7 @@ __all__ = ["create_app"]
 
 def create_app(settings: Settings | None = None) -> Flask:
     """Build the app from the settings (environment / .env) at call time, so tests can point it anywhere."""
+    from jobagent.api import runs
     from jobagent.api.telemetry import init_telemetry
     from jobagent.web import board_routes
     from jobagent.web.api import api, error
@@ -44,7 +45,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     mount_dashboard(app, settings, error)
     # The two single-submit routes skip Flask's per-request machinery on success (issue 16, aim 3).
     app.wsgi_app = SubmitRoutes(app, settings)  # type: ignore[method-assign]
-    _import_submit_path()
+    runs.import_submit_path()  # before gunicorn's --preload forks: see its docstring
 
     @app.errorhandler(ValidationError)
     def _invalid_body(exc: ValidationError) -> ResponseReturnValue:
@@ -79,19 +80,6 @@ def create_app(settings: Settings | None = None) -> Flask:
         return error(500, "internal_error", "unexpected error; it has been logged")
 
     return app
-
-
-def _import_submit_path() -> None:
-    """Import now what a submission imports on its first call (about 400 modules: the CV intake and its URL
-    check, the batched PostgreSQL path, RQ): under ``jobagent serve --preload`` the master does it once,
-    before forking, so no worker imports them under its first requests, and ``gunicorn_config`` freezes
-    them with the rest of the app."""
-    import jobagent.cv.intake
-    import jobagent.cv.stored
-    import jobagent.fetching
-    import jobagent.queue
-    import jobagent.submission_groups
-    import jobagent.submission_pg  # noqa: F401
 
 
 def _register_profile_routes(app: Flask) -> None:
