@@ -27,6 +27,14 @@ class PostingData(BaseModel):
     company_description: str | None = None
     company_industry: str | None = None
     company_size: str | None = None
+    # Migration 0008 (shared by issues 24, 25 and 27):
+    language: str | None = None  # ISO 639-1 code of the advert's text, detected at harvest
+    salary_text: str | None = None  # the pay as the source wrote it, kept when no figure can be read from it
+    salary_annual_min: float | None = None  # salary_min/max in a year, from salary_interval (the one parser)
+    salary_annual_max: float | None = None
+    valid_through: datetime | None = None  # the source's closing date (schema.org validThrough and the like)
+    remote_scope: str | None = None  # who may work remotely as the source states it: "EU", "US only", ...
+    closed_reason: str | None = None  # set when the source (or the liveness check) says the posting is closed
 
 
 class ProfileFacts(BaseModel):

@@ -167,6 +167,14 @@ class Posting(Base):
     # Postings index (issue 12): when a harvest last saw it, and when it vanished from its sources for good.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Migration 0008: what languages (issue 25), ranking (issue 24) and the ATS sources (issue 27) share.
+    language: Mapped[str | None] = mapped_column(String(8))
+    salary_text: Mapped[str | None] = mapped_column(String(300))
+    salary_annual_min: Mapped[float | None] = mapped_column(Float)
+    salary_annual_max: Mapped[float | None] = mapped_column(Float)
+    valid_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remote_scope: Mapped[str | None] = mapped_column(String(100))
+    closed_reason: Mapped[str | None] = mapped_column(String(200))
 
 
 # --- postings index (issue 12): which sources list a posting, and each source's harvest state ---------------
