@@ -1,8 +1,9 @@
 """The text helpers every domain module shares, written once so they cannot drift apart.
 
-- ``normalize``: the comparison form of a name (company, title, city): accents folded, lowercase, words of
-  letters and digits only. Posting keys (``postings.dedup``) hash it, so "Société Générale" and
-  "Societe  Generale" are one employer.
+- ``normalize`` / ``words``: the comparison form of a name (company, title, city) and the one tokeniser:
+  casefolded, Latin accents folded, letters of every script kept. Posting keys (``postings.dedup``) hash it,
+  so "Société Générale" and "Societe  Generale" are one employer, while "Программист" and "软件工程师" stay
+  two (an ASCII-only pattern once turned both into the same empty key).
 - ``count_word`` / ``has_word``: whole-word matching where ``\\b`` fails: "C++", "C#" and ".NET" end or begin
   with punctuation, so a regex ``\\bC\\+\\+\\b`` never matches, while ``"go" in text`` matches "going".
   A word boundary here is "no letter or digit touching", in any script ("caf" is not in "café").
@@ -30,20 +31,86 @@ if TYPE_CHECKING:  # jinja2 is imported on first use: the CLI's start-up does no
 
 # ------------------------------------------------------------------------------------------- normalising
 
-_NOT_WORD = re.compile(r"[^0-9a-z]+")
+# A word is a run of letters or digits in any script ("_" is a \w character but joins nothing in a title);
+# "c++" and "c#" keep their tail, since a skill called "c" is not the skill "c++".
+# Combining marks are part of a word in the scripts that need them (Devanagari vowel signs, Arabic
+# harakat, Hebrew points), though Python's \w does not count them as word characters.
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed"
+          "\u0900-\u0963\u0966-\u0dff\u0e00-\u0eff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f")
+_WORD = re.compile(rf"(?:[^\W_]|[{_MARKS}])+[+#]*")
+# Scripts written without spaces between words: each run is indexed as overlapping character pairs.
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af]+")
+
+
+def _latin(c: str) -> bool:
+    """Latin letters beyond ASCII ("ø", "æ", "ł", "ß", "ı"): the ones accent folding may rewrite."""
+    return "\u00c0" <= c <= "\u024f" or "\u1e00" <= c <= "\u1eff"
 
 
 def fold(text: str) -> str:
-    """Lowercase without accents ("Zürich" -> "zurich", "Straße" -> "strasse"); other characters kept."""
+    """Casefolded (NFKC) with Latin accents folded: "Zürich" -> "zurich", "Straße" -> "strasse", "Bjørn"
+    -> "bjorn", "Æsir" -> "aesir". Letters of other scripts stay as they are ("Программист" ->
+    "программист", "软件" -> "软件"): transliterating them would let distinct titles collide.
+
+    anyascii folds the Latin letters NFKD cannot decompose (ø, æ, ł, đ, þ); a hand-kept table missed some.
+    """
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    if folded.isascii():
+        return folded
+    from anyascii import anyascii
+
+    decomposed = unicodedata.normalize("NFKD", folded)
+    out: list[str] = []
+    previous_latin = False
+    for c in decomposed:
+        if unicodedata.combining(c):
+            if not previous_latin:  # a mark on a non-Latin letter (Devanagari vowel signs) is part of it
+                out.append(c)
+            continue
+        previous_latin = c.isascii() or _latin(c)
+        out.append(anyascii(c).lower() if _latin(c) else c)
+    return unicodedata.normalize("NFC", "".join(out))
 
 
 def normalize(text: str | None) -> str:
-    """Words of ASCII letters and digits, lowercased and accent-folded, joined by single spaces."""
-    return " ".join(_NOT_WORD.sub(" ", fold(text or "")).split())
+    """Words of letters and digits in any script, casefolded and accent-folded, joined by single spaces: the
+    comparison form of a company, title or city, and what posting keys hash."""
+    return " ".join(w.rstrip("+#") for w in _WORD.findall(fold(text or "")))
+
+
+def words(text: str | None, *, folded: bool = True) -> list[str]:
+    """The one tokeniser: folded words of any script in order, "c++"/"c#" kept whole. Matchers, filters and
+    the search index all split text with it, so a query and a posting meet on the same words.
+    ``folded=False`` keeps accents (NFKC, lowercased): the form a database's own text index stores."""
+    if folded:
+        return _WORD.findall(fold(text or ""))
+    return _WORD.findall(unicodedata.normalize("NFKC", text or "").lower())
+
+
+def cjk_pairs(word: str) -> list[str]:
+    """A Chinese, Japanese or Korean run as overlapping character pairs ("软件工程师" -> "软件", "件工", ...):
+    these scripts put no spaces between words, so pairs are what lets "工程师" find "软件工程师"."""
+    if not _CJK.fullmatch(word):
+        return [word]
+    return [word] if len(word) < 3 else [word[i:i + 2] for i in range(len(word) - 1)]
+
+
+def split_cjk(word: str) -> list[str]:
+    """``word`` cut where it changes between a CJK run and other letters ("python工程师" -> "python", "工程师")."""
+    if not _CJK.search(word):
+        return [word]
+    parts: list[str] = []
+    last = 0
+    for m in _CJK.finditer(word):
+        if m.start() > last:
+            parts.append(word[last:m.start()])
+        parts.append(m.group())
+        last = m.end()
+    if last < len(word):
+        parts.append(word[last:])
+    return parts
 
 
 # ------------------------------------------------------------------------------------------- whole words

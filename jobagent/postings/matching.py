@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from jobagent.postings.relevance import normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
-from jobagent.text import count_word, normalize
+from jobagent.text import count_word, normalize, words
 
 # Skills dominate: they are the strongest evidence a posting is actually doable for this person.
 WEIGHT_SKILLS = 40.0
@@ -63,8 +63,7 @@ def matched_skills(skills: list[str], text: str) -> list[str]:
 def _title_tokens(title: str) -> frozenset[str]:
     """Role words only: seniority is scored on its own, so "Senior Backend Engineer" ≈ "Backend Engineer"."""
     joined = re.sub(r"\b(back|front|full)[\s-]+(end|stack)\b", r"\1\2", title.lower())
-    words = re.findall(r"[a-z0-9+#]+", joined)
-    tokens = {_TITLE_SYNONYMS.get(w, w) for w in words}
+    tokens = {_TITLE_SYNONYMS.get(w, w) for w in words(joined)}
     return frozenset(t for t in tokens if t not in _TITLE_NOISE and t not in _LEVEL_WORDS)
 
 
@@ -111,7 +110,7 @@ def _location_fit(posting: PostingData, location: str | None) -> tuple[float, st
 
 def title_level(title: str) -> int:
     """0 intern .. 4 lead; a title without a level word is read as mid-level (2)."""
-    levels = [_LEVEL_WORDS[w] for w in re.findall(r"[a-z]+", title.lower()) if w in _LEVEL_WORDS]
+    levels = [_LEVEL_WORDS[w] for w in words(title) if w in _LEVEL_WORDS]
     return max(levels) if levels else 2
 
 

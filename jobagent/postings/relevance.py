@@ -22,7 +22,8 @@ STOPWORDS = frozenset({
 
 # Dots only between letters/digits ("node.js", "asp.net") so a sentence-ending "python." stays "python";
 # a leading dot only at a word start (".net"); trailing +/# for "c++" and "c#".
-_TOKEN = re.compile(r"(?:(?<!\S)\.)?[a-z0-9]+(?:\.[a-z0-9]+)*[+#]*")
+# Letters and digits of any script: an ASCII-only class scored "Программист" and "für" as nothing.
+_TOKEN = re.compile(r"(?:(?<!\S)\.)?[^\W_]+(?:\.[^\W_]+)*[+#]*")
 
 
 def tokenize(text: str) -> list[str]:
