@@ -12,6 +12,7 @@ from typing import Any
 from jobagent.errors import InvalidInput
 from jobagent.store.models import UserProfile
 from jobagent.submission import SubmissionSpec, _queue_for
+from jobagent.text import words
 
 MAX_RESULTS = 1000
 
@@ -38,6 +39,8 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     query = " ".join(query.split())
     if not query:
         raise InvalidInput("query is required")
+    if not words(query):  # "!!!" or "—": a search for nothing would answer with a silent empty result
+        raise InvalidInput(f"query {query[:60]!r} has no letters or digits to search for")
     if not 1 <= num_results <= MAX_RESULTS:
         raise InvalidInput(f"num_results must be between 1 and {MAX_RESULTS}")
     if not 1 <= max_screening <= num_results:

@@ -14,6 +14,7 @@ from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from jobagent.postings.dedup import posting_keys
+from jobagent.postings.indexing import index_fields
 from jobagent.postings.schema import PostingData
 from jobagent.postings.storage import StoredIds, in_chunks, known_ids
 from jobagent.store.models import Posting, PostingSource, SourceState, new_id
@@ -93,7 +94,8 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
         pid = stored.find(fp, url)
         if pid is None:
             fresh.append({"id": new_id(), "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
-                          "last_seen_at": now, **p.model_dump()})
+                          "last_seen_at": now, **p.model_dump(),
+                          **index_fields(p.title, p.description, p.language)})
         else:
             resolved[fp] = pid
     if fresh:
@@ -116,7 +118,9 @@ def _update_changed(session: Session, stored: dict[str, PostingData]) -> int:
         for row in session.execute(select(Posting.id, *cols).where(Posting.id.in_(chunk))):
             new = stored[row.id].model_dump(include=set(_COMPARED))
             if any(getattr(row, name) != new[name] for name in _COMPARED):
-                changes.append({"id": row.id, **new})
+                posting = stored[row.id]
+                changes.append({"id": row.id, **new,
+                                **index_fields(posting.title, posting.description, posting.language)})
     for chunk in in_chunks(changes):
         session.execute(update(Posting), chunk)
     return len(changes)

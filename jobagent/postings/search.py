@@ -10,7 +10,6 @@ up from the generated ``search_vector`` (title weight A, description B, GIN inde
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -20,12 +19,14 @@ from typing import Any
 from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
+from jobagent.postings.indexing import Slot, query_slots, text_slots
 from jobagent.postings.schema import ProfileFacts
 from jobagent.store.models import Posting, PostingSource, SourceState
+from jobagent.text import words
 
 MAX_SKILLS = 8  # the first skills of a profile are its strongest (extraction orders them by evidence)
-_LEVEL_WORDS = {"senior", "sr", "junior", "jr", "lead", "staff", "principal", "head", "intern", "the", "and",
-                "of", "for", "in", "a", "an", "to", "m", "f", "d", "w", "x"}
+_LEVEL_WORDS = frozenset({"senior", "sr", "junior", "jr", "lead", "staff", "principal", "head", "intern", "m",
+                          "f", "d", "w", "x", "h", "mwd", "gn"})
 
 
 @dataclass
@@ -53,7 +54,7 @@ def synonym_groups() -> tuple[tuple[str, ...], ...]:
 
 
 def _norm(text: str) -> str:
-    return " ".join(re.findall(r"[a-z0-9+#]+", text.lower()))
+    return " ".join(words(text))
 
 
 def aliases(term: str) -> list[str]:
@@ -69,8 +70,13 @@ def aliases(term: str) -> list[str]:
     return [a for a in dict.fromkeys(out) if a != norm.strip()]
 
 
-def _words(term: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z0-9]+", _norm(term)) if w not in _LEVEL_WORDS or len(term.split()) == 1]
+def _drop(term: str) -> frozenset[str]:
+    return _LEVEL_WORDS if len(term.split()) > 1 else frozenset()
+
+
+def _words(term: str) -> list[Slot]:
+    """One slot per word of ``term`` (level words are the matcher's business unless they are the term)."""
+    return query_slots(term, drop=_drop(term))
 
 
 def search_terms(query: str, profile: ProfileFacts | None) -> list[str]:
@@ -89,29 +95,43 @@ def _skills(profile: ProfileFacts | None) -> list[str]:
     return list(dict.fromkeys(n for n in map(_norm, (profile.skills if profile else [])[:MAX_SKILLS]) if n))
 
 
-def _title_groups(titles: list[str]) -> list[list[str]]:
+Group = list[Slot]  # every slot must match
+
+
+def _unique(groups: list[Group]) -> list[Group]:
+    return [list(g) for g in dict.fromkeys(tuple(g) for g in groups if g)]
+
+
+def _title_groups(titles: list[str]) -> list[Group]:
     """One AND group per title: all of its role words ("senior" and the like are left to the matcher)."""
-    return [list(g) for g in dict.fromkeys(tuple(ws) for ws in map(_words, titles) if ws)]
+    return _unique([_words(t) for t in titles])
 
 
-def _skill_groups(skills: list[str], titles: list[str]) -> list[list[str]]:
+def _skill_groups(skills: list[str], titles: list[str], slots: Any = None) -> list[Group]:
     """Postings naming two of the strongest skills (or one when the profile lists one), or a wanted title
-    anywhere in the text: the description-side pass, selective enough to stay fast on 100,000 postings."""
-    groups = [list(dict.fromkeys(a + b)) for a, b in combinations([_words(s) for s in skills if _words(s)], 2)]
-    if len(skills) == 1:
-        groups.append(_words(skills[0]))
-    return [g for g in dict.fromkeys(tuple(g) for g in [*groups, *_title_groups(titles)] if g)]  # type: ignore[misc]
+    anywhere in the text: the description-side pass, selective enough to stay fast on 100,000 postings.
+    ``slots`` makes the slots of one term (``text_slots`` for PostgreSQL's unfolded description index)."""
+    make = slots or query_slots
+    per_skill = [g for g in (make(s, drop=_drop(s)) for s in skills) if g]
+    groups = [list(dict.fromkeys(a + b)) for a, b in combinations(per_skill, 2)]
+    if len(skills) == 1 and per_skill:
+        groups.append(per_skill[0])
+    return _unique([*groups, *(make(t, drop=_drop(t)) for t in titles)])
 
 
-def pg_tsquery(groups: list[list[str]]) -> str:
-    return " | ".join(f"({' & '.join(g)})" if len(g) > 1 else g[0] for g in groups)
+def pg_tsquery(groups: list[Group]) -> str:
+    def slot(alternatives: Slot) -> str:
+        return alternatives[0] if len(alternatives) == 1 else f"({' | '.join(alternatives)})"
+
+    return " | ".join(f"({' & '.join(map(slot, g))})" if len(g) > 1 else slot(g[0]) for g in groups)
 
 
-def fts5_query(groups: list[list[str]], column: str | None = None) -> str:
-    def quoted(w: str) -> str:
-        return '"' + w.replace('"', "") + '"'
+def fts5_query(groups: list[Group], column: str | None = None) -> str:
+    def slot(alternatives: Slot) -> str:
+        quoted = ['"' + a.replace('"', "") + '"' for a in alternatives]
+        return quoted[0] if len(quoted) == 1 else f"({' OR '.join(quoted)})"
 
-    body = " OR ".join(f"({' AND '.join(map(quoted, g))})" if len(g) > 1 else quoted(g[0]) for g in groups)
+    body = " OR ".join(f"({' AND '.join(map(slot, g))})" if len(g) > 1 else slot(g[0]) for g in groups)
     return f"{column} : ({body})" if column else body
 
 
@@ -148,24 +168,26 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     result.searched = int(session.scalar(select(func.count()).select_from(Posting).where(*where)) or 0)
     result.sources = len(sources) if sources else int(session.scalar(
         select(func.count()).select_from(SourceState)) or 0)
-    title_groups, text_groups = _title_groups(titles), _skill_groups(skills, titles)
+    title_groups = _title_groups(titles)
     if not title_groups or not result.searched:
         return result
-    words = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
     params: dict[str, Any] = {"n": limit}
     scope = _scope_sql(sources, params)
-    if session.get_bind().dialect.name == "postgresql":
-        params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(text_groups), qw=pg_tsquery(words))
-        title_scope = _scope_sql(sources, params, open_sql="t.open", id_sql="t.posting_id")
-        first = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('english', :qt) qt "
-                 f"WHERE t.title_vector @@ qt AND {title_scope} "
-                 "ORDER BY ts_rank_cd(t.title_vector, qt) DESC, t.posting_id LIMIT :n")
-        fill = ("SELECT p.id FROM postings p JOIN posting_titles t ON t.posting_id = p.id, "
-                "to_tsquery('english', :qs) qs, to_tsquery('english', :qw) qw "
-                f"WHERE p.search_vector @@ qs AND NOT (t.title_vector @@ to_tsquery('english', :qt)) AND {scope} "
-                "ORDER BY ts_rank(t.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
-    else:
-        return _sqlite_candidates(session, result, title_groups, text_groups, sources, limit)
+    if session.get_bind().dialect.name != "postgresql":
+        return _sqlite_candidates(session, result, title_groups, _skill_groups(skills, titles), sources, limit)
+    ranked = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
+    params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(_skill_groups(skills, titles, text_slots)),
+                  qw=pg_tsquery(ranked))
+    # The title side is ``search_title`` (already folded and stemmed in Python) under the ``simple`` config;
+    # the description side stays PostgreSQL's english vector, which the unfolded text slots reach.
+    title_scope = _scope_sql(sources, params, open_sql="t.open", id_sql="t.posting_id")
+    first = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('simple', :qt) qt "
+             f"WHERE t.title_vector @@ qt AND {title_scope} "
+             "ORDER BY ts_rank_cd(t.title_vector, qt) DESC, t.posting_id LIMIT :n")
+    fill = ("SELECT p.id FROM postings p JOIN posting_titles t ON t.posting_id = p.id, "
+            "to_tsquery('english', :qs) qs, to_tsquery('simple', :qw) qw "
+            f"WHERE p.search_vector @@ qs AND NOT (t.title_vector @@ to_tsquery('simple', :qt)) AND {scope} "
+            "ORDER BY ts_rank(t.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
     ids = [row[0] for row in session.execute(text(first), params)]
     if len(ids) < limit:
         ids += [row[0] for row in session.execute(text(fill), {**params, "m": limit - len(ids)})]
@@ -173,8 +195,8 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     return result
 
 
-def _sqlite_candidates(session: Session, result: SearchResult, title_groups: list[list[str]],
-                       text_groups: list[list[str]], sources: list[str] | None, limit: int) -> SearchResult:
+def _sqlite_candidates(session: Session, result: SearchResult, title_groups: list[Group],
+                       text_groups: list[Group], sources: list[str] | None, limit: int) -> SearchResult:
     """FTS5 ranks on its own tables first; only the best rowids are then checked against ``postings`` (open,
     in scope). Joining every match to ``postings`` read each wide row (``closed_at`` sits after the
     description) for thousands of matches; the joined query remains the fallback when many are closed."""
@@ -182,7 +204,7 @@ def _sqlite_candidates(session: Session, result: SearchResult, title_groups: lis
     scope = _scope_sql(sources, params)
     ids: list[str] = []
     seen_rowids: set[int] = set()
-    for match, column in ((title_groups, "title"), (text_groups, None)):
+    for match, column in ((title_groups, "search_title"), (text_groups, None)):
         want = limit - len(ids)
         if want <= 0 or not match:
             break

@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from jobagent.postings.dedup import posting_keys
+from jobagent.postings.indexing import index_fields
 from jobagent.postings.schema import PostingData
 from jobagent.store.models import Posting, new_id, utcnow
 
@@ -66,7 +67,8 @@ def save_postings(session: Session, postings: list[PostingData]) -> tuple[list[s
         if posting_id is None:
             posting_id = new_id()
             rows.append({"id": posting_id, "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
-                         **posting.model_dump()})
+                         **posting.model_dump(), **index_fields(posting.title, posting.description,
+                                                                posting.language)})
             stored.by_fp[fp] = posting_id
             if url:
                 stored.by_url[url] = posting_id

@@ -137,6 +137,14 @@ class WorkflowExecution(Base):
     run: Mapped[Run] = relationship(back_populates="executions")
 
 
+def _search_title_default(context: Any) -> str:
+    """For a posting inserted without its search title (fixtures, the ORM): built from the row's own title."""
+    from jobagent.postings.indexing import search_title
+
+    params = context.get_current_parameters()
+    return search_title(params.get("title"), params.get("language"))
+
+
 class Posting(Base):
     """A job advert, stored once however many sources or runs see it."""
 
@@ -175,6 +183,8 @@ class Posting(Base):
     valid_through: Mapped[datetime | None] = mapped_column(UTCDateTime)
     remote_scope: Mapped[str | None] = mapped_column(String(100))
     closed_reason: Mapped[str | None] = mapped_column(String(200))
+    # Migration 0013 (issue 25): the title's folded words and stems, which both backends' title index reads.
+    search_title: Mapped[str | None] = mapped_column(Text, default=_search_title_default)
 
 
 # --- postings index (issue 12): which sources list a posting, and each source's harvest state ---------------

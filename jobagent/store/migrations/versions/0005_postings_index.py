@@ -55,12 +55,12 @@ def upgrade() -> None:
         sa.Column("closed", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("spec"),
     )
-    for sql in fulltext.statements(op.get_bind().dialect.name):
+    for sql in fulltext.statements(op.get_bind().dialect.name, version=1):
         op.execute(sql)
 
 
 def downgrade() -> None:
-    for sql in fulltext.statements(op.get_bind().dialect.name, up=False):
+    for sql in fulltext.statements(op.get_bind().dialect.name, up=False, version=1):
         op.execute(sql)
     op.drop_table("sources")
     op.drop_index("ix_posting_sources_posting_id", table_name="posting_sources")
