@@ -9,25 +9,46 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jobagent.languages import SUPPORTED, stem
+from jobagent.postings.location_fit import location_fit, same_city
 from jobagent.postings.relevance import normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
-from jobagent.text import count_word, normalize, words
+from jobagent.text import count_word, words
 
+__all__ = ["rank_postings", "same_city", "score_posting", "screen", "title_similarity"]
+
+# The weights, in one place. Each says what the relevance bench (benchmarks/bench_relevance.py, 16 personas in
+# six languages) showed when it was set; judge any change there, never on a handful of fixtures.
 # Skills dominate: they are the strongest evidence a posting is actually doable for this person.
 WEIGHT_SKILLS = 40.0
+# Title: containment of the wanted title's words (stems in any of the six languages), so "Teacher of
+# Mathematics (MPS/UPS)" fits "Mathematics Teacher" (0.88) instead of 0.50 under plain Jaccard.
 WEIGHT_TITLE = 25.0
+# Place: resolved with the gazetteer; distance, region and country each step down (postings/location_fit.py).
 WEIGHT_LOCATION = 15.0
 WEIGHT_SENIORITY = 10.0
 # Text relevance (BM25 of the search words over the whole description, relative to the best posting in
 # the batch) catches postings whose title is generic but whose description is squarely on topic.
 WEIGHT_RELEVANCE = 10.0
+# A level two or more steps from the person's (a "Head of" post for a mid-level teacher) loses this much on
+# top of its seniority fit: without it the bench's wrong-level decoys ranked second, above two right postings.
+LEVEL_GAP_PENALTY = 15.0
+# On-site work in another country keeps this share of its score, so it never outranks a fitting local one
+# (the bench's far-away decoys) unless the person says they will relocate.
+ABROAD_FACTOR = 0.4
 
 # Postings name a handful of skills, not a whole CV: matching this many counts as a full skills fit,
 # so a profile with 20 skills is not punished for breadth.
 _SKILLS_FOR_FULL_FIT = 6
 
+# Trainee posts in the six languages: never offered above entry level unless the search asks for one.
+TRAINEE_WORDS = frozenset({
+    "intern", "internship", "apprentice", "apprenticeship", "praktikum", "praktikant", "praktikantin",
+    "werkstudent", "werkstudentin", "ausbildung", "azubi", "auszubildende", "auszubildender", "lehrling",
+    "lehrstelle", "leerling", "bbl", "bol", "stagiair", "stagiaire", "apprentissage", "alternance", "alternant",
+    "aprendiz", "practicas", "becario", "becaria", "estagio", "estagiario", "estagiaria"})
 _LEVEL_WORDS = {
-    "intern": 0, "internship": 0, "praktikum": 0, "werkstudent": 0, "trainee": 0, "student": 0,
+    **dict.fromkeys(TRAINEE_WORDS, 0), "trainee": 0, "student": 0,
     "junior": 1, "jr": 1, "graduate": 1, "entry": 1,
     "senior": 3, "sr": 3,
     "lead": 4, "staff": 4, "principal": 4, "head": 4, "director": 4, "architect": 4,
@@ -67,45 +88,26 @@ def _title_tokens(title: str) -> frozenset[str]:
     return frozenset(t for t in tokens if t not in _TITLE_NOISE and t not in _LEVEL_WORDS)
 
 
+@lru_cache(maxsize=16384)
+def _stems(word: str) -> frozenset[str]:
+    """A word and its stems in the six languages: two words meet when any of them agree, so "Lehrerin"
+    meets "Lehrer" (German) and "enfermera" meets "enfermero" (Spanish) whichever language the title is in."""
+    if len(word) <= 3 or not word.isalpha():
+        return frozenset({word})
+    return frozenset({word, *(stem(word, code) for code in SUPPORTED)})
+
+
 def title_similarity(title: str, wanted: str) -> float:
-    """Token Jaccard: cheap, symmetric and easy to explain as "share of words in common"."""
+    """Mostly containment (how many of the wanted title's words the posting's title holds), partly Jaccard, so
+    "Teacher of Mathematics (MPS/UPS)" fits "Mathematics Teacher" while extra words still cost a little."""
     a, b = _title_tokens(title), _title_tokens(wanted)
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
-
-
-def _city(location: str | None) -> str:
-    return normalize((location or "").split(",")[0])
-
-
-def same_city(a: str | None, b: str | None) -> bool:
-    """City-level comparison on the part before the first comma ("Berlin" vs "Berlin, Germany")."""
-    x, y = _city(a), _city(b)
-    return bool(x and y) and (x == y or x in y.split() or y in x.split())
-
-
-def _location_fit(posting: PostingData, location: str | None) -> tuple[float, str]:
-    where = posting.location or "an unstated location"
-    if posting.remote:
-        from jobagent.postings.regions import remote_fits  # issue 12: remote elsewhere ranks below remote here
-
-        if remote_fits(posting.location, location) is False:
-            return 0.5, f"remote, but for {posting.location}; wanted {location}"
-        if posting.location and "remote" not in posting.location.lower():
-            return 1.0, f"remote posting (based in {posting.location})"
-        return 1.0, f"remote posting: {posting.location}" if posting.location else "remote posting"
-    if not location or not location.strip():
-        return 1.0, f"in {where}; no location preference given"
-    if not posting.location:
-        return 0.5, f"location not stated; wanted {location}"
-    if same_city(posting.location, location):
-        return 1.0, f"in {posting.location}, matching {location}"
-    country = posting.location.split(",")[-1].strip().lower()
-    wanted_country = location.split(",")[-1].strip().lower()
-    if "," in posting.location and "," in location and country == wanted_country:
-        return 0.5, f"in {posting.location}: same country as {location}, different city"
-    return 0.0, f"in {posting.location}, not {location} and not remote"
+    stems_a = [_stems(w) for w in a]
+    met = sum(1 for w in b if any(_stems(w) & s for s in stems_a))
+    if not met:
+        return 0.0
+    return 0.75 * met / len(b) + 0.25 * met / (len(a) + len(b) - met)
 
 
 def title_level(title: str) -> int:
@@ -125,19 +127,56 @@ def _level_range(years: int) -> tuple[int, int]:
     return 2, 4
 
 
-def _seniority_fit(posting: PostingData, years: int | None) -> tuple[float, str]:
+def _person_levels(years: int | None, query: str) -> tuple[int, int, str]:
+    """The levels that fit the person, and what they were read from: their years when the profile knows them,
+    else the level the search itself names (a plain "Mathematics Teacher" search is a mid-level search)."""
+    if years is not None:
+        lo, hi = _level_range(years)
+        return lo, hi, f"{years} {'year' if years == 1 else 'years'} of experience"
+    level = title_level(query)
+    return level, level, f'the search "{query}"'
+
+
+def _seniority_fit(posting: PostingData, years: int | None, query: str) -> tuple[float, int, str]:
+    """(fit, levels away, reason)."""
     level = title_level(posting.title)
     name = _LEVEL_NAMES[level]
-    if years is None:
-        return 0.5, f"{name}-level title; years of experience unknown"
-    lo, hi = _level_range(years)
+    lo, hi, basis = _person_levels(years, query)
     distance = lo - level if level < lo else level - hi if level > hi else 0
     fit = max(0.0, 1.0 - 0.5 * distance)
-    plural = "year" if years == 1 else "years"
     if distance == 0:
-        return fit, f"{name}-level title fits {years} {plural} of experience"
+        return fit, 0, f"{name}-level title fits {basis}"
     direction = "below" if level < lo else "above"
-    return fit, f"{name}-level title is {direction} what {years} {plural} of experience suggests"
+    steps = " (two or more levels away)" if distance >= 2 else ""
+    return fit, distance, f"{name}-level title is {direction} what {basis} suggests{steps}"
+
+
+def is_trainee(posting: PostingData) -> bool:
+    """An apprenticeship, internship or working-student post, from its type or its title."""
+    kind = (posting.employment_type or "").lower().replace("-", "_").replace(" ", "_")
+    if kind in ("apprenticeship", "internship", "intern", "working_student", "traineeship"):
+        return True
+    return any(w in TRAINEE_WORDS for w in words(posting.title))
+
+
+def screen(profile: ProfileFacts, postings: list[PostingData], *, query: str,
+           location: str | None) -> tuple[list[PostingData], dict[str, int]]:
+    """The candidates that are matches at all, and how many were not, by reason (for ``filtered_out``):
+    remote work closed to the person's country, and trainee posts for someone above entry level who did
+    not search for one."""
+    wanted_trainee = any(w in TRAINEE_WORDS for t in [query, *profile.suggested_titles] for w in words(t))
+    lo, _, _ = _person_levels(profile.years_experience, query)
+    kept: list[PostingData] = []
+    dropped: dict[str, int] = {}
+    for posting in postings:
+        reason = location_fit(posting, location).exclude
+        if reason is None and not wanted_trainee and lo >= 2 and is_trainee(posting):
+            reason = "apprenticeship, internship or working-student post; the person is above entry level"
+        if reason:
+            dropped[reason] = dropped.get(reason, 0) + 1
+        else:
+            kept.append(posting)
+    return kept, dropped
 
 
 def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
@@ -168,15 +207,19 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
     else:
         reasons.append(f'title "{posting.title}" shares no words with the search or suggested titles')
 
-    location_fit, location_reason = _location_fit(posting, location)
-    reasons.append(location_reason)
-    seniority_fit, seniority_reason = _seniority_fit(posting, profile.years_experience)
+    place = location_fit(posting, location)
+    reasons.append(place.reason)
+    seniority_fit, levels_away, seniority_reason = _seniority_fit(posting, profile.years_experience, query)
     reasons.append(seniority_reason)
 
     if relevance > 0:
         reasons.append(f"description relevance to the search: {relevance:.0%} of the best posting")
-    score = (WEIGHT_SKILLS * skills_fit + WEIGHT_TITLE * best_sim + WEIGHT_LOCATION * location_fit
+    score = (WEIGHT_SKILLS * skills_fit + WEIGHT_TITLE * best_sim + WEIGHT_LOCATION * place.fit
              + WEIGHT_SENIORITY * seniority_fit + WEIGHT_RELEVANCE * relevance)
+    if levels_away >= 2:
+        score -= LEVEL_GAP_PENALTY
+    if place.abroad:
+        score *= ABROAD_FACTOR
     return MatchResult(posting=posting, score=round(min(100.0, max(0.0, score)), 1), reasons=reasons,
                        matched_skills=found)
 

@@ -173,9 +173,14 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
         return result
     params: dict[str, Any] = {"n": limit}
     scope = _scope_sql(sources, params)
-    if session.get_bind().dialect.name != "postgresql":
-        return _sqlite_candidates(session, result, title_groups, _skill_groups(skills, titles), sources, limit)
+    # Titles that hold only some of a wanted title's words ("Coded Welder" for "Welder Fabricator"): a pass of
+    # their own after the exact ones, given at most half the room left, so a common word cannot crowd out
+    # the postings whose descriptions name the person's skills.
     ranked = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
+    loose = ranked if any(len(g) > 1 for g in title_groups) else []
+    if session.get_bind().dialect.name != "postgresql":
+        return _sqlite_candidates(session, result, [title_groups, loose], _skill_groups(skills, titles), sources,
+                                  limit)
     params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(_skill_groups(skills, titles, text_slots)),
                   qw=pg_tsquery(ranked))
     # The title side is ``search_title`` (already folded and stemmed in Python) under the ``simple`` config;
@@ -188,14 +193,21 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
             "to_tsquery('english', :qs) qs, to_tsquery('simple', :qw) qw "
             f"WHERE p.search_vector @@ qs AND NOT (t.title_vector @@ to_tsquery('simple', :qt)) AND {scope} "
             "ORDER BY ts_rank(t.title_vector, qw) DESC, p.posted_at DESC NULLS LAST, p.id LIMIT :m")
+    partial = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('simple', :qw) qw "
+               f"WHERE t.title_vector @@ qw AND NOT (t.title_vector @@ to_tsquery('simple', :qt)) AND {title_scope} "
+               "ORDER BY ts_rank_cd(t.title_vector, qw) DESC, t.posting_id LIMIT :m")
     ids = [row[0] for row in session.execute(text(first), params)]
+    if loose and len(ids) < limit:
+        ids += [row[0] for row in session.execute(text(partial), {**params, "m": max(1, (limit - len(ids)) // 2)})]
     if len(ids) < limit:
-        ids += [row[0] for row in session.execute(text(fill), {**params, "m": limit - len(ids)})]
+        seen = set(ids)
+        ids += [row[0] for row in session.execute(text(fill), {**params, "m": limit - len(ids)})
+                if row[0] not in seen]
     result.posting_ids = ids
     return result
 
 
-def _sqlite_candidates(session: Session, result: SearchResult, title_groups: list[Group],
+def _sqlite_candidates(session: Session, result: SearchResult, title_passes: list[list[Group]],
                        text_groups: list[Group], sources: list[str] | None, limit: int) -> SearchResult:
     """FTS5 ranks on its own tables first; only the best rowids are then checked against ``postings`` (open,
     in scope). Joining every match to ``postings`` read each wide row (``closed_at`` sits after the
@@ -204,10 +216,14 @@ def _sqlite_candidates(session: Session, result: SearchResult, title_groups: lis
     scope = _scope_sql(sources, params)
     ids: list[str] = []
     seen_rowids: set[int] = set()
-    for match, column in ((title_groups, "search_title"), (text_groups, None)):
-        want = limit - len(ids)
-        if want <= 0 or not match:
+    passes = [(title_passes[0], "search_title", limit), (title_passes[1], "search_title", None),
+              (text_groups, None, limit)]
+    for match, column, cap in passes:
+        want = limit - len(ids) if cap is not None else max(1, (limit - len(ids)) // 2)
+        if want <= 0:
             break
+        if not match:
+            continue
         q = fts5_query(match, column)
         rowids = [r for r, in session.execute(text(
             "SELECT rowid FROM postings_fts WHERE postings_fts MATCH :q ORDER BY bm25(postings_fts, 10.0, 1.0), "

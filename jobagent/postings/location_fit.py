@@ -1,0 +1,92 @@
+"""How well a posting's place fits where the person wants to work (issue 24 §3), resolved through
+``jobagent.places`` rather than compared as text: "80797 München" and "München, Bayern" are one city, Leeds
+to Bristol is 270 km, and "Remote - US only" is closed to someone in Leeds.
+
+The fit falls with distance: the same city, then the commute radius, then the same region, then the same
+country; on-site work in another country scores nothing and marks the match as *abroad*, which the matcher
+discounts so it never outranks a fitting local posting. Remote work open to the person's country fits fully;
+remote work closed to it is not a match at all (``exclude`` says why).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jobagent.places import Place, distance_km, open_to, remote_scope, resolve
+from jobagent.postings.schema import PostingData
+from jobagent.text import normalize
+
+RADIUS_KM = 50.0  # the default commute radius
+SAME_CITY_KM = 15.0  # a district or a postcode of the same city: "Leeds LS6", "Brooklyn" for New York
+
+
+@dataclass(frozen=True)
+class LocationFit:
+    fit: float
+    reason: str
+    exclude: str | None = None  # not a match at all: the reason counted in filtered_out
+    abroad: bool = False
+
+
+def _text_city(location: str | None) -> str:
+    return normalize((location or "").split(",")[0])
+
+
+def same_city(a: str | None, b: str | None) -> bool:
+    """The same city: resolved places within a district of each other, else the text before the first comma."""
+    pa, pb = resolve(a), resolve(b)
+    if pa and pb and pa.is_city and pb.is_city:
+        d = distance_km(pa, pb)
+        return d is not None and d <= SAME_CITY_KM
+    x, y = _text_city(a), _text_city(b)
+    return bool(x and y) and (x == y or x in y.split() or y in x.split())
+
+
+def _is_remote(posting: PostingData) -> bool:
+    return posting.remote or "remote" in (posting.location or "").lower() or bool(posting.remote_scope)
+
+
+_SCOPE_WORDS = ("remote", "only", "homeoffice", "home office", "telework", "anywhere", "thuiswerk", "teletra")
+
+
+def _remote_fit(posting: PostingData, person: Place | None, wanted: str | None) -> LocationFit:
+    location = posting.location or ""
+    if not posting.remote_scope and location and not any(w in location.lower() for w in _SCOPE_WORDS):
+        # A remote posting that names only a city names the employer's base, not who may work for it.
+        return LocationFit(0.8, f"remote posting (based in {location})")
+    scope_text = posting.remote_scope or location
+    scope = remote_scope(scope_text)
+    fits = open_to(scope, person.country if person else None)
+    if fits is False:
+        return LocationFit(0.0, f"remote, but only for {scope_text}; wanted {wanted}",
+                           exclude="remote, but not open to the person's country")
+    if fits:
+        return LocationFit(1.0, f"remote posting open to {person.country if person else wanted}: {scope_text}")
+    return LocationFit(0.8, f"remote posting: {scope_text}" if scope_text else "remote posting")
+
+
+def location_fit(posting: PostingData, wanted: str | None, *, radius_km: float = RADIUS_KM) -> LocationFit:
+    person = resolve(wanted)
+    if _is_remote(posting):
+        return _remote_fit(posting, person, wanted)
+    where = posting.location
+    if not wanted or not wanted.strip():
+        return LocationFit(1.0, f"in {where or 'an unstated location'}; no location preference given")
+    if not where:
+        return LocationFit(0.5, f"location not stated; wanted {wanted}")
+    place = resolve(where)
+    if person is None or place is None:
+        if same_city(where, wanted):
+            return LocationFit(1.0, f"in {where}, matching {wanted}")
+        return LocationFit(0.25, f"in {where}: place unknown, compared as text with {wanted}")
+    if person.country != place.country:
+        return LocationFit(0.0, f"in {where}: another country than {wanted}, and on site", abroad=True)
+    d = distance_km(place, person)
+    if d is not None and d <= SAME_CITY_KM:
+        return LocationFit(1.0, f"in {where}, matching {wanted}")
+    if d is not None and d <= radius_km:
+        return LocationFit(0.85, f"in {where}, {d:.0f} km from {wanted}")
+    km = f", {d:.0f} km away" if d is not None else ""
+    if place.region and place.region == person.region:
+        return LocationFit(0.5, f"in {where}: same region as {wanted}{km}")
+    return LocationFit(0.35, f"in {where}: same country as {wanted}{km}")
