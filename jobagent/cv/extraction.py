@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from jobagent.cv.dates import RANGE, find_range, union_months
+from jobagent.cv.dates import find_range, union_months
 from jobagent.cv.entries import education_entries, experience_entries
 from jobagent.cv.places import find_location
 from jobagent.cv.schema import ExperienceEntry, ExtractedProfile
@@ -61,7 +61,7 @@ def _ranges_years(text: str, today: tuple[int, int]) -> int | None:
     """Fallback for CVs without recognisable entries: every date range outside education."""
     spans = []
     for line in text.splitlines():
-        found = find_range(line) if RANGE.search(line) or "since" in line.lower() else None
+        found = find_range(line)
         if found:
             first, last = found.months(today)
             if last >= first:
@@ -84,7 +84,10 @@ def _certifications(sections_lines: list[str], found_skills: list[str]) -> list[
     certs = [s for s in found_skills if known[s].cert]
     for raw in sections_lines:
         text = strip_bullet(clean(raw))
-        text = RANGE.sub("", text).strip(" ,;-–|()")
+        dated = find_range(text)
+        if dated:
+            text = text[:dated.span[0]] + text[dated.span[1]:]
+        text = text.strip(" ,;-–|()")
         text = re.sub(r"[\s,;(–-]*(?:19|20)\d{2}\)?$", "", text).strip()
         if text and len(text) <= 120 and not any(text.lower() == c.lower() for c in certs):
             named = [s for s in find_skills(text) if known[s].cert]
