@@ -75,3 +75,37 @@ def key_of(text: str, kind: str, keys: Iterable[str] | None = None) -> str | Non
         if (keys is None or key in keys) and folded in group:
             return key
     return None
+
+
+@lru_cache(maxsize=16)
+def _form_keys(kind: str) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, group in terms(kind).items():
+        for form in group:
+            out.setdefault(form, key)
+    return out
+
+
+def find_keys(text: str, kind: str, *, compound_keys: Iterable[str] = ()) -> list[str]:
+    """The keys of ``kind`` named in ``text``, in order, each once; the longest form at a place wins
+    ("sehr gut" is one form, not "gut"). Keys in ``compound_keys`` also match as a word's ending
+    ("Industriemeister" names the Meister grade)."""
+    table = _form_keys(kind)
+    suffixes = sorted(((f, k) for f, k in table.items() if k in set(compound_keys) and len(f) >= _MIN_SUFFIX
+                       and " " not in f), key=lambda fk: -len(fk[0]))
+    tokens = re.findall(r"[^\W_][\w'’-]*[^\W_]|[^\W_]", fold(text))
+    found: list[str] = []
+    i = 0
+    while i < len(tokens):
+        for n in (3, 2, 1):
+            key = table.get(" ".join(tokens[i:i + n])) if i + n <= len(tokens) else None
+            if key is None and n == 1:
+                key = next((k for f, k in suffixes if tokens[i].endswith(f)), None)
+            if key is not None:
+                if key not in found:
+                    found.append(key)
+                i += n
+                break
+        else:
+            i += 1
+    return found
