@@ -63,7 +63,7 @@ def _parts(text: str) -> list[str]:
 
 
 def is_role(part: str) -> bool:
-    return bool(_ROLE_WORDS.search(part)) or has_term(part, "role", compounds=True)
+    return bool(_ROLE_WORDS.search(part)) or has_term(part, "role", compound_keys=("de", "nl"))
 
 
 def is_employer(part: str) -> bool:

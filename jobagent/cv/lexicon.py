@@ -45,23 +45,26 @@ def alternation(kind: str) -> str:
     return "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in forms(kind))
 
 
-@lru_cache(maxsize=16)
-def _words(kind: str) -> tuple[frozenset[str], tuple[str, ...]]:
-    every = forms(kind)
-    return frozenset(every), tuple(f for f in every if len(f) >= _MIN_SUFFIX and " " not in f)
+@lru_cache(maxsize=32)
+def _words(kind: str, compound_keys: tuple[str, ...]) -> tuple[frozenset[str], tuple[str, ...]]:
+    long_forms = {f for key in compound_keys for f in terms(kind).get(key, ()) if len(f) >= _MIN_SUFFIX
+                  and " " not in f}
+    return frozenset(forms(kind)), tuple(sorted(long_forms, key=lambda f: -len(f)))
 
 
-def has_term(text: str, kind: str, *, compounds: bool = False) -> bool:
+def has_term(text: str, kind: str, *, compound_keys: tuple[str, ...] = ()) -> bool:
     """``text`` holds a form of ``kind`` as whole words ("Hospital La Paz" holds the employer word
-    "hospital"); with ``compounds`` a word may also end in a long form ("Berufskraftfahrer" ends in "fahrer")."""
+    "hospital"). Forms under ``compound_keys`` (German and Dutch, which write compounds) may also end a
+    word: "Berufskraftfahrer" ends in "fahrer". Other languages' forms never do, or the French "chargé"
+    would make "discharge" a job title."""
     folded = fold(text)
-    whole, long_forms = _words(kind)
+    whole, long_forms = _words(kind, compound_keys)
     tokens = re.findall(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]", folded)
     for i, token in enumerate(tokens):
         bare = token.rstrip(".")
         if bare in whole or token in whole:
             return True
-        if compounds and any(bare.endswith(f) for f in long_forms):
+        if long_forms and any(bare.endswith(f) for f in long_forms):
             return True
         if any(" ".join(tokens[i:i + n]) in whole for n in (2, 3) if i + n <= len(tokens)):
             return True

@@ -135,3 +135,10 @@ def test_a_teacher_is_not_offered_lecturer_or_tutor(tmp_path: Path) -> None:
     p = extract_profile(text, today=_TODAY)
     assert p.suggested_titles and not any("Lecturer" in t or "Tutor" in t for t in p.suggested_titles), \
         p.suggested_titles
+
+
+def test_compound_role_words_only_in_german_and_dutch() -> None:
+    from jobagent.cv.entries import is_role
+
+    assert is_role("Industrieelektroniker") and is_role("Berufskraftfahrer") and is_role("Wiskundedocent")
+    assert not is_role("Discharge planning")  # the French "chargé" never ends an English word
