@@ -146,8 +146,35 @@ def has_word(text: str, phrase: str) -> bool:
 
 # ------------------------------------------------------------------------------------------- dates
 
-MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-              r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+# The one month table: names and abbreviations as CVs and postings write them in the six languages
+# (English, German, Dutch, French, Spanish, Portuguese), accents as written; month_number also takes them
+# without accents ("Marz", "fevrier"). "Sept." and "Juil." included.
+MONTH_FORMS: tuple[tuple[str, ...], ...] = (
+    ("jan", "january", "januar", "jänner", "januari", "janvier", "janv", "enero", "ene", "janeiro"),
+    ("feb", "february", "febr", "februar", "februari", "février", "févr", "fév", "febrero", "fevereiro", "fev"),
+    ("mar", "march", "märz", "mrz", "maart", "mrt", "mars", "marzo", "março"),
+    ("apr", "april", "avril", "avr", "abril", "abr"),
+    ("may", "mai", "mei", "mayo", "maio"),
+    ("jun", "june", "juni", "juin", "junio", "junho"),
+    ("jul", "july", "juli", "juillet", "juil", "julio", "julho"),
+    ("aug", "august", "augustus", "août", "agosto", "ago"),
+    ("sep", "sept", "september", "septembre", "septiembre", "setiembre", "setembro", "set"),
+    ("oct", "october", "okt", "oktober", "octobre", "octubre", "outubro", "out"),
+    ("nov", "november", "novembre", "noviembre", "novembro"),
+    ("dec", "december", "dez", "dezember", "décembre", "déc", "diciembre", "dic", "dezembro"),
+)
+
+
+def _unaccented(word: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
+_MONTH_OF = {spelling: i + 1 for i, group in enumerate(MONTH_FORMS) for form in group
+             for spelling in (form, _unaccented(form))}
+_MONTH_OF["maerz"] = 3
+# Longest first, so "june" wins over "jun"; no letter may touch a name ("Summary 2019" holds no "mar").
+MONTH_NAME = (r"(?<![^\W\d_])(?:" + "|".join(sorted(_MONTH_OF, key=lambda f: (-len(f), f)))
+              + r")(?![^\W\d_])\.?")
 _MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _YEAR_MONTH = re.compile(r"((?:19|20)\d{2})-(0[1-9]|1[0-2])")
 _MONTH_YEAR = re.compile(r"(0?[1-9]|1[0-2])\s*[/.]\s*((?:19|20)\d{2})")
@@ -156,9 +183,13 @@ OPEN_END = frozenset({"present", "current", "currently", "now", "today", "ongoin
 
 
 def month_number(name: str) -> int | None:
-    """1-12 for a month's name or abbreviation in English ("Sept." -> 9), else None."""
-    key = name.strip().rstrip(".").lower()[:3]
-    return _MONTHS.index(key) + 1 if key in _MONTHS else None
+    """1-12 for a month's name or abbreviation in any of the six languages ("Sept." -> 9, "März" -> 3,
+    "juil." -> 7), else None. An English name may be cut anywhere after three letters ("Janu")."""
+    key = name.strip().rstrip(".").lower()
+    found = _MONTH_OF.get(key) or _MONTH_OF.get(_unaccented(key))
+    if found:
+        return found
+    return _MONTHS.index(key[:3]) + 1 if key[:3] in _MONTHS and key.isascii() else None
 
 
 def month_label(value: str | None) -> str:

@@ -121,7 +121,8 @@ class ProfileView(BaseModel):
     suggested_titles: list[str]
     skills: list[str]
     certifications: list[str]
-    languages: list[str]
+    languages: list[str]  # spoken, "German (native)", "English (C1)"
+    cv_language: str | None  # the language the CV is written in ("de")
     experience: list[dict[str, Any]]
     education: list[dict[str, Any]]
     user_edits: dict[str, Any]
@@ -144,7 +145,7 @@ def profile_view(p: UserProfile) -> ProfileView:
         level=p.level, field=p.field, years_experience=p.years_experience,
         titles_held=list(p.titles_held or []), suggested_titles=list(p.suggested_titles or []),
         skills=list(p.skills or []), certifications=list(p.certifications or []),
-        languages=list(p.languages or []), experience=list(p.experience or []),
+        languages=list(p.languages or []), cv_language=p.cv_language, experience=list(p.experience or []),
         education=list(p.education or []), user_edits=dict(p.user_edits or {}),
         cv_sources=list(p.cv_sources or []), filters=dict(p.filters or {}),
         created_at=p.created_at.isoformat() if p.created_at else None,

@@ -1,4 +1,14 @@
-"""Date ranges as CVs write them: "Mar 2019 – Present", "03/2016 – present", "2019–2021", "Sept. 2020 to date".
+"""Date ranges as CVs write them, in the six languages: "Mar 2019 – Present", "03/2016 – present",
+"2019–2021", "Sept. 2020 to date", "2022-03 – heute", "seit 09/2022", "März 2018 bis Juni 2020",
+"sinds 2021", "2019 – heden", "janvier 2019 – présent", "desde 2018 – actualidad", "2017 – atual".
+
+The grammar is the project's own (dateparser read 3 of 15 such ranges right, and turned "09/2019 – heute"
+into today's date): a point is a year with an optional month before it (a name in any of the six
+languages, "09/2019", "09.2019", "marzo de 2018") or after it ("2022-03"); two points are joined by a
+dash or a word ("bis", "tot", "à", "hasta", "até"), and an open end is a word for today ("heute", "heden",
+"aujourd'hui", "actualidad", "atual"), all from ``jobagent/data/cv_words.tsv`` and ``jobagent.text``'s
+month table. Lines are matched in a folded copy of the same length, so accents never decide and spans
+still point into the line as written.
 
 Months are kept (month precision); a year without a month starts in January and, as an end, means January
 too unless start and end fall in the same year (then December), so "2019–2021" counts two years and
@@ -8,20 +18,38 @@ too unless start and end fall in the same year (then December), so "2019–2021"
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
+from jobagent.cv.lexicon import alternation
 from jobagent.text import MONTH_NAME, month_number
 
 
 def _point(tag: str) -> str:
-    return (rf"(?:(?P<{tag}m>{MONTH_NAME})\s*,?\s*|(?P<{tag}n>\d{{1,2}})\s*[/.]\s*)?"
-            rf"(?P<{tag}y>(?:19|20)\d{{2}})")
+    return (rf"(?:(?P<{tag}m>{MONTH_NAME})\s*(?:,\s*|de\s+)?|(?P<{tag}n>\d{{1,2}})\s*[/.]\s*)?"
+            rf"(?P<{tag}y>(?:19|20)\d{{2}})(?:-(?P<{tag}i>0[1-9]|1[0-2])(?!\d))?")
 
 
+_WORD_END = r"(?![^\W\d_])"
 RANGE = re.compile(
-    rf"(?<![\d/.]){_point('s')}\s*(?:-|–|—|−|to|until|till|through|thru)\s*"
-    rf"(?:{_point('e')}(?![\d])|(?P<now>present|current|currently|now|today|ongoing|to\s+date|date)\b)", re.I)
-_SINCE = re.compile(rf"\b(?:since|from)\s+{_point('s')}(?![\d])", re.I)
+    rf"(?<![\d/.])(?:(?<![^\W\d_])(?:{alternation('range-from')})\s+)?{_point('s')}"
+    rf"\s*(?:[-–—−]|\s(?:{alternation('range-to')})\s)\s*"
+    rf"(?:{_point('e')}(?![\d])|(?P<now>{alternation('open-end')}){_WORD_END})", re.I)
+_SINCE = re.compile(rf"(?<![^\W\d_])(?:{alternation('since')})\s+{_point('s')}(?![\d])", re.I)
+
+
+def _flat(line: str) -> str:
+    """``line`` lowercased with accents dropped, one character for one, so spans found in it fit ``line``."""
+    out = []
+    for c in line:
+        low = c.lower()
+        if len(low) != 1:
+            low = c
+        if not low.isascii():
+            base = unicodedata.normalize("NFKD", low)[0]
+            low = base if len(base) == 1 else low
+        out.append(low)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -44,9 +72,11 @@ class DateRange:
 
 
 def _month(m: re.Match[str], tag: str) -> int | None:
-    name, number = m.group(f"{tag}m"), m.group(f"{tag}n")
+    name, number, iso = m.group(f"{tag}m"), m.group(f"{tag}n"), m.group(f"{tag}i")
     if name:
         return month_number(name)
+    if iso:
+        return int(iso)
     if number and 1 <= int(number) <= 12:
         return int(number)
     return None
@@ -54,7 +84,8 @@ def _month(m: re.Match[str], tag: str) -> int | None:
 
 def find_range(line: str) -> DateRange | None:
     """The first date range in a line, or None. Ranges that end before they start are ignored."""
-    for m in RANGE.finditer(line):
+    flat = _flat(line)
+    for m in RANGE.finditer(flat):
         sy = int(m.group("sy"))
         sm = _month(m, "s") or 1
         if m.group("now"):
@@ -63,7 +94,7 @@ def find_range(line: str) -> DateRange | None:
         em = _month(m, "e") or (12 if ey == sy and not _month(m, "s") else 1)
         if (ey, em) >= (sy, sm) and sy >= 1950:
             return DateRange((sy, sm), (ey, em), m.span())
-    since = _SINCE.search(line)
+    since = _SINCE.search(flat)
     if since:
         return DateRange((int(since.group("sy")), _month(since, "s") or 1), None, since.span())
     return None

@@ -30,11 +30,14 @@ def apply_edits(profile: UserProfile, edits: dict[str, Any]) -> None:
     """Apply recorded edits to a profile's current (extracted) values.
 
     A level the user sets also re-derives the suggested titles at that level (then the user's own title
-    additions and removals apply on top), so "senior" really searches senior roles.
+    additions and removals apply on top), so "senior" really searches senior roles. A CV in another
+    language than English keeps its own titles as written: the vocabulary's level forms are English, and
+    swapping "Elektroniker für Betriebstechnik" for "Senior Electrical Engineer" would search another market.
     """
     from jobagent.cv.titles import titles_for_level
 
-    if edits.get("level") and edits["level"] != profile.level:
+    own_language = getattr(profile, "cv_language", None) not in (None, "en")
+    if edits.get("level") and edits["level"] != profile.level and not own_language:
         years = edits.get("years_experience", profile.years_experience)
         fresh = titles_for_level(list(profile.titles_held or []), list(profile.skills or []), edits["level"],
                                  profile.field, years)

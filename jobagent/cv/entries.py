@@ -4,7 +4,12 @@ An experience entry starts at a line with a date range. Its header is that line 
 alone does not name a role and an employer, the short header-like lines just before it (title above
 dates) or just after it ("Junior Accountant, 2023 – Present" / "Grant Thornton, Dublin"). Everything up
 to the next entry is its bullets. The header is split at separators and each part classified as title
-(the occupations vocabulary, or a role word), location (cities, countries, region codes) or employer.
+(the occupations vocabulary, or a role word in one of the six languages), location (cities, countries,
+region codes, postcodes) or employer ("GmbH", "Hospital", "Stadtwerke" ...: ``jobagent/data/cv_words.tsv``).
+Gender markers ("(m/w/d)", "(H/F)") are not part of a title.
+
+An apprenticeship ("Ausbildung zum Elektroniker", "Lehre als Koch", "apprentissage") is training: it is read
+as an education entry, wherever the CV lists it, so it counts neither as a job nor as years of experience.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import re
 
 from jobagent.cv.dates import DateRange, find_range
+from jobagent.cv.lexicon import has_term
 from jobagent.cv.places import is_place
 from jobagent.cv.schema import EducationEntry, ExperienceEntry
 from jobagent.cv.sections import clean, heading_kind, is_bullet, strip_bullet
@@ -43,8 +49,29 @@ _INSTITUTION = re.compile(r"\b(?:NUI|UCD|UCL|LSE|MIT|ETH|EPFL|KTH|Trinity|Univer
                           r"Polytechnic|Academy|TU|Hochschule|Conservatoire|Technological)\b")
 
 
+_GENDER = re.compile(r"\(\s*[mwfdhxvai](?:\s*/\s*[mwfdhxvai]){1,2}\s*\)|(?<!\w)[mwfdh](?:/[mwfdhx]){1,2}(?!\w)", re.I)
+
+
+def without_gender(title: str) -> str:
+    """"Elektroniker (m/w/d)" -> "Elektroniker", "Chef de partie (H/F)" -> "Chef de partie"."""
+    return " ".join(_GENDER.sub(" ", title).split()).strip(" -–,")
+
+
 def _parts(text: str) -> list[str]:
+    text = without_gender(text)
     return [p.strip(" .,()") for p in _SEPARATORS.split(text) if p and p.strip(" .,()")]
+
+
+def is_role(part: str) -> bool:
+    return bool(_ROLE_WORDS.search(part)) or has_term(part, "role", compound_keys=("de", "nl"))
+
+
+def is_employer(part: str) -> bool:
+    return bool(_EMPLOYER_WORDS.search(part)) or has_term(part, "employer")
+
+
+def is_apprenticeship(title: str | None) -> bool:
+    return bool(title) and has_term(title or "", "apprenticeship")
 
 
 def _without_range(line: str, found: DateRange) -> str:
@@ -61,7 +88,7 @@ def _headerish(line: str) -> bool:
         return False
     words = [w for w in re.findall(r"[^\W\d_][\w'’&.-]*", text) if len(w) > 3]
     capitals = sum(w[0].isupper() for w in words)
-    return not words or capitals / len(words) >= 0.5 or bool(_ROLE_WORDS.search(text))
+    return not words or capitals / len(words) >= 0.5 or is_role(text)
 
 
 def _classify(parts: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -69,17 +96,21 @@ def _classify(parts: list[str]) -> tuple[str | None, str | None, str | None]:
     title = employer = None
     places: list[str] = []
     title_score = 0
+    named_parts = sum(1 for p in parts if not is_place(p))
     for part in parts:
         occ = parse_title(part)
-        score = 3 if occ else (2 if _ROLE_WORDS.search(part) and not _EMPLOYER_WORDS.search(part) else 0)
+        role = not occ and is_role(part)
+        # "Fysiotherapeut eerstelijns praktijk — OLVG": a role word beside an organisation's word is still
+        # the title when another part can be the employer.
+        score = 3 if occ else (2 if role and not is_employer(part) else (1 if role and named_parts > 1 else 0))
         if score > title_score:
             title, title_score = part, score
     rest = [p for p in parts if p != title]
     # A part that reads as an organisation ("Beaumont Hospital", "Acme Ltd") is the employer even when
     # a department ("Medical Ward") comes first.
-    named = next((p for p in rest if _EMPLOYER_WORDS.search(p)), None)
+    named = next((p for p in rest if is_employer(p)), None)
     for part in rest:
-        if is_place(part) and not _EMPLOYER_WORDS.search(part):
+        if is_place(part) and not is_employer(part):
             places.append(part)
         elif employer is None and (named is None or part == named):
             employer = part
@@ -99,9 +130,9 @@ def experience_entries(lines: list[str]) -> list[ExperienceEntry]:
         title, employer, location = _classify(header)
         # Title or employer above the dates ("Senior Accountant" / "ABC Ltd, Dublin" / "2019 – 2021").
         j = i - 1
-        while (title is None or employer is None or not _EMPLOYER_WORDS.search(employer)) \
+        while (title is None or employer is None or not is_employer(employer)) \
                 and not header_is_full(rows[i], found) and j > used_until and i - j <= 2 and _headerish(rows[j]):
-            if title is not None and employer is not None and not _EMPLOYER_WORDS.search(rows[j]):
+            if title is not None and employer is not None and not is_employer(rows[j]):
                 break  # a complete header already; only an organisation's name is worth one more line
             header = _parts(clean(rows[j])) + header
             first = j
@@ -144,6 +175,20 @@ def _entry(title: str | None, employer: str | None, location: str | None, found:
         field=occ.field if occ else None)
 
 
+def split_training(entries: list[ExperienceEntry]) -> tuple[list[ExperienceEntry], list[EducationEntry]]:
+    """(jobs, apprenticeships as education entries): an apprenticeship is training, not a job."""
+    jobs: list[ExperienceEntry] = []
+    training: list[EducationEntry] = []
+    for e in entries:
+        if is_apprenticeship(e.title_as_written):
+            training.append(EducationEntry(
+                degree=e.title_as_written, institution=e.employer,
+                start_year=int(e.start[:4]) if e.start else None, end_year=int(e.end[:4]) if e.end else None))
+        else:
+            jobs.append(e)
+    return jobs, training
+
+
 def _bullets(lines: list[str]) -> list[str]:
     out: list[str] = []
     for raw in lines:
@@ -167,8 +212,10 @@ def education_entries(lines: list[str]) -> list[EducationEntry]:
         years = [int(y) for y in re.findall(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text)]
         body = _without_range(text, found) if found else re.sub(r"(?<!\d)(?:19|20)\d{2}(?!\d)", "", text)
         parts = _parts(body)
-        degree = next((p for p in parts if _DEGREE.search(p)), None)
-        institution = next((p for p in parts if _INSTITUTION.search(p) and p != degree), None)
+        degree = next((p for p in parts if _DEGREE.search(p) or has_term(p, "degree")
+                       or is_apprenticeship(p)), None)
+        institution = next((p for p in parts if (_INSTITUTION.search(p) or has_term(p, "institution"))
+                            and p != degree), None)
         if degree or institution:
             prev = out[-1] if out else None
             completes = prev is not None and ((not degree and institution and prev.institution is None) or

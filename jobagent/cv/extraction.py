@@ -10,14 +10,23 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from jobagent.cv.dates import RANGE, find_range, union_months
-from jobagent.cv.entries import education_entries, experience_entries
+from jobagent.cv.dates import find_range, union_months
+from jobagent.cv.entries import education_entries, experience_entries, is_apprenticeship, split_training
 from jobagent.cv.places import find_location
 from jobagent.cv.schema import ExperienceEntry, ExtractedProfile
 from jobagent.cv.sections import clean, lines_of, split_sections, strip_bullet
-from jobagent.cv.titles import current_entry, person_field, person_level, suggest_titles
+from jobagent.cv.spoken import spoken_languages
+from jobagent.cv.titles import (
+    current_entry,
+    own_titles,
+    person_field,
+    person_level,
+    suggest_for_language,
+    suggest_titles,
+)
 from jobagent.cv.vocabulary import Occupation, find_skills, find_titles, occupations, skills
 from jobagent.errors import InvalidInput
+from jobagent.languages import detect
 
 MIN_WORDS = 30
 
@@ -61,7 +70,7 @@ def _ranges_years(text: str, today: tuple[int, int]) -> int | None:
     """Fallback for CVs without recognisable entries: every date range outside education."""
     spans = []
     for line in text.splitlines():
-        found = find_range(line) if RANGE.search(line) or "since" in line.lower() else None
+        found = find_range(line)
         if found:
             first, last = found.months(today)
             if last >= first:
@@ -84,7 +93,10 @@ def _certifications(sections_lines: list[str], found_skills: list[str]) -> list[
     certs = [s for s in found_skills if known[s].cert]
     for raw in sections_lines:
         text = strip_bullet(clean(raw))
-        text = RANGE.sub("", text).strip(" ,;-–|()")
+        dated = find_range(text)
+        if dated:
+            text = text[:dated.span[0]] + text[dated.span[1]:]
+        text = text.strip(" ,;-–|()")
         text = re.sub(r"[\s,;(–-]*(?:19|20)\d{2}\)?$", "", text).strip()
         if text and len(text) <= 120 and not any(text.lower() == c.lower() for c in certs):
             named = [s for s in find_skills(text) if known[s].cert]
@@ -110,7 +122,9 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
         # No "Experience" heading: dated lines anywhere outside education still describe jobs.
         outside = [line for s in sections if s.kind in ("header", "summary", "other") for line in s.lines]
         experience = experience_entries(outside)
+    experience, training = split_training(experience)
     education = education_entries(lines_of(sections, "education"))
+    education += [t for t in training if not any(t.degree == e.degree for e in education)]
     found_skills = find_skills(text)
     held = _held(experience, text)
     work_text = "\n".join(line for s in sections if s.kind not in ("education", "certifications")
@@ -122,22 +136,29 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
         raise InvalidInput("the text does not look like a CV: no skills, job titles or experience found")
     current = current_entry(experience)
     current_occ = occupations().by_title.get(current.title or "") if current else (held[0] if held else None)
-    level, band = person_level(current_occ, years)
+    vocational = any(is_apprenticeship(e.degree) for e in education)
+    level, band = person_level(current_occ, years, title=current.title_as_written if current else None,
+                               vocational=vocational)
     field = person_field(held, found_skills)
-    languages = [s for s in found_skills if skills()[s].field == "language"]
+    spoken = spoken_languages(lines_of(sections, "languages"))
+    languages = spoken or [s for s in found_skills if skills()[s].field == "language"]
     top = _top_lines(text)
     titles_held = list(dict.fromkeys([o.title for o in held] +
                                      [e.title for e in experience if e.title and not e.internship]))
+    cv_language = detect(text)
+    suggested = suggest_for_language(own_titles(experience, band), suggest_titles(held, found_skills, band, field),
+                                     cv_language, known=bool(held))
     return ExtractedProfile(
         location=find_location(text, top),
         skills=found_skills,
         years_experience=years,
         titles_held=titles_held,
-        suggested_titles=suggest_titles(held, found_skills, band, field),
+        suggested_titles=suggested,
         experience=experience,
         education=education,
         certifications=_certifications(lines_of(sections, "certifications"), found_skills),
         languages=languages,
         level=level,
         field=field,
+        cv_language=cv_language,
     )

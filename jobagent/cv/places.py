@@ -1,4 +1,11 @@
-"""Where the person lives, from the top of a CV (a labelled line, or a place in the header), and what a place is."""
+"""Where the person lives, from the top of a CV (a labelled line, or a place in the header), and what a place is.
+
+A postcode next to a city is the strongest sign of where someone lives, in each country's own form
+("80797 München", "75011 Paris", "28006 Madrid", "3011 AB Rotterdam", "1200-195 Lisboa", "Leeds LS6",
+"Brooklyn, NY 11201"); the location is then the city (and the country, when the CV names it next), since
+searches compare cities. The header (the lines before the first section heading) is read before anything
+else, and a part that names an organisation is never a home: "Hospital La Paz, Madrid" is an employer.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +13,10 @@ import re
 from functools import lru_cache
 from importlib.resources import files
 
-from jobagent.cv.sections import clean
+from jobagent.cv.lexicon import has_term
+from jobagent.cv.sections import clean, heading_kind
 from jobagent.cv.vocabulary import find_skills
+from jobagent.text import fold
 
 COUNTRIES = set(
     "Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bangladesh Belarus "
@@ -18,16 +27,40 @@ COUNTRIES = set(
     "Netherlands Nigeria Norway Pakistan Peru Philippines Poland Portugal Qatar Romania Russia Scotland "
     "Senegal Serbia Singapore Slovakia Slovenia Spain Sweden Switzerland Taiwan Tanzania Thailand "
     "Tunisia Turkey Türkiye Uganda Ukraine Uruguay Uzbekistan Venezuela Vietnam Wales Zambia UK USA US "
-    "UAE EU Deutschland".split()
-) | {"United Kingdom", "United States", "United States of America", "United Arab Emirates", "New Zealand",
-     "South Africa", "South Korea", "Saudi Arabia", "Czech Republic", "Sri Lanka", "Hong Kong", "Costa Rica",
-     "Bosnia and Herzegovina", "North Macedonia", "Dominican Republic", "Northern Ireland", "The Netherlands"}
+    "UAE EU".split()
+) | {
+    # The same countries as CVs in the other five languages write them.
+    "Deutschland", "Österreich", "Schweiz", "Niederlande", "Nederland", "Belgien", "België", "Belgique",
+    "Frankreich", "Frankrijk", "Francia", "França", "Spanien", "Spanje", "Espagne", "España", "Espanha",
+    "Italien", "Italië", "Italie", "Italia", "Itália", "Irland", "Ierland", "Irlande", "Irlanda", "Autriche",
+    "Oostenrijk", "Suisse", "Zwitserland", "Suiza", "Suíça", "Luxemburg", "Polen", "Polska", "Pologne",
+    "Polonia", "Polónia", "Brasil", "Brasilien", "Brésil", "Duitsland", "Allemagne", "Alemania", "Alemanha",
+    "Pays-Bas", "Países Bajos", "Países Baixos", "Holanda", "Bélgica", "Reino Unido", "Royaume-Uni",
+    "Vereinigtes Königreich", "Verenigd Koninkrijk", "Großbritannien", "Grossbritannien", "Dänemark",
+    "Danmark", "Schweden", "Sverige", "Norwegen", "Norge", "Griechenland", "Grèce", "Grecia", "Grécia",
+    "Türkei", "Turquie", "Turquía", "Turquia", "Marokko", "Maroc", "Marruecos", "Marrocos"} | {
+    "United Kingdom", "United States", "United States of America", "United Arab Emirates", "New Zealand",
+    "South Africa", "South Korea", "Saudi Arabia", "Czech Republic", "Sri Lanka", "Hong Kong", "Costa Rica",
+    "Bosnia and Herzegovina", "North Macedonia", "Dominican Republic", "Northern Ireland", "The Netherlands"}
 
 
 @lru_cache(maxsize=1)
 def cities() -> frozenset[str]:
     text = (files("jobagent") / "data" / "cities.txt").read_text(encoding="utf-8")
-    return frozenset(line.strip().lower() for line in text.splitlines() if line.strip() and line[0] != "#")
+    return frozenset(fold(line.strip()) for line in text.splitlines() if line.strip() and line[0] != "#")
+
+
+@lru_cache(maxsize=1)
+def _countries() -> frozenset[str]:
+    return frozenset(fold(c) for c in COUNTRIES if not re.fullmatch(r"[A-Z]{2,3}", c))
+
+
+def is_country(part: str) -> bool:
+    return part in COUNTRIES or fold(part) in _countries()
+
+
+def is_city(part: str) -> bool:
+    return fold(part) in cities()
 
 
 def is_place(part: str) -> bool:
@@ -37,35 +70,99 @@ def is_place(part: str) -> bool:
         return False
     for piece in pieces:
         bare = re.sub(r"\s+\d{1,2}$", "", piece)  # "Dublin 8"
-        if not (bare.lower() in cities() or bare in COUNTRIES or re.fullmatch(r"[A-Z]{2}", bare)):
+        if not (is_city(bare) or is_country(bare) or re.fullmatch(r"[A-Z]{2}", bare)):
             return False
     return True
 
 
 _LOCATION_LABEL = re.compile(
-    r"^(?:(?:location|address|city|residence)\s*(?::|\s[-–]\s)|(?:based|lives|living)\s+in\s)\s*(.+)$", re.I)
+    r"^(?:(?:location|address|city|residence|wohnort|adresse|anschrift|ort|woonplaats|adres|domicile|"
+    r"ville|dirección|direccion|domicilio|residencia|ciudad|morada|localidade|residência|residencia|cidade)"
+    r"\s*(?::|\s[-–]\s)|(?:based|lives|living)\s+in\s|(?:wohnhaft|wonend|domicilié|domiciliée)\s+(?:in|à|a)\s)"
+    r"\s*(.+)$", re.I)
 _PLACE_PART = re.compile(r"[^\W\d_][\w.'’ -]*(?:\s\d{1,2})?")
+_CITY = r"(?P<city>[^\W\d_][\w'’.]*(?:[ -](?:am|an|de|del|la|le|sur|upon|[^\W\d_][\w'’.]*)){0,3})"
+_POSTCODES = (
+    re.compile(rf"^(?:[A-Z]{{1,2}}-)?\d{{5}}\s+{_CITY}$"),  # DE, FR, ES, IT: "80797 München", "D-80797 München"
+    re.compile(rf"^\d{{4}}\s?[A-Z]{{2}}\s+{_CITY}$"),  # NL: "3011 AB Rotterdam"
+    re.compile(rf"^\d{{4}}-\d{{3}}\s+{_CITY}$"),  # PT: "1200-195 Lisboa"
+    re.compile(rf"^\d{{4}}\s+{_CITY}$"),  # AT, BE, CH, DK: "1010 Wien"
+    re.compile(rf"^{_CITY}\s+[A-Z]{{1,2}}\d[A-Z\d]?(?:\s*\d[A-Z]{{2}})?$"),  # UK: "Leeds LS6", "London SW1A 1AA"
+    re.compile(rf"^{_CITY},?\s+(?P<region>[A-Z]{{2}})\s+\d{{5}}(?:-\d{{4}})?$"),  # US: "Brooklyn, NY 11201"
+)
 
 
-def find_location(text: str, top: list[str]) -> str | None:
+def _postcode_city(parts: list[str]) -> str | None:
+    """The city of the first "postcode + city" part (with the country or US state after it), or None."""
+    for n, part in enumerate(parts):
+        for pattern in _POSTCODES:
+            m = pattern.match(part.strip())
+            if not m:
+                continue
+            city = m.group("city").strip()
+            if has_term(city, "employer") or find_skills(city) and not is_city(city):
+                continue
+            region = m.groupdict().get("region")
+            if region:
+                city = f"{city}, {region}"
+            following = parts[n + 1].strip() if n + 1 < len(parts) else ""
+            return f"{city}, {following}" if following and is_country(following) else city
+    return None
+
+
+def _place_segment(segment: str) -> str | None:
+    parts = [p.strip() for p in segment.split(",")]
+    found = _postcode_city([segment]) or _postcode_city(parts)
+    if found:
+        return found
+    if not 1 <= len(parts) <= 3 or not all(_PLACE_PART.fullmatch(p) for p in parts):
+        return None
+    if any(len(p.split()) > 4 or not p[0].isupper() for p in parts):
+        return None
+    if has_term(segment, "employer"):
+        return None  # "Hospital La Paz, Madrid", "BMW Werk München": where someone works, not lives
+    last = re.sub(r"\s+\d{1,2}$", "", parts[-1])
+    if len(parts) == 1 and not is_city(last):
+        return None
+    if is_country(last) or re.fullmatch(r"[A-Z]{2}", last) or is_city(last):
+        if not find_skills(segment) and last.lower() not in ("remote", "hybrid"):
+            return segment
+    return None
+
+
+def _labelled(text: str) -> str | None:
     for line in (clean(raw) for raw in text.splitlines()):
         m = _LOCATION_LABEL.match(line)
         if m:
             value = re.split(r"\s*[|·•;]\s*|\s{2,}|\s[-–]\s", m.group(1))[0].strip(" .,")
             if value and "@" not in value and len(value) <= 80:
-                return value
-    for line in top:
-        for segment in re.split(r"\s*[|·•;\t]\s*|\s[-–—]\s|\s{3,}", line):
-            segment = segment.strip(" .")
-            parts = [p.strip() for p in segment.split(",")]
-            if not 1 <= len(parts) <= 3 or not all(_PLACE_PART.fullmatch(p) for p in parts):
-                continue
-            if any(len(p.split()) > 4 or not p[0].isupper() for p in parts):
-                continue
-            last = re.sub(r"\s+\d{1,2}$", "", parts[-1])
-            if len(parts) == 1 and last.lower() not in cities():
-                continue
-            if last in COUNTRIES or re.fullmatch(r"[A-Z]{2}", last) or last.lower() in cities():
-                if not find_skills(segment) and last.lower() not in ("remote", "hybrid"):
-                    return segment
+                return _postcode_city([p.strip() for p in value.split(",")]) or value
+    return None
+
+
+def _header(text: str, limit: int = 12) -> list[str]:
+    """The lines before the first section heading: where a CV puts its owner's contact details."""
+    out: list[str] = []
+    for raw in text.splitlines():
+        if raw.strip() and heading_kind(raw):
+            break
+        line = clean(raw)
+        if line:
+            out.append(line)
+        if len(out) >= limit:
+            break
+    return out
+
+
+def find_location(text: str, top: list[str]) -> str | None:
+    labelled = _labelled(text)
+    if labelled:
+        return labelled
+    header = _header(text)
+    for lines in (header, [line for line in top if line not in header]):
+        for line in lines:
+            for segment in re.split(r"\s*[|·•;\t]\s*|\s[-–—]\s|\s{3,}", line):
+                found = _place_segment(segment.strip(" ."))
+                if found:
+                    return found
     return None

@@ -47,6 +47,7 @@ class ExtractedProfile(BaseModel):
     experience: list[ExperienceEntry] = Field(default_factory=list)
     education: list[EducationEntry] = Field(default_factory=list)
     certifications: list[str] = Field(default_factory=list)
-    languages: list[str] = Field(default_factory=list)
+    languages: list[str] = Field(default_factory=list)  # spoken, "German (native)", "English (C1)"
     level: str | None = None
     field: str | None = None
+    cv_language: str | None = None  # the language the CV is written in ("de"), jobagent.languages.detect

@@ -1,30 +1,26 @@
 """Splitting CV text into its sections (experience, education, skills, ...) by their headings.
 
-A heading is a short line without digits that starts with a known section word and looks like a
-heading: Markdown "#", a trailing colon, capitals, or title case. A table row such as
-"Core skills | SolidWorks, CATIA" (DOCX tables, PDF tables) is a heading with its content inline.
+A heading is a short line without digits that starts or ends with a known section word in one of the six
+languages (``heading`` rows of ``jobagent/data/cv_words.tsv``, compared folded: "FÄHIGKEITEN" is
+"Fähigkeiten") and looks like a heading: Markdown "#" of any level, a bold line ("**Werdegang**"), a
+trailing colon, capitals, title case, or (since French, Spanish, Portuguese and Dutch headings are written
+in sentence case) a line that is a known heading as a whole ("Expérience professionnelle"). When several
+headings fit, the longest decides: "Schulischer Werdegang" is education, not the "Werdegang" of
+experience. A table row such as "Core skills | SolidWorks, CATIA" (DOCX tables, PDF tables) is a heading
+with its content inline.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from jobagent.cv.lexicon import forms, terms
 from jobagent.cv.vocabulary import find_titles
+from jobagent.text import fold
 
-_KINDS: dict[str, tuple[str, ...]] = {
-    "experience": ("experience", "work experience", "professional experience", "work history", "employment",
-                   "career", "positions", "relevant experience", "professional background", "work history"),
-    "education": ("education", "academic", "qualifications", "studies", "education and training"),
-    "certifications": ("certification", "certificates", "licen", "accreditation", "registration",
-                       "professional membership", "memberships", "courses", "training"),
-    "skills": ("skill", "technical skills", "core skills", "competenc", "expertise", "tools", "technolog",
-               "areas of expertise", "key skills", "software", "systems"),
-    "languages": ("language",),
-    "summary": ("summary", "profile", "about", "objective", "personal statement", "professional summary"),
-    "other": ("project", "publication", "award", "interest", "hobbies", "reference", "volunteer", "contact",
-              "personal", "achievement", "additional", "activities"),
-}
+_KINDS = ("experience", "education", "certifications", "skills", "languages", "summary", "other")
 _BULLET = re.compile(r"^\s*(?:[-*+•·▪●◦‣–]\s+|\d{1,2}[.)]\s+)")
 
 
@@ -49,6 +45,23 @@ def strip_bullet(line: str) -> str:
     return _BULLET.sub("", line, count=1).strip()
 
 
+@lru_cache(maxsize=4096)
+def _heading_match(folded: str) -> tuple[str, bool] | None:
+    """(kind, the whole heading is a listed form) of the longest form the heading starts or ends with."""
+    best: tuple[int, str, bool] | None = None
+    for kind in _KINDS:
+        for form in terms("heading").get(kind, ()):
+            if folded.startswith(form) or folded.endswith(form):
+                if best is None or len(form) > best[0]:
+                    best = (len(form), kind, folded == form or folded == f"{form}s")
+    return (best[1], best[2]) if best else None
+
+
+def _bold(raw: str) -> bool:
+    text = raw.strip()
+    return len(text) > 4 and text[:2] in ("**", "__") and text[-2:] in ("**", "__")
+
+
 def heading_kind(raw: str) -> tuple[str, str] | None:
     """(kind, inline content) when the line is a section heading, else None."""
     line = clean(raw)
@@ -58,16 +71,16 @@ def heading_kind(raw: str) -> tuple[str, str] | None:
     words = head.replace("&", " ").split()
     if not 1 <= len(words) <= 5 or re.search(r"\d", head):
         return None
-    lower = head.lower()
-    kind = next((k for k, starts in _KINDS.items()
-                 if any(lower.startswith(s) or lower.endswith(s) or lower.startswith(f"{s}s") for s in starts)),
-                None)
-    if kind is None:
+    found = _heading_match(" ".join(fold(head).split()))
+    if found is None:
         return None
+    kind, whole = found
     if "," in head or find_titles(head):
         return None  # "Software Engineer, SoundCloud" is an entry, not the "software" section
-    headingish = (raw.lstrip().startswith("#") or raw.rstrip().endswith(":") or head.isupper()
-                  or all(w[0].isupper() or w.lower() in ("and", "of", "&") for w in words) or bool(sep))
+    joiners = set(forms("heading-joiner"))
+    headingish = (raw.lstrip().startswith("#") or _bold(raw) or raw.rstrip().endswith(":") or head.isupper()
+                  or all(w[0].isupper() or fold(w) in joiners for w in words) or bool(sep)
+                  or (whole and head[0].isupper()))
     if not headingish:
         return None
     if rest and kind not in ("skills", "languages", "certifications", "summary"):

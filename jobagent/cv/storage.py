@@ -22,6 +22,7 @@ def store_extracted(profile: UserProfile, extracted: ExtractedProfile, *, locati
     profile.languages = list(extracted.languages)
     profile.level = extracted.level
     profile.field = extracted.field
+    profile.cv_language = extracted.cv_language
     profile.cv_sources = list(cv_sources)
     if reset_edits:
         profile.user_edits = {}

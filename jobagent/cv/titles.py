@@ -6,14 +6,25 @@ whose key skills the person has. Every suggestion sits in the person's level ban
 ("Nursing Assistant" for an ICU nurse, "Systems Engineer" for a senior SRE), never a jump ("Senior"
 after two years). Abbreviations are folded into one canonical title, so "SRE" and "Site Reliability
 Engineer" are one suggestion.
+
+CVs in German, Dutch, French, Spanish and Portuguese (issue 25 §5, issue 26 §2): the occupations vocabulary
+is English, so there the person's own titles, as written and without gender markers, come first and stand
+alone ("Elektroniker für Betriebstechnik", "Enfermera de urgencias"): an English title they never wrote
+would search for postings in a language they did not ask for. Such a title's level is the level word it
+carries (``level`` rows of ``cv_words.tsv``: Junior, Meister, Teamleiter, Responsable ...), and in the
+German vocational system a finished apprenticeship makes a Geselle or Facharbeiter: mid level, whatever
+the years, until a Techniker or Meister grade says more.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 
+from jobagent.cv.lexicon import find_keys
 from jobagent.cv.schema import ExperienceEntry
 from jobagent.cv.vocabulary import LEVEL_RANK, Occupation, occupations, skill_field
+from jobagent.languages import stopwords
+from jobagent.text import words
 
 MAX_SUGGESTIONS = 6
 _BANDS = {"entry": ("entry", "junior"), "junior": ("junior", "mid"), "mid": ("mid",), "senior": ("senior",),
@@ -48,14 +59,29 @@ def person_field(held: list[Occupation], skills: list[str]) -> str | None:
     return votes.most_common(1)[0][0] if votes else None
 
 
-def person_level(current: Occupation | None, years: int | None) -> tuple[str, tuple[str, ...]]:
+def written_level(title: str | None) -> str | None:
+    """The level a title's own words state, in any of the six languages ("Industriemeister" -> lead,
+    "Teamleiter" -> lead, "Junior" -> junior), or None for a bare title."""
+    found = find_keys(title or "", "level", compound_keys=("lead", "manager", "director"))
+    return max(found, key=rank) if found else None
+
+
+def person_level(current: Occupation | None, years: int | None, *, title: str | None = None,
+                 vocational: bool = False) -> tuple[str, tuple[str, ...]]:
     """(level, band of levels a suggestion may have).
 
-    A title that states its level ("Senior", "Charge Nurse", "Head Chef") decides; a bare title ("ICU
-    Nurse", "Accountant") takes its level from the years, and the bare title itself stays in the band.
+    A title that states its level ("Senior", "Charge Nurse", "Head Chef", "Meister") decides; a bare title
+    ("ICU Nurse", "Accountant") takes its level from the years, and the bare title itself stays in the band.
+    A bare title outside the vocabulary after a finished apprenticeship (``vocational``) is mid level.
     """
     by_years = level_from_years(years)
     if current is None:
+        stated = written_level(title)
+        if stated:
+            return stated, _BANDS[stated]
+        if vocational and title:
+            level = "junior" if years is not None and years < 2 else "mid"
+            return level, _BANDS[level]
         return by_years, _BANDS[by_years]
     occ = occupations()
     levels = occ.forms[current.base]
@@ -97,6 +123,42 @@ def suggest_titles(held: list[Occupation], skills: list[str], band: tuple[str, .
             if title not in out:
                 out.append(title)
     return out[:MAX_SUGGESTIONS]
+
+
+def _title_key(title: str) -> frozenset[str]:
+    stop = stopwords()
+    return frozenset(w for w in words(title) if w not in stop)
+
+
+def own_titles(entries: list[ExperienceEntry], band: tuple[str, ...]) -> list[str]:
+    """The person's own job titles as written (gender markers gone), current first, each once; a title
+    below the band ("Praktikant", an earlier "Junior ...") is not offered again."""
+    from jobagent.cv.entries import without_gender
+
+    floor = min(rank(b) for b in band)
+    ordered = sorted((e for e in entries if not e.internship and (e.title_as_written or e.title)),
+                     key=lambda e: (e.current, e.end or "9999", e.start or ""), reverse=True)
+    out: list[str] = []
+    seen: set[frozenset[str]] = set()
+    for e in ordered:
+        title = without_gender(e.title_as_written or e.title or "")
+        level = e.level if e.level and e.title in occupations().by_title else written_level(title)
+        key = _title_key(title)
+        if not title or not key or key in seen or (level is not None and rank(level) < floor):
+            continue
+        seen.add(key)
+        out.append(title)
+    return out
+
+
+def suggest_for_language(own: list[str], suggested: list[str], language: str | None, *,
+                         known: bool) -> list[str]:
+    """The suggestions for a CV in ``language``. An English CV keeps the vocabulary's suggestions when the
+    vocabulary ``known`` its titles, else its own titles come first. A CV in another language gets its own
+    titles, and the vocabulary's English ones only when it names no title at all."""
+    if language in (None, "en"):
+        return suggested if known or not own else list(dict.fromkeys([*own, *suggested]))[:MAX_SUGGESTIONS]
+    return own[:MAX_SUGGESTIONS] if own else suggested
 
 
 def in_band(title: str, band: tuple[str, ...]) -> bool:

@@ -81,6 +81,8 @@ class UserProfile(Base):
     level: Mapped[str | None] = mapped_column(String(20))
     field: Mapped[str | None] = mapped_column(String(40))
     user_edits: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
+    # Migration 0015: the language the CV is written in ("de"), as jobagent.languages.detect named it.
+    cv_language: Mapped[str | None] = mapped_column(String(8))
 
 
 class Run(Base):

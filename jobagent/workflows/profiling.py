@@ -83,6 +83,8 @@ def _result(ctx: ProfilingContext) -> dict[str, Any]:
         "field": extracted.field,
         "experience_entries": len(extracted.experience),
         "certifications": extracted.certifications,
+        "languages": extracted.languages,
+        "cv_language": extracted.cv_language,
         "warnings": ctx.warnings,
     }
 
