@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import re
 import secrets
+from typing import Any
 
 from pydantic import BaseModel
 from sqlalchemy import select
@@ -130,10 +131,25 @@ def authenticate(token: str | None, *, settings: Settings) -> Actor | None:
     if _operator_token(token.encode(), settings.api_token_list()):
         return OPERATOR
     digest = token_hash(token)
+    row = _live_token(digest, settings)
+    if row is None or not hmac.compare_digest(row[2], digest):
+        return None
+    return Actor(name=row[0], admin=bool(row[1]))
+
+
+_LOOKUP = "SELECT name, admin, token_hash FROM api_tokens WHERE token_hash = %s AND revoked_at IS NULL"
+
+
+def _live_token(digest: str, settings: Settings) -> tuple[Any, ...] | None:
+    """(name, admin, hash) of the unrevoked token with this hash. On PostgreSQL one round trip on the
+    submission path's own connections (every request pays it); elsewhere through SQLAlchemy."""
+    url = settings.effective_database_url
+    if url.startswith("postgresql"):
+        from jobagent.submission_pg import read_row
+
+        return read_row(url, _LOOKUP, [digest])
     ensure_schema(settings)
-    with session_scope(settings.effective_database_url) as s:
+    with session_scope(url) as s:
         row = s.execute(select(ApiToken.name, ApiToken.admin, ApiToken.token_hash)
                         .where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest):
-        return None
-    return Actor(name=row.name, admin=bool(row.admin))
+    return None if row is None else tuple(row)
