@@ -22,6 +22,7 @@ from typing import Any, cast
 from pydantic import BaseModel
 from sqlalchemy import CursorResult, delete, select, update
 
+from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
 from jobagent.cv.edits import apply_edits, with_items, without_items
 from jobagent.cv.vocabulary import LEVELS
@@ -129,6 +130,7 @@ class ProfileView(BaseModel):
     cv_sources: list[str]
     filters: dict[str, Any]
     created_at: str | None  # ISO 8601, UTC
+    owner: str | None = None  # the token name it was created through; None: the operator's
 
 
 class ProfileDeleted(BaseModel):
@@ -148,7 +150,7 @@ def profile_view(p: UserProfile) -> ProfileView:
         languages=list(p.languages or []), cv_language=p.cv_language, experience=list(p.experience or []),
         education=list(p.education or []), user_edits=dict(p.user_edits or {}),
         cv_sources=list(p.cv_sources or []), filters=dict(p.filters or {}),
-        created_at=p.created_at.isoformat() if p.created_at else None,
+        created_at=p.created_at.isoformat() if p.created_at else None, owner=p.owner,
     )
 
 
@@ -156,12 +158,13 @@ def _ensure(settings: Settings | None) -> None:
     ensure_schema(settings)
 
 
-def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None) -> ProfileView:
+def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None,
+                 actor: Actor = OPERATOR) -> ProfileView:
     """Change a profile and remember the change, so a refresh from a new CV keeps it."""
     checked = validate_edit(edit)
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
+        profile = find_profile(s, profile_id, actor=actor)
         missing = [t for t in checked.remove_titles
                    if t.lower() not in {x.lower() for x in profile.suggested_titles or []}]
         if missing:
@@ -179,7 +182,8 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
         return profile_view(profile)
 
 
-def delete_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileDeleted:
+def delete_profile(profile_id: str, *, settings: Settings | None = None,
+                   actor: Actor = OPERATOR) -> ProfileDeleted:
     """Remove the profile and its personal data; its runs stay, detached (profile_id NULL), without their
     parameters (name, e-mail, CV sources), and the CV bytes stored for them are deleted unless another
     run names the same file. One transaction: a failure leaves the profile as it was."""
@@ -187,7 +191,7 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None) -> Prof
 
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
+        profile = find_profile(s, profile_id, actor=actor)
         runs = list(s.execute(select(Run.id, Run.params).where(Run.profile_id == profile_id)))
         run_ids = [run_id for run_id, _ in runs]
         deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
@@ -209,7 +213,7 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None) -> Prof
 
 
 def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,
-                    settings: Settings | None = None) -> Submission:
+                    settings: Settings | None = None, actor: Actor = OPERATOR) -> Submission:
     """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``."""
     from jobagent.cv.intake import intake_sources
     from jobagent.cv.stored import store_documents
@@ -217,40 +221,43 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
     settings = settings or get_settings()
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
-        name, email, premium = profile.name, profile.email, profile.premium
+        profile = find_profile(s, profile_id, actor=actor)
+        name, email, premium, owner = profile.name, profile.email, profile.premium, profile.owner
     # As at create: local files are read once here and their bytes stored, so the worker never re-reads a path.
     sources, local_files = intake_sources(cv_sources, settings)
     context = {"name": name, "email": email, "cv_sources": sources, "cv_documents": store_documents(local_files),
                "premium": premium, "profile_id": profile_id, "reset_edits": reset}
-    spec = SubmissionSpec("profiling", _queue_for(None, premium), context, profile_id=profile_id)
+    spec = SubmissionSpec("profiling", _queue_for(None, premium), context, profile_id=profile_id, owner=owner)
     return submit_one(spec, settings)  # in a batch with concurrent submissions, as every single submit
 
 
-def get_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileView:
+def get_profile(profile_id: str, *, settings: Settings | None = None, actor: Actor = OPERATOR) -> ProfileView:
     """One profile, with its CV entries, level and recorded edits."""
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
+        profile = find_profile(s, profile_id, actor=actor)
         return profile_view(profile)
 
 
-def list_profiles(*, limit: int = 50, settings: Settings | None = None) -> list[ProfileView]:
-    """Profiles, newest first."""
+def list_profiles(*, limit: int = 50, settings: Settings | None = None,
+                  actor: Actor = OPERATOR) -> list[ProfileView]:
+    """Profiles, newest first; only the actor's own unless it is an admin."""
     if limit < 1:
         raise InvalidInput("limit must be at least 1")
     _ensure(settings)
     with session_scope() as s:
         q = select(UserProfile).order_by(UserProfile.created_at.desc()).limit(limit)
+        if actor.scope is not None:
+            q = q.where(UserProfile.owner == actor.scope)
         return [profile_view(p) for p in s.scalars(q)]
 
 
 def set_profile_filters(profile_id: str, filters: dict[str, Any], *,
-                        settings: Settings | None = None) -> ProfileView:
+                        settings: Settings | None = None, actor: Actor = OPERATOR) -> ProfileView:
     """Standing filters every search for this profile applies (replacing the previous ones)."""
     _ensure(settings)
     checked = check_filters(filters)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
+        profile = find_profile(s, profile_id, actor=actor)
         profile.filters = checked
         return profile_view(profile)

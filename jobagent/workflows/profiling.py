@@ -59,7 +59,8 @@ class CVProcessingNode(Node[ProfilingContext]):
             known = ctx.profile_id or (run.profile_id if run is not None else None)
             profile = session.get(UserProfile, known) if known else None
             if profile is None:
-                profile = UserProfile(name=ctx.name, email=ctx.email)
+                # Whoever submitted the profiling owns the profile (issue 23 item 8).
+                profile = UserProfile(name=ctx.name, email=ctx.email, owner=run.owner if run else None)
                 session.add(profile)
             store_extracted(profile, extracted, location=location, premium=ctx.premium,
                             cv_sources=ctx.cv_sources, reset_edits=ctx.reset_edits)
