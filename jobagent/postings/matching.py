@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from jobagent.compounds import split
 from jobagent.languages import SUPPORTED, stem
+from jobagent.postings.language_fit import missing_languages
 from jobagent.postings.location_fit import location_fit, same_city
 from jobagent.postings.relevance import normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
@@ -37,6 +38,10 @@ LEVEL_GAP_PENALTY = 15.0
 # On-site work in another country keeps this share of its score, so it never outranks a fitting local one
 # (the bench's far-away decoys) unless the person says they will relocate.
 ABROAD_FACTOR = 0.4
+# A posting that requires a language the profile does not list (postings/language_fit.py) loses this much: as
+# much as a two-level gap, so a fitting posting in a language the person speaks ranks first. The bench's
+# personas list their languages and its postings state none, so it leaves the bench figures unchanged.
+LANGUAGE_GAP_PENALTY = 15.0
 
 # Postings name a handful of skills, not a whole CV: matching this many counts as a full skills fit,
 # so a profile with 20 skills is not punished for breadth.
@@ -219,12 +224,17 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
     seniority_fit, levels_away, seniority_reason = _seniority_fit(posting, profile.years_experience, query)
     reasons.append(seniority_reason)
 
+    missing = missing_languages(text, profile.languages)
+    if missing:
+        reasons.append(f"asks for {' and '.join(missing)}, which the profile does not list")
     if relevance > 0:
         reasons.append(f"description relevance to the search: {relevance:.0%} of the best posting")
     score = (WEIGHT_SKILLS * skills_fit + WEIGHT_TITLE * best_sim + WEIGHT_LOCATION * place.fit
              + WEIGHT_SENIORITY * seniority_fit + WEIGHT_RELEVANCE * relevance)
     if levels_away >= 2:
         score -= LEVEL_GAP_PENALTY
+    if missing:
+        score -= LANGUAGE_GAP_PENALTY
     if place.abroad:
         score *= ABROAD_FACTOR
     return MatchResult(posting=posting, score=round(min(100.0, max(0.0, score)), 1), reasons=reasons,
