@@ -126,15 +126,20 @@ def _slow_search(kind: str = "test_slow_search", before: str = "DeliveryNode") -
     class SlowSearchContext(job_search.JobSearchContext):
         sleep_seconds: float = 0.0
         marker_dir: str | None = None
+        rendezvous: int = 0  # issue 23 §5: wait until this many searches have reached the pause, then go on
 
     class PauseNode(Node[SlowSearchContext]):
-        """Leaves ``<execution>.pause.<pid>`` (holding the pid) per visit, then sleeps."""
+        """Leaves ``<execution>.pause.<pid>`` (holding the pid) per visit, waits for the rendezvous, sleeps."""
 
         name = "PauseNode"
 
         def run(self, ctx: SlowSearchContext, env: NodeEnv) -> None:
             if ctx.marker_dir:
                 Path(ctx.marker_dir, f"{env.execution_id}.pause.{os.getpid()}").write_text(str(os.getpid()))
+                deadline = time.monotonic() + 120
+                while len(list(Path(ctx.marker_dir).glob("*.pause.*"))) < ctx.rendezvous \
+                        and time.monotonic() < deadline:
+                    time.sleep(0.05)
             time.sleep(ctx.sleep_seconds)
 
     nodes = list(job_search.WORKFLOW.nodes)

@@ -306,7 +306,7 @@ class DeliveryNode(Node[JobSearchContext]):
         with session_scope() as s:
             posting_ids = [_posting_id(s, m.posting) for m in ctx.matches]
         outcome = ch.deliver(profile_id, env.run_id, ctx.matches, posting_ids, senders,
-                             before_send=env.check_lease)
+                             before_send=env.check_lease, transaction=env.fenced)
         ctx.delivered, ctx.already_delivered = outcome.delivered, outcome.already_delivered
         ctx.delivery_failures.update(outcome.failures)
 
