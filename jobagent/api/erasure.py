@@ -11,7 +11,9 @@ A search that is running while the profile is deleted is fenced first: its execu
 ("profile deleted") and their lease is revoked in the deleting transaction. The engine records only while
 it holds the lease, and the nodes write personal data only inside ``Lease.fenced`` (which takes the same
 row), so the worker stops at its next step without writing the person back, and a write it is in the
-middle of finishes before the deletion collects what to erase.
+middle of finishes before the deletion collects what to erase. Deliveries are claimed in such a fenced
+transaction too; an e-mail already being sent when the deletion commits still goes out (its claim row is
+deleted with the others), as it would have a moment earlier.
 """
 
 from __future__ import annotations

@@ -122,3 +122,67 @@ def test_a_profile_deleted_while_its_search_runs_is_not_written_back(live, worke
     assert not (Path(live["JOBAGENT_DATA_DIR"]) / "reports" / sub.run_id).exists()  # no tailored CV written
     logs = workers.logs()
     assert "IntegrityError" not in logs and "revoked" in logs
+
+
+def test_a_deletion_waits_for_a_fenced_write_in_progress_and_then_fences_the_worker(
+        env, clean_pg: str, tmp_path: Path) -> None:
+    """The serialization itself, with a worker's lease held by a thread: a tailored CV being written inside
+    ``Lease.fenced`` holds the deletion back until it is written (so the deletion finds and removes it), and
+    after the deletion the same lease can fence nothing more."""
+    import threading
+
+    from sqlalchemy import insert, update
+
+    from jobagent.api.profiles import ProfileDeleted, delete_profile
+    from jobagent.config import get_settings
+    from jobagent.store.models import Run, UserProfile, utcnow
+    from jobagent.submission_rows import SubmissionSpec, execution_row, run_row
+    from jobagent.workflows.lease import Lease, LeaseLost
+
+    env(database_url=clean_pg)
+    name, email, _ = _person(tmp_path)
+    with session_scope() as s:
+        profile = UserProfile(name=name, email=email)
+        s.add(profile)
+        s.flush()
+        spec = SubmissionSpec("job_search", "default", {"query": "data engineer", "profile_id": profile.id},
+                              profile_id=profile.id)
+        run, now = run_row(spec, utcnow()), utcnow()
+        execution = execution_row(run["id"], spec, now)
+        s.execute(insert(Run), [run])
+        s.execute(insert(WorkflowExecution), [execution])
+        profile_id, run_id, execution_id = profile.id, run["id"], execution["id"]
+    lease = Lease(execution_id, 60)
+    with session_scope() as s:
+        s.execute(update(WorkflowExecution).where(WorkflowExecution.id == execution_id).values(
+            status="processing", lease_owner=lease.owner, lease_expires_at=lease.expiry()))
+    cv = get_settings().reports_dir / run_id / "tailored" / "01-acme-data-engineer.md"
+    writing, finish = threading.Event(), threading.Event()
+
+    def worker() -> None:
+        with lease.fenced():
+            cv.parent.mkdir(parents=True)
+            cv.write_text(f"# {name}\n{email}\n")
+            writing.set()
+            finish.wait(30)
+
+    outcome: list[ProfileDeleted] = []
+    writer = threading.Thread(target=worker)
+    writer.start()
+    assert writing.wait(30)
+    deleter = threading.Thread(target=lambda: outcome.append(delete_profile(profile_id)))
+    deleter.start()
+    deleter.join(1.5)
+    assert deleter.is_alive() and not outcome  # held back by the write in progress
+    finish.set()
+    writer.join(30)
+    deleter.join(30)
+    [gone] = outcome
+    assert gone.runs_stopped == 1 and gone.files_deleted == 1 and not cv.exists()
+    with pytest.raises(LeaseLost):
+        with lease.fenced():
+            pass
+    with session_scope() as s:
+        ex = s.get(WorkflowExecution, execution_id)
+        assert ex is not None and ex.status == "failed" and ex.lease_owner is None
+        assert ex.error_message is not None and ex.error_message.startswith("profile deleted")
