@@ -6,10 +6,10 @@ removed, years, location, level, premium). Re-profiling the same profile from a 
 applies the recorded edits again, unless the caller resets them. Creating a profile from a CV always
 makes a new profile, as before; ``refresh`` is the one way to re-run an existing one.
 
-Deleting a profile removes the profile row and what only it owns (its deliveries, its recorded edits),
-and clears the personal data its runs copied (the run's context snapshot and profiling result hold the
-name, email, CV paths and extracted facts). The runs themselves, their matches and reports of public
-postings stay, with ``profile_id`` set to NULL, so run history and queue statistics remain consistent.
+Deleting a profile removes the profile row and what only it owns (its deliveries, board, recorded edits)
+and erases every copy its runs made (snapshots, results, matches with their letters, reports, tailored
+CVs, queue tasks: ``jobagent.api.erasure``). The runs themselves stay, empty, with ``profile_id`` set to
+NULL, so run history and queue statistics remain consistent.
 
 Messages name fields ("years_experience", "title"), never CLI flags or HTTP details.
 """
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, select
 
 from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
@@ -29,7 +29,7 @@ from jobagent.cv.vocabulary import LEVELS
 from jobagent.errors import InvalidInput
 from jobagent.search_specs import check_filters
 from jobagent.store.lookup import find_profile
-from jobagent.store.models import Delivery, Run, UserProfile, WorkflowExecution
+from jobagent.store.models import Delivery, UserProfile
 from jobagent.store.session import session_scope
 from jobagent.submission import Submission, SubmissionSpec, _queue_for, ensure_schema
 from jobagent.submission_groups import submit_one
@@ -139,6 +139,10 @@ class ProfileDeleted(BaseModel):
     runs_detached: int
     deliveries_deleted: int
     cv_documents_deleted: int = 0  # stored CV bytes no other run names
+    matches_deleted: int = 0  # with their cover letters (issue 23 §3)
+    runs_stopped: int = 0  # pending or running executions failed as "profile deleted" (issue 23 §4)
+    files_deleted: int = 0  # reports and tailored CVs
+    tasks_deleted: int = 0  # queue tasks in Redis
 
 
 def profile_view(p: UserProfile) -> ProfileView:
@@ -184,32 +188,24 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
 
 def delete_profile(profile_id: str, *, settings: Settings | None = None,
                    actor: Actor = OPERATOR) -> ProfileDeleted:
-    """Remove the profile and its personal data; its runs stay, detached (profile_id NULL), without their
-    parameters (name, e-mail, CV sources), and the CV bytes stored for them are deleted unless another
-    run names the same file. One transaction: a failure leaves the profile as it was."""
-    from jobagent.cv.stored import named_documents, release_documents
+    """Remove the profile and every copy of the person (``jobagent.api.erasure``): running searches are
+    stopped first, runs stay detached and empty, matches, reports, tailored CVs and queue tasks go, and the
+    CV bytes stored for them unless another run names the same file. One transaction for the store: a
+    failure leaves the profile as it was; files and queue tasks are removed once it has committed."""
+    from jobagent.api.erasure import erase_runs, remove_files, remove_tasks
 
+    settings = settings or get_settings()
     _ensure(settings)
     with session_scope() as s:
         profile = find_profile(s, profile_id, actor=actor)
-        runs = list(s.execute(select(Run.id, Run.params).where(Run.profile_id == profile_id)))
-        run_ids = [run_id for run_id, _ in runs]
+        erased = erase_runs(s, profile, settings.reports_dir)
         deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
-        deliveries = deleted.rowcount
-        documents = 0
-        if run_ids:
-            s.execute(update(Run).where(Run.id.in_(run_ids)).values(profile_id=None, params={}))
-            s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
-                                                      WorkflowExecution.workflow_type == "profiling")
-                      .values(context_snapshot={}, result={"profile_deleted": True}))
-            s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
-                                                      WorkflowExecution.workflow_type != "profiling")
-                      .values(context_snapshot={}))
-            s.flush()
-            documents = release_documents(s, named_documents([params or {} for _, params in runs]))
         s.delete(profile)
-        return ProfileDeleted(profile_id=profile_id, deleted=True, runs_detached=len(run_ids),
-                              deliveries_deleted=int(deliveries or 0), cv_documents_deleted=documents)
+    return ProfileDeleted(profile_id=profile_id, deleted=True, runs_detached=erased.runs,
+                          deliveries_deleted=int(deleted.rowcount or 0), cv_documents_deleted=erased.cv_documents,
+                          matches_deleted=erased.matches, runs_stopped=erased.stopped,
+                          files_deleted=remove_files(erased.paths),
+                          tasks_deleted=remove_tasks(erased.execution_ids, settings))
 
 
 def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,

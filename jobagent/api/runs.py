@@ -134,7 +134,16 @@ def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: st
         get_workflow(workflow_type).context_model.model_validate(context)
     except LookupError as exc:
         raise InvalidInput(str(exc)) from exc
-    return submit_one(SubmissionSpec(workflow_type, _queue_for(priority, False), context), settings)
+    # A run for a profile belongs to it, so deleting the profile finds (and stops) it too (issue 23 §4).
+    profile_id, owner = context.get("profile_id"), None
+    if isinstance(profile_id, str):
+        ensure_schema(settings)
+        profile = _load_profile(profile_id, OPERATOR)  # plugins are submitted on the box, as the operator
+        profile_id, owner = profile.id, profile.owner
+    else:
+        profile_id = None
+    return submit_one(SubmissionSpec(workflow_type, _queue_for(priority, False), context, profile_id=profile_id,
+                                     owner=owner), settings)
 
 
 def _check_sources(sources: list[str] | None, feed: str | None, settings: Settings) -> list[str] | None:

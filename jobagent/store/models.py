@@ -276,7 +276,10 @@ class Delivery(Base):
     posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
-    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Migration 0017 (issue 23 §5): a row is a claim (delivered_at NULL) from before the send until the
+    # server accepted; see jobagent.postings.channels.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CompanyResearch(Base):
