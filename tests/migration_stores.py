@@ -37,9 +37,10 @@ def insert(conn: sa.Connection, table: str, **values: Any) -> None:
                  row)
 
 
-def store_at(request: pytest.FixtureRequest, tmp_path: Path, revision: str, name: str) -> str:
-    """The URL of a fresh store of the fixture's backend (``request.param``) at ``revision``."""
-    if request.param == "postgres":
+def store_at(request: pytest.FixtureRequest, tmp_path: Path, revision: str, name: str,
+             backend: str | None = None) -> str:
+    """The URL of a fresh store at ``revision``, on ``backend`` or the fixture's (``request.param``)."""
+    if (backend or request.param) == "postgres":
         server = request.getfixturevalue("pg_server")
         base = server.url.rsplit("/", 1)[0]
         admin = sa.create_engine(base + "/postgres", isolation_level="AUTOCOMMIT")

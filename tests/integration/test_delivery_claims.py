@@ -26,8 +26,8 @@ from jobagent.store.models import Delivery
 from jobagent.store.session import session_scope
 from tests.conftest import wait_until
 from tests.documents import make_pdf
-from tests.integration.test_migration_0004 import _insert
 from tests.local_services import Collector, serve_smtp
+from tests.migration_stores import insert, store_at
 
 
 class SlowCollector(Collector):
@@ -88,12 +88,12 @@ def test_two_concurrent_searches_of_one_profile_email_each_posting_once(
 def _seed(url: str) -> None:
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        _insert(conn, "user_profiles", id="p1", name="Alex", email="a@example.org")
+        insert(conn, "user_profiles", id="p1", name="Alex", email="a@example.org")
         for posting in ("x1", "x2"):
-            _insert(conn, "postings", id=posting, fingerprint=posting, source="feed:x", external_id=posting,
+            insert(conn, "postings", id=posting, fingerprint=posting, source="feed:x", external_id=posting,
                     title="Data Engineer", company="Acme", description="")
         for run in ("crashed", "next", "later"):
-            _insert(conn, "runs", id=run, workflow_type="job_search", profile_id="p1")
+            insert(conn, "runs", id=run, workflow_type="job_search", profile_id="p1")
     engine.dispose()
 
 
@@ -119,26 +119,19 @@ def test_migration_0017_merges_duplicate_deliveries(request: pytest.FixtureReque
     earliest, re-creates the key, and marks existing rows as delivered claims."""
     from jobagent.store.migrate import upgrade
 
-    server = request.getfixturevalue("pg_server")
-    admin = sa.create_engine(server.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(sa.text("DROP DATABASE IF EXISTS mig0017"))
-        conn.execute(sa.text("CREATE DATABASE mig0017"))
-    admin.dispose()
-    url = server.url.rsplit("/", 1)[0] + "/mig0017"
-    upgrade(url, "0015")
+    url = store_at(request, tmp_path, "0015", "mig0017", backend="postgres")
     _seed(url)
     engine = sa.create_engine(url)
     with engine.begin() as conn:
         conn.execute(sa.text("ALTER TABLE deliveries DROP CONSTRAINT uq_deliveries_profile_posting_channel"))
         for n, (run, at) in enumerate([("crashed", "2026-01-02"), ("next", "2026-01-01"), ("later", "2026-01-03")]):
-            _insert(conn, "deliveries", id=f"d{n}", profile_id="p1", posting_id="x1", run_id=run, channel="email",
+            insert(conn, "deliveries", id=f"d{n}", profile_id="p1", posting_id="x1", run_id=run, channel="email",
                     delivered_at=at)
     upgrade(url)
     with engine.begin() as conn:
         rows = conn.execute(sa.text("SELECT run_id, claimed_at = delivered_at FROM deliveries")).all()
         assert [tuple(r) for r in rows] == [("next", True)]
         with pytest.raises(sa.exc.IntegrityError):
-            _insert(conn, "deliveries", id="again", profile_id="p1", posting_id="x1", run_id="later",
+            insert(conn, "deliveries", id="again", profile_id="p1", posting_id="x1", run_id="later",
                     channel="email", delivered_at="2026-01-04")
     engine.dispose()
