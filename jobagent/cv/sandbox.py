@@ -137,17 +137,18 @@ def _child_main() -> int:
         answer = {"ok": False, "error": _memory_message(str(exc), source, memory)}
     except MemoryError:
         answer = {"ok": False, "error": _memory_message("MemoryError", source, memory)}
-    answer["peak_rss_kb"] = _own_peak_kb()
+    answer["peak_rss_kb"] = _own_peak_kb("VmHWM")
     sys.stdout.write(json.dumps(answer))
     return 0
 
 
-def _own_peak_kb() -> int | None:
-    """VmHWM of this process since its exec (Linux), or None where /proc has no such line."""
+def _own_peak_kb(field: str) -> int | None:
+    """``field`` of /proc/self/status (VmHWM: peak resident, VmPeak: peak address space) since this
+    process's exec (Linux), or None where /proc has no such line."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1])
     except OSError:
         return None
@@ -155,7 +156,12 @@ def _own_peak_kb() -> int | None:
 
 
 def _memory_message(message: str, source: str, memory: int) -> str:
-    if "MemoryError" in message:
+    """The memory limit's own message when the parse ran into it. lxml reports a failed allocation as
+    "unknown error (<string>, line 0)", not as MemoryError, so the child's peak address space (within 32 MB
+    of the limit) is what tells: that is not the user's broken file but a file too big to read."""
+    peak_kb = _own_peak_kb("VmPeak")
+    near_limit = peak_kb is not None and peak_kb * 1024 >= memory - 32 * 1024 * 1024
+    if "MemoryError" in message or near_limit:
         return f"CV file could not be read within {memory // (1024 * 1024)} MB of memory: {source}"
     return message
 
