@@ -43,6 +43,7 @@ class _DeadlineSocket:
     def __init__(self, sock: socket.socket, deadline_at: float) -> None:
         self._sock = sock
         self._deadline_at = deadline_at
+        self.received = 0  # body bytes (and any pipelined rest) taken off the socket, for the message
 
     def recv(self, size: int, *flags: int) -> bytes:
         remaining = self._deadline_at - time.monotonic()
@@ -51,7 +52,9 @@ class _DeadlineSocket:
         prior = self._sock.gettimeout()
         self._sock.settimeout(remaining)
         try:
-            return self._sock.recv(size, *flags)
+            data = self._sock.recv(size, *flags)
+            self.received += len(data)
+            return data
         finally:
             try:
                 self._sock.settimeout(prior)
@@ -66,10 +69,12 @@ class _DeadlineInput:
     """``wsgi.input`` that turns a timed-out read into ``BodyTimeout`` and refuses reads past the deadline
     (the whole guard under a server whose socket could not be wrapped)."""
 
-    def __init__(self, inner: IO[bytes], deadline_at: float, budget: float) -> None:
+    def __init__(self, inner: IO[bytes], deadline_at: float, budget: float,
+                 sock: _DeadlineSocket | None = None) -> None:
         self._inner = inner
         self._deadline_at = deadline_at
         self._budget = budget
+        self._sock = sock
         self._received = 0
 
     def _call(self, method: str, *args: Any) -> Any:
@@ -86,8 +91,9 @@ class _DeadlineInput:
         return data
 
     def _timeout(self) -> BodyTimeout:
-        return BodyTimeout(f"the request body did not arrive within {self._budget:g} s "
-                           f"({self._received} bytes read)")
+        # gunicorn buffers partial reads, so what came off the socket says more than what read() returned.
+        received = self._sock.received if self._sock is not None else self._received
+        return BodyTimeout(f"the request body did not arrive within {self._budget:g} s ({received} bytes came)")
 
     def read(self, size: int = -1) -> bytes:
         data: bytes = self._call("read", size)
@@ -130,9 +136,10 @@ class BodyDeadline:
             return result
         deadline_at = time.monotonic() + self._seconds
         unreader = _socket_reader(environ)
+        wrapped = None
         if unreader is not None:
-            unreader.sock = _DeadlineSocket(unreader.sock, deadline_at)
-        environ["wsgi.input"] = _DeadlineInput(environ["wsgi.input"], deadline_at, self._seconds)
+            wrapped = unreader.sock = _DeadlineSocket(unreader.sock, deadline_at)
+        environ["wsgi.input"] = _DeadlineInput(environ["wsgi.input"], deadline_at, self._seconds, wrapped)
         try:
             result = self._app(environ, start_response)
             return result
@@ -142,8 +149,8 @@ class BodyDeadline:
                                                    ("Content-Length", str(len(body)))], sys.exc_info())
             return [body]
         finally:
-            if unreader is not None:
-                unreader.sock = unreader.sock._sock
+            if unreader is not None and wrapped is not None:
+                unreader.sock = wrapped._sock
 
 
 def _has_body(environ: _WSGIEnv) -> bool:

@@ -10,6 +10,8 @@ accept split sometimes left one with free threads, and the test on the old stack
 
 from __future__ import annotations
 
+import json
+import re
 import socket
 import time
 from collections.abc import Iterator
@@ -26,9 +28,9 @@ DIRECT = 24  # fewer than the shim's 32 threads: each body's deadline starts at 
 DECLARED = 1000
 
 
-def _open_trickler(port: int) -> socket.socket:
+def _open_trickler(port: int, target: str = "POST /api/workflow/profiling") -> socket.socket:
     sock = socket.create_connection(("127.0.0.1", port), timeout=5)
-    sock.sendall((f"POST /api/workflow/profiling HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+    sock.sendall((f"{target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
                   f"Authorization: Bearer {TOKEN}\r\nContent-Type: application/json\r\n"
                   f"Content-Length: {DECLARED}\r\n\r\n{{").encode())
     sock.setblocking(False)
@@ -38,8 +40,8 @@ def _open_trickler(port: int) -> socket.socket:
 class Tricklers:
     """Raw sockets that send one body byte each per ``tick()``; records when each was answered or closed."""
 
-    def __init__(self, port: int, count: int) -> None:
-        self.socks = [_open_trickler(port) for _ in range(count)]
+    def __init__(self, port: int, count: int, target: str = "POST /api/workflow/profiling") -> None:
+        self.socks = [_open_trickler(port, target) for _ in range(count)]
         self.answers: dict[int, bytes] = {}
 
     def tick(self) -> None:
@@ -122,9 +124,12 @@ def test_trickled_bodies_through_caddy_leave_health_answering(slow_stack: WebSta
         assert http.post("/api/workflow/profiling", content=chunks).status_code == 413
 
 
-def test_shim_answers_408_when_a_body_misses_its_deadline(slow_stack: WebStack) -> None:
-    """Straight to gunicorn (no Caddy): the shim's own deadline frees the thread and says why."""
-    tricklers = Tricklers(slow_stack.shim_port, DIRECT)
+@pytest.mark.parametrize("target", ["POST /api/workflow/profiling", "PATCH /api/profiles/p-1"],
+                         ids=["fast-submit-path", "flask-route"])
+def test_shim_answers_408_when_a_body_misses_its_deadline(slow_stack: WebStack, target: str) -> None:
+    """Straight to gunicorn (no Caddy): the shim's own deadline frees the thread and says why, on the fast
+    submit path (the body read outside Flask) and on a Flask route (``request.get_data``)."""
+    tricklers = Tricklers(slow_stack.shim_port, DIRECT, target)
     try:
         began = time.monotonic()
         _trickle_for(tricklers, 1.5)
@@ -133,9 +138,12 @@ def test_shim_answers_408_when_a_body_misses_its_deadline(slow_stack: WebStack) 
             _trickle_for(tricklers, 0.5)
         elapsed = time.monotonic() - began
         assert len(tricklers.answers) == DIRECT and elapsed < 4.0 + 2.0, (len(tricklers.answers), elapsed)
-        first = next(iter(tricklers.answers.values()))
-        assert first.startswith(b"HTTP/1.1 408"), first[:200]
-        assert b'"error": "request_timeout"' in first and b"did not arrive within 4 s" in first, first
+        for answer in tricklers.answers.values():
+            head, _, body = answer.partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 408"), answer[:200]
+            assert json.loads(body)["error"] == "request_timeout", body
+            assert re.fullmatch(r"the request body did not arrive within 4 s \(\d+ bytes came\)",
+                                json.loads(body)["detail"]), body
     finally:
         tricklers.close()
     assert _health_seconds(slow_stack.shim_url) < 3.0
