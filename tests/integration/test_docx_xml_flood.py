@@ -6,7 +6,6 @@ the memory limit says so. Real generated files, the real sandboxed parser.
 
 from __future__ import annotations
 
-import time
 import zipfile
 from pathlib import Path
 
@@ -27,7 +26,6 @@ def flood(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_xml_flood_is_refused_by_the_precheck_with_a_real_message(flood: Path) -> None:
     assert 1_500_000 < flood.stat().st_size < 3_500_000  # the reviewer's shape: a few MB on disk
     stats: dict = {}
-    began = time.monotonic()
     with pytest.raises(InvalidInput) as info:
         parse_cv_bytes("cv.docx", flood.read_bytes(), suffix=".docx", settings=Settings(), stats=stats)
     with zipfile.ZipFile(flood) as zf:
@@ -36,7 +34,8 @@ def test_xml_flood_is_refused_by_the_precheck_with_a_real_message(flood: Path) -
     assert xml > 50_000_000
     assert message == (f"CV file is not a readable DOCX: cv.docx (its text would inflate to {human_size(xml)} "
                        "of XML; at most 16 MB is read)"), message
-    assert time.monotonic() - began < 3.0 and stats["peak_rss_mb"] < 150, stats  # refused before lxml
+    # Refused before lxml built anything: the child stays near its start-up size (it reached 504 MB before).
+    assert stats["peak_rss_mb"] < 150 and stats["outcome"] == "refused", stats
 
 
 def test_a_parse_that_hits_the_memory_limit_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
