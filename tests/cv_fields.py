@@ -17,7 +17,8 @@ Fields and what counts as right:
 - ``current_job``: the open entry names the current employer (or, with no current job, none is open).
 - ``years``: within ±1 of the truth. ``level``: equal.
 - ``skills_recall``, ``skills_precision``: over canonical skill names; a spoken language found as a skill
-  counts as right when the person speaks it.
+  counts as right when the person speaks it, and so does what the profession's title implies ("Nursing"
+  for a nurse: ``IMPLIED``), which recall does not require.
 - ``languages``: each spoken language with its level, exactly ("German (native)", "English (C1)").
 - ``education``: each truth entry has an extracted one with the same institution and end year.
 
@@ -36,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.cv_truth import TODAY, Entry, Truth
+from tests.cv_truth_words import IMPLIED
 
 CONTACT_FIELDS = ("name", "email", "phone")
 ENTRY_FIELDS = ("entry_employer", "entry_title", "entry_start", "entry_end")
@@ -144,7 +146,8 @@ def score_profile(t: Truth, profile: Any | None) -> dict[str, list[float]]:
     out["level"] = [float(profile.level == t.level)]
     spoken_names = {lang.split(" (")[0] for lang in t.languages}
     found = set(profile.skills)
-    right = {s for s in found if s in t.skills or s in spoken_names}
+    implied = set(IMPLIED.get(t.profession, ()))
+    right = {s for s in found if s in t.skills or s in spoken_names or s in implied}
     out["skills_recall"] = [len(found & set(t.skills)) / len(t.skills)]
     out["skills_precision"] = [len(right) / len(found) if found else 0.0]
     got_langs = set(profile.languages)

@@ -8,8 +8,8 @@ bullet glyph; usual or unusual headings; the layout). tests/cv_layouts.py render
 DOCX, Markdown or text file, and tests/cv_fields.py scores a profile against it.
 
 Dates carry the precision the CV shows: "2021" when it writes only the year, "2021-09" when it gives the
-month. ``years`` is the union of the real working months (the generator knows them even when the CV shows
-only years), which is why the scorer allows ±1.
+month. ``years`` is the union of the working months as the dates read (a bare year taken at its middle), which
+is why the scorer allows ±1.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class Entry:
     start: str  # "YYYY-MM" or "YYYY": as precise as the CV writes it
     end: str | None  # None: current
     dates: str  # as written
-    months: tuple[int, int]  # the real (first, last) month numbers, for the years of experience
+    months: tuple[int, int]  # (first, last) month numbers as the dates read, for the years of experience
     bullets: tuple[str, ...]
 
 
@@ -144,9 +144,13 @@ def _dates(rng: random.Random, lang: str, start: tuple[int, int], end: tuple[int
     return f"{sy} – {today if end is None else end[0]}", str(sy), None if end is None else str(end[0])
 
 
-def _months(start: tuple[int, int], end: tuple[int, int] | None) -> tuple[int, int]:
-    last = end or TODAY
-    return start[0] * 12 + start[1] - 1, last[0] * 12 + last[1] - 1
+def _months(start: str, end: str | None) -> tuple[int, int]:
+    """The (first, last) month numbers a reader can tell from the dates as written: a bare year is taken at
+    its middle (July as a start, June as an end), so the ±1 of the scorer covers either reading."""
+    def month(point: str, middle: int) -> int:
+        return int(point[:4]) * 12 + (int(point[5:7]) if len(point) > 4 else middle) - 1
+
+    return month(start, 7), month(end, 6) if end else TODAY[0] * 12 + TODAY[1] - 1
 
 
 def _union_years(spans: list[tuple[int, int]]) -> int:
@@ -182,7 +186,8 @@ def _person(rng: random.Random, index: int, lang: str, layout: str, profession: 
     country, country_written, places = PLACES[lang]
     postcode, city, street = rng.choice(places)
     style = Style(date_side=rng.choice(("left", "right")), first=rng.choice(("title", "employer")),
-                  bullet=rng.choice(("•", "-", "–", "1.")), unusual_headings=rng.random() < 0.35,
+                  bullet=rng.choice(("•", "-", "–", "1.")),
+                  unusual_headings=rng.random() < (0.7 if layout in ("md", "text") else 0.25),
                   country_written=rng.random() < 0.5, years_stated=rng.random() < 0.3)
     _kind, pool, titles = PROFESSIONS[profession]
     skills = tuple(rng.sample(pool, rng.randint(4, 6)))
@@ -200,19 +205,19 @@ def _person(rng: random.Random, index: int, lang: str, layout: str, profession: 
         gap = rng.randint(0, 3)
         back = start[0] * 12 + start[1] - 1 - 1 - gap
         cursor = (back // 12, back % 12 + 1)
-    spans = [_months(s, e) for s, e in raw]
+    written = [_dates(rng, lang, start, stop) for start, stop in raw]
+    spans = [_months(s_truth, e_truth) for _, s_truth, e_truth in written]
     years = _union_years(spans)
     senior = years >= 7 and rng.random() < 0.5
     taken: set[str] = set()
     entries = []
-    for n, (start, stop) in enumerate(raw):
+    for n, (dates, s_truth, e_truth) in enumerate(written):
         title, _ = titles[lang][1] if n == 0 and senior else titles[lang][0]
-        written, s_truth, e_truth = _dates(rng, lang, start, stop)
         employer = _employer(rng, profession, lang, city, taken)
         place = city if rng.random() < 0.6 else rng.choice(places)[1]
         bullets = tuple(rng.choice(BULLETS[lang]).format(s=s, n=rng.randint(3, 25))
                         for s in rng.sample(skills, rng.randint(1, 3)))
-        entries.append(Entry(employer, title, place, s_truth, e_truth, written, spans[n], bullets))
+        entries.append(Entry(employer, title, place, s_truth, e_truth, dates, spans[n], bullets))
     title_level = titles[lang][1][1] if senior else titles[lang][0][1]
     first_start = raw[-1][0][0]
     study = STUDY[profession][LANGS.index(lang)]

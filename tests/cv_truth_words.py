@@ -13,7 +13,7 @@ LANGS = ("en", "de", "nl", "fr", "es", "pt")
 PROFESSIONS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[tuple[str, str | None], ...]]]] = {
     "teacher": ("school", ("Lesson Planning", "Classroom Management", "Curriculum Development", "Google Classroom",
                            "Tutoring", "Special Educational Needs"), {
-        "en": (("Mathematics Teacher", None), ("Head of Mathematics", "director")),
+        "en": (("Mathematics Teacher", None), ("Head of Mathematics", "manager")),
         "de": (("Lehrer für Mathematik", None), ("Gymnasiallehrerin", None)),
         "nl": (("Docent wiskunde", None), ("Leraar basisonderwijs", None)),
         "fr": (("Professeur de mathématiques", None), ("Enseignante", None)),
@@ -61,10 +61,10 @@ PROFESSIONS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[tuple[str, st
         "pt": (("Contabilista", None), ("Técnica de contabilidade", None))}),
     "chef": ("restaurant", ("Food Safety", "Menu Development", "Kitchen Management", "Banqueting", "Front of House",
                             "Inventory Management"), {
-        "en": (("Chef de Partie", None), ("Head Chef", "director")),
+        "en": (("Chef de Partie", "mid"), ("Head Chef", "manager")),
         "de": (("Koch", None), ("Küchenchef", None)),
         "nl": (("Kok", None), ("Chef-kok", None)),
-        "fr": (("Cuisinier", None), ("Chef de partie", None)),
+        "fr": (("Cuisinier", None), ("Chef de partie", "mid")),
         "es": (("Cocinero", None), ("Jefa de cocina", None)),
         "pt": (("Cozinheiro", None), ("Chefe de cozinha", None))}),
     "civil": ("company", ("AutoCAD", "Revit", "Structural Analysis", "Eurocodes", "Reinforced Concrete",
@@ -84,9 +84,9 @@ PROFESSIONS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[tuple[str, st
         "pt": (("Engenheiro de software", None), ("Programadora", None))}),
     "sales": ("company", ("CRM", "Salesforce", "Lead Generation", "Key Account Management", "Negotiation",
                           "B2B Sales"), {
-        "en": (("Sales Representative", None), ("Key Account Manager", "manager")),
+        "en": (("Sales Representative", None), ("Key Account Manager", None)),
         "de": (("Vertriebsmitarbeiter", None), ("Außendienstmitarbeiterin", None)),
-        "nl": (("Accountmanager", "manager"), ("Verkoopadviseur", None)),
+        "nl": (("Accountmanager", None), ("Verkoopadviseur", None)),
         "fr": (("Commercial terrain", None), ("Chargée d'affaires", None)),
         "es": (("Comercial", None), ("Representante de ventas", None)),
         "pt": (("Comercial", None), ("Técnica de vendas", None))}),
@@ -107,6 +107,12 @@ PROFESSIONS: dict[str, tuple[str, tuple[str, ...], dict[str, tuple[tuple[str, st
         "es": (("Técnico de recursos humanos", None), ("Responsable de RR. HH.", "manager")),
         "pt": (("Técnica de recursos humanos", None), ("Gestor de RH", "manager"))}),
 }
+
+# profession -> skills its title implies: right when found (precision), not required (recall)
+IMPLIED = {"nurse": ("Nursing",), "accountant": ("Accounting",), "logistics": ("Logistics", "Supply Chain Management"),
+           "sales": ("Sales",), "teacher": ("Teaching",), "software": ("Software Engineering",),
+           "civil": ("Civil Engineering",), "pharmacist": ("Pharmacy",), "hr": ("Human Resources",),
+           "designer": ("Graphic Design",), "electrician": ("Electrical Installation",)}
 
 # employer kind -> language -> templates ({city} is filled in); "company" uses COMPANIES
 EMPLOYER_KINDS = {
