@@ -27,6 +27,7 @@ A CV the parser refuses or crashes on stays in the count, wrong in every field.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections import defaultdict
@@ -221,3 +222,17 @@ def figures(report: Report) -> dict[str, Any]:
             "worst_layout": list(min(groups["layout"].items(), key=lambda kv: kv[1])),
             "fields": fields, "not_extracted": missing, "per_language": groups["language"],
             "per_layout": groups["layout"], "crashed": sorted(report.crashed)}
+
+
+def raised_floor(old: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
+    """The ratchet file after a run of the CI slice: each figure rounded down slightly (2 decimals, at least
+    0.005 below), and never below what ``old`` already holds, so the floor only rises."""
+    def down(value: float, before: float | None) -> float:
+        return max(math.floor((value - 0.005) * 100 + 1e-9) / 100, before or 0.0)
+
+    out: dict[str, Any] = {"_comment": old.get("_comment", ""), "cvs": got["cvs"],
+                           "overall_extracted": down(got["overall_extracted"], old.get("overall_extracted"))}
+    for group in ("fields", "per_language", "per_layout"):
+        before = old.get(group, {})
+        out[group] = {k: down(v, before.get(k)) for k, v in got[group].items() if k not in got["not_extracted"]}
+    return out

@@ -116,7 +116,8 @@ def _dates(rng: random.Random, lang: str, start: tuple[int, int], end: tuple[int
     """(as written, start truth, end truth) in one of the forms people of that language write."""
     today, to, since, de = DATE_WORDS[lang]
     sy, sm = start
-    form = rng.choice(("numeric", "spelled", "years", "since") if end is None else ("numeric", "spelled", "years"))
+    forms = ("numeric", "spelled", "years", "since", "since") if end is None else ("numeric", "spelled", "years")
+    form = rng.choice(forms)
     if form == "since":
         if rng.random() < 0.5:
             return f"{since} {sm:02d}/{sy}", f"{sy}-{sm:02d}", None
