@@ -63,6 +63,7 @@ def main() -> None:
     _table("per language (fields the profile holds)", out["per_language"])
     _table("per layout (fields the profile holds)", out["per_layout"])
     print(f"overall {out['overall']:.3f} (all fields), {out['overall_extracted']:.3f} (fields the profile holds)")
+    print(f"extracted jobs paired with no true job: {out['extra_entries']}")
     worst = sorted(report.per_cv.items(), key=lambda kv: kv[1])[:8]
     print("worst CVs: " + ", ".join(f"{key} {value:.2f}" for key, value in worst))
     for key, reason in sorted(report.crashed.items()):

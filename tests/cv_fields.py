@@ -167,6 +167,7 @@ class Report:
     per_cv: dict[str, float] = field(default_factory=dict)
     crashed: dict[str, str] = field(default_factory=dict)
     cvs: int = 0
+    extra_entries: int = 0  # extracted jobs paired with no true one (education or a bullet read as a job)
 
     def add(self, t: Truth, scores: dict[str, list[float]]) -> None:
         self.cvs += 1
@@ -203,6 +204,9 @@ def run(people: list[Truth], directory: Path, *, sandbox: bool = False) -> Repor
             profile = None
             report.crashed[t.key] = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
         report.add(t, score_profile(t, profile))
+        if profile is not None:
+            report.extra_entries += len(profile.experience) - sum(
+                e is not None for e in pair_entries(t.entries, list(profile.experience)))
     return report
 
 
@@ -214,14 +218,17 @@ def figures(report: Report) -> dict[str, Any]:
     groups: dict[str, dict[str, float]] = {"language": {}, "layout": {}}
     for (kind, name), samples in sorted(report.by_group.items()):
         groups[kind][name] = round(overall(samples, skip=missing), 3)  # over the fields the profile holds
-    worst = min(held.items(), key=lambda kv: kv[1])
     return {"cvs": report.cvs, "overall": round(overall(report.samples), 3),
             "overall_extracted": round(overall(report.samples, skip=missing), 3),
-            "worst_field": [worst[0], worst[1]],
-            "worst_language": list(min(groups["language"].items(), key=lambda kv: kv[1])),
-            "worst_layout": list(min(groups["layout"].items(), key=lambda kv: kv[1])),
-            "fields": fields, "not_extracted": missing, "per_language": groups["language"],
-            "per_layout": groups["layout"], "crashed": sorted(report.crashed)}
+            "worst_field": _lowest(held), "worst_language": _lowest(groups["language"]),
+            "worst_layout": _lowest(groups["layout"]), "fields": fields, "not_extracted": missing,
+            "per_language": groups["language"], "per_layout": groups["layout"],
+            "extra_entries": report.extra_entries, "crashed": sorted(report.crashed)}
+
+
+def _lowest(values: dict[str, float]) -> list[Any]:
+    name = min(values, key=lambda k: values[k])
+    return [name, values[name]]
 
 
 def raised_floor(old: dict[str, Any], got: dict[str, Any]) -> dict[str, Any]:
