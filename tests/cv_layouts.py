@@ -149,6 +149,9 @@ def _pdf_sections(t: Truth, pdf: _Pdf, *, x: float = 50, width: float = 490, ent
             pdf.text(head, x + 140, bold=True, width=width - 140)
             for b in bullets(t, e):
                 pdf.text(b, x + 140, width=width - 140)
+            pdf.c.setLineWidth(0.5)  # the table's rules: a cell's bottom edge under each job
+            pdf.c.line(x, pdf.y + 8, x + width, pdf.y + 8)
+            pdf.c.line(x + 135, y + 12, x + 135, pdf.y + 8)
         else:
             if t.style.date_side == "right":
                 pdf.text(head, x, bold=True, right=e.dates, width=width)
