@@ -14,6 +14,7 @@ from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from jobagent.postings.dedup import posting_keys
+from jobagent.postings.harvest_marks import mark
 from jobagent.postings.indexing import index_fields
 from jobagent.postings.schema import PostingData
 from jobagent.postings.storage import StoredIds, in_chunks, known_ids
@@ -22,7 +23,7 @@ from jobagent.store.models import Posting, PostingSource, SourceState, new_id
 # Fields whose change means the advert changed (a new salary, a rewritten description).
 _COMPARED = ("url", "title", "location", "remote", "employment_type", "salary_min", "salary_max",
              "salary_currency", "salary_interval", "description", "company_url", "company_description",
-             "company_industry", "company_size")
+             "company_industry", "company_size", "employment_kinds")
 
 
 @dataclass
@@ -84,7 +85,7 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
     """Upsert ``postings`` as seen by ``spec`` at ``now``; a complete harvest also counts misses and closes."""
     counts = StoreCounts()
     by_fp: dict[str, tuple[PostingData, str | None]] = {}
-    for p in postings:  # the same advert twice in one source: the later entry wins
+    for p in (mark(p, now) for p in postings):  # the same advert twice in one source: the later entry wins
         fp, url = posting_keys(p)
         by_fp[fp] = (p, url)
     stored = StoredIds(session, ((fp, url) for fp, (_, url) in by_fp.items()))

@@ -187,6 +187,8 @@ class Posting(Base):
     closed_reason: Mapped[str | None] = mapped_column(String(200))
     # Migration 0013 (issue 25): the title's folded words and stems, which both backends' title index reads.
     search_title: Mapped[str | None] = mapped_column(Text, default=_search_title_default)
+    # Migration 0018 (issue 24 §4): the kinds postings/employment.py read ("part_time internship").
+    employment_kinds: Mapped[str | None] = mapped_column(String(120))
 
 
 # --- postings index (issue 12): which sources list a posting, and each source's harvest state ---------------
