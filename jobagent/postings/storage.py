@@ -68,6 +68,7 @@ def save_postings(session: Session, postings: list[PostingData]) -> tuple[list[s
         if posting_id is None:
             posting_id = new_id()
             rows.append({"id": posting_id, "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
+                         "closed_at": now if posting.closed_reason else None,
                          **posting.model_dump(), **index_fields(posting.title, posting.description,
                                                                 posting.language)})
             stored.by_fp[fp] = posting_id

@@ -207,6 +207,19 @@ class PostingSource(Base):
     misses: Mapped[int] = mapped_column(Integer, default=0)
 
 
+class PostingCheck(Base):
+    """The last liveness re-check of a posting (issue 24 §5, migration 0018): at most one a day per posting,
+    kept apart from the wide postings row, whose generated tsvector PostgreSQL recomputes on every UPDATE."""
+
+    __tablename__ = "posting_checks"
+
+    posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # open | closed | unreachable | refused
+    detail: Mapped[str | None] = mapped_column(String(300))
+    checks: Mapped[int] = mapped_column(Integer, default=1)
+
+
 class SourceState(Base):
     """A harvested source: its validators for conditional requests and what the last harvest did."""
 

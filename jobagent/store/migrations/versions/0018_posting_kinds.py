@@ -22,8 +22,20 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("postings") as batch:
         batch.add_column(sa.Column("employment_kinds", sa.String(length=120), nullable=True))
+    op.create_table(
+        "posting_checks",
+        sa.Column("posting_id", sa.String(length=36), sa.ForeignKey("postings.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("checked_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("outcome", sa.String(length=20), nullable=False),
+        sa.Column("detail", sa.String(length=300), nullable=True),
+        sa.Column("checks", sa.Integer(), nullable=False),
+    )
+    op.create_index("ix_posting_checks_checked_at", "posting_checks", ["checked_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_posting_checks_checked_at", table_name="posting_checks")
+    op.drop_table("posting_checks")
     with op.batch_alter_table("postings") as batch:
         batch.drop_column("employment_kinds")
