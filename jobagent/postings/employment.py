@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from jobagent.postings.phrases import compile_phrases, joined_words
 from jobagent.postings.schema import PostingData
 from jobagent.text import words
 
@@ -44,27 +45,17 @@ _ALIASES = {"freelance": "contract", "freelancer": "contract", "contractor": "co
 @dataclass(frozen=True)
 class _Group:
     kind: str
-    pattern: re.Pattern[str]
     not_in: frozenset[str]  # languages in which these phrases mean something else
     title_only: bool
-
-
-def _phrase_regex(phrase: str) -> str:
-    """A phrase over the space-joined folded words; "*" at a word's edge allows a compound's other part."""
-    parts: list[str] = []
-    for piece in phrase.split():
-        head, tail = piece.startswith("*"), piece.endswith("*")
-        folded = " ".join(words(piece.strip("*")))
-        parts.append(("[^ ]*" if head else "") + re.escape(folded) + ("[^ ]*" if tail else ""))
-    return r"(?<![^ ])" + " ".join(parts) + r"(?![^ ])"
+    exact: re.Pattern[str]  # tells which group a match of the combined pattern belongs to
 
 
 @lru_cache(maxsize=1)
-def _groups() -> tuple[_Group, ...]:
-    """One regex per (kind, exceptions, scope): a dozen C-level searches per posting, not hundreds of
-    Python comparisons, so a harvest of thousands of postings does not notice this step."""
+def _matchers() -> tuple[re.Pattern[str], re.Pattern[str], tuple[_Group, ...]]:
+    """One trie-factored regex for titles and type fields (every phrase) and one for bodies (the phrases a
+    body may state): one fast pass per text; a match, which is rare, is then told apart by group."""
     raw = (resources.files("jobagent") / "data" / "employment.tsv").read_text(encoding="utf-8")
-    phrases: dict[tuple[str, frozenset[str], bool], list[str]] = {}
+    grouped: dict[tuple[str, frozenset[str], bool], list[str]] = {}
     for line in raw.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -73,37 +64,44 @@ def _groups() -> tuple[_Group, ...]:
         if kind not in KINDS:
             raise ValueError(f"employment.tsv: unknown kind {kind!r}")
         key = (kind, frozenset(c for c in not_in.split(",") if c), scope == "title" or kind in _TITLE_ONLY_KINDS)
-        phrases.setdefault(key, []).append(_phrase_regex(phrase))
-    return tuple(_Group(kind, re.compile("|".join(found)), not_in, title_only)
-                 for (kind, not_in, title_only), found in phrases.items())
+        grouped.setdefault(key, []).append(phrase)
+    groups = tuple(_Group(kind, not_in, title_only, compile_phrases(found))
+                   for (kind, not_in, title_only), found in grouped.items())
+    every = [p for found in grouped.values() for p in found]
+    body = [p for (_, _, title_only), found in grouped.items() if not title_only for p in found]
+    return compile_phrases(every), compile_phrases(body), groups
 
 
 def _joined(text: str | None) -> str:
-    return " ".join(words(text))
+    return joined_words(text or "")
+
+
+def _found(pattern: re.Pattern[str], text: str, language: str | None, *, body: bool) -> set[str]:
+    kinds: set[str] = set()
+    for m in pattern.finditer(text):
+        for group in _matchers()[2]:
+            if body and group.title_only or group.kind in kinds:
+                continue
+            if (language is None or language not in group.not_in) and group.exact.fullmatch(m.group()):
+                kinds.add(group.kind)
+    return kinds
 
 
 def parse_kinds(title: str, description: str | None = "", structured: str | None = None, *,
                 language: str | None = None) -> frozenset[str]:
     """Every kind the posting states: "Werkstudent (m/w/d) Teilzeit" is a working-student and a part-time
     post. ``structured`` is the source's own type field ("FULL_TIME", "Internship", "Vollzeit, befristet"),
-    which is read whatever the language; ``language`` is the posting's (detected when not given)."""
+    which is read whatever the language; ``language`` is the posting's (detected when not given; "" reads
+    every phrase, for text too short to tell)."""
     if language is None:
         from jobagent.languages import detect
 
-        language = detect(f"{title}\n{(description or '')[:BODY_CHARS]}")
-    head = " " + _joined(title) + " "
-    typed = _joined(structured)
-    body = _joined((description or "")[:BODY_CHARS])
-    found: set[str] = set()
-    for group in _groups():
-        if group.kind in found:
-            continue
-        if typed and group.pattern.search(typed):
-            found.add(group.kind)
-        elif language in group.not_in:
-            continue
-        elif group.pattern.search(head) or (not group.title_only and body and group.pattern.search(body)):
-            found.add(group.kind)
+        language = detect(f"{title}\n{(description or '')[:BODY_CHARS]}") or ""
+    heads, bodies, _ = _matchers()
+    found = _found(heads, _joined(structured), None, body=False) if structured else set()
+    found |= _found(heads, _joined(title), language, body=False)
+    if description:
+        found |= _found(bodies, _joined(description[:BODY_CHARS]), language, body=True)
     return frozenset(found)
 
 
