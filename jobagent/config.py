@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     search_candidates: int = Field(default=300, validation_alias="JOBAGENT_SEARCH_CANDIDATES")
     source_freshness: int = Field(default=3600, validation_alias="JOBAGENT_SOURCE_FRESHNESS")
     source_max_bytes: int = Field(default=20 * 1024 * 1024, validation_alias="JOBAGENT_SOURCE_MAX_BYTES")
+    # Liveness re-check (issue 24 §5): after each harvest, the postings shown or saved in the last days are
+    # fetched again (at most once a day each, paced per host) and closed when gone.
+    liveness_check: bool = Field(default=True, validation_alias="JOBAGENT_LIVENESS_CHECK")
+    liveness_days: int = Field(default=7, ge=1, validation_alias="JOBAGENT_LIVENESS_DAYS")
+    liveness_budget: float = Field(default=600.0, gt=0, validation_alias="JOBAGENT_LIVENESS_BUDGET")
 
     # Monitoring and alerts.
     queue_alert_thresholds: dict[str, int] = Field(default_factory=lambda: {"high": 100, "default": 1000},

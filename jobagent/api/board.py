@@ -47,6 +47,9 @@ class BoardRow(BaseModel):
     changed_at: datetime
     best_run_id: str | None
     note: str | None
+    # Issue 24 §5: a closed posting stays on the board (its history matters) but shows as closed, and why.
+    closed_at: datetime | None = None
+    closed_reason: str | None = None
 
 
 class BoardView(BaseModel):
@@ -90,7 +93,8 @@ def _ensure_schema(settings: Settings | None) -> None:
 
 _COLUMNS = (BoardEntry.posting_id, BoardEntry.state, BoardEntry.best_score, Posting.title, Posting.company,
             Posting.location, Posting.remote, Posting.salary_min, Posting.salary_max, Posting.salary_currency,
-            Posting.url, BoardEntry.first_found_at, BoardEntry.changed_at, BoardEntry.best_run_id, BoardEntry.note)
+            Posting.url, BoardEntry.first_found_at, BoardEntry.changed_at, BoardEntry.best_run_id, BoardEntry.note,
+            Posting.closed_at, Posting.closed_reason)
 _FIELDS = frozenset(BoardRow.model_fields)
 
 
@@ -99,8 +103,8 @@ def _columns(dialect: str) -> tuple[Any, ...]:
     them as ISO text, parsed there with ``fromisoformat`` (C) instead of SQLAlchemy's per-value regex, the
     largest cost of a 20,000-row board; PostgreSQL's driver already returns aware datetimes."""
     raw = String() if dialect == "sqlite" else DateTime(timezone=True)
-    return tuple(type_coerce(c, raw) if c in (BoardEntry.first_found_at, BoardEntry.changed_at) else c
-                 for c in _COLUMNS)
+    return tuple(type_coerce(c, raw) if c in (BoardEntry.first_found_at, BoardEntry.changed_at, Posting.closed_at)
+                 else c for c in _COLUMNS)
 
 
 def _when(value: datetime | str) -> datetime:
@@ -110,7 +114,8 @@ def _when(value: datetime | str) -> datetime:
 
 
 def _row(r: Any, salaries: dict[tuple[Any, Any, Any], str | None]) -> BoardRow:
-    pid, state, score, title, company, location, remote, low, high, cur, url, found, changed, run_id, note = r
+    pid, state, score, title, company, location, remote, low, high, cur, url, found, changed, run_id, note, \
+        closed_at, closed_reason = r
     key = (low, high, cur)
     salary = salaries.get(key, "")
     if salary == "":  # formatted once per distinct range: many postings share one
@@ -119,7 +124,7 @@ def _row(r: Any, salaries: dict[tuple[Any, Any, Any], str | None]) -> BoardRow:
               "title": title, "company": company, "location": location, "remote": bool(remote),
               "salary": salary, "salary_min": low, "salary_max": high, "salary_currency": cur,
               "url": url, "first_found_at": _when(found), "changed_at": _when(changed), "best_run_id": run_id,
-              "note": note}
+              "note": note, "closed_at": closed_at and _when(closed_at), "closed_reason": closed_reason}
     # Values straight from our own typed columns, so no re-validation: this is ``model_construct`` without its
     # per-field default handling (every field is given), about ten times cheaper on 20,000 rows.
     row = _new(BoardRow)

@@ -41,7 +41,7 @@ def _cells(row: Any) -> list[str]:
     return [f"{row.best_score:.0f}", row.title, row.company, row.location or ("remote" if row.remote else ""),
             "yes" if row.remote else "", compact_salary(row.salary_min, row.salary_max, row.salary_currency),
             row.first_found_at.strftime("%m-%d"),
-            "interview" if row.state == "interviewing" else row.state, row.short_id]
+            "closed" if row.closed_at else "interview" if row.state == "interviewing" else row.state, row.short_id]
 
 
 def format_table(rows: list[Any]) -> list[str]:

@@ -264,9 +264,9 @@ def finish(st: RunStatus, out: Output) -> None:
 
 
 def filters_from_options(companies: list[str], titles: list[str], remote_only: bool, max_age_days: int | None,
-             min_salary: float | None) -> dict[str, Any]:
+             min_salary: float | None, types: list[str] | None = None) -> dict[str, Any]:
     return {"company_blocklist": companies, "title_exclusions": titles, "remote_only": remote_only,
-            "max_age_days": max_age_days, "min_salary": min_salary}
+            "max_age_days": max_age_days, "min_salary": min_salary, "employment_types": types or []}
 
 
 _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}

@@ -49,6 +49,10 @@ def search(
                                             "last N days."),
     min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
                                             "is below this (postings without one are kept)."),
+    employment_type: list[str] = typer.Option([], "--type", help="Only this employment type: full-time, "
+                                              "part-time, contract, temporary, apprenticeship, internship, "
+                                              "working-student, volunteer, graduate. Repeatable. A trainee "
+                                              "type also shows trainee posts to experienced profiles."),
     wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
     *,
     out: Output,
@@ -62,13 +66,16 @@ def search(
         jobagent search "backend engineer" --location Berlin --wait
 
         jobagent search --from-profile PROFILE_ID --remote-only --json
+
+        jobagent search "Elektroniker" --location Köln --type apprenticeship
     """
     from jobagent.api import postings
     from jobagent.api import runs as api
     from jobagent.errors import InvalidInput
 
     announce_store()
-    filters = filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary)
+    filters = filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary,
+                                   employment_type)
     if from_profile:
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")

@@ -113,6 +113,7 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
         company_industry=_text(_first(raw, "company_industry", "industry")),
         company_size=_text(_first(raw, "company_size", "employees")),
         posted_at=parse_date(_first(raw, "posted_at", "date_posted", "created", "published_at")),
+        valid_through=parse_date(_first(raw, "valid_through", "validThrough", "closing_date", "expires_at")),
         description=html_to_text(str(_first(raw, "description", "body", "content") or "")),
     )
 

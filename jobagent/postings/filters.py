@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime, timedelta
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
+from jobagent.postings.employment import fits_types, kind_name, posting_kinds
 from jobagent.postings.schema import PostingData
 from jobagent.text import has_word, normalize
 
@@ -20,9 +21,10 @@ REASON_TITLE = "excluded title"
 REASON_REMOTE = "not remote"
 REASON_AGE = "too old"
 REASON_SALARY = "salary below minimum"
+REASON_TYPE = "not the employment type asked for"
 # Fixed order: a posting failing several rules is counted once, under the first, so the counts add up to the
 # number of postings removed.
-REASONS = (REASON_COMPANY, REASON_TITLE, REASON_REMOTE, REASON_AGE, REASON_SALARY)
+REASONS = (REASON_COMPANY, REASON_TITLE, REASON_REMOTE, REASON_AGE, REASON_SALARY, REASON_TYPE)
 
 # Legal-form words that differ between boards for the same employer ("Acme GmbH" vs "ACME").
 _LEGAL_SUFFIXES = {"gmbh", "inc", "ltd", "ag", "llc", "limited", "incorporated", "corp", "corporation", "plc",
@@ -65,6 +67,14 @@ class PostingFilters(BaseModel):
     remote_only: bool = False
     max_age_days: int | None = Field(default=None, ge=0)
     min_salary: float | None = Field(default=None, ge=0)
+    # Issue 24 §4: kinds from postings/employment.py ("apprenticeship", "part_time"); also what lets a trainee
+    # post through to someone above entry level (postings/matching.py ``screen``).
+    employment_types: list[str] = Field(default_factory=list)
+
+    @field_validator("employment_types")
+    @classmethod
+    def _known_types(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(kind_name(v) for v in value if v.strip()))
 
     def merged(self, other: PostingFilters) -> PostingFilters:
         """Profile filters plus one search's filters: a search may tighten the user's standing rules but can
@@ -76,6 +86,9 @@ class PostingFilters(BaseModel):
             remote_only=self.remote_only or other.remote_only,
             max_age_days=None if max_age is None else int(max_age),
             min_salary=_stricter(self.min_salary, other.min_salary, max),
+            # What this search asks for replaces the standing ask: a type says what to look for, not what
+            # never to show, and an intersection of two different asks would show nothing at all.
+            employment_types=other.employment_types or self.employment_types,
         )
 
 
@@ -127,6 +140,9 @@ def apply_filters(postings: list[PostingData], filters: PostingFilters, *,
             offer = _best_offer(posting)
             if offer is not None and offer < filters.min_salary:
                 reason = REASON_SALARY
+        if reason is None and filters.employment_types and not fits_types(posting_kinds(posting),
+                                                                          filters.employment_types):
+            reason = REASON_TYPE
         if reason is None:
             kept.append(posting)
         else:

@@ -330,4 +330,6 @@ def harvest_task(specs: list[str] | None = None) -> dict[str, Any]:
     settings = get_settings()
     ensure_schema(settings)
     reports = harvest_sources(list(specs) if specs else due_sources(settings), settings)
-    return {"harvested": [r.as_dict() for r in reports]}
+    from jobagent.postings.liveness_queue import enqueue_liveness_check
+
+    return {"harvested": [r.as_dict() for r in reports], "liveness_task": enqueue_liveness_check(settings)}

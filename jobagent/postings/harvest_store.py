@@ -14,6 +14,7 @@ from sqlalchemy import Table, and_, exists, func, insert, select, update
 from sqlalchemy.orm import Session, aliased
 
 from jobagent.postings.dedup import posting_keys
+from jobagent.postings.harvest_marks import mark
 from jobagent.postings.indexing import index_fields
 from jobagent.postings.schema import PostingData
 from jobagent.postings.storage import StoredIds, in_chunks, known_ids
@@ -22,7 +23,7 @@ from jobagent.store.models import Posting, PostingSource, SourceState, new_id
 # Fields whose change means the advert changed (a new salary, a rewritten description).
 _COMPARED = ("url", "title", "location", "remote", "employment_type", "salary_min", "salary_max",
              "salary_currency", "salary_interval", "description", "company_url", "company_description",
-             "company_industry", "company_size")
+             "company_industry", "company_size", "employment_kinds", "valid_through")
 
 
 @dataclass
@@ -84,7 +85,7 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
     """Upsert ``postings`` as seen by ``spec`` at ``now``; a complete harvest also counts misses and closes."""
     counts = StoreCounts()
     by_fp: dict[str, tuple[PostingData, str | None]] = {}
-    for p in postings:  # the same advert twice in one source: the later entry wins
+    for p in (mark(p, now) for p in postings):  # the same advert twice in one source: the later entry wins
         fp, url = posting_keys(p)
         by_fp[fp] = (p, url)
     stored = StoredIds(session, ((fp, url) for fp, (_, url) in by_fp.items()))
@@ -94,7 +95,7 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
         pid = stored.find(fp, url)
         if pid is None:
             fresh.append({"id": new_id(), "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
-                          "last_seen_at": now, **p.model_dump(),
+                          "last_seen_at": now, "closed_at": now if p.closed_reason else None, **p.model_dump(),
                           **index_fields(p.title, p.description, p.language)})
         else:
             resolved[fp] = pid
@@ -106,6 +107,8 @@ def store_harvest(session: Session, spec: str, postings: list[PostingData], now:
     seen = {resolved[fp]: by_fp[fp][0].external_id for fp in resolved}
     counts.seen = len(seen)
     _mark_seen(session, spec, seen, now)
+    _close_by_text(session, {pid: by_fp[fp][0].closed_reason for fp, pid in resolved.items()
+                             if fp not in inserted}, now)
     if complete:
         counts.closed = count_misses_and_close(session, spec, now, close_after)
     return counts
@@ -135,8 +138,25 @@ def _mark_seen(session: Session, spec: str, seen: dict[str, str], now: datetime)
     for chunk in in_chunks(pid for pid in seen if pid in member):
         session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.posting_id.in_(chunk))
                         .values(last_seen_at=now, misses=0))
-    for chunk in in_chunks(seen):  # seen again after being closed: open again
-        session.execute(update(Posting).where(Posting.id.in_(chunk)).values(last_seen_at=now, closed_at=None))
+    for chunk in in_chunks(seen):  # seen again after being closed by misses: open again
+        session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_reason.is_(None))
+                        .values(last_seen_at=now, closed_at=None))
+    for chunk in in_chunks(seen):  # closed for a reason (its text, its date, the liveness check): stays closed
+        session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_reason.is_not(None))
+                        .values(last_seen_at=now))
+
+
+def _close_by_text(session: Session, reasons: dict[str, str | None], now: datetime) -> None:
+    """Stored postings whose advert now says it is closed (or whose closing date passed): closed with the
+    reason, once; a reason already recorded is never replaced or cleared by a later harvest."""
+    by_reason: dict[str, list[str]] = {}
+    for pid, reason in reasons.items():
+        if reason:
+            by_reason.setdefault(reason, []).append(pid)
+    for reason, pids in by_reason.items():
+        for chunk in in_chunks(pids):
+            session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_reason.is_(None))
+                            .values(closed_at=now, closed_reason=reason))
 
 
 def count_misses_and_close(session: Session, spec: str, now: datetime, close_after: int) -> int:

@@ -7,10 +7,12 @@ reading the report can see exactly why one posting ranks above another and trust
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from functools import lru_cache
 
 from jobagent.compounds import split
 from jobagent.languages import SUPPORTED, stem
+from jobagent.postings.employment import TRAINEE_KINDS, posting_kinds, trainee_title
 from jobagent.postings.language_fit import missing_languages
 from jobagent.postings.location_fit import location_fit, same_city
 from jobagent.postings.relevance import normalized_relevance
@@ -47,14 +49,8 @@ LANGUAGE_GAP_PENALTY = 15.0
 # so a profile with 20 skills is not punished for breadth.
 _SKILLS_FOR_FULL_FIT = 6
 
-# Trainee posts in the six languages: never offered above entry level unless the search asks for one.
-TRAINEE_WORDS = frozenset({
-    "intern", "internship", "apprentice", "apprenticeship", "praktikum", "praktikant", "praktikantin",
-    "werkstudent", "werkstudentin", "ausbildung", "azubi", "auszubildende", "auszubildender", "lehrling",
-    "lehrstelle", "leerling", "bbl", "bol", "stagiair", "stagiaire", "apprentissage", "alternance", "alternant",
-    "aprendiz", "practicas", "becario", "becaria", "estagio", "estagiario", "estagiaria"})
 _LEVEL_WORDS = {
-    **dict.fromkeys(TRAINEE_WORDS, 0), "trainee": 0, "student": 0,
+    "trainee": 0, "student": 0,
     "junior": 1, "jr": 1, "graduate": 1, "entry": 1,
     "senior": 3, "sr": 3,
     "lead": 4, "staff": 4, "principal": 4, "head": 4, "director": 4, "architect": 4,
@@ -122,8 +118,10 @@ def title_similarity(title: str, wanted: str) -> float:
     return 0.75 * met / len(b) + 0.25 * met / (len(a) + len(b) - met)
 
 
-def title_level(title: str) -> int:
+def title_level(title: str, language: str | None = None) -> int:
     """0 intern .. 4 lead; a title without a level word is read as mid-level (2)."""
+    if trainee_title(title, language):
+        return 0
     levels = [_LEVEL_WORDS[w] for w in words(title) if w in _LEVEL_WORDS]
     return max(levels) if levels else 2
 
@@ -151,7 +149,7 @@ def _person_levels(years: int | None, query: str) -> tuple[int, int, str]:
 
 def _seniority_fit(posting: PostingData, years: int | None, query: str) -> tuple[float, int, str]:
     """(fit, levels away, reason)."""
-    level = title_level(posting.title)
+    level = title_level(posting.title, posting.language)
     name = _LEVEL_NAMES[level]
     lo, hi, basis = _person_levels(years, query)
     distance = lo - level if level < lo else level - hi if level > hi else 0
@@ -164,19 +162,17 @@ def _seniority_fit(posting: PostingData, years: int | None, query: str) -> tuple
 
 
 def is_trainee(posting: PostingData) -> bool:
-    """An apprenticeship, internship or working-student post, from its type or its title."""
-    kind = (posting.employment_type or "").lower().replace("-", "_").replace(" ", "_")
-    if kind in ("apprenticeship", "internship", "intern", "working_student", "traineeship"):
-        return True
-    return any(w in TRAINEE_WORDS for w in words(posting.title))
+    """An apprenticeship, internship or working-student post, as postings/employment.py read it."""
+    return bool(TRAINEE_KINDS & posting_kinds(posting))
 
 
-def screen(profile: ProfileFacts, postings: list[PostingData], *, query: str,
-           location: str | None) -> tuple[list[PostingData], dict[str, int]]:
+def screen(profile: ProfileFacts, postings: list[PostingData], *, query: str, location: str | None,
+           wanted_types: Collection[str] = ()) -> tuple[list[PostingData], dict[str, int]]:
     """The candidates that are matches at all, and how many were not, by reason (for ``filtered_out``):
     remote work closed to the person's country, and trainee posts for someone above entry level who did
-    not search for one."""
-    wanted_trainee = any(w in TRAINEE_WORDS for t in [query, *profile.suggested_titles] for w in words(t))
+    not search for one (by its title, or by asking for that employment type: ``--type apprenticeship``)."""
+    wanted_trainee = bool(TRAINEE_KINDS & set(wanted_types)) or any(
+        trainee_title(t) for t in [query, *profile.suggested_titles])
     lo, _, _ = _person_levels(profile.years_experience, query)
     kept: list[PostingData] = []
     dropped: dict[str, int] = {}

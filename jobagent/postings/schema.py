@@ -35,6 +35,7 @@ class PostingData(BaseModel):
     valid_through: datetime | None = None  # the source's closing date (schema.org validThrough and the like)
     remote_scope: str | None = None  # who may work remotely as the source states it: "EU", "US only", ...
     closed_reason: str | None = None  # set when the source (or the liveness check) says the posting is closed
+    employment_kinds: str | None = None  # migration 0018: parsed at harvest, "part_time internship" (employment.py)
 
 
 class ProfileFacts(BaseModel):

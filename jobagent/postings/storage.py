@@ -14,6 +14,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from jobagent.postings.dedup import posting_keys
+from jobagent.postings.harvest_marks import mark
 from jobagent.postings.indexing import index_fields
 from jobagent.postings.schema import PostingData
 from jobagent.store.models import Posting, new_id, utcnow
@@ -56,17 +57,18 @@ def save_postings(session: Session, postings: list[PostingData]) -> tuple[list[s
     location fingerprint does. A concurrent run inserting the same posting makes the flush fail on the
     unique fingerprint; the caller retries, and the retry finds the row.
     """
-    keyed = [(p, *posting_keys(p)) for p in postings]
+    now = utcnow()
+    keyed = [(p, *posting_keys(p)) for p in (mark(p, now) for p in postings)]
     stored = StoredIds(session, ((fp, url) for _, fp, url in keyed))
     ids: list[str] = []
     seen: set[str] = set()
     rows: list[dict[str, Any]] = []
-    now = utcnow()
     for posting, fp, url in keyed:
         posting_id = stored.find(fp, url)
         if posting_id is None:
             posting_id = new_id()
             rows.append({"id": posting_id, "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
+                         "closed_at": now if posting.closed_reason else None,
                          **posting.model_dump(), **index_fields(posting.title, posting.description,
                                                                 posting.language)})
             stored.by_fp[fp] = posting_id

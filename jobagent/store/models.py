@@ -207,6 +207,8 @@ class Posting(Base):
     closed_reason: Mapped[str | None] = mapped_column(String(200))
     # Migration 0013 (issue 25): the title's folded words and stems, which both backends' title index reads.
     search_title: Mapped[str | None] = mapped_column(Text, default=_search_title_default)
+    # Migration 0018 (issue 24 §4): the kinds postings/employment.py read ("part_time internship").
+    employment_kinds: Mapped[str | None] = mapped_column(String(120))
 
 
 # --- postings index (issue 12): which sources list a posting, and each source's harvest state ---------------
@@ -223,6 +225,19 @@ class PostingSource(Base):
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     misses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PostingCheck(Base):
+    """The last liveness re-check of a posting (issue 24 §5, migration 0018): at most one a day per posting,
+    kept apart from the wide postings row, whose generated tsvector PostgreSQL recomputes on every UPDATE."""
+
+    __tablename__ = "posting_checks"
+
+    posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    outcome: Mapped[str] = mapped_column(String(20))  # open | closed | unreachable | refused
+    detail: Mapped[str | None] = mapped_column(String(300))
+    checks: Mapped[int] = mapped_column(Integer, default=1)
 
 
 class SourceState(Base):

@@ -109,7 +109,8 @@ class MatchingNode(Node[JobSearchContext]):
         # The profile's standing filters and this search's own apply together; the stricter wins.
         filters = PostingFilters.model_validate(ctx.profile_filters).merged(PostingFilters.model_validate(ctx.filters))
         kept, dropped = apply_filters(postings, filters)
-        kept, screened = screen(ctx.profile, kept, query=ctx.query, location=ctx.location)
+        kept, screened = screen(ctx.profile, kept, query=ctx.query, location=ctx.location,
+                                wanted_types=filters.employment_types)
         ctx.filtered_out = {reason: n for reason, n in {**dropped, **screened}.items() if n}
         if settled:
             ctx.filtered_out[REASON_ON_BOARD] = len(settled)
