@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
 from jobagent.store.lookup import find_execution
-from jobagent.store.models import Match
+from jobagent.store.models import Match, Posting
 from jobagent.store.session import session_scope
 from jobagent.submission import ensure_schema
 
@@ -25,9 +27,18 @@ class MatchView(BaseModel):
     salary_min: float | None
     salary_max: float | None
     salary_currency: str | None
+    salary_period: str | None  # hour, day, week, month, year (salary.py); None when the source gave none
+    salary_annual_min: float | None  # the figures in a year: what --min-salary compares
+    salary_annual_max: float | None
+    salary_text: str | None  # the source's own words; the only salary when no figure could be read
     reasons: list[str]
     posting_id: str
     has_cover_letter: bool
+
+
+def _pay(posting: Posting) -> dict[str, Any]:
+    return {"salary_period": posting.salary_interval, "salary_annual_min": posting.salary_annual_min,
+            "salary_annual_max": posting.salary_annual_max, "salary_text": posting.salary_text}
 
 
 def list_matches(run_or_execution_id: str, *, settings: Settings | None = None) -> list[MatchView]:
@@ -41,6 +52,7 @@ def list_matches(run_or_execution_id: str, *, settings: Settings | None = None) 
             rank=m.rank, score=round(m.score, 1), title=m.posting.title, company=m.posting.company,
             location=m.posting.location, remote=m.posting.remote, url=m.posting.url,
             salary_min=m.posting.salary_min, salary_max=m.posting.salary_max,
-            salary_currency=m.posting.salary_currency, reasons=list(m.reasons), posting_id=m.posting_id,
+            salary_currency=m.posting.salary_currency, **_pay(m.posting), reasons=list(m.reasons),
+            posting_id=m.posting_id,
             has_cover_letter=bool(m.cover_letter),
         ) for m in matches]

@@ -153,7 +153,7 @@ def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> 
     # match's reasons (or its rank) below the table, and is in --json.
     print_table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary"],
            [[m.rank, m.score, m.title, m.company, m.location, "yes" if m.remote else "",
-             compact_salary(m.salary_min, m.salary_max, m.salary_currency)]
+             compact_salary(m.salary_min, m.salary_max, m.salary_currency, m.salary_period, m.salary_text)]
             for m in rows], flex=["title", "company", "location"])
     if not reasons:
         for m in rows:

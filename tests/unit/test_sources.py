@@ -30,7 +30,6 @@ from jobagent.postings.sources import (
     fetch_all,
     parse_source,
 )
-from jobagent.postings.sources.base import parse_salary_text
 from jobagent.retry_policy import is_permanent, is_transient
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
@@ -461,9 +460,3 @@ def test_retry_classification_is_by_type_not_message() -> None:
     assert is_transient(FetchUnavailable("could not fetch http://x/: [Errno 111] Connection refused"))
     assert not is_transient(FetchRefused("could not fetch http://x/: timed out"))
     assert not is_transient(SourceError("could not fetch http://x/: HTTP 503"))
-
-
-def test_salary_text() -> None:
-    assert parse_salary_text("$100k - $120k") == (100000.0, 120000.0, "USD")
-    assert parse_salary_text("60,000-70,000 EUR") == (60000.0, 70000.0, "EUR")
-    assert parse_salary_text("competitive") == (None, None, None)

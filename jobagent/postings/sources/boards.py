@@ -7,15 +7,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import (
     HttpOptions,
     clean,
     fetch_json,
     list_at,
-    number,
     object_at,
-    parse_salary_text,
     shape_error,
 )
 from jobagent.postings.sources.paging import LEVER_PAGE_SIZE, MAX_PAGES, CutShort, Getter, decode_json
@@ -116,9 +115,7 @@ class LeverSource:
             company=self.company, location=location,
             remote=(workplace or "").lower() == "remote" or _looks_remote(location),
             employment_type=clean(categories.get("commitment")),
-            salary_min=number(salary.get("min")), salary_max=number(salary.get("max")),
-            salary_currency=clean(salary.get("currency")),
-            salary_interval=clean(salary.get("interval")),
+            **read_pay(salary.get("min"), salary.get("max"), salary.get("currency"), salary.get("interval")).fields(),
             posted_at=parse_date(job.get("createdAt")), description=description,
         )
 
@@ -146,13 +143,12 @@ class RemotiveSource:
         title = clean(job.get("title"))
         if not title or job.get("id") is None:
             return None
-        salary_min, salary_max, currency = parse_salary_text(clean(job.get("salary")))
         return PostingData(
             source=self.name, external_id=str(job["id"]), url=clean(job.get("url")), title=title,
             company=clean(job.get("company_name")) or "unknown",
             location=clean(job.get("candidate_required_location")), remote=True,
             employment_type=clean(job.get("job_type")),
-            salary_min=salary_min, salary_max=salary_max, salary_currency=currency,
+            **read_pay(text=clean(job.get("salary"))).fields(),
             posted_at=parse_date(job.get("publication_date")),
             description=html_to_text(str(job.get("description") or "")),
         )
