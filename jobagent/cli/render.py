@@ -280,21 +280,20 @@ def compact_salary(low: float | None, high: float | None, currency: str | None, 
     and the yearly ones are in --json."""
     if low is None and high is None:
         words = " ".join((text or "").split())
-        return words if len(words) <= 18 else words[:17] + "…"
+        return words if len(words) <= 18 else (words[:17].rsplit(" ", 1)[0] or words[:17]) + "…"
     ends = list(dict.fromkeys(v for v in (low, high) if v is not None))
     if short and all(v >= 1000 for v in ends):
         span = "–".join(f"{v / 1000:.1f}".removesuffix(".0") for v in ends) + "k"
-    else:
-        span = "–".join(_cell_figure(v) for v in ends)
-    if period:
-        span += f"/{_SHORT_PERIODS.get(period, period) if short else period}"
+    else:  # both ends in one style: "8,000–12,000", never "8,000–12k"
+        span = "–".join(_cell_figure(v, thousands=min(ends) >= 10_000) for v in ends)
     code = (currency or "").upper()
     symbol = _CURRENCY_SYMBOLS.get(code)
-    return f"{symbol}{span}" if symbol else f"{span} {code}".strip()
+    cell = f"{symbol}{span}" if symbol else f"{span} {code}".strip()
+    return f"{cell}/{_SHORT_PERIODS.get(period, period) if short else period}" if period else cell
 
 
-def _cell_figure(value: float) -> str:
+def _cell_figure(value: float, *, thousands: bool) -> str:
     """Thousands as "k" from 10,000 (65k, 65.5k); smaller figures in full, since "1k" hid 1,200 and 1,400."""
-    if value >= 10_000:
+    if thousands:
         return f"{value / 1000:.1f}".removesuffix(".0") + "k"
     return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"

@@ -47,8 +47,9 @@ def search(
     remote_only: bool = typer.Option(False, "--remote-only", help="Only remote postings."),
     max_age_days: int | None = typer.Option(None, "--max-age-days", help="Only postings published in the "
                                             "last N days."),
-    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
-                                            "is below this (postings without one are kept)."),
+    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose yearly salary "
+                                            "is below this (monthly, hourly... pay counted by the year; postings "
+                                            "without one are kept)."),
     wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
     *,
     out: Output,

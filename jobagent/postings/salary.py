@@ -28,11 +28,12 @@ _LARGE_UNIT = {"JPY", "KRW", "INR", "HUF", "IDR", "CLP", "COP", "VND", "PKR", "N
 _ASSUME_YEAR_FROM = 10_000.0  # no period stated: a figure this large is a yearly one (JobSpy does the same)
 
 _SYMBOLS = {"us$": "USD", "ca$": "CAD", "c$": "CAD", "au$": "AUD", "a$": "AUD", "nz$": "NZD", "r$": "BRL",
+            "rs": "INR", "rs.": "INR",
             "€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR", "zł": "PLN", "kč": "CZK", "fr.": "CHF",
             "euro": "EUR", "euros": "EUR", "dollars": "USD", "pounds": "GBP", "złotych": "PLN"}
 _CODES = ("USD EUR GBP CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN INR BRL MXN JPY SGD HKD ZAR ILS TRY "
           "AED CNY KRW").split()
-_CUR = (r"(?:US\$|CA\$|C\$|AU\$|A\$|NZ\$|R\$|[€£$¥₹]|zł|Kč|Fr\.|\b(?:" + "|".join(_CODES) + r")\b"
+_CUR = (r"(?:US\$|CA\$|C\$|AU\$|A\$|NZ\$|R\$|[€£$¥₹]|zł|Kč|Fr\.|\bRs\.?|\b(?:" + "|".join(_CODES) + r")\b"
         r"|\b(?:[Ee]uros?|[Dd]ollars|[Pp]ounds|złotych)\b)")
 _CUR_BEFORE = re.compile(_CUR + r"\s?$")
 _CUR_AFTER = re.compile(r"^\s?" + _CUR)
@@ -67,13 +68,13 @@ _WORDS = {
     "day": r"daily|day\s+rate|tagessatz|dagtarief|journalier|diária|diario",
     "week": r"weekly|wöchentlich|wekelijks|hebdomadaire|semanal",
     "month": r"monthly|monatlich|monatsgehalt|monatsbrutto|maandelijks|maandsalaris|maandloon|mensuel(?:le)?|"
-             r"mensual|mensal|miesięcznie",
+             r"mensua(?:l|les)|mensa(?:l|is)|miesięcznie",
     "year": r"annual(?:ly)?|yearly|jährlich|jahresgehalt|jahresbrutto|jaarlijks|jaarsalaris|annuel(?:le)?|"
             r"anua(?:l|les|is)|rocznie",
 }
 # Short forms that only mean a period right after a figure ("£50k pa", "3,000 pcm").
 _AFTER_ONLY = {"month": r"pcm|p\.\s?m\.|p/m|mtl\.?", "year": r"p\.\s?a\.?|pa"}
-_PREFIX = r"(?:(?:per|an?|each|every|pro|par|por|al|ao|a\s+la|im|de\s+la|de\s+l['’])\s+|/\s*)"
+_PREFIX = r"(?:(?:per|an?|each|every|pro|par|por|al|ao|a\s+la|im|de\s+la)\s+|de\s+l['’]\s*|/\s*)"
 
 
 def _period_regex(after: bool) -> re.Pattern[str]:
