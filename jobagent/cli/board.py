@@ -20,7 +20,7 @@ from jobagent.cli.render import Output, announce_store, compact_salary, csv_cell
 __all__ = ["board", "csv_cell", "format_table", "mark", "review"]
 
 # (header, width) of the table; with one space between columns the line is exactly 80 characters.
-_COLUMNS = (("score", 5), ("title", 12), ("company", 10), ("location", 8), ("rem", 3), ("salary", 12),
+_COLUMNS = (("score", 5), ("title", 14), ("company", 9), ("location", 7), ("rem", 3), ("salary", 12),
             ("seen", 5), ("status", 9), ("id", 8))
 _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "interviewing", "offer": "offer",
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
