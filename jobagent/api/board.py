@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from jobagent.config import Settings
 from jobagent.errors import InvalidInput, NotFound
 from jobagent.postings import board as domain
+from jobagent.postings.salary import stored_pay
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from jobagent.text import salary_text  # h3: the one salary formatter, shared with the reports
@@ -119,6 +120,7 @@ def _when(value: datetime | str) -> datetime:
 def _row(r: Any, salaries: dict[tuple[Any, ...], str | None]) -> BoardRow:
     (pid, state, score, title, company, location, remote, low, high, cur, period, year_low, year_high, words, url,
      found, changed, run_id, note) = r
+    period, year_low, year_high = stored_pay(low, high, cur, period, year_low, year_high)
     key = (low, high, cur, period, words)
     salary = salaries.get(key, "")
     if salary == "":  # formatted once per distinct range: many postings share one

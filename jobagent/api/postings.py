@@ -8,6 +8,7 @@ from pydantic import BaseModel
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
+from jobagent.postings.salary import stored_pay
 from jobagent.store.lookup import find_execution
 from jobagent.store.models import Match, Posting
 from jobagent.store.session import session_scope
@@ -36,9 +37,11 @@ class MatchView(BaseModel):
     has_cover_letter: bool
 
 
-def _pay(posting: Posting) -> dict[str, Any]:
-    return {"salary_period": posting.salary_interval, "salary_annual_min": posting.salary_annual_min,
-            "salary_annual_max": posting.salary_annual_max, "salary_text": posting.salary_text}
+def _pay(p: Posting) -> dict[str, Any]:
+    period, low, high = stored_pay(p.salary_min, p.salary_max, p.salary_currency, p.salary_interval,
+                                   p.salary_annual_min, p.salary_annual_max)
+    return {"salary_period": period, "salary_annual_min": low, "salary_annual_max": high,
+            "salary_text": p.salary_text}
 
 
 def list_matches(run_or_execution_id: str, *, settings: Settings | None = None) -> list[MatchView]:

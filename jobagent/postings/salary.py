@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PER_YEAR", "Pay", "annual", "currency_of", "parse_pay", "period_of", "read_pay"]
+__all__ = ["PER_YEAR", "Pay", "annual", "currency_of", "parse_pay", "period_of", "read_pay", "stored_pay"]
 
 PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "month": 12, "year": 1}
 MAX_TEXT = 300  # the salary_text column
@@ -146,6 +146,19 @@ def annual(value: float | None, period: str | None, currency: str | None = None,
     if code not in _LARGE_UNIT and not _PLAUSIBLE_YEAR[0] <= result <= _PLAUSIBLE_YEAR[1]:
         return None
     return result
+
+
+def stored_pay(low: float | None, high: float | None, currency: str | None, period: str | None,
+               annual_low: float | None, annual_high: float | None) -> tuple[str | None, float | None, float | None]:
+    """Period and yearly figures of a stored row, filled in for rows written before this parser (the source's
+    own interval word, no yearly figures): an unchanged feed is never rewritten, so its rows stay that way."""
+    if low is None and high is None:
+        return period, annual_low, annual_high
+    if period is not None and period not in PER_YEAR:
+        period = period_of(period) or period
+    if annual_low is None and annual_high is None:
+        annual_low, annual_high = annual(low, period, currency, low, high), annual(high, period, currency, low, high)
+    return period, annual_low, annual_high
 
 
 def period_of(value: Any) -> str | None:

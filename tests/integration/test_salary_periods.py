@@ -11,6 +11,10 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import update
+
+from jobagent.api import board as board_api
+from jobagent.api import postings as postings_api
 from jobagent.api import runs as runs_api
 from jobagent.store.models import Posting, UserProfile
 from jobagent.store.session import session_scope
@@ -105,3 +109,12 @@ def test_monthly_pay_shows_its_period_and_filters_by_the_year(env, store_url: st
     code, out, err = cli_main("matches", filtered["run_id"], "--json")
     assert code == 0, err
     assert {m["company"] for m in json.loads(out)} == {"Hochlohn GmbH", "Stunden AG", "Vage GmbH"}
+
+    # A row stored before the parser (the source's interval word, no yearly figures) reads the same way.
+    with session_scope() as s:
+        s.execute(update(Posting).where(Posting.external_id == "monthly-low").values(
+            salary_interval="per-month-salary", salary_annual_min=None, salary_annual_max=None))
+    old = next(m for m in postings_api.list_matches(everything.run_id) if m.company == "Kleinlohn GmbH")
+    assert (old.salary_period, old.salary_annual_min, old.salary_annual_max) == ("month", 14_400, 16_800)
+    legacy = next(r for r in board_api.board(profile_id, record_look=False).rows if r.company == "Kleinlohn GmbH")
+    assert (legacy.salary, legacy.salary_annual_max) == ("1,200–1,400 EUR/month", 16_800)
