@@ -54,7 +54,7 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _pay(raw: dict[str, Any]) -> dict[str, Any]:
+def _pay(raw: dict[str, Any], description: str) -> dict[str, Any]:
     """The salary fields, through the one parser: flat keys, a nested ``salary`` object or string, or
     schema.org's ``baseSalary`` (``{"currency", "value": {"minValue", "maxValue", "unitText"}}``)."""
     nested = raw.get("salary")
@@ -73,7 +73,7 @@ def _pay(raw: dict[str, Any]) -> dict[str, Any]:
         currency=_first(raw, "salary_currency", "currency") or _first(salary, "currency") or base.get("currency"),
         period=_first(raw, "salary_interval", "salary_period") or _first(salary, "interval", "period", "unit")
         or _first(value, "unitText") or base.get("unitText"),
-        text=_text(text),
+        text=_text(text), description=description,
     ).fields()
 
 
@@ -104,6 +104,7 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
     if external is None:
         curl = canonical_url(url)
         external = _sha1(curl) if curl else _sha1(f"{normalize(title)}|{normalize(company)}")
+    description = html_to_text(str(_first(raw, "description", "body", "content") or ""))
     return PostingData(
         source=source,
         external_id=str(external),
@@ -113,13 +114,13 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
         location=location,
         remote=remote,
         employment_type=_text(_first(raw, "employment_type", "job_type", "contract_type", "type")),
-        **_pay(raw),
+        **_pay(raw, description),
         company_url=_text(_first(raw, "company_url", "company_website", "website")),
         company_description=_text(_first(raw, "company_description", "about_company")),
         company_industry=_text(_first(raw, "company_industry", "industry")),
         company_size=_text(_first(raw, "company_size", "employees")),
         posted_at=parse_date(_first(raw, "posted_at", "date_posted", "created", "published_at")),
-        description=html_to_text(str(_first(raw, "description", "body", "content") or "")),
+        description=description,
     )
 
 

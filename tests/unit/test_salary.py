@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 
 from jobagent.cli.render import compact_salary
-from jobagent.postings.feeds import posting_from_dict
-from jobagent.postings.salary import annual, currency_of, parse_pay, period_of, read_pay
+from jobagent.postings.feeds import parse_feed, posting_from_dict
+from jobagent.postings.salary import annual, currency_of, parse_pay, pay_in_description, period_of, read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.text import salary_text
 
@@ -238,3 +238,56 @@ def test_table_cells_show_the_period(args: tuple[float, float | None, str, str |
 def test_table_cell_without_figures_shows_the_words() -> None:
     assert compact_salary(None, None, None, None, "competitive") == "competitive"
     assert compact_salary(None, None, None, None, "Competitive salary plus equity") == "Competitive…"
+
+
+BODIES = [
+    ("Wir bieten: Gehalt: 55.000 – 65.000 € brutto jährlich, 30 Tage Urlaub.", (55_000, 65_000, "EUR", "year")),
+    ("The salary range for this role is $120,000 - $150,000 per year plus equity.",
+     (120_000, 150_000, "USD", "year")),
+    ("Salaire : 45 000 € brut annuel selon profil", (45_000, 45_000, "EUR", "year")),
+    ("Salario: 1.500 € al mes", (1_500, 1_500, "EUR", "month")),
+    ("Stundenlohn ab 14,50 €", (14.5, None, "EUR", "hour")),  # the pay word names the period
+    ("Salaris: €3.200 - €4.100 bruto per maand", (3_200, 4_100, "EUR", "month")),
+    ("Remuneração: R$ 6.000 por mês", (6_000, 6_000, "BRL", "month")),
+    ("Salary £30,000 pa (pro rata)", (30_000, 30_000, "GBP", "year")),
+]
+
+
+@pytest.mark.parametrize(("body", "expected"), BODIES, ids=[b[0][:30] for b in BODIES])
+def test_pay_stated_in_the_advert_body(body: str, expected: tuple[object, ...]) -> None:
+    pay = pay_in_description(f"We build logistics software.\n\n{body}\n\nApply now.")
+    assert (pay.minimum, pay.maximum, pay.currency, pay.period) == expected
+    assert pay.text is not None and pay.text in " ".join(body.split())
+
+
+@pytest.mark.parametrize("body", [
+    "Benefits and compensation: 30 days vacation, €1,000 learning budget.",
+    "Salary: competitive. We raised €50 million in 2024.",
+    "Our salary bands are public. Typical offer €60k.",  # another sentence: not said to be the salary
+    "We pay well. Team of 12.",
+    "salary 2027 review, €5k bonus",
+    "A paying customer base of 2,000 companies",
+    "Revenue of €40,000,000 and a salary that matches",
+    "Gehalt nach Vereinbarung, Tel. 030 1234567",
+])
+def test_figures_in_the_body_that_are_not_the_salary(body: str) -> None:
+    pay = pay_in_description(body)
+    assert (pay.minimum, pay.maximum, pay.text) == (None, None, None)
+
+
+def test_sources_without_pay_fields_read_the_body() -> None:
+    feed = posting_from_dict({"title": "Lagerist", "company": "Logistik AG",
+                              "description": "<p>Gehalt: 2.800 € brutto pro Monat</p>"}, "feed:x")
+    assert feed is not None
+    assert (feed.salary_min, feed.salary_interval, feed.salary_annual_min) == (2_800, "month", 33_600)
+    assert feed.salary_text == "Gehalt: 2.800 € brutto pro Monat"
+    rss = parse_feed(b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Jobs</title><item>
+        <title>Developer at Acme (Leeds)</title><link>https://acme.example/1</link>
+        <description>Salary: &#163;40,000 - &#163;45,000 per annum</description></item></channel></rss>""",
+                     "jobs.xml")
+    assert [(p.salary_min, p.salary_max, p.salary_currency, p.salary_interval) for p in rss.postings] == [
+        (40_000, 45_000, "GBP", "year")]
+    # A pay field wins over the body, which is never read then.
+    both = posting_from_dict({"title": "t", "company": "c", "salary": "€50,000", "description": "Gehalt: 9 €/Std."},
+                             "feed:x")
+    assert both is not None and (both.salary_min, both.salary_interval) == (50_000, None)
