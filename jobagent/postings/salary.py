@@ -16,6 +16,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from jobagent.postings import salary_words as vocab
+
 __all__ = ["PER_YEAR", "Pay", "annual", "currency_of", "parse_pay", "period_of", "pay_in_description", "read_pay",
            "stored_pay"]
 
@@ -27,79 +29,6 @@ MAX_TEXT = 300  # the salary_text column
 _PLAUSIBLE_YEAR = (1_000.0, 5_000_000.0)
 _LARGE_UNIT = {"JPY", "KRW", "INR", "HUF", "IDR", "CLP", "COP", "VND", "PKR", "NGN", "ISK", "LKR", "KZT", "ARS"}
 _ASSUME_YEAR_FROM = 10_000.0  # no period stated: a figure this large is a yearly one (JobSpy does the same)
-
-_SYMBOLS = {"us$": "USD", "ca$": "CAD", "c$": "CAD", "au$": "AUD", "a$": "AUD", "nz$": "NZD", "r$": "BRL",
-            "rs": "INR", "rs.": "INR",
-            "€": "EUR", "£": "GBP", "$": "USD", "¥": "JPY", "₹": "INR", "zł": "PLN", "kč": "CZK", "fr.": "CHF",
-            "euro": "EUR", "euros": "EUR", "dollars": "USD", "pounds": "GBP", "złotych": "PLN"}
-_CODES = ("USD EUR GBP CHF CAD AUD NZD SEK NOK DKK PLN CZK HUF RON BGN INR BRL MXN JPY SGD HKD ZAR ILS TRY "
-          "AED CNY KRW").split()
-_CUR = (r"(?:US\$|CA\$|C\$|AU\$|A\$|NZ\$|R\$|[€£$¥₹]|zł|Kč|Fr\.|\bRs\.?|\b(?:" + "|".join(_CODES) + r")\b"
-        r"|\b(?:[Ee]uros?|[Dd]ollars|[Pp]ounds|złotych)\b)")
-_CUR_BEFORE = re.compile(_CUR + r"\s?$")
-_CUR_AFTER = re.compile(r"^\s?" + _CUR)
-_CUR_ANY = re.compile(_CUR)
-
-# A figure: grouped thousands ("65,000", "65.000", "1 200", "120'000", "3.100,50") or plain digits with at most
-# two decimals; never glued to letters, "+" (phone numbers) or other figures.
-_FIGURE = re.compile(r"(?<![\w.,+/#])"
-                     r"(\d{1,3}(?:([.,' ])\d{3})(?:\2\d{3})*(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?)"
-                     r"(?!\d|[.,]\d)(?:\s?([kK](?![^\W\d_])|[Tt]sd\.?|tausend|mil(?![^\W\d_])|thousand))?")
-_CONNECTOR = re.compile(r"^\s*(?:" + _CUR + r")?\s*(?:-|–|—|−|~|to|bis|à|a|tot|and|und|et|y|e|até|hasta)\s*"
-                        r"(?:" + _CUR + r")?\s*$", re.IGNORECASE)
-_UP_TO = re.compile(r"(?:up\s+to|bis\s+zu|max(?:imum|imal|\.)?|jusqu['’]?\s*à|hasta|até|tot|maximaal)\s*"
-                    r"(?:" + _CUR + r")?\s*$", re.IGNORECASE)
-_FROM = re.compile(r"(?:\bfrom|starting\s+(?:at|from)|\bab|à\s+partir\s+de|desde|a\s+partir\s+de|vanaf|"
-                   r"min(?:imum|\.)?|at\s+least|mindestens)\s*(?:" + _CUR + r")?\s*$", re.IGNORECASE)
-# After a figure these words make it something other than pay: "€5 million" (turnover), "40 hours", "5 %".
-_NOT_PAY = re.compile(r"^\s?(?:k\s?)?(?:%|million|mio|mrd|billion|bn\b|mn\b|m\b|years?|yrs|jahre|ans\b|años|anos|"
-                      r"jaar|hours|hrs|stunden|uren|heures|horas|employees|mitarbeiter|people|days|tage|budget|bonus|allowance|"
-                      r"zuschuss|stipend)",
-                      re.IGNORECASE)
-
-_UNITS = {
-    "hour": r"hours?|hrs?|h|stunde|std\.?|uur|heure|hora",
-    "day": r"days?|tag|dag|jour|d[ií]a",
-    "week": r"weeks?|wk|woche|semaine|semana",
-    "month": r"months?|mths?|mo|monat|maand|mois|mes|mês|mies\.?|miesiąc",
-    "year": r"years?|yrs?|annum|jahr|jaar|an|año|ano",
-}
-# Words that name the period wherever they stand ("Monatsgehalt: 3.000 €", "3.000 € monatlich").
-_WORDS = {
-    "hour": r"hourly|stündlich|stundenlohn|uurloon|horaire|por\s+hora",
-    "day": r"daily|day\s+rate|tagessatz|dagtarief|journalier|diária|diario",
-    "week": r"weekly|wöchentlich|wekelijks|hebdomadaire|semanal",
-    "month": r"monthly|monatlich|monatsgehalt|monatsbrutto|maandelijks|maandsalaris|maandloon|mensuel(?:le)?|"
-             r"mensua(?:l|les)|mensa(?:l|is)|miesięcznie",
-    "year": r"annual(?:ly)?|yearly|jährlich|jahresgehalt|jahresbrutto|jaarlijks|jaarsalaris|annuel(?:le)?|"
-            r"anua(?:l|les|is)|rocznie",
-}
-# Short forms that only mean a period right after a figure ("£50k pa", "3,000 pcm").
-_AFTER_ONLY = {"month": r"pcm|p\.\s?m\.|p/m|mtl\.?", "year": r"p\.\s?a\.?|pa"}
-_PREFIX = r"(?:(?:per|an?|each|every|pro|par|por|al|ao|a\s+la|im|de\s+la)\s+|de\s+l['’]\s*|/\s*)"
-
-
-def _period_regex(after: bool) -> re.Pattern[str]:
-    parts = []
-    for period in PER_YEAR:
-        alternatives = [_PREFIX + "(?:" + _UNITS[period] + ")", _WORDS[period]]
-        if after and period in _AFTER_ONLY:
-            alternatives.append(_AFTER_ONLY[period])
-        parts.append(f"(?P<{period}>" + "|".join(f"(?:{a})" for a in alternatives) + ")")
-    # Not inside a word ("Champagne" holds no "pa"), except a slash form glued to one ("brutto/Monat").
-    return re.compile(r"(?:(?<![^\W\d_])|(?=/))(?:" + "|".join(parts) + r")(?![^\W\d_])", re.IGNORECASE)
-
-
-_PERIOD_AFTER = _period_regex(after=True)
-_PERIOD_WORD = _period_regex(after=False)
-_BARE_UNITS = {word: period for period, units in (
-    ("hour", "hour hours hourly hr h stunde stunden stündlich uur heure hora"),
-    ("day", "day days daily tag dag jour dia día"),
-    ("week", "week weeks weekly wk woche semaine semana"),
-    ("month", "month months monthly mo mth monat monatlich maand mois mes mês"),
-    ("year", "year years yearly annual annually annum yr y jahr jährlich jaar an año ano anual annuel"))
-    for word in units.split()}
-
 
 @dataclass(frozen=True)
 class Pay:
@@ -170,9 +99,9 @@ def period_of(value: Any) -> str | None:
         return None
     words = re.split(r"[\s_\-/]+", value.strip().lower())
     for word in words:
-        if word in _BARE_UNITS:
-            return _BARE_UNITS[word]
-    return _period_in(value, _PERIOD_AFTER)
+        if word in vocab.BARE_UNITS:
+            return vocab.BARE_UNITS[word]
+    return _period_in(value, vocab.PERIOD_AFTER)
 
 
 def currency_of(value: Any) -> str | None:
@@ -182,12 +111,12 @@ def currency_of(value: Any) -> str | None:
     text = value.strip()
     if re.fullmatch(r"[A-Za-z]{3}", text):
         return text.upper()
-    found = _CUR_ANY.search(text)
+    found = vocab.CUR_ANY.search(text)
     return _code(found.group(0)) if found else None
 
 
 def _code(marker: str) -> str:
-    return _SYMBOLS.get(marker.lower(), marker.upper())
+    return vocab.SYMBOLS.get(marker.lower(), marker.upper())
 
 
 def _period_in(text: str, pattern: re.Pattern[str]) -> str | None:
@@ -224,9 +153,9 @@ class _Figure:
 
 def _figures(text: str) -> list[_Figure]:
     out = []
-    for m in _FIGURE.finditer(text):
-        before = _CUR_BEFORE.search(text[max(0, m.start() - 8):m.start()])
-        after = _CUR_AFTER.search(text[m.end():m.end() + 10])
+    for m in vocab.FIGURE.finditer(text):
+        before = vocab.CUR_BEFORE.search(text[max(0, m.start() - 8):m.start()])
+        after = vocab.CUR_AFTER.search(text[m.end():m.end() + 10])
         marker = before or after
         out.append(_Figure(m.start(), m.end(), m.group(1), m.group(2) is not None, m.group(3),
                            _code(marker.group(0).strip()) if marker else None))
@@ -238,7 +167,7 @@ def _spans(text: str, figures: list[_Figure]) -> list[list[_Figure]]:
     spans: list[list[_Figure]] = []
     for fig in figures:
         last = spans[-1] if spans else None
-        if last and len(last) == 1 and _CONNECTOR.match(text[last[0].end:fig.start]):
+        if last and len(last) == 1 and vocab.CONNECTOR.match(text[last[0].end:fig.start]):
             last.append(fig)
         else:
             spans.append([fig])
@@ -271,10 +200,10 @@ def parse_pay(text: str | None, *, field: bool = False) -> Pay:
     raw = " ".join(text.split())[:MAX_TEXT]
     prepared = _prepare(text)
     spans = _spans(prepared, _figures(prepared))
-    chosen = next((s for s in spans if any(f.currency for f in s) and not _NOT_PAY.match(prepared[s[-1].end:])),
+    chosen = next((s for s in spans if any(f.currency for f in s) and not vocab.NOT_PAY.match(prepared[s[-1].end:])),
                   None)
     if chosen is None:
-        plain = [s for s in spans if not _NOT_PAY.match(prepared[s[-1].end:])]
+        plain = [s for s in spans if not vocab.NOT_PAY.match(prepared[s[-1].end:])]
         if len(spans) != 1 or not plain:
             return Pay(text=raw)
         chosen = plain[0]
@@ -286,15 +215,15 @@ def parse_pay(text: str | None, *, field: bool = False) -> Pay:
         values = _share_multiplier(chosen, values)
     currency = next((f.currency for f in chosen if f.currency), None)
     if currency is None:
-        found = _CUR_ANY.search(prepared)
+        found = vocab.CUR_ANY.search(prepared)
         currency = _code(found.group(0)) if found else None
     low: float | None = min(values)
     high: float | None = max(values)
     if len(values) == 1:
         before = prepared[max(0, chosen[0].start - 24):chosen[0].start]
-        if _UP_TO.search(before):
+        if vocab.UP_TO.search(before):
             low = None
-        elif _FROM.search(before):
+        elif vocab.FROM.search(before):
             high = None
     return Pay(low, high, currency, _period_near(prepared, chosen), raw)
 
@@ -312,29 +241,13 @@ def _share_multiplier(span: list[_Figure], values: list[float]) -> list[float]:
 def _period_near(text: str, span: list[_Figure]) -> str | None:
     """The period written right after the figures ("/month", "p.a.", "pro Stunde"), else a period word
     just before them ("Monatsgehalt:", "hourly rate"): never one further away, which may be "40 hours a week"."""
-    after = _STOP_AFTER.split(text[span[-1].end:span[-1].end + 32], maxsplit=1)[0]
-    found = _PERIOD_AFTER.search(after)
+    after = vocab.STOP_AFTER.split(text[span[-1].end:span[-1].end + 32], maxsplit=1)[0]
+    found = vocab.PERIOD_AFTER.search(after)
     if found:
         return found.lastgroup
-    before = _STOP_BEFORE.split(text[max(0, span[0].start - 40):span[0].start])[-1]
-    words = list(_PERIOD_WORD.finditer(before))
+    before = vocab.STOP_BEFORE.split(text[max(0, span[0].start - 40):span[0].start])[-1]
+    words = list(vocab.PERIOD_WORD.finditer(before))
     return words[-1].lastgroup if words else None
-
-
-# The words about a figure end at the next figure, list separator or sentence: "€3,000, 40 hours per week" is
-# a monthly or yearly figure, never a weekly one.
-_STOP_AFTER = re.compile(r"\d|[;|•]|\.\s+[A-ZÄÖÜ]")
-_STOP_BEFORE = re.compile(r"[\d,;|•]")
-
-
-# Words that introduce pay in an advert's body. The figures must follow within a few words, with no other figure
-# before them and a currency beside them: "Benefits: 30 days off, €1,000 budget" is no salary.
-_PAY_WORDS = re.compile(r"\b(?:salary|compensation|pay(?:\s+range)?|wages?|gehalt|jahresgehalt|"
-                        r"monatsgehalt|bruttogehalt|vergütung|bezahlung|stundenlohn|salaire|rémunération|salario|"
-                        r"sueldo|retribución|salário|remuneração|salaris|beloning)\b")
-_PAY_WORDS_ANY_CASE = re.compile(_PAY_WORDS.pattern, re.IGNORECASE)
-_MARKERS = ("€", "£", "$", "¥", "₹", "zł", "Kč", "Fr.", "Rs", "uro", "ollars", "ounds", *_CODES)
-_SENTENCE_END = re.compile(r"[.!?;]\s|\n\s*\n")
 
 
 def pay_in_description(text: str | None) -> Pay:
@@ -343,14 +256,14 @@ def pay_in_description(text: str | None) -> Pay:
     body = text or ""
     # Plain substring tests first: a body with no figure or no currency (most of them) costs a few µs, against
     # ~60 µs for the pay-word scan of an average advert.
-    if not any(digit in body for digit in "0123456789") or not any(marker in body for marker in _MARKERS):
+    if not any(digit in body for digit in "0123456789") or not any(marker in body for marker in vocab.MARKERS):
         return Pay()
     lower = body.lower()  # matched without IGNORECASE, about twice as fast (same offsets, unless "İ" grew)
-    hits = _PAY_WORDS.finditer(lower) if len(lower) == len(body) else _PAY_WORDS_ANY_CASE.finditer(body)
+    hits = vocab.PAY_WORDS.finditer(lower) if len(lower) == len(body) else vocab.PAY_WORDS_ANY_CASE.finditer(body)
     for word in hits:
         tail = body[word.end():word.end() + 160]
         lead = len(tail) - len(tail.lstrip(" \t\n:–-"))
-        raw = _SENTENCE_END.split(tail[lead:], maxsplit=1)[0]
+        raw = vocab.SENTENCE_END.split(tail[lead:], maxsplit=1)[0]
         if not any(digit in raw[:60] for digit in "0123456789"):  # "competitive salary and benefits"
             continue
         window = _prepare(raw)
