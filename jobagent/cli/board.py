@@ -40,7 +40,8 @@ def _cut(text: str | None, width: int, *, right: bool = False) -> str:
 def _cells(row: Any) -> list[str]:
     return [f"{row.best_score:.0f}", row.title, row.company, row.location or ("remote" if row.remote else ""),
             "yes" if row.remote else "",
-            compact_salary(row.salary_min, row.salary_max, row.salary_currency, row.salary_period, short=True),
+            compact_salary(row.salary_min, row.salary_max, row.salary_currency, row.salary_period, row.salary,
+                           short=True),
             row.first_found_at.strftime("%m-%d"),
             "interview" if row.state == "interviewing" else row.state, row.short_id]
 

@@ -30,6 +30,7 @@ _PLAUSIBLE_YEAR = (1_000.0, 5_000_000.0)
 _LARGE_UNIT = {"JPY", "KRW", "INR", "HUF", "IDR", "CLP", "COP", "VND", "PKR", "NGN", "ISK", "LKR", "KZT", "ARS"}
 _ASSUME_YEAR_FROM = 10_000.0  # no period stated: a figure this large is a yearly one (JobSpy does the same)
 
+
 @dataclass(frozen=True)
 class Pay:
     """Figures as given, in ``currency`` per ``period``; ``text`` is the source's own words, when it had any."""

@@ -87,7 +87,8 @@ def test_monthly_pay_shows_its_period_and_filters_by_the_year(env, store_url: st
     assert rows["Vage GmbH"]["salary"] == "competitive"  # the words, and no number
     code, board_table, err = cli_main("board", profile_id)
     assert code == 0, err
-    assert "€4–5k/mo" in board_table and max(len(line) for line in board_table.splitlines()) <= 80
+    assert "€4–5k/mo" in board_table and "competitive" in board_table
+    assert max(len(line) for line in board_table.splitlines()) <= 80
 
     from jobagent.config import get_settings
     from jobagent.web import create_app
