@@ -117,7 +117,7 @@ class LeverSource:
             remote=(workplace or "").lower() == "remote" or _looks_remote(location),
             employment_type=clean(categories.get("commitment")),
             **read_pay(salary.get("min"), salary.get("max"), salary.get("currency"), salary.get("interval"),
-                       description=description).fields(),
+                       text=clean(job.get("salaryDescriptionPlain")), description=description).fields(),
             posted_at=parse_date(job.get("createdAt")), description=description,
         )
 
