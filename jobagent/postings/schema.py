@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field, model_validator
 
-from jobagent.postings.salary import annual, period_of
+from jobagent.postings.salary import PER_YEAR, annual, period_of
 
 
 class PostingData(BaseModel):
@@ -45,7 +45,7 @@ class PostingData(BaseModel):
         (the one parser's rules, ``salary.annual``)."""
         if self.salary_min is None and self.salary_max is None:
             return self
-        if self.salary_interval is not None:
+        if self.salary_interval is not None and self.salary_interval not in PER_YEAR:
             self.salary_interval = period_of(self.salary_interval) or self.salary_interval
         if self.salary_annual_min is None and self.salary_annual_max is None:
             figures = (self.salary_interval, self.salary_currency, self.salary_min, self.salary_max)
