@@ -29,9 +29,9 @@ FIGURE = re.compile(r"(?<![\w.,+/#])"
                     r"(?!\d|[.,]\d)(?:\s?([kK](?![^\W\d_])|[Tt]sd\.?|tausend|mil(?![^\W\d_])|thousand))?")
 CONNECTOR = re.compile(r"^\s*(?:" + CUR + r")?\s*(?:-|–|—|−|~|to|bis|à|a|tot|and|und|et|y|e|até|hasta)\s*"
                        r"(?:" + CUR + r")?\s*$", re.IGNORECASE)
-UP_TO = re.compile(r"(?:up\s+to|bis\s+zu|max(?:imum|imal|\.)?|jusqu['’]?\s*à|hasta|até|tot|maximaal)\s*"
+UP_TO = re.compile(r"(?<!\w)(?:up\s+to|bis\s+zu|max(?:imum|imal|\.)?|jusqu['’]?\s*à|hasta|até|tot|maximaal)\s*"
                    r"(?:" + CUR + r")?\s*$", re.IGNORECASE)
-FROM = re.compile(r"(?:\bfrom|starting\s+(?:at|from)|\bab|à\s+partir\s+de|desde|a\s+partir\s+de|vanaf|"
+FROM = re.compile(r"(?<!\w)(?:from|starting\s+(?:at|from)|ab|à\s+partir\s+de|desde|a\s+partir\s+de|vanaf|"
                   r"min(?:imum|\.)?|at\s+least|mindestens)\s*(?:" + CUR + r")?\s*$", re.IGNORECASE)
 # After a figure these words make it something other than pay: "€5 million" (turnover), "40 hours", "5 %".
 NOT_PAY = re.compile(r"^\s?(?:k\s?)?(?:%|million|mio|mrd|billion|bn\b|mn\b|m\b|years?|yrs|jahre|ans\b|años|anos|"

@@ -36,6 +36,8 @@ SHAPES = [
     ("salary: 1200-1400 EUR monthly", (1_200, 1_400, "EUR", "month")),
     ("up to $80k", (None, 80_000, "USD", None)),
     ("from £30,000", (30_000, None, "GBP", None)),
+    ("Minimum €50k", (50_000, None, "EUR", None)),
+    ("Sysadmin €50k", (50_000, 50_000, "EUR", None)),  # "min" inside a word is no lower bound
     ("€50,000 - €60,000 + 10% bonus", (50_000, 60_000, "EUR", None)),
     ("US$90,000–110,000", (90_000, 110_000, "USD", None)),
     ("CA$85,000 - CA$95,000 per year", (85_000, 95_000, "CAD", "year")),
