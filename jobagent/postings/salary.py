@@ -214,6 +214,8 @@ def parse_pay(text: str | None, *, field: bool = False) -> Pay:
     values = [_value(f.digits, f.multiplier) for f in chosen]
     if len(values) == 2:
         values = _share_multiplier(chosen, values)
+        if max(values) > 10 * min(values):  # "€60 - 70,000": one end misread, and no way to tell which
+            return Pay(text=raw)
     currency = next((f.currency for f in chosen if f.currency), None)
     if currency is None:
         found = vocab.CUR_ANY.search(prepared)
@@ -230,11 +232,14 @@ def parse_pay(text: str | None, *, field: bool = False) -> Pay:
 
 
 def _share_multiplier(span: list[_Figure], values: list[float]) -> list[float]:
-    """ "100-120k": the "k" of one end belongs to the other when that end is far smaller without it."""
+    """ "100-120k" and "60-70.000": the thousands of one end belong to the other when that end is far smaller
+    without them."""
     (a, b), (va, vb) = span, values
     if a.multiplier and not b.multiplier and vb * 10 < va:
         vb *= 1000
     elif b.multiplier and not a.multiplier and va * 10 < vb:
+        va *= 1000
+    elif b.grouped and not a.grouped and not a.multiplier and va < 1000 and va * 1000 <= vb:
         va *= 1000
     return [va, vb]
 

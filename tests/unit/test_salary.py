@@ -51,6 +51,7 @@ SHAPES = [
     ("Stundenlohn 14,50 €", (14.5, 14.5, "EUR", "hour")),
     ("Monatsgehalt: 3.000 €", (3_000, 3_000, "EUR", "month")),
     ("55.000 - 65.000 EUR Jahresgehalt", (55_000, 65_000, "EUR", "year")),
+    ("60-70.000 € brutto im Jahr", (60_000, 70_000, "EUR", "year")),
     ("CHF 120'000 - 140'000 p.a.", (120_000, 140_000, "CHF", "year")),
     ("CHF 9’500 pro Monat", (9_500, 9_500, "CHF", "month")),
     ("60 Tsd. € im Jahr", (60_000, 60_000, "EUR", "year")),
@@ -111,6 +112,7 @@ NOT_PAY = [
     "a team of 1,200 people",
     "24/7 support",
     "10% bonus",
+    "€20 - 1,000 depending on the shift",  # ends a 50x apart: one of them is misread
     "",
     "DOE",
 ]
