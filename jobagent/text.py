@@ -249,15 +249,23 @@ def parse_date(value: Any) -> datetime | None:
 # ------------------------------------------------------------------------------------------- salaries
 
 
-def salary_text(low: float | None, high: float | None, currency: str | None) -> str | None:
-    """"65,000–80,000 EUR", one figure when only one end (or both the same) is known, None when neither."""
+def salary_text(low: float | None, high: float | None, currency: str | None,
+                period: str | None = None) -> str | None:
+    """"65,000–80,000 EUR", "1,200–1,400 EUR/month" with a period, one figure when only one end (or both the
+    same) is known, None when neither. Cents only when there are any ("14.50 EUR/hour")."""
     if low is None and high is None:
         return None
     if low is None or high is None or low == high:
-        span = f"{high if low is None else low:,.0f}"
+        span = _figure(high if low is None else low)
     else:
-        span = f"{low:,.0f}–{high:,.0f}"
-    return f"{span} {currency}" if currency else span
+        span = f"{_figure(low)}–{_figure(high)}"
+    text = f"{span} {currency}" if currency else span
+    return f"{text}/{period}" if period else text
+
+
+def _figure(value: float | None) -> str:
+    value = value or 0.0
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"
 
 
 # ------------------------------------------------------------------------------------------- templates

@@ -18,6 +18,7 @@ from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings
 from jobagent.errors import InvalidInput, NotFound
 from jobagent.postings import board as domain
+from jobagent.postings.salary import stored_pay
 from jobagent.store.lookup import require_profile
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
@@ -42,6 +43,9 @@ class BoardRow(BaseModel):
     salary_min: float | None
     salary_max: float | None
     salary_currency: str | None
+    salary_period: str | None  # hour, day, week, month, year; None when the source gave none
+    salary_annual_min: float | None  # the figures in a year (hour x2080, day x260, week x52, month x12)
+    salary_annual_max: float | None
     url: str | None
     first_found_at: datetime
     changed_at: datetime
@@ -93,6 +97,7 @@ def _ensure_schema(settings: Settings | None) -> None:
 
 _COLUMNS = (BoardEntry.posting_id, BoardEntry.state, BoardEntry.best_score, Posting.title, Posting.company,
             Posting.location, Posting.remote, Posting.salary_min, Posting.salary_max, Posting.salary_currency,
+            Posting.salary_interval, Posting.salary_annual_min, Posting.salary_annual_max, Posting.salary_text,
             Posting.url, BoardEntry.first_found_at, BoardEntry.changed_at, BoardEntry.best_run_id, BoardEntry.note,
             Posting.closed_at, Posting.closed_reason)
 _FIELDS = frozenset(BoardRow.model_fields)
@@ -113,16 +118,18 @@ def _when(value: datetime | str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
-def _row(r: Any, salaries: dict[tuple[Any, Any, Any], str | None]) -> BoardRow:
-    pid, state, score, title, company, location, remote, low, high, cur, url, found, changed, run_id, note, \
-        closed_at, closed_reason = r
-    key = (low, high, cur)
+def _row(r: Any, salaries: dict[tuple[Any, ...], str | None]) -> BoardRow:
+    (pid, state, score, title, company, location, remote, low, high, cur, period, year_low, year_high, words, url,
+     found, changed, run_id, note, closed_at, closed_reason) = r
+    period, year_low, year_high = stored_pay(low, high, cur, period, year_low, year_high)
+    key = (low, high, cur, period, words)
     salary = salaries.get(key, "")
     if salary == "":  # formatted once per distinct range: many postings share one
-        salary = salaries[key] = salary_text(low, high, cur)
+        salary = salaries[key] = salary_text(low, high, cur, period) or words
     values = {"short_id": pid[:SHORT_ID], "posting_id": pid, "state": state, "best_score": round(score, 1),
               "title": title, "company": company, "location": location, "remote": bool(remote),
               "salary": salary, "salary_min": low, "salary_max": high, "salary_currency": cur,
+              "salary_period": period, "salary_annual_min": year_low, "salary_annual_max": year_high,
               "url": url, "first_found_at": _when(found), "changed_at": _when(changed), "best_run_id": run_id,
               "note": note, "closed_at": closed_at and _when(closed_at), "closed_reason": closed_reason}
     # Values straight from our own typed columns, so no re-validation: this is ``model_construct`` without its
@@ -174,7 +181,7 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
         if cutoff is not None:
             q = q.where(BoardEntry.first_found_at >= cutoff)
         q = q.order_by(BoardEntry.best_score.desc(), BoardEntry.first_found_at.desc(), BoardEntry.posting_id)
-        salaries: dict[tuple[Any, Any, Any], str | None] = {}
+        salaries: dict[tuple[Any, ...], str | None] = {}
         rows = [_row(r, salaries) for r in s.connection().execute(q)]  # Core rows: no ORM loading step
         if record_look:
             _record_look(s, profile_id, now)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 from sqlalchemy import select
 
 from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
+from jobagent.postings.salary import stored_pay
 from jobagent.store.lookup import find_execution
-from jobagent.store.models import Match
+from jobagent.store.models import Match, Posting
 from jobagent.store.session import session_scope
 from jobagent.submission import ensure_schema
 
@@ -26,9 +29,20 @@ class MatchView(BaseModel):
     salary_min: float | None
     salary_max: float | None
     salary_currency: str | None
+    salary_period: str | None  # hour, day, week, month, year (salary.py); None when the source gave none
+    salary_annual_min: float | None  # the figures in a year: what --min-salary compares
+    salary_annual_max: float | None
+    salary_text: str | None  # the source's own words; the only salary when no figure could be read
     reasons: list[str]
     posting_id: str
     has_cover_letter: bool
+
+
+def _pay(p: Posting) -> dict[str, Any]:
+    period, low, high = stored_pay(p.salary_min, p.salary_max, p.salary_currency, p.salary_interval,
+                                   p.salary_annual_min, p.salary_annual_max)
+    return {"salary_period": period, "salary_annual_min": low, "salary_annual_max": high,
+            "salary_text": p.salary_text}
 
 
 def list_matches(run_or_execution_id: str, *, settings: Settings | None = None,
@@ -44,6 +58,7 @@ def list_matches(run_or_execution_id: str, *, settings: Settings | None = None,
             rank=m.rank, score=round(m.score, 1), title=m.posting.title, company=m.posting.company,
             location=m.posting.location, remote=m.posting.remote, url=m.posting.url,
             salary_min=m.posting.salary_min, salary_max=m.posting.salary_max,
-            salary_currency=m.posting.salary_currency, reasons=list(m.reasons), posting_id=m.posting_id,
+            salary_currency=m.posting.salary_currency, **_pay(m.posting), reasons=list(m.reasons),
+            posting_id=m.posting_id,
             has_cover_letter=bool(m.cover_letter),
         ) for m in matches]

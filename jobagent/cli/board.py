@@ -20,7 +20,7 @@ from jobagent.cli.render import Output, announce_store, compact_salary, csv_cell
 __all__ = ["board", "csv_cell", "format_table", "mark", "review"]
 
 # (header, width) of the table; with one space between columns the line is exactly 80 characters.
-_COLUMNS = (("score", 5), ("title", 14), ("company", 10), ("location", 9), ("rem", 3), ("salary", 9),
+_COLUMNS = (("score", 5), ("title", 14), ("company", 9), ("location", 7), ("rem", 3), ("salary", 12),
             ("seen", 5), ("status", 9), ("id", 8))
 _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "interviewing", "offer": "offer",
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
@@ -39,7 +39,9 @@ def _cut(text: str | None, width: int, *, right: bool = False) -> str:
 
 def _cells(row: Any) -> list[str]:
     return [f"{row.best_score:.0f}", row.title, row.company, row.location or ("remote" if row.remote else ""),
-            "yes" if row.remote else "", compact_salary(row.salary_min, row.salary_max, row.salary_currency),
+            "yes" if row.remote else "",
+            compact_salary(row.salary_min, row.salary_max, row.salary_currency, row.salary_period, row.salary,
+                           short=True),
             row.first_found_at.strftime("%m-%d"),
             "closed" if row.closed_at else "interview" if row.state == "interviewing" else row.state, row.short_id]
 

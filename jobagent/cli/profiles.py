@@ -103,8 +103,8 @@ def profile_filters(
     remote_only: bool = typer.Option(False, "--remote-only", help="Only remote postings."),
     max_age_days: int | None = typer.Option(None, "--max-age-days", help="Only postings published in the "
                                             "last N days."),
-    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
-                                            "is below this."),
+    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose yearly salary "
+                                            "is below this (monthly, hourly... pay counted by the year)."),
     *,
     out: Output,
 ) -> None:

@@ -270,16 +270,30 @@ def filters_from_options(companies: list[str], titles: list[str], remote_only: b
 
 
 _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}
+_SHORT_PERIODS = {"hour": "h", "day": "d", "week": "wk", "month": "mo", "year": "yr"}
 
 
-def compact_salary(low: float | None, high: float | None, currency: str | None) -> str:
-    """A salary range short enough for an 80-column table: ``65k–80k €``; full figures are in --json."""
+def compact_salary(low: float | None, high: float | None, currency: str | None, period: str | None = None,
+                   text: str | None = None, *, short: bool = False) -> str:
+    """A salary for a table cell: ``€1,200–1,400/month``, ``€65k–80k/year``; ``short`` (the 80-column board)
+    shares one "k": ``€1.2–1.4k/mo``, ``€65–80k/yr``. Without figures, the source's words, cut. Full figures
+    and the yearly ones are in --json."""
     if low is None and high is None:
-        return ""
+        words = " ".join((text or "").split())
+        return words if len(words) <= 18 else (words[:17].rsplit(" ", 1)[0] or words[:17]) + "…"
+    ends = list(dict.fromkeys(v for v in (low, high) if v is not None))
+    if short and all(v >= 1000 for v in ends):
+        span = "–".join(f"{v / 1000:.1f}".removesuffix(".0") for v in ends) + "k"
+    else:  # both ends in one style: "8,000–12,000", never "8,000–12k"
+        span = "–".join(_cell_figure(v, thousands=min(ends) >= 10_000) for v in ends)
+    code = (currency or "").upper()
+    symbol = _CURRENCY_SYMBOLS.get(code)
+    cell = f"{symbol}{span}" if symbol else f"{span} {code}".strip()
+    return f"{cell}/{_SHORT_PERIODS.get(period, period) if short else period}" if period else cell
 
-    def k(v: float) -> str:
-        return f"{v / 1000:.0f}k" if v >= 1000 else f"{v:.0f}"
 
-    span = "–".join(dict.fromkeys(k(v) for v in (low, high) if v is not None))
-    code = currency or ""
-    return f"{span} {_CURRENCY_SYMBOLS.get(code.upper(), code)}".strip()
+def _cell_figure(value: float, *, thousands: bool) -> str:
+    """Thousands as "k" from 10,000 (65k, 65.5k); smaller figures in full, since "1k" hid 1,200 and 1,400."""
+    if thousands:
+        return f"{value / 1000:.1f}".removesuffix(".0") + "k"
+    return f"{value:,.0f}" if value == int(value) else f"{value:,.2f}"

@@ -47,8 +47,9 @@ def search(
     remote_only: bool = typer.Option(False, "--remote-only", help="Only remote postings."),
     max_age_days: int | None = typer.Option(None, "--max-age-days", help="Only postings published in the "
                                             "last N days."),
-    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
-                                            "is below this (postings without one are kept)."),
+    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose yearly salary "
+                                            "is below this (monthly, hourly... pay counted by the year; postings "
+                                            "without one are kept)."),
     employment_type: list[str] = typer.Option([], "--type", help="Only this employment type: full-time, "
                                               "part-time, contract, temporary, apprenticeship, internship, "
                                               "working-student, volunteer, graduate. Repeatable. A trainee "
@@ -160,7 +161,7 @@ def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> 
     # match's reasons (or its rank) below the table, and is in --json.
     print_table(f"Matches for {run_id}", ["#", "score", "title", "company", "location", "remote", "salary"],
            [[m.rank, m.score, m.title, m.company, m.location, "yes" if m.remote else "",
-             compact_salary(m.salary_min, m.salary_max, m.salary_currency)]
+             compact_salary(m.salary_min, m.salary_max, m.salary_currency, m.salary_period, m.salary_text)]
             for m in rows], flex=["title", "company", "location"])
     if not reasons:
         for m in rows:

@@ -11,13 +11,13 @@ import hashlib
 import io
 import json
 import logging
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from jobagent.errors import InvalidInput
 from jobagent.postings.dedup import canonical_url
+from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.text import html_to_text, normalize, parse_date
 
@@ -54,16 +54,27 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    cleaned = re.sub(r"[^\d.]", "", str(value))
-    try:
-        return float(cleaned) if cleaned else None
-    except ValueError:
-        return None
+def _pay(raw: dict[str, Any], description: str) -> dict[str, Any]:
+    """The salary fields, through the one parser: flat keys, a nested ``salary`` object or string, or
+    schema.org's ``baseSalary`` (``{"currency", "value": {"minValue", "maxValue", "unitText"}}``)."""
+    nested = raw.get("salary")
+    salary: dict[str, Any] = nested if isinstance(nested, dict) else {}
+    base = raw.get("baseSalary")
+    base = base if isinstance(base, dict) else {}
+    value = base.get("value")
+    value = value if isinstance(value, dict) else {"value": value}
+    text = _first(raw, "salary_text", "compensation", "pay")
+    if text is None and isinstance(nested, str | int | float) and not isinstance(nested, bool):
+        text = str(nested)
+    return read_pay(
+        minimum=_first(raw, "salary_min", "min_salary") or _first(salary, "min", "minimum")
+        or _first(value, "minValue", "value"),
+        maximum=_first(raw, "salary_max", "max_salary") or _first(salary, "max", "maximum") or value.get("maxValue"),
+        currency=_first(raw, "salary_currency", "currency") or _first(salary, "currency") or base.get("currency"),
+        period=_first(raw, "salary_interval", "salary_period") or _first(salary, "interval", "period", "unit")
+        or _first(value, "unitText") or base.get("unitText"),
+        text=_text(text), description=description,
+    ).fields()
 
 
 def _flag(value: Any) -> bool:
@@ -89,12 +100,11 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
     remote = _flag(_first(raw, "remote", "is_remote", "remote_ok"))
     if not remote and location and "remote" in location.lower():
         remote = True
-    nested = raw.get("salary")
-    salary: dict[str, Any] = nested if isinstance(nested, dict) else {}
     external = _first(raw, "id", "external_id", "job_id", "guid")
     if external is None:
         curl = canonical_url(url)
         external = _sha1(curl) if curl else _sha1(f"{normalize(title)}|{normalize(company)}")
+    description = html_to_text(str(_first(raw, "description", "body", "content") or ""))
     return PostingData(
         source=source,
         external_id=str(external),
@@ -104,17 +114,14 @@ def posting_from_dict(raw: dict[str, Any], source: str) -> PostingData | None:
         location=location,
         remote=remote,
         employment_type=_text(_first(raw, "employment_type", "job_type", "contract_type", "type")),
-        salary_min=_number(_first(raw, "salary_min", "min_salary") or _first(salary, "min", "minimum")),
-        salary_max=_number(_first(raw, "salary_max", "max_salary") or _first(salary, "max", "maximum")),
-        salary_currency=_text(_first(raw, "salary_currency", "currency") or _first(salary, "currency")),
-        salary_interval=_text(_first(raw, "salary_interval", "salary_period") or _first(salary, "interval", "period")),
+        **_pay(raw, description),
         company_url=_text(_first(raw, "company_url", "company_website", "website")),
         company_description=_text(_first(raw, "company_description", "about_company")),
         company_industry=_text(_first(raw, "company_industry", "industry")),
         company_size=_text(_first(raw, "company_size", "employees")),
         posted_at=parse_date(_first(raw, "posted_at", "date_posted", "created", "published_at")),
         valid_through=parse_date(_first(raw, "valid_through", "validThrough", "closing_date", "expires_at")),
-        description=html_to_text(str(_first(raw, "description", "body", "content") or "")),
+        description=description,
     )
 
 

@@ -99,10 +99,12 @@ def _aware(when: datetime) -> datetime:
 
 
 def _best_offer(posting: PostingData) -> float | None:
-    """The top of the range: a range that reaches the user's minimum is still worth applying to."""
-    if posting.salary_max is not None:
-        return posting.salary_max
-    return posting.salary_min
+    """The top of the range in a year: a range that reaches the user's minimum is still worth applying to,
+    and 4,000 a month is 48,000 a year, not 4,000. Pay without a yearly figure (no period, small figures)
+    counts as not stated."""
+    if posting.salary_annual_max is not None:
+        return posting.salary_annual_max
+    return posting.salary_annual_min
 
 
 def apply_filters(postings: list[PostingData], filters: PostingFilters, *,
@@ -112,8 +114,8 @@ def apply_filters(postings: list[PostingData], filters: PostingFilters, *,
 
     Missing data never drops a posting: most adverts state no salary and many no date, so treating absence as
     failure would hide the bulk of the market; a posting without a salary is kept by ``min_salary`` and one
-    without a date by ``max_age_days``. Salaries are compared as plain numbers: the feed's currency is not
-    converted, so ``min_salary`` is assumed to be in the currency the user's postings use.
+    without a date by ``max_age_days``. Salaries are compared by the year (``salary_annual_*``), but the
+    currency is not converted, so ``min_salary`` is assumed to be in the currency the user's postings use.
     """
     counts = dict.fromkeys(REASONS, 0)
     blocked = {normalize_company(c) for c in filters.company_blocklist}

@@ -22,7 +22,8 @@ from jobagent.store.models import Posting, PostingSource, SourceState, new_id
 
 # Fields whose change means the advert changed (a new salary, a rewritten description).
 _COMPARED = ("url", "title", "location", "remote", "employment_type", "salary_min", "salary_max",
-             "salary_currency", "salary_interval", "description", "company_url", "company_description",
+             "salary_currency", "salary_interval", "salary_text", "salary_annual_min", "salary_annual_max",
+             "description", "company_url", "company_description",
              "company_industry", "company_size", "employment_kinds", "valid_through")
 
 

@@ -77,7 +77,7 @@ def _cell(text: str | None) -> str:
 
 
 def _salary(p: PostingData) -> str | None:
-    return salary_text(p.salary_min, p.salary_max, p.salary_currency)
+    return salary_text(p.salary_min, p.salary_max, p.salary_currency, p.salary_interval) or p.salary_text
 
 
 def _details(p: PostingData) -> list[str]:

@@ -14,6 +14,7 @@ from typing import Any
 import feedparser
 
 from jobagent.postings.dedup import canonical_url
+from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.text import html_to_text, parse_date
 
@@ -70,10 +71,11 @@ def entry_posting(entry: Any, source: str, feed_title: str | None) -> PostingDat
     content = entry.get("content")
     body = content[0].get("value") if content else entry.get("summary")
     location = _clean(entry.get("location")) or location
+    description = html_to_text(str(body or ""))
     return PostingData(
         source=source, external_id=external, url=link, title=title,
         company=author or company or feed_title or "unknown", location=location,
         remote="remote" in f"{raw_title} {location or ''}".lower(),
         posted_at=parse_date(entry.get("published_parsed") or entry.get("updated_parsed")),
-        description=html_to_text(str(body or "")),
+        description=description, **read_pay(description=description).fields(),
     )

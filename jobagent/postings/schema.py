@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+
+from jobagent.postings.salary import PER_YEAR, annual, period_of
 
 
 class PostingData(BaseModel):
@@ -36,6 +38,21 @@ class PostingData(BaseModel):
     remote_scope: str | None = None  # who may work remotely as the source states it: "EU", "US only", ...
     closed_reason: str | None = None  # set when the source (or the liveness check) says the posting is closed
     employment_kinds: str | None = None  # migration 0018: parsed at harvest, "part_time internship" (employment.py)
+
+    @model_validator(mode="after")
+    def _yearly_pay(self) -> PostingData:
+        """Every posting compares pay by the year, whichever source (or older stored row) it came from: a
+        source interval such as "per-month-salary" becomes "month", and missing yearly figures are computed
+        (the one parser's rules, ``salary.annual``)."""
+        if self.salary_min is None and self.salary_max is None:
+            return self
+        if self.salary_interval is not None and self.salary_interval not in PER_YEAR:
+            self.salary_interval = period_of(self.salary_interval) or self.salary_interval
+        if self.salary_annual_min is None and self.salary_annual_max is None:
+            figures = (self.salary_interval, self.salary_currency, self.salary_min, self.salary_max)
+            self.salary_annual_min = annual(self.salary_min, *figures)
+            self.salary_annual_max = annual(self.salary_max, *figures)
+        return self
 
 
 class ProfileFacts(BaseModel):

@@ -30,7 +30,6 @@ from jobagent.postings.sources import (
     fetch_all,
     parse_source,
 )
-from jobagent.postings.sources.base import parse_salary_text
 from jobagent.retry_policy import is_permanent, is_transient
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
@@ -199,11 +198,15 @@ def test_lever_maps_postings(server: _Server, hits: list[str], sleeps: SleepReco
     assert backend.employment_type == "Full-time"
     assert backend.remote is False
     assert (backend.salary_min, backend.salary_max, backend.salary_currency) == (70000.0, 90000.0, "GBP")
+    assert (backend.salary_interval, backend.salary_annual_max) == ("year", 90000.0)  # from "per-year-salary"
     assert backend.posted_at == datetime(2024, 3, 1, tzinfo=UTC)  # createdAt is in milliseconds
     assert backend.description == "We need a backend developer who knows Go and SQL."
     scientist = by["Data Scientist"]
     assert scientist.remote is True
-    assert scientist.salary_min is None and scientist.salary_currency is None
+    # No salaryRange: its pay is in the salary description, a day rate.
+    assert (scientist.salary_min, scientist.salary_max, scientist.salary_currency, scientist.salary_interval) == (
+        600.0, 700.0, "EUR", "day")
+    assert (scientist.salary_annual_min, scientist.salary_text) == (156_000.0, "€600 - €700 per day, outside IR35")
     assert scientist.employment_type == "Contract"
     assert hits == ["/v0/postings/globex?mode=json"]
 
@@ -461,9 +464,3 @@ def test_retry_classification_is_by_type_not_message() -> None:
     assert is_transient(FetchUnavailable("could not fetch http://x/: [Errno 111] Connection refused"))
     assert not is_transient(FetchRefused("could not fetch http://x/: timed out"))
     assert not is_transient(SourceError("could not fetch http://x/: HTTP 503"))
-
-
-def test_salary_text() -> None:
-    assert parse_salary_text("$100k - $120k") == (100000.0, 120000.0, "USD")
-    assert parse_salary_text("60,000-70,000 EUR") == (60000.0, 70000.0, "EUR")
-    assert parse_salary_text("competitive") == (None, None, None)

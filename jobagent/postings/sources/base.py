@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -120,42 +119,6 @@ def clean(value: Any) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
-
-
-def number(value: Any) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, int | float):
-        return float(value)
-    try:
-        return float(str(value).replace(",", "").strip())
-    except ValueError:
-        return None
-
-
-_CURRENCY_SIGNS = {"$": "USD", "€": "EUR", "£": "GBP"}
-_SALARY_NUMBER = re.compile(r"(\d[\d,.]*)\s*([kK])?")
-_CURRENCY_CODE = re.compile(r"\b(USD|EUR|GBP|CAD|AUD|CHF)\b", re.IGNORECASE)
-
-
-def parse_salary_text(text: str | None) -> tuple[float | None, float | None, str | None]:
-    """Min, max and currency from free text such as ``"$100k - $120k"`` or ``"60,000-70,000 EUR"``."""
-    if not text:
-        return None, None, None
-    values: list[float] = []
-    for digits, thousands in _SALARY_NUMBER.findall(text):
-        n = number(digits.rstrip(".,"))
-        if n is None:
-            continue
-        values.append(n * 1000 if thousands else n)
-    values = [v for v in values if v >= 1000]  # drops stray "2" in "2 days a week" and the like
-    currency = next((code for sign, code in _CURRENCY_SIGNS.items() if sign in text), None)
-    match = _CURRENCY_CODE.search(text)
-    if match:
-        currency = match.group(1).upper()
-    if not values:
-        return None, None, currency
-    return min(values), max(values), currency
 
 
 @dataclass

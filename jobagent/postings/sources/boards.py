@@ -7,15 +7,14 @@ from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import quote, urlencode
 
+from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import (
     HttpOptions,
     clean,
     fetch_json,
     list_at,
-    number,
     object_at,
-    parse_salary_text,
     shape_error,
 )
 from jobagent.postings.sources.paging import LEVER_PAGE_SIZE, MAX_PAGES, CutShort, Getter, decode_json
@@ -62,6 +61,7 @@ class GreenhouseSource:
             source=self.name, external_id=str(job["id"]), url=clean(job.get("absolute_url")), title=title,
             company=self.company, location=location, remote=_looks_remote(location, title),
             posted_at=parse_date(job.get("updated_at")), description=description,
+            **read_pay(description=description).fields(),
         )
 
 
@@ -116,9 +116,8 @@ class LeverSource:
             company=self.company, location=location,
             remote=(workplace or "").lower() == "remote" or _looks_remote(location),
             employment_type=clean(categories.get("commitment")),
-            salary_min=number(salary.get("min")), salary_max=number(salary.get("max")),
-            salary_currency=clean(salary.get("currency")),
-            salary_interval=clean(salary.get("interval")),
+            **read_pay(salary.get("min"), salary.get("max"), salary.get("currency"), salary.get("interval"),
+                       text=clean(job.get("salaryDescriptionPlain")), description=description).fields(),
             posted_at=parse_date(job.get("createdAt")), description=description,
         )
 
@@ -146,15 +145,14 @@ class RemotiveSource:
         title = clean(job.get("title"))
         if not title or job.get("id") is None:
             return None
-        salary_min, salary_max, currency = parse_salary_text(clean(job.get("salary")))
+        description = html_to_text(str(job.get("description") or ""))
         return PostingData(
             source=self.name, external_id=str(job["id"]), url=clean(job.get("url")), title=title,
             company=clean(job.get("company_name")) or "unknown",
             location=clean(job.get("candidate_required_location")), remote=True,
             employment_type=clean(job.get("job_type")),
-            salary_min=salary_min, salary_max=salary_max, salary_currency=currency,
-            posted_at=parse_date(job.get("publication_date")),
-            description=html_to_text(str(job.get("description") or "")),
+            **read_pay(text=clean(job.get("salary")), description=description).fields(),
+            posted_at=parse_date(job.get("publication_date")), description=description,
         )
 
 
@@ -218,13 +216,14 @@ class ArbeitnowSource:
             return None
         job_types = list_at(job, "job_types")
         location = clean(job.get("location"))
+        description = html_to_text(str(job.get("description") or ""))
         return PostingData(
             source=self.name, external_id=str(key), url=clean(job.get("url")), title=title,
             company=clean(job.get("company_name")) or "unknown", location=location,
             remote=job.get("remote") is True or _looks_remote(location),
             employment_type=", ".join(str(t) for t in job_types if t) or None,
-            posted_at=parse_date(job.get("created_at")),
-            description=html_to_text(str(job.get("description") or "")),
+            posted_at=parse_date(job.get("created_at")), description=description,
+            **read_pay(description=description).fields(),
         )
 
 
