@@ -166,6 +166,8 @@ def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> 
 def matches(run_id: str = typer.Argument(..., help="The run id of a job search."),
             open_report: bool = typer.Option(False, "--open", help="Open the HTML report in the browser "
                                              "(prints its path when there is no browser)."),
+            why_not: str | None = typer.Option(None, "--why-not", metavar="POSTING_ID", help="Say why this "
+                                               "posting is not among the matches, with its score parts."),
             *, out: Output) -> None:
     """Show the postings a job search matched, best first, with why each was kept.
 
@@ -174,11 +176,15 @@ def matches(run_id: str = typer.Argument(..., help="The run id of a job search."
         jobagent matches RUN_ID
 
         jobagent matches RUN_ID --open
+
+        jobagent matches RUN_ID --why-not POSTING_ID --json
     """
     from jobagent.api import postings
     from jobagent.api import runs as api
 
     announce_store()
+    if why_not is not None:
+        return _show_why_not(run_id, why_not, out)
     if open_report:
         result = api.get_status(run_id).result or {}
         path = result.get("html_report_path") or result.get("report_path")
@@ -201,6 +207,19 @@ def matches(run_id: str = typer.Argument(..., help="The run id of a job search."
                                  break_on_hyphens=False))
         if m.url:
             typer.echo(f"   {m.url}")
+
+
+def _show_why_not(run_id: str, posting_id: str, out: Output) -> None:
+    from jobagent.api.why_not import why_not
+
+    view = why_not(run_id, posting_id)
+    if out.machine:
+        return out.item(view)
+    typer.echo(f"{view.title} at {view.company} ({view.posting_id}): {view.fate.replace('_', ' ')}: {view.reason}")
+    if view.score is not None:
+        parts = ", ".join(f"{name} {value:+.1f}" for name, value in view.score_parts.items())
+        typer.echo(f"   score {view.score:.1f} = {parts}")
+    return None
 
 
 def _open_report(path: str) -> None:

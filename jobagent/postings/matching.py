@@ -10,7 +10,8 @@ import re
 from functools import lru_cache
 
 from jobagent.languages import SUPPORTED, stem
-from jobagent.postings.location_fit import location_fit, same_city
+from jobagent.postings.explain import posting_facts, relocation, split_score
+from jobagent.postings.location_fit import RADIUS_KM, location_fit, same_city
 from jobagent.postings.relevance import normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from jobagent.text import count_word, words
@@ -36,6 +37,9 @@ LEVEL_GAP_PENALTY = 15.0
 # On-site work in another country keeps this share of its score, so it never outranks a fitting local one
 # (the bench's far-away decoys) unless the person says they will relocate.
 ABROAD_FACTOR = 0.4
+# Below this a candidate is no match worth showing (no skill, title or place in common): it is counted in
+# filtered_out as "below the score floor" and why-not names it, rather than padding the list.
+SCORE_FLOOR = 10.0
 
 # Postings name a handful of skills, not a whole CV: matching this many counts as a full skills fit,
 # so a profile with 20 skills is not punished for breadth.
@@ -180,7 +184,7 @@ def screen(profile: ProfileFacts, postings: list[PostingData], *, query: str,
 
 
 def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
-                  location: str | None, relevance: float = 0.0) -> MatchResult:
+                  location: str | None, relevance: float = 0.0, radius_km: float = RADIUS_KM) -> MatchResult:
     """Weighted 0–100 score; each part adds a reason so the report can explain the ranking."""
     reasons: list[str] = []
     text = f"{posting.title}\n{posting.description}"
@@ -207,28 +211,34 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
     else:
         reasons.append(f'title "{posting.title}" shares no words with the search or suggested titles')
 
-    place = location_fit(posting, location)
+    place = location_fit(posting, location, radius_km=radius_km, relocate_to=relocation(profile))
     reasons.append(place.reason)
     seniority_fit, levels_away, seniority_reason = _seniority_fit(posting, profile.years_experience, query)
     reasons.append(seniority_reason)
 
     if relevance > 0:
         reasons.append(f"description relevance to the search: {relevance:.0%} of the best posting")
+    reasons.extend(posting_facts(posting))
     score = (WEIGHT_SKILLS * skills_fit + WEIGHT_TITLE * best_sim + WEIGHT_LOCATION * place.fit
              + WEIGHT_SENIORITY * seniority_fit + WEIGHT_RELEVANCE * relevance)
     if levels_away >= 2:
         score -= LEVEL_GAP_PENALTY
     if place.abroad:
         score *= ABROAD_FACTOR
+    parts = split_score({"skills": WEIGHT_SKILLS * skills_fit, "title": WEIGHT_TITLE * best_sim,
+                         "place": WEIGHT_LOCATION * place.fit, "level": WEIGHT_SENIORITY * seniority_fit,
+                         "relevance": WEIGHT_RELEVANCE * relevance},
+                        gap=LEVEL_GAP_PENALTY if levels_away >= 2 else 0.0,
+                        factor=ABROAD_FACTOR if place.abroad else 1.0)
     return MatchResult(posting=posting, score=round(min(100.0, max(0.0, score)), 1), reasons=reasons,
-                       matched_skills=found)
+                       matched_skills=found, score_parts=parts)
 
 
 def rank_postings(profile: ProfileFacts, postings: list[PostingData], *, query: str, location: str | None,
-                  limit: int | None = None) -> list[MatchResult]:
+                  limit: int | None = None, radius_km: float = RADIUS_KM) -> list[MatchResult]:
     """Best first; ties broken by title (then company) so the same inputs always give the same report."""
     relevance = normalized_relevance([query], [f"{p.title}\n{p.description}" for p in postings])
-    results = [score_posting(profile, p, query=query, location=location, relevance=r)
+    results = [score_posting(profile, p, query=query, location=location, relevance=r, radius_km=radius_km)
                for p, r in zip(postings, relevance, strict=True)]
     results.sort(key=lambda m: (-m.score, m.posting.title.lower(), m.posting.company.lower()))
     return results if limit is None else results[: max(0, limit)]
