@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     from jobagent.api.postings import MatchView
 
 
+def _positive_km(value: float | None) -> float | None:
+    """A usage error (exit 2) before anything is submitted: 0, negative, NaN or infinite is no radius."""
+    import math
+
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"must be a positive distance in km, not {value}")
+    return value
+
+
 @app.command()
 @output_options
 def search(
@@ -49,6 +58,8 @@ def search(
                                             "last N days."),
     min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
                                             "is below this (postings without one are kept)."),
+    radius: float | None = typer.Option(None, "--radius", metavar="KM", callback=_positive_km,
+                                        help="Commute radius in km for on-site postings (default 50)."),
     wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
     *,
     out: Output,
@@ -73,11 +84,12 @@ def search(
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
         subs = api.submit_searches_from_profile(from_profile, num_results=num_results, max_screening=max_screening,
-                                                priority=priority, feed=feed, sources=source or None, filters=filters)
+                                                priority=priority, feed=feed, sources=source or None, filters=filters,
+                                                radius_km=radius)
     elif query:
         subs = [api.submit_job_search(query, location=location, profile_id=profile, num_results=num_results,
                                       max_screening=max_screening, priority=priority, feed=feed,
-                                      sources=source or None, filters=filters)]
+                                      sources=source or None, filters=filters, radius_km=radius)]
     else:
         raise InvalidInput("give a QUERY or --from-profile ID")
     if wait:

@@ -99,7 +99,7 @@ def location_fit(posting: PostingData, wanted: str | None, *, radius_km: float =
         # The person will move there: the posting scores like one elsewhere in their own country.
         return LocationFit(0.35, f"in {where}: abroad, where the person will relocate")
     d = distance_km(place, person)
-    if d is not None and d <= SAME_CITY_KM:
+    if d is not None and d <= min(SAME_CITY_KM, radius_km):  # a 10 km radius makes a town 13 km off not "here"
         return LocationFit(1.0, f"in {where}, matching {wanted}")
     if d is not None and d <= radius_km:
         return LocationFit(0.85, f"in {where}, {d:.0f} km from {wanted}")

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
 from jobagent.errors import PermanentFailure
+from jobagent.postings.location_fit import RADIUS_KM
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from jobagent.store.models import CompanyResearch, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
@@ -23,7 +24,7 @@ class JobSearchContext(BaseModel):
     location: str | None = None
     profile_id: str | None = None
     num_results: int = 10
-    radius_km: float = 50.0  # the commute radius location_fit uses (issue 24 §3)
+    radius_km: float = RADIUS_KM  # the commute radius location_fit uses (issue 24 §3)
     max_screening: int = 5
     sources: list[str] | None = None
     filters: dict[str, Any] = Field(default_factory=dict)
@@ -337,6 +338,7 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
     return {
         "query": ctx.query,
         "location": ctx.location,
+        "radius_km": ctx.radius_km,
         "profile_id": ctx.profile_id,
         "postings_found": len(ctx.posting_ids),
         "new_postings": ctx.new_postings,
