@@ -58,7 +58,7 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     location = location or (profile.location if profile else None)
     if not location:
         raise InvalidInput("location is required (give one, or a profile with a location)")
-    context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
+    context: dict[str, Any] = {"query": query, "location": location, "profile_id": profile.id if profile else None,
                "num_results": num_results, "max_screening": max_screening, "sources": sources,
                "filters": check_filters(filters)}
     if radius_km is not None:  # only when given, so the context (and its dedup key) of other searches is as before
