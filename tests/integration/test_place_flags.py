@@ -64,3 +64,34 @@ def test_radius_that_is_no_distance_is_a_usage_error(env, tmp_path: Path, cli_ma
     assert code == 2 and "--radius" in err and not out
     ops.ensure_schema()
     assert runs_api.list_runs(limit=5) == []  # nothing submitted
+
+
+def test_relocation_lets_an_abroad_posting_rank(env, store_url: str, tmp_path: Path, cli_main) -> None:
+    env(database_url=store_url)
+    source = _feed(tmp_path, [
+        {"title": "Data Analyst", "company": "Spree Data", "location": "Berlin, Germany"},
+        {"title": "Data Analyst", "company": "Aire Insight", "location": "Leeds, UK",
+         "description": "Report on the monthly numbers for the board."},
+    ])
+    ops.ensure_schema()
+    pid = _profile(location="Leeds, UK")
+
+    def order() -> list[str]:
+        run = runs_api.submit_job_search("Data Analyst", profile_id=pid, sources=[source]).run_id
+        return [m.company for m in postings_api.list_matches(run)]
+
+    assert order() == ["Aire Insight", "Spree Data"]  # on site abroad never above a fitting local one
+    code, out, err = cli_main("profile", "edit", pid, "--relocate-to", "NL", "--json")
+    assert code == 0, err
+    assert json.loads(out)["relocate"] is True and json.loads(out)["relocate_to"] == ["NL"]
+    assert order() == ["Aire Insight", "Spree Data"]  # the Netherlands only: Germany is still abroad
+    code, out, err = cli_main("profile", "edit", pid, "--relocate-to", "Germany,nl", "--json")
+    assert code == 0 and json.loads(out)["relocate_to"] == ["DE", "NL"], err
+    assert order() == ["Spree Data", "Aire Insight"]  # now it scores like in-country, and its skills win
+    code, out, err = cli_main("profile", "edit", pid, "--no-relocate", "--json")
+    assert code == 0 and json.loads(out)["relocate"] is False and json.loads(out)["relocate_to"] == []
+    assert order() == ["Aire Insight", "Spree Data"]
+    code, _, err = cli_main("profile", "edit", pid, "--relocate-to", "DE,Narnia")
+    assert code == 3 and "Narnia" in err
+    with session_scope() as s:  # refused whole: nothing half-applied
+        assert s.get(UserProfile, pid).relocate is False  # type: ignore[union-attr]
