@@ -56,7 +56,7 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     if not 1 <= max_screening <= num_results:
         raise InvalidInput("max_screening must be between 1 and num_results")
     location = location or (profile.location if profile else None)
-    if not location:
+    if not location and profile is None:  # a profile without one still searches remote-anywhere postings
         raise InvalidInput("location is required (give one, or a profile with a location)")
     context: dict[str, Any] = {"query": query, "location": location, "profile_id": profile.id if profile else None,
                "num_results": num_results, "max_screening": max_screening, "sources": sources,

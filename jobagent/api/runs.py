@@ -198,8 +198,6 @@ def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id)
-    if not profile.location:
-        raise InvalidInput(f"profile {profile_id} has no location; set one before searching")
     if not profile.suggested_titles:
         raise InvalidInput(f"profile {profile_id} has no suggested job titles")
     checked = _check_sources(sources, feed, settings)

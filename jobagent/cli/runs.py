@@ -40,7 +40,8 @@ def _positive_km(value: float | None) -> float | None:
 def search(
     query: str | None = typer.Argument(None, help="What to search for, e.g. 'backend engineer'."),
     location: str | None = typer.Option(None, "--location", help="Where the job is, e.g. 'Berlin' "
-                                        "(required unless the profile has one)."),
+                                        "(default: the profile's; a profile with none gets remote postings "
+                                        "open to anywhere; required without a profile)."),
     profile: str | None = typer.Option(None, "--profile", help="Match against this profile."),
     from_profile: str | None = typer.Option(None, "--from-profile", help="One search per suggested title."),
     num_results: int = typer.Option(10, "--num-results", help="How many matches to keep."),

@@ -108,8 +108,10 @@ class MatchingNode(Node[JobSearchContext]):
         from jobagent.postings import why_not
         from jobagent.postings.filters import PostingFilters, apply_filters
         from jobagent.postings.matching import SCORE_FLOOR, rank_postings, screen
+        from jobagent.postings.place_warnings import place_warnings
 
         assert ctx.profile is not None
+        ctx.warnings.extend(place_warnings(ctx.location, ctx.profile_id))
         with session_scope() as s:
             rows = s.scalars(select(Posting).where(Posting.id.in_(ctx.posting_ids))).all()
             settled = _on_board(s, ctx.profile_id, rows)

@@ -166,9 +166,6 @@ def test_unknown_ids_and_unsearchable_profiles(client: FlaskClient) -> None:
     assert resp.status_code == 404 and "nope" in resp.json["detail"]
     resp = client.post("/workflow/job-search", json={"query": "python", "profile_id": "nope"}, headers=AUTH)
     assert resp.status_code == 404
-    no_location = _profile(location=None, suggested_titles=["Backend Engineer"])
-    resp = client.post("/workflow/job-search/from-profile", json={"profile_id": no_location}, headers=AUTH)
-    assert resp.status_code == 400 and "no location" in resp.json["detail"]
     no_titles = _profile(location="Berlin", suggested_titles=[])
     resp = client.post("/workflow/job-search/from-profile", json={"profile_id": no_titles}, headers=AUTH)
     assert resp.status_code == 400 and "titles" in resp.json["detail"]

@@ -95,3 +95,45 @@ def test_relocation_lets_an_abroad_posting_rank(env, store_url: str, tmp_path: P
     assert code == 3 and "Narnia" in err
     with session_scope() as s:  # refused whole: nothing half-applied
         assert s.get(UserProfile, pid).relocate is False  # type: ignore[union-attr]
+
+
+def test_profile_without_location_gets_remote_anywhere_with_a_warning(env, store_url: str,
+                                                                      tmp_path: Path) -> None:
+    env(database_url=store_url)
+    source = _feed(tmp_path, [
+        {"title": "Data Analyst", "company": "Anywhere Co", "location": "Remote - Worldwide", "remote": True},
+        {"title": "Data Analyst", "company": "States Co", "location": "Remote (US only)", "remote": True},
+        {"title": "Data Analyst", "company": "Office Co", "location": "Leeds, UK"},
+    ])
+    ops.ensure_schema()
+    pid = _profile(location=None)
+    [sub] = runs_api.submit_searches_from_profile(pid, sources=[source])  # refused before issue 24
+    st = runs_api.get_status(sub.run_id).model_dump()
+    assert st["status"] == "completed", st
+    assert [m.company for m in postings_api.list_matches(sub.run_id)] == ["Anywhere Co"]
+    warning = " ".join(st["result"]["warnings"])
+    assert "no location" in warning and f"profile edit {pid} --location" in warning
+    # The other two are counted, not silently dropped.
+    assert sum(st["result"]["filtered_out"].values()) == 2
+
+
+def test_unknown_place_is_text_matched_with_a_warning_and_suggestions(env, store_url: str,
+                                                                      tmp_path: Path) -> None:
+    env(database_url=store_url)
+    source = _feed(tmp_path, [
+        {"title": "Data Analyst", "company": "Aire Insight", "location": "Leeds, UK"},
+        {"title": "Data Analyst", "company": "Village Co", "location": "Little Snoring"},
+    ])
+    ops.ensure_schema()
+    run = runs_api.submit_job_search("Data Analyst", location="Leedz", sources=[source]).run_id
+    st = runs_api.get_status(run).model_dump()
+    assert st["status"] == "completed", st
+    [warning] = [w for w in st["result"]["warnings"] if "Leedz" in w]
+    assert "could not place" in warning and "did you mean Leeds" in warning
+    found = {m.company: m for m in postings_api.list_matches(run)}
+    assert set(found) == {"Aire Insight", "Village Co"}  # nothing dropped for a place it cannot resolve
+    # A posting whose own place is unknown is kept and scored as such, for a person who can be placed.
+    run = runs_api.submit_job_search("Data Analyst", location="Leeds", sources=[source]).run_id
+    village = {m.company: m for m in postings_api.list_matches(run)}["Village Co"]
+    assert "place unknown" in " ".join(village.reasons)
+    assert runs_api.get_status(run).model_dump()["result"]["warnings"] == []
