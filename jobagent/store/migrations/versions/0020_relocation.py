@@ -25,7 +25,9 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("user_profiles") as batch:
-        batch.add_column(sa.Column("relocate", sa.Boolean(), nullable=False, server_default=sa.false()))
+        # A constant default ("0", which PostgreSQL reads as false too): an expression such as sa.false() makes
+        # SQLite's batch mode copy and DROP user_profiles, and the drop cascades to every board entry.
+        batch.add_column(sa.Column("relocate", sa.Boolean(), nullable=False, server_default="0"))
         batch.add_column(sa.Column("relocate_to", JSON, nullable=False, server_default="[]"))
     with op.batch_alter_table("matches") as batch:
         batch.add_column(sa.Column("score_parts", JSON, nullable=True))
