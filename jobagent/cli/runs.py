@@ -228,7 +228,8 @@ def _show_why_not(run_id: str, posting_id: str, out: Output) -> None:
     view = why_not(run_id, posting_id)
     if out.machine:
         return out.item(view)
-    typer.echo(f"{view.title} at {view.company} ({view.posting_id}): {view.fate.replace('_', ' ')}: {view.reason}")
+    label = {"filtered": "hidden by the filters: ", "screened": "not a match: "}.get(view.fate, "")
+    typer.echo(f"{view.title} at {view.company} ({view.posting_id}): {label}{view.reason}")
     if view.score is not None:
         parts = ", ".join(f"{name} {value:+.1f}" for name, value in view.score_parts.items())
         typer.echo(f"   score {view.score:.1f} = {parts}")
