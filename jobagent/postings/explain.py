@@ -51,7 +51,7 @@ def posting_facts(posting: PostingData, *, now: datetime | None = None) -> list[
     if posting.salary_annual_min is not None or posting.salary_annual_max is not None:
         facts.append(f"pay {_money(posting.salary_annual_min, posting.salary_annual_max)}{currency} a year")
     elif posting.salary_min is not None or posting.salary_max is not None:
-        per = f" a {posting.salary_interval}" if posting.salary_interval else ""
+        per = f" per {posting.salary_interval}" if posting.salary_interval else ""
         facts.append(f"pay {_money(posting.salary_min, posting.salary_max)}{currency}{per}")
     elif posting.salary_text and posting.salary_text.strip():
         facts.append(f"pay as stated: {posting.salary_text.strip()[:80]}")
