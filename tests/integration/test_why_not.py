@@ -48,13 +48,16 @@ def test_why_not_screened_below_floor_not_candidate_and_score_parts(env, store_u
          "location": "Remote (US only)", "description": BODY},
         {"id": "weak", "title": "Site Manager", "company": "Maple Builders", "location": "Toronto, Canada",
          "description": "Manage the building site and its crews."},
+        {"id": "blocked", "title": "Site Reliability Engineer", "company": "Blocked Corp",
+         "location": "Amsterdam, Netherlands", "description": BODY},
         {"id": "chef", "title": "Pastry Chef", "company": "Bakery Noord", "location": "Amsterdam, Netherlands",
          "description": "Bake bread and cakes every morning."},
     ])
     ops.ensure_schema()
     pid = _profile(location="Amsterdam, Netherlands", skills=["Kubernetes", "Terraform", "Prometheus"],
                    years_experience=4, suggested_titles=["Site Reliability Engineer"])
-    run = runs_api.submit_job_search("Site Reliability Engineer", profile_id=pid, sources=[source]).run_id
+    run = runs_api.submit_job_search("Site Reliability Engineer", profile_id=pid, sources=[source],
+                                     filters={"company_blocklist": ["blocked corp"]}).run_id
     st = runs_api.get_status(run).model_dump()
     assert st["status"] == "completed", st
     ids = _ids()
@@ -68,7 +71,7 @@ def test_why_not_screened_below_floor_not_candidate_and_score_parts(env, store_u
     # Reasons name distance/place, level, type and pay where the posting states them.
     joined = "; ".join(top.reasons)
     assert "matching Amsterdam" in joined and "level title" in joined
-    assert "type: full-time" in joined and "pay 70,000–85,000 EUR a year" in joined
+    assert "type: full-time" in joined and "pay 70,000–85,000 EUR per year" in joined
 
     filtered = st["result"]["filtered_out"]
     assert filtered["remote, but not open to the person's country"] == 1
@@ -82,6 +85,8 @@ def test_why_not_screened_below_floor_not_candidate_and_score_parts(env, store_u
     assert abs(sum(weak["score_parts"].values()) - weak["score"]) < 0.5
     missing = runs_api_why(cli_main, run, ids["chef"])
     assert missing["fate"] == "not_a_candidate" and "Site Reliability Engineer" in missing["reason"]
+    blocked = runs_api_why(cli_main, run, ids["blocked"])
+    assert blocked["fate"] == "filtered" and blocked["reason"] == "blocked company"
     shown = runs_api_why(cli_main, run, ids["right"])
     assert shown["fate"] == "shown" and shown["position"] == 1
 
