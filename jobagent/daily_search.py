@@ -65,7 +65,8 @@ def utc_today() -> date:
 
 
 def _eligible_profiles(batch_size: int, summary: FanOutSummary) -> Iterator[list[UserProfile]]:
-    """Keyset pages of profiles that can search (a location and at least one title), lightest columns only."""
+    """Keyset pages of profiles that can search (at least one title), lightest columns only. A profile with
+    no location searches too (issue 24 §3): remote postings open to anywhere, and its runs warn about it."""
     last_id = ""
     while True:
         with session_scope() as s:
@@ -80,7 +81,7 @@ def _eligible_profiles(batch_size: int, summary: FanOutSummary) -> Iterator[list
         summary.profiles_scanned += len(rows)
         page = [UserProfile(id=r.id, location=r.location, premium=r.premium, suggested_titles=r.suggested_titles,
                             owner=r.owner)
-                for r in rows if (r.location or "").strip() and r.suggested_titles]
+                for r in rows if r.suggested_titles]
         summary.profiles_eligible += len(page)
         yield page
 

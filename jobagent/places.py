@@ -182,3 +182,18 @@ def open_to(scope: frozenset[str] | None, country: str | None) -> bool | None:
     if scope is None or not country:
         return None
     return country in scope or f"@{continents().get(country, '')}" in scope
+
+
+def suggest(text: str | None, n: int = 3) -> list[str]:
+    """Gazetteer cities spelled like ``text`` ("Leedz" -> Leeds), for the warning about a place that could
+    not be resolved. ``difflib`` over the names of similar length: ~0.1 s, paid only for an unknown place."""
+    import difflib
+
+    parts = _parts(text or "")
+    key = normalize(parts[0]) if parts else ""
+    if not key:
+        return []
+    cities = _cities()
+    near = [k for k in cities if abs(len(k) - len(key)) <= 2]
+    found = difflib.get_close_matches(key, near, n=n * 3, cutoff=0.75)
+    return list(dict.fromkeys(cities[k][0].name for k in found))[:n]

@@ -15,6 +15,16 @@ from jobagent.submission import SubmissionSpec, _queue_for
 from jobagent.text import words
 
 MAX_RESULTS = 1000
+MAX_RADIUS_KM = 20_000.0  # half the earth's circumference: any distance on the map
+
+
+def check_radius(radius_km: float) -> float:
+    """The commute radius in km: a positive, finite distance (NaN and infinity are no distance)."""
+    import math
+
+    if not math.isfinite(radius_km) or not 0 < radius_km <= MAX_RADIUS_KM:
+        raise InvalidInput(f"radius_km must be a positive distance up to {MAX_RADIUS_KM:,.0f} km, not {radius_km}")
+    return float(radius_km)
 
 
 def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
@@ -34,7 +44,8 @@ def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 
 def search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
                 max_screening: int, priority: str | None, sources: list[str] | None,
-                filters: dict[str, Any] | None = None, owner: str | None = None) -> SubmissionSpec:
+                filters: dict[str, Any] | None = None, radius_km: float | None = None,
+                owner: str | None = None) -> SubmissionSpec:
     """A checked job-search submission; the location falls back to the profile's. A search for a profile
     belongs to the profile's owner (so its owner sees it, whoever started it); any other to ``owner``."""
     query = " ".join(query.split())
@@ -47,11 +58,13 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     if not 1 <= max_screening <= num_results:
         raise InvalidInput("max_screening must be between 1 and num_results")
     location = location or (profile.location if profile else None)
-    if not location:
+    if not location and profile is None:  # a profile without one still searches remote-anywhere postings
         raise InvalidInput("location is required (give one, or a profile with a location)")
-    context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
+    context: dict[str, Any] = {"query": query, "location": location, "profile_id": profile.id if profile else None,
                "num_results": num_results, "max_screening": max_screening, "sources": sources,
                "filters": check_filters(filters)}
+    if radius_km is not None:  # only when given, so the context (and its dedup key) of other searches is as before
+        context["radius_km"] = check_radius(radius_km)
     return SubmissionSpec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
                           profile_id=profile.id if profile else None, query=query, location=location,
                           owner=profile.owner if profile else owner)

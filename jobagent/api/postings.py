@@ -36,6 +36,8 @@ class MatchView(BaseModel):
     reasons: list[str]
     posting_id: str
     has_cover_letter: bool
+    # The score by component (issue 24 §7); the parts add up to the score (before clamping to 0..100).
+    score_parts: dict[str, float] = {}
 
 
 def _pay(p: Posting) -> dict[str, Any]:
@@ -59,6 +61,5 @@ def list_matches(run_or_execution_id: str, *, settings: Settings | None = None,
             location=m.posting.location, remote=m.posting.remote, url=m.posting.url,
             salary_min=m.posting.salary_min, salary_max=m.posting.salary_max,
             salary_currency=m.posting.salary_currency, **_pay(m.posting), reasons=list(m.reasons),
-            posting_id=m.posting_id,
-            has_cover_letter=bool(m.cover_letter),
+            posting_id=m.posting_id, has_cover_letter=bool(m.cover_letter), score_parts=dict(m.score_parts or {}),
         ) for m in matches]

@@ -47,10 +47,14 @@ class ProfileEdit:
     location: str | None = None
     level: str | None = None
     premium: bool | None = None
+    # Issue 24 §3: whether the person will move for work; relocate_to (countries) implies relocate.
+    relocate: bool | None = None
+    relocate_to: list[str] | None = None
 
     def is_empty(self) -> bool:
         return not (self.add_titles or self.remove_titles or self.add_skills or self.remove_skills) and \
-            self.years_experience is None and self.location is None and self.level is None and self.premium is None
+            self.years_experience is None and self.location is None and self.level is None and \
+            self.premium is None and self.relocate is None and self.relocate_to is None
 
 
 def _clean_items(items: list[str], what: str) -> list[str]:
@@ -87,7 +91,28 @@ def validate_edit(edit: ProfileEdit) -> ProfileEdit:
         if level not in LEVELS:
             raise InvalidInput(f"level must be one of {', '.join(LEVELS)}, not {edit.level!r}")
         checked.level = level
+    checked.relocate, checked.relocate_to = _check_relocation(edit.relocate, edit.relocate_to)
     return checked
+
+
+def _check_relocation(relocate: bool | None, countries: list[str] | None) -> tuple[bool | None, list[str] | None]:
+    """Countries as ISO alpha-2 codes ("DE", "Netherlands" -> "NL"); a list means the person will relocate."""
+    if countries is None:
+        return relocate, None
+    from jobagent.places import country_of
+
+    if relocate is False and any(c.strip() for c in countries):
+        raise InvalidInput("relocate_to needs relocate: a person who will not relocate has no countries to go to")
+    codes: list[str] = []
+    for name in (c.strip() for c in countries if c.strip()):
+        code = country_of(name) or country_of(name.upper())
+        if code is None:
+            raise InvalidInput(f"relocate_to: {name!r} is not a country (use ISO codes such as DE, NL)")
+        if code not in codes:
+            codes.append(code)
+    if not codes:
+        raise InvalidInput("relocate_to must name at least one country")
+    return True, codes
 
 
 def _record(edits: dict[str, Any], edit: ProfileEdit) -> dict[str, Any]:
@@ -131,6 +156,8 @@ class ProfileView(BaseModel):
     filters: dict[str, Any]
     created_at: str | None  # ISO 8601, UTC
     owner: str | None = None  # the token name it was created through; None: the operator's
+    relocate: bool = False  # will move for work (issue 24 §3): on-site postings abroad then rank
+    relocate_to: list[str] = []  # the countries (ISO alpha-2); empty with relocate: anywhere
 
 
 class ProfileDeleted(BaseModel):
@@ -155,6 +182,7 @@ def profile_view(p: UserProfile) -> ProfileView:
         education=list(p.education or []), user_edits=dict(p.user_edits or {}),
         cv_sources=list(p.cv_sources or []), filters=dict(p.filters or {}),
         created_at=p.created_at.isoformat() if p.created_at else None, owner=p.owner,
+        relocate=bool(p.relocate), relocate_to=list(p.relocate_to or []),
     )
 
 
@@ -180,6 +208,9 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
         # A new level re-derives the titles, so every recorded title edit is applied again on top of them.
         apply_edits(profile, recorded if checked.level else _record({}, checked))
         profile.user_edits = recorded
+        if checked.relocate is not None:  # not a CV fact: a refresh from a new CV leaves it as it is
+            profile.relocate = checked.relocate
+            profile.relocate_to = list(checked.relocate_to or []) if checked.relocate else []
         if not profile.suggested_titles:
             raise InvalidInput("a profile needs at least one suggested title; add one before removing the last")
         s.flush()

@@ -189,31 +189,31 @@ def _load_profile(profile_id: str, actor: Actor) -> UserProfile:
 def submit_job_search(query: str, *, location: str | None = None, profile_id: str | None = None,
                       num_results: int = 10, max_screening: int = 5, priority: str | None = None,
                       feed: str | None = None, sources: list[str] | None = None,
-                      filters: dict[str, Any] | None = None, settings: Settings | None = None,
-                      actor: Actor = OPERATOR) -> Submission:
-    """One search: a query and a location (or a profile with one), over the postings store."""
+                      filters: dict[str, Any] | None = None, radius_km: float | None = None,
+                      settings: Settings | None = None, actor: Actor = OPERATOR) -> Submission:
+    """One search: a query and a location (or a profile with one), over the postings store; ``radius_km`` is
+    the commute radius (50 km when not given)."""
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id, actor) if profile_id else None
     spec = search_spec(query, location, profile, num_results, max_screening, priority,
-                       _check_sources(sources, feed, settings), filters, owner=actor.name)
+                       _check_sources(sources, feed, settings), filters, radius_km, owner=actor.name)
     return submit_one(spec, settings)
 
 
 def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_screening: int = 5,
                                  priority: str | None = None, feed: str | None = None,
                                  sources: list[str] | None = None, filters: dict[str, Any] | None = None,
-                                 settings: Settings | None = None, actor: Actor = OPERATOR) -> list[Submission]:
+                                 radius_km: float | None = None, settings: Settings | None = None,
+                                 actor: Actor = OPERATOR) -> list[Submission]:
     """One search per suggested title; a profile that cannot search gets an error and no runs."""
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id, actor)
-    if not profile.location:
-        raise InvalidInput(f"profile {profile_id} has no location; set one before searching")
     if not profile.suggested_titles:
         raise InvalidInput(f"profile {profile_id} has no suggested job titles")
     checked = _check_sources(sources, feed, settings)
-    specs = [search_spec(title, None, profile, num_results, max_screening, priority, checked, filters)
+    specs = [search_spec(title, None, profile, num_results, max_screening, priority, checked, filters, radius_km)
              for title in profile.suggested_titles]
     return submit_specs(specs, settings)
 

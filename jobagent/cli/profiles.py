@@ -157,6 +157,10 @@ def profile_edit(
     level: Level | None = typer.Option(None, "--level", help="Seniority the searches aim at."),
     premium: bool | None = typer.Option(None, "--premium/--no-premium", help="Run this profile's work on the "
                                         "high queue (or not)."),
+    relocate: bool | None = typer.Option(None, "--relocate/--no-relocate", help="Will (not) move for work: "
+                                         "on-site postings abroad rank like ones at home."),
+    relocate_to: str | None = typer.Option(None, "--relocate-to", metavar="DE,NL", help="Countries you will "
+                                           "move to (comma-separated; implies --relocate)."),
     *,
     out: Output,
 ) -> None:
@@ -167,13 +171,16 @@ def profile_edit(
         jobagent profile edit PROFILE_ID --add-title "Platform Engineer" --level senior
 
         jobagent profile edit PROFILE_ID --remove-skill Perl --years 8
+
+        jobagent profile edit PROFILE_ID --relocate-to DE,NL
     """
     from jobagent.api.profiles import ProfileEdit, edit_profile
 
     announce_store()
     edit = ProfileEdit(add_titles=add_title, remove_titles=remove_title, add_skills=add_skill,
                        remove_skills=remove_skill, years_experience=years, location=location, level=level,
-                       premium=premium)
+                       premium=premium, relocate=relocate,
+                       relocate_to=None if relocate_to is None else relocate_to.split(","))
     _show_profile(edit_profile(profile_id, edit).model_dump(mode="json"), out, f"Profile {profile_id} (edited)")
 
 

@@ -26,12 +26,22 @@ if TYPE_CHECKING:
     from jobagent.api.postings import MatchView
 
 
+def _positive_km(value: float | None) -> float | None:
+    """A usage error (exit 2) before anything is submitted: 0, negative, NaN or infinite is no radius."""
+    import math
+
+    if value is not None and not (math.isfinite(value) and value > 0):
+        raise typer.BadParameter(f"must be a positive distance in km, not {value}")
+    return value
+
+
 @app.command()
 @output_options
 def search(
     query: str | None = typer.Argument(None, help="What to search for, e.g. 'backend engineer'."),
     location: str | None = typer.Option(None, "--location", help="Where the job is, e.g. 'Berlin' "
-                                        "(required unless the profile has one)."),
+                                        "(default: the profile's; a profile with none gets remote postings "
+                                        "open to anywhere; required without a profile)."),
     profile: str | None = typer.Option(None, "--profile", help="Match against this profile."),
     from_profile: str | None = typer.Option(None, "--from-profile", help="One search per suggested title."),
     num_results: int = typer.Option(10, "--num-results", help="How many matches to keep."),
@@ -54,6 +64,8 @@ def search(
                                               "part-time, contract, temporary, apprenticeship, internship, "
                                               "working-student, volunteer, graduate. Repeatable. A trainee "
                                               "type also shows trainee posts to experienced profiles."),
+    radius: float | None = typer.Option(None, "--radius", metavar="KM", callback=_positive_km,
+                                        help="Commute radius in km for on-site postings (default 50)."),
     wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
     *,
     out: Output,
@@ -81,11 +93,12 @@ def search(
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
         subs = api.submit_searches_from_profile(from_profile, num_results=num_results, max_screening=max_screening,
-                                                priority=priority, feed=feed, sources=source or None, filters=filters)
+                                                priority=priority, feed=feed, sources=source or None, filters=filters,
+                                                radius_km=radius)
     elif query:
         subs = [api.submit_job_search(query, location=location, profile_id=profile, num_results=num_results,
                                       max_screening=max_screening, priority=priority, feed=feed,
-                                      sources=source or None, filters=filters)]
+                                      sources=source or None, filters=filters, radius_km=radius)]
     else:
         raise InvalidInput("give a QUERY or --from-profile ID")
     if wait:
@@ -174,6 +187,8 @@ def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> 
 def matches(run_id: str = typer.Argument(..., help="The run id of a job search."),
             open_report: bool = typer.Option(False, "--open", help="Open the HTML report in the browser "
                                              "(prints its path when there is no browser)."),
+            why_not: str | None = typer.Option(None, "--why-not", metavar="POSTING_ID", help="Say why this "
+                                               "posting is not among the matches, with its score parts."),
             *, out: Output) -> None:
     """Show the postings a job search matched, best first, with why each was kept.
 
@@ -182,11 +197,15 @@ def matches(run_id: str = typer.Argument(..., help="The run id of a job search."
         jobagent matches RUN_ID
 
         jobagent matches RUN_ID --open
+
+        jobagent matches RUN_ID --why-not POSTING_ID --json
     """
     from jobagent.api import postings
     from jobagent.api import runs as api
 
     announce_store()
+    if why_not is not None:
+        return _show_why_not(run_id, why_not, out)
     if open_report:
         result = api.get_status(run_id).result or {}
         path = result.get("html_report_path") or result.get("report_path")
@@ -209,6 +228,20 @@ def matches(run_id: str = typer.Argument(..., help="The run id of a job search."
                                  break_on_hyphens=False))
         if m.url:
             typer.echo(f"   {m.url}")
+
+
+def _show_why_not(run_id: str, posting_id: str, out: Output) -> None:
+    from jobagent.api.why_not import why_not
+
+    view = why_not(run_id, posting_id)
+    if out.machine:
+        return out.item(view)
+    label = {"filtered": "hidden by the filters: ", "screened": "not a match: "}.get(view.fate, "")
+    typer.echo(f"{view.title} at {view.company} ({view.posting_id}): {label}{view.reason}")
+    if view.score is not None:
+        parts = ", ".join(f"{name} {value:+.1f}" for name, value in view.score_parts.items())
+        typer.echo(f"   score {view.score:.1f} = {parts}")
+    return None
 
 
 def _open_report(path: str) -> None:

@@ -17,6 +17,7 @@ from jobagent.postings.schema import PostingData
 from jobagent.text import normalize
 
 RADIUS_KM = 50.0  # the default commute radius
+ANYWHERE = frozenset({"*"})  # relocate_to for someone who will move to any country
 SAME_CITY_KM = 15.0  # a district or a postcode of the same city: "Leeds LS6", "Brooklyn" for New York
 
 
@@ -65,13 +66,26 @@ def _remote_fit(posting: PostingData, person: Place | None, wanted: str | None) 
     return LocationFit(0.8, f"remote posting: {scope_text}" if scope_text else "remote posting")
 
 
-def location_fit(posting: PostingData, wanted: str | None, *, radius_km: float = RADIUS_KM) -> LocationFit:
+# Reason counted in filtered_out when the person gave no location: only remote work open to anywhere is judged.
+REASON_NO_LOCATION = "on site or remote for some countries only, and the person gave no location"
+
+
+def location_fit(posting: PostingData, wanted: str | None, *, radius_km: float = RADIUS_KM,
+                 relocate_to: frozenset[str] | None = None) -> LocationFit:
+    """``relocate_to``: the countries the person will move to (``ANYWHERE`` for any); None when they will
+    not, so on-site work abroad is discounted."""
     person = resolve(wanted)
+    no_location = not wanted or not wanted.strip()
     if _is_remote(posting):
-        return _remote_fit(posting, person, wanted)
+        fit = _remote_fit(posting, person, wanted)
+        if no_location and fit.reason.startswith("remote posting:") and \
+                remote_scope(posting.remote_scope or posting.location) is not None:
+            return LocationFit(0.0, fit.reason, exclude=REASON_NO_LOCATION)  # open to some countries only
+        return fit
     where = posting.location
-    if not wanted or not wanted.strip():
-        return LocationFit(1.0, f"in {where or 'an unstated location'}; no location preference given")
+    if no_location:
+        return LocationFit(0.0, f"in {where or 'an unstated location'}; no location given",
+                           exclude=REASON_NO_LOCATION)
     if not where:
         return LocationFit(0.5, f"location not stated; wanted {wanted}")
     place = resolve(where)
@@ -80,9 +94,12 @@ def location_fit(posting: PostingData, wanted: str | None, *, radius_km: float =
             return LocationFit(1.0, f"in {where}, matching {wanted}")
         return LocationFit(0.25, f"in {where}: place unknown, compared as text with {wanted}")
     if person.country != place.country:
-        return LocationFit(0.0, f"in {where}: another country than {wanted}, and on site", abroad=True)
+        if relocate_to is None or not (relocate_to == ANYWHERE or place.country in relocate_to):
+            return LocationFit(0.0, f"in {where}: another country than {wanted}, and on site", abroad=True)
+        # The person will move there: the posting scores like one elsewhere in their own country.
+        return LocationFit(0.35, f"in {where}: abroad, where the person will relocate")
     d = distance_km(place, person)
-    if d is not None and d <= SAME_CITY_KM:
+    if d is not None and d <= min(SAME_CITY_KM, radius_km):  # a 10 km radius makes a town 13 km off not "here"
         return LocationFit(1.0, f"in {where}, matching {wanted}")
     if d is not None and d <= radius_km:
         return LocationFit(0.85, f"in {where}, {d:.0f} km from {wanted}")

@@ -13,8 +13,9 @@ from functools import lru_cache
 from jobagent.compounds import split
 from jobagent.languages import SUPPORTED, stem
 from jobagent.postings.employment import TRAINEE_KINDS, posting_kinds, trainee_title
+from jobagent.postings.explain import posting_facts, relocation, split_score
 from jobagent.postings.language_fit import missing_languages
-from jobagent.postings.location_fit import location_fit, same_city
+from jobagent.postings.location_fit import RADIUS_KM, location_fit, same_city
 from jobagent.postings.relevance import normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from jobagent.text import count_word, words
@@ -44,6 +45,9 @@ ABROAD_FACTOR = 0.4
 # much as a two-level gap, so a fitting posting in a language the person speaks ranks first. The bench's
 # personas list their languages and its postings state none, so it leaves the bench figures unchanged.
 LANGUAGE_GAP_PENALTY = 15.0
+# Below this a candidate is no match worth showing (no skill, title or place in common): it is counted in
+# filtered_out as "below the score floor" and why-not names it, rather than padding the list.
+SCORE_FLOOR = 10.0
 
 # Postings name a handful of skills, not a whole CV: matching this many counts as a full skills fit,
 # so a profile with 20 skills is not punished for breadth.
@@ -188,7 +192,7 @@ def screen(profile: ProfileFacts, postings: list[PostingData], *, query: str, lo
 
 
 def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
-                  location: str | None, relevance: float = 0.0) -> MatchResult:
+                  location: str | None, relevance: float = 0.0, radius_km: float = RADIUS_KM) -> MatchResult:
     """Weighted 0–100 score; each part adds a reason so the report can explain the ranking."""
     reasons: list[str] = []
     text = f"{posting.title}\n{posting.description}"
@@ -215,7 +219,7 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
     else:
         reasons.append(f'title "{posting.title}" shares no words with the search or suggested titles')
 
-    place = location_fit(posting, location)
+    place = location_fit(posting, location, radius_km=radius_km, relocate_to=relocation(profile))
     reasons.append(place.reason)
     seniority_fit, levels_away, seniority_reason = _seniority_fit(posting, profile.years_experience, query)
     reasons.append(seniority_reason)
@@ -225,6 +229,7 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
         reasons.append(f"asks for {' and '.join(missing)}, which the profile does not list")
     if relevance > 0:
         reasons.append(f"description relevance to the search: {relevance:.0%} of the best posting")
+    reasons.extend(posting_facts(posting))
     score = (WEIGHT_SKILLS * skills_fit + WEIGHT_TITLE * best_sim + WEIGHT_LOCATION * place.fit
              + WEIGHT_SENIORITY * seniority_fit + WEIGHT_RELEVANCE * relevance)
     if levels_away >= 2:
@@ -233,15 +238,21 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
         score -= LANGUAGE_GAP_PENALTY
     if place.abroad:
         score *= ABROAD_FACTOR
+    parts = split_score({"skills": WEIGHT_SKILLS * skills_fit, "title": WEIGHT_TITLE * best_sim,
+                         "place": WEIGHT_LOCATION * place.fit, "level": WEIGHT_SENIORITY * seniority_fit,
+                         "relevance": WEIGHT_RELEVANCE * relevance},
+                        penalties={"level_gap": LEVEL_GAP_PENALTY if levels_away >= 2 else 0.0,
+                                   "language_gap": LANGUAGE_GAP_PENALTY if missing else 0.0},
+                        factor=ABROAD_FACTOR if place.abroad else 1.0)
     return MatchResult(posting=posting, score=round(min(100.0, max(0.0, score)), 1), reasons=reasons,
-                       matched_skills=found)
+                       matched_skills=found, score_parts=parts)
 
 
 def rank_postings(profile: ProfileFacts, postings: list[PostingData], *, query: str, location: str | None,
-                  limit: int | None = None) -> list[MatchResult]:
+                  limit: int | None = None, radius_km: float = RADIUS_KM) -> list[MatchResult]:
     """Best first; ties broken by title (then company) so the same inputs always give the same report."""
     relevance = normalized_relevance([query], [f"{p.title}\n{p.description}" for p in postings])
-    results = [score_posting(profile, p, query=query, location=location, relevance=r)
+    results = [score_posting(profile, p, query=query, location=location, relevance=r, radius_km=radius_km)
                for p, r in zip(postings, relevance, strict=True)]
     results.sort(key=lambda m: (-m.score, m.posting.title.lower(), m.posting.company.lower()))
     return results if limit is None else results[: max(0, limit)]

@@ -72,6 +72,9 @@ class ProfileFacts(BaseModel):
     languages: list[str] = Field(default_factory=list)
     level: str | None = None
     field: str | None = None
+    # Migration 0020: whether the person will move for work, and where to (ISO alpha-2; empty: anywhere).
+    relocate: bool = False
+    relocate_to: list[str] = Field(default_factory=list)
 
 
 class MatchResult(BaseModel):
@@ -79,3 +82,6 @@ class MatchResult(BaseModel):
     score: float  # 0..100
     reasons: list[str] = Field(default_factory=list)
     matched_skills: list[str] = Field(default_factory=list)
+    # The score by component (skills, title, place, level, relevance, and the level-gap and abroad
+    # adjustments as negative parts): they add up to the score before it is clamped to 0..100.
+    score_parts: dict[str, float] = Field(default_factory=dict)

@@ -85,6 +85,9 @@ class UserProfile(Base):
     cv_language: Mapped[str | None] = mapped_column(String(8))
     # Migration 0016: the name of the API token it was created through; NULL is the operator's (CLI, admin).
     owner: Mapped[str | None] = mapped_column(String(100), index=True)
+    # Migration 0020: the person will move for work (issue 24 §3), to these countries (ISO alpha-2; empty: any).
+    relocate: Mapped[bool] = mapped_column(Boolean, default=False)
+    relocate_to: Mapped[list[str]] = mapped_column(JSONType, default=list)
 
 
 class ApiToken(Base):
@@ -274,6 +277,7 @@ class Match(Base):
     company_notes: Mapped[str | None] = mapped_column(Text)
     cover_letter: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    score_parts: Mapped[dict[str, float] | None] = mapped_column(JSONType)  # migration 0020, issue 24 §7
 
     posting: Mapped[Posting] = relationship()
 

@@ -112,7 +112,7 @@ def accept_job_search(raw: bytes, settings: Settings, prefix: str, who: Actor) -
     sub = runs.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
                                  num_results=body.num_results,
                                  max_screening=_screening(body.num_results, body.max_screening),
-                                 priority=body.priority, settings=settings, actor=who)
+                                 priority=body.priority, radius_km=body.radius_km, settings=settings, actor=who)
     return _accepted(sub, prefix)
 
 

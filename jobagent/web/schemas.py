@@ -32,6 +32,7 @@ class JobSearchRequest(_Body):
     num_results: int = Field(default=10, ge=1, le=1000)
     max_screening: int | None = Field(default=None, ge=1, le=1000)  # default: min(5, num_results)
     priority: Literal["high", "default"] | None = None
+    radius_km: float | None = Field(default=None, gt=0, le=20000, allow_inf_nan=False)  # default 50 km
 
 
 class FromProfileRequest(_Body):

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import delete, select
 
 from jobagent.errors import PermanentFailure
+from jobagent.postings.location_fit import RADIUS_KM
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from jobagent.store.models import CompanyResearch, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
@@ -23,6 +24,7 @@ class JobSearchContext(BaseModel):
     location: str | None = None
     profile_id: str | None = None
     num_results: int = 10
+    radius_km: float = RADIUS_KM  # the commute radius location_fit uses (issue 24 §3)
     max_screening: int = 5
     sources: list[str] | None = None
     filters: dict[str, Any] = Field(default_factory=dict)
@@ -47,6 +49,8 @@ class JobSearchContext(BaseModel):
     delivery_failures: dict[str, str] = Field(default_factory=dict)
     warnings: list[str] = Field(default_factory=list)
     board_states: list[str] = Field(default_factory=list)  # the board (issue 14): each match's state, in order
+    # Why-not (issue 24 §2): one record per candidate, written when matching (postings.why_not).
+    candidate_fates: list[dict[str, Any]] = Field(default_factory=list)
 
 
 def _posting_data(row: Posting) -> PostingData:
@@ -71,6 +75,7 @@ class ProfileRetrievalNode(Node[JobSearchContext]):
                 suggested_titles=list(p.suggested_titles), experience=list(p.experience or []),
                 education=list(p.education or []), certifications=list(p.certifications or []),
                 languages=list(p.languages or []), level=p.level, field=p.field,
+                relocate=bool(p.relocate), relocate_to=list(p.relocate_to or []),
             )
             ctx.profile_filters = dict(p.filters or {})
         ctx.location = ctx.location or ctx.profile.location
@@ -98,29 +103,46 @@ class MatchingNode(Node[JobSearchContext]):
     name = "MatchingNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
+        from functools import partial
+
+        from jobagent.postings import why_not
         from jobagent.postings.filters import PostingFilters, apply_filters
-        from jobagent.postings.matching import rank_postings, screen
+        from jobagent.postings.matching import SCORE_FLOOR, rank_postings, screen
+        from jobagent.postings.place_warnings import place_warnings
 
         assert ctx.profile is not None
+        ctx.warnings.extend(place_warnings(ctx.location, ctx.profile_id))
         with session_scope() as s:
             rows = s.scalars(select(Posting).where(Posting.id.in_(ctx.posting_ids))).all()
             settled = _on_board(s, ctx.profile_id, rows)
-            postings = [_posting_data(r) for r in rows if r.id not in settled]
+            pairs = [(r.id, _posting_data(r)) for r in rows if r.id not in settled]
+        postings, ids = [p for _, p in pairs], {id(p): pid for pid, p in pairs}
         # The profile's standing filters and this search's own apply together; the stricter wins.
         filters = PostingFilters.model_validate(ctx.profile_filters).merged(PostingFilters.model_validate(ctx.filters))
-        kept, dropped = apply_filters(postings, filters)
-        kept, screened = screen(ctx.profile, kept, query=ctx.query, location=ctx.location,
-                                wanted_types=filters.employment_types)
+        filter_with = partial(apply_filters, filters=filters)
+        screen_with = partial(screen, ctx.profile, query=ctx.query, location=ctx.location,
+                              wanted_types=filters.employment_types)
+        kept, dropped = filter_with(postings)
+        after_filters = kept
+        kept, screened = screen_with(kept)
         ctx.filtered_out = {reason: n for reason, n in {**dropped, **screened}.items() if n}
         if settled:
             ctx.filtered_out[REASON_ON_BOARD] = len(settled)
         # Title synonyms (issue 12) count as wanted titles, so "SRE" scores like "Site Reliability Engineer".
         wanted = ctx.profile.model_copy(update={"suggested_titles": [*ctx.profile.suggested_titles,
                                                                      *ctx.title_aliases]})
-        ranked = rank_postings(wanted, kept, query=ctx.query, location=ctx.location)
-        ctx.matches = ranked[:ctx.max_screening]
-        if len(ranked) > len(ctx.matches):  # never dropped without a word: these scored below the shown ones
-            ctx.filtered_out[f"ranked below the top {ctx.max_screening}"] = len(ranked) - len(ctx.matches)
+        ranked = rank_postings(wanted, kept, query=ctx.query, location=ctx.location, radius_km=ctx.radius_km)
+        above = [m for m in ranked if m.score >= SCORE_FLOOR]
+        if len(above) < len(ranked):
+            ctx.filtered_out[why_not.REASON_FLOOR] = len(ranked) - len(above)
+        ctx.matches = above[:ctx.max_screening]
+        if len(above) > len(ctx.matches):  # never dropped without a word: these scored below the shown ones
+            ctx.filtered_out[f"ranked below the top {ctx.max_screening}"] = len(above) - len(ctx.matches)
+        ctx.candidate_fates = why_not.record_fates(
+            ids, filtered=why_not.reasons_one_by_one(postings, after_filters, filter_with),
+            screened=why_not.reasons_one_by_one(after_filters, kept, screen_with),
+            on_board=sorted(settled), on_board_reason=REASON_ON_BOARD, ranked=ranked, floor=SCORE_FLOOR,
+            shown=ctx.max_screening)
 
 
 # The board (issue 14): postings the profile saved, skipped or applied to (or copies of those) are not ranked,
@@ -245,7 +267,7 @@ class CompletionNode(Node[JobSearchContext]):
                 found.append((_posting_id(s, m.posting), m.score))
                 s.add(Match(run_id=env.run_id, posting_id=found[-1][0], rank=rank, score=m.score,
                             reasons=m.reasons, company_notes=ctx.company_notes.get(m.posting.company),
-                            cover_letter=letter or None))
+                            cover_letter=letter or None, score_parts=m.score_parts or None))
             if ctx.profile_id:  # the board (issue 14): same transaction, so matches and board agree
                 from jobagent.postings.board import record_matches
 
@@ -322,6 +344,7 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
     return {
         "query": ctx.query,
         "location": ctx.location,
+        "radius_km": ctx.radius_km,
         "profile_id": ctx.profile_id,
         "postings_found": len(ctx.posting_ids),
         "new_postings": ctx.new_postings,

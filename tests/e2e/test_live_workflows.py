@@ -79,14 +79,10 @@ def test_from_profile_errors_create_no_runs(live: dict[str, str]) -> None:
     from jobagent.errors import InvalidInput, NotFound
 
     with session_scope() as s:
-        s.add(UserProfile(id="p-noloc", name="A", email="a@example.org", location=None,
-                          suggested_titles=["Data Engineer"]))
         s.add(UserProfile(id="p-notitles", name="B", email="b@example.org", location="Berlin",
                           suggested_titles=[]))
     with pytest.raises(NotFound):
         runs.submit_searches_from_profile("no-such-profile")
-    with pytest.raises(InvalidInput, match="no location"):
-        runs.submit_searches_from_profile("p-noloc")
     with pytest.raises(InvalidInput, match="no suggested job titles"):
         runs.submit_searches_from_profile("p-notitles")
     assert runs.list_runs(limit=100) == []

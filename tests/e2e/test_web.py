@@ -115,6 +115,22 @@ def test_job_search_and_from_profile(client: FlaskClient) -> None:
     assert _counts() == (3, 3)
 
 
+def test_job_search_radius(client: FlaskClient, live: dict[str, str]) -> None:
+    from jobagent.store.models import Run
+    from jobagent.store.session import session_scope
+
+    for bad in (0, -5, 1e9, "far"):  # no distance: refused with nothing stored
+        resp = client.post("/workflow/job-search", json={"query": "python", "location": "Leeds", "radius_km": bad},
+                           headers=AUTH)
+        assert resp.status_code == 422 and "radius_km" in resp.json["detail"], resp.json
+    assert _counts() == (0, 0)
+    resp = client.post("/workflow/job-search", json={"query": "python", "location": "Leeds", "radius_km": 70},
+                       headers=AUTH)
+    assert resp.status_code == 202, resp.json
+    with session_scope() as s:
+        assert s.get(Run, resp.json["run_id"]).params["radius_km"] == 70.0  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(("payload", "status", "error"), [
     ({"email": "jane@example.com", "cv_urls": ["http://127.0.0.1/cv.md"]}, 422, "invalid_request"),  # no name
     ({"name": "Jane", "email": "not-an-email", "cv_urls": ["http://127.0.0.1/cv.md"]}, 400, "invalid_input"),
@@ -166,9 +182,6 @@ def test_unknown_ids_and_unsearchable_profiles(client: FlaskClient) -> None:
     assert resp.status_code == 404 and "nope" in resp.json["detail"]
     resp = client.post("/workflow/job-search", json={"query": "python", "profile_id": "nope"}, headers=AUTH)
     assert resp.status_code == 404
-    no_location = _profile(location=None, suggested_titles=["Backend Engineer"])
-    resp = client.post("/workflow/job-search/from-profile", json={"profile_id": no_location}, headers=AUTH)
-    assert resp.status_code == 400 and "no location" in resp.json["detail"]
     no_titles = _profile(location="Berlin", suggested_titles=[])
     resp = client.post("/workflow/job-search/from-profile", json={"profile_id": no_titles}, headers=AUTH)
     assert resp.status_code == 400 and "titles" in resp.json["detail"]

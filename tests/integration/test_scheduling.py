@@ -33,9 +33,10 @@ def _seed_profiles() -> int:
                               suggested_titles=["Data Engineer", "Backend Engineer"]))
         s.add(UserProfile(name="Premium", email="vip@example.org", location="Remote", premium=True,
                           suggested_titles=["ML Engineer", "ml  engineer", "Platform Engineer"]))
+        # No location: searches remote postings open to anywhere (issue 24 §3), so it is eligible too.
         s.add(UserProfile(name="Nowhere", email="n@example.org", location=None, suggested_titles=["Chef"]))
         s.add(UserProfile(name="Untitled", email="u@example.org", location="Paris", suggested_titles=[]))
-    return 3 * 2 + 2
+    return 3 * 2 + 2 + 1
 
 
 def _count(model: type, *where: object) -> int:
@@ -46,11 +47,11 @@ def _count(model: type, *where: object) -> int:
 def test_fan_out_once_per_profile_title_day(live: dict[str, str]) -> None:
     expected = _seed_profiles()
     first = fan_out_daily_search(DAY, batch_size=3)  # small batches: several transactions and pipelines
-    assert (first.profiles_scanned, first.profiles_eligible) == (6, 4)
+    assert (first.profiles_scanned, first.profiles_eligible) == (6, 5)
     assert (first.runs_created, first.skipped_already_done, first.failed_to_enqueue) == (expected, 0, 0)
     assert first.batches >= 3
     redis = Redis.from_url(live["REDIS_URL"])
-    assert Queue("high", connection=redis).count == 2 and Queue("default", connection=redis).count == 6
+    assert Queue("high", connection=redis).count == 2 and Queue("default", connection=redis).count == 7
     assert _count(WorkflowExecution, WorkflowExecution.enqueued_at.is_(None)) == 0
     with session_scope() as s:
         premium_keys = set(s.scalars(select(Run.dedup_key).join(UserProfile).where(UserProfile.premium)))
@@ -64,7 +65,7 @@ def test_fan_out_once_per_profile_title_day(live: dict[str, str]) -> None:
     # ... and a second trigger on that same day creates nothing and says so.
     repeat = json.loads(run_cli("schedule", "run-now", "daily-search", "--json", environ=live).stdout)
     assert (repeat["runs_created"], repeat["skipped_already_done"]) == (0, expected)
-    assert _count(Run) == 2 * expected and Queue("default", connection=redis).count == 12
+    assert _count(Run) == 2 * expected and Queue("default", connection=redis).count == 14
 
 
 def test_concurrent_fan_outs_create_each_search_once(live: dict[str, str]) -> None:

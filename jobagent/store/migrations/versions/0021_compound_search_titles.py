@@ -7,7 +7,7 @@ Mathematik" would find only the postings harvested after the upgrade. The title 
 keeps the richer titles: the old code reads them as extra words.
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-07
 """
 
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0021"
-down_revision = "0018"
+down_revision = "0020"
 branch_labels = None
 depends_on = None
 
