@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from jobagent.postings.location_fit import ANYWHERE
 from jobagent.postings.schema import PostingData, ProfileFacts
+from jobagent.text import salary_text
 
 
 def relocation(profile: ProfileFacts) -> frozenset[str] | None:
@@ -47,12 +48,16 @@ def posting_facts(posting: PostingData, *, now: datetime | None = None) -> list[
     if posting.posted_at is not None:
         days = max(0, (today - _aware(posting.posted_at)).days)
         facts.append(f"posted {days} {'day' if days == 1 else 'days'} ago")
-    currency = f" {posting.salary_currency}" if posting.salary_currency else ""
-    if posting.salary_annual_min is not None or posting.salary_annual_max is not None:
+    stated = salary_text(posting.salary_min, posting.salary_max, posting.salary_currency, posting.salary_interval)
+    if stated:  # as the posting gives it, with the yearly figure --min-salary compares when the period is not a year
+        currency = f" {posting.salary_currency}" if posting.salary_currency else ""
+        yearly = _money(posting.salary_annual_min, posting.salary_annual_max)
+        about = f" (about {yearly}{currency} a year)" if yearly and posting.salary_interval not in (None, "year") \
+            else ""
+        facts.append(f"pay {stated}{about}")
+    elif posting.salary_annual_min is not None or posting.salary_annual_max is not None:
+        currency = f" {posting.salary_currency}" if posting.salary_currency else ""
         facts.append(f"pay {_money(posting.salary_annual_min, posting.salary_annual_max)}{currency} a year")
-    elif posting.salary_min is not None or posting.salary_max is not None:
-        per = f" per {posting.salary_interval}" if posting.salary_interval else ""
-        facts.append(f"pay {_money(posting.salary_min, posting.salary_max)}{currency}{per}")
     elif posting.salary_text and posting.salary_text.strip():
         facts.append(f"pay as stated: {posting.salary_text.strip()[:80]}")
     return facts

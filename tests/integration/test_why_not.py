@@ -71,7 +71,7 @@ def test_why_not_screened_below_floor_not_candidate_and_score_parts(env, store_u
     # Reasons name distance/place, level, type and pay where the posting states them.
     joined = "; ".join(top.reasons)
     assert "matching Amsterdam" in joined and "level title" in joined
-    assert "type: full-time" in joined and "pay 70,000–85,000 EUR per year" in joined
+    assert "type: full-time" in joined and "pay 70,000–85,000 EUR/year" in joined
 
     filtered = st["result"]["filtered_out"]
     assert filtered["remote, but not open to the person's country"] == 1

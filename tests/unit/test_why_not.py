@@ -44,7 +44,11 @@ def test_posting_facts_name_type_liveness_and_pay_only_where_known() -> None:
                                             "pay 30,000–36,000 EUR a year"]
     hourly = bare.model_copy(update={"salary_min": 15.0, "salary_interval": "hour", "salary_currency": "GBP",
                                      "valid_through": datetime(2026, 12, 1)})
-    assert posting_facts(hourly, now=now) == ["closing date passed on 2026-12-01", "pay 15 GBP per hour"]
+    assert posting_facts(hourly, now=now) == ["closing date passed on 2026-12-01", "pay 15 GBP/hour"]
+    monthly = bare.model_copy(update={"salary_min": 1200.0, "salary_max": 1400.0, "salary_interval": "month",
+                                      "salary_currency": "EUR", "salary_annual_min": 14400.0,
+                                      "salary_annual_max": 16800.0})
+    assert posting_facts(monthly, now=now) == ["pay 1,200–1,400 EUR/month (about 14,400–16,800 EUR a year)"]
     assert posting_facts(bare.model_copy(update={"salary_text": "competitive"}), now=now) == [
         "pay as stated: competitive"]
 
