@@ -250,11 +250,17 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
 
 
 def _harvest_due(settings: Settings, summary: FanOutSummary) -> None:
-    """Issue 12: the sources due for a harvest are harvested before any search exists (see the docstring)."""
+    """Issue 12: the sources due for a harvest are harvested before any search exists (see the docstring).
+    Issue 23: no harvest failure stops the fan-out; it is a line in ``harvests`` or ``errors``."""
     from jobagent.postings.harvest import due_sources, harvest_sources
 
-    for report in harvest_sources(due_sources(settings), settings):
-        summary.harvests.append(report.line())
+    try:  # each source's failure is already its own report line; this is for what fails around them
+        reports = harvest_sources(due_sources(settings), settings)
+    except Exception as exc:  # noqa: BLE001 - the searches still run on the postings already stored
+        log.exception("daily search: harvesting the due sources failed")
+        summary.errors.append(f"harvest: {str(translate(exc)).splitlines()[0]}")
+        return
+    summary.harvests.extend(report.line() for report in reports)
 
 
 def daily_search_task() -> dict[str, Any]:
