@@ -158,9 +158,10 @@ def _translate_httpx(exc: BaseException, url: str) -> JobagentError | None:
 def _translate_database(exc: BaseException) -> JobagentError | None:
     try:
         from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
     except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
         return None
-    types: tuple[type[BaseException], ...] = (OperationalError, DisconnectionError, InterfaceError)
+    types: tuple[type[BaseException], ...] = (OperationalError, DisconnectionError, InterfaceError, PoolTimeout)
     try:
         import psycopg
 
