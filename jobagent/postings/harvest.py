@@ -38,6 +38,7 @@ from jobagent.postings.harvest_store import count_misses_and_close, state_row, s
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import HttpOptions, SourceError
 from jobagent.postings.sources.paging import CutShort, NotModified
+from jobagent.redaction import redact_source, redact_text
 from jobagent.store.models import SourceState, utcnow
 from jobagent.store.session import get_engine, session_scope
 
@@ -63,12 +64,15 @@ class HarvestReport:
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As shown and returned (task results, ``jobagent harvest``): credentials in a spec redacted."""
+        return {**asdict(self), "source": redact_source(self.source),
+                "error": redact_text(self.error) if self.error else self.error}
 
     def line(self) -> str:
         counts = (f"{self.pages} pages, {self.requests} requests; {self.seen} seen, {self.new} new, "
                   f"{self.updated} updated, {self.closed} closed")
-        return f"{self.source}: {self.outcome} ({counts})" + (f": {self.error}" if self.error else "")
+        error = f": {redact_text(self.error)}" if self.error else ""
+        return f"{redact_source(self.source)}: {self.outcome} ({counts}){error}"
 
 
 # --- one request at a time per host ---------------------------------------------------------------------
