@@ -30,6 +30,7 @@ from sqlalchemy import Table, insert, select
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import InvalidInput, translate
+from jobagent.limits import MAX_DEDUP_KEY
 from jobagent.retry_policy import is_transient
 from jobagent.search_specs import search_spec
 from jobagent.store.models import Run, UserProfile, WorkflowExecution, utcnow
@@ -62,11 +63,15 @@ class FanOutSummary:
 def dedup_key(profile_id: str, title: str, day: date) -> str:
     """One key per profile × title × UTC day; titles differing only in case or spacing are the same search.
 
-    The folded title is hashed, so the key has one length whatever the title (casefolding lengthens text:
-    "ß" * 200 became 400 characters and overflowed the column for the whole batch)."""
+    Bounded: casefolding lengthens text ("ß" * 200 became 400 characters), and a key over the column
+    failed the whole batch, so a key that would not fit carries a hash of the folded title instead. Keys
+    that fit keep their old form, so runs created before this change still make a same-day trigger a no-op.
+    """
     folded = " ".join(title.casefold().split())
-    digest = hashlib.sha256(folded.encode()).hexdigest()[:32]
-    return f"daily:{profile_id}:{digest}:{day.isoformat()}"
+    key = f"daily:{profile_id}:{folded}:{day.isoformat()}"
+    if len(key) <= MAX_DEDUP_KEY:
+        return key
+    return f"daily:{profile_id}:sha256:{hashlib.sha256(folded.encode()).hexdigest()[:32]}:{day.isoformat()}"
 
 
 def utc_today() -> date:

@@ -170,7 +170,8 @@ def _translate_database(exc: BaseException) -> JobagentError | None:
         pass
     orig = getattr(exc, "orig", None) or exc
     sqlstate = str(getattr(orig, "sqlstate", None) or "")
-    if sqlstate[:2] in _REFUSED_CLASSES:  # psycopg files ProgramLimitExceeded under OperationalError
+    if sqlstate[:2] in _REFUSED_CLASSES and sqlstate != _UNIQUE_VIOLATION:  # psycopg: ProgramLimitExceeded
+        # is an OperationalError, and without this it read "cannot reach PostgreSQL" and was retried
         return StoreRefused(f"the database refused a value: {_first_line(orig)}")
     if not isinstance(exc, types):
         return None
@@ -181,7 +182,9 @@ def _translate_database(exc: BaseException) -> JobagentError | None:
 
 
 # Data exception, integrity violation, program limit exceeded: permanent whatever the driver's class.
+# A unique violation is left out: two writers racing for one key is settled by another attempt.
 _REFUSED_CLASSES = ("22", "23", "54")
+_UNIQUE_VIOLATION = "23505"
 _LIBPQ_ADDRESS = re.compile(r'server (?:at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+)'
                             r'|on socket "(?P<sock>[^"]+)")')
 _REDIS_ADDRESS = re.compile(r"connecting to (?P<addr>\S+?)\.?(?:\s|$)")

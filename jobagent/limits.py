@@ -11,6 +11,7 @@ from __future__ import annotations
 MAX_QUERY = 300  # runs.query
 MAX_LOCATION = 200  # runs.location, user_profiles.location
 MAX_ITEM = 200  # one title or skill of a profile (a title becomes a daily search's query)
+MAX_DEDUP_KEY = 400  # runs.dedup_key
 MAX_SINCE_DAYS = 36_500  # an age of a century: older than any posting, younger than timedelta's limit
 
 # Conditional-request validators a source sends (sources.etag / sources.last_modified): one longer than its

@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from jobagent.limits import MAX_ETAG, MAX_LAST_MODIFIED, MAX_LOCATION, MAX_QUERY
+from jobagent.limits import MAX_DEDUP_KEY, MAX_ETAG, MAX_LAST_MODIFIED, MAX_LOCATION, MAX_QUERY
 
 
 def new_id() -> str:
@@ -101,7 +101,7 @@ class Run(Base):
     params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Set for scheduled runs ("daily:<profile>:<title>:<UTC day>"): the unique key is what makes a second
     # trigger on the same day a no-op, without a check-then-insert race.
-    dedup_key: Mapped[str | None] = mapped_column(String(400))
+    dedup_key: Mapped[str | None] = mapped_column(String(MAX_DEDUP_KEY))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     executions: Mapped[list[WorkflowExecution]] = relationship(

@@ -7,9 +7,11 @@ and failed the whole batch: 0 runs for everyone.
 from __future__ import annotations
 
 import json
+from datetime import date
 
 from sqlalchemy import select
 
+from jobagent.daily_search import dedup_key
 from jobagent.store.models import Run, UserProfile
 from jobagent.store.session import session_scope
 
@@ -47,7 +49,11 @@ def test_long_and_refused_titles_leave_other_profiles_searching(env, clean_pg: s
     assert by_profile[sharp] == {"Baker", "ß" * 100}
     assert by_profile[folded] == {"ß" * 150, "Nurse"}
     assert by_profile[huge] == {"Welder"} and by_profile[plain] == {"Welder"}
-    assert len({len(key) for _, _, key in runs}) == 1  # one key length whatever the title
+    keys = {(profile_id, query): key for profile_id, query, key in runs}
+    assert all(len(key) <= 400 for key in keys.values())
+    long_key = dedup_key(folded, "ß" * 200, date.today())  # folded, it would not fit: a hash instead
+    assert long_key.startswith(f"daily:{folded}:sha256:") and len(long_key) < 100
+    assert keys[plain, "Welder"] == f"daily:{plain}:welder:{summary['day']}"  # the old form, where it fits
     assert summary["searches_refused"] == 2, summary
     assert sorted(line.split(":")[0] for line in summary["errors"]) == sorted([f"profile {folded}", f"profile {huge}"])
     assert all(": query is longer than 300 characters" in line for line in summary["errors"])
