@@ -63,6 +63,11 @@ def test_bad_values_are_input_errors_on_both_faces(shim: WebStack, live: dict[st
     assert cli.returncode == 3 and "query is longer than 300 characters" in cli.stderr, cli.stderr
     cli = run_cli("retry", "--failed", "--since", "infd", environ=live)
     assert cli.returncode in (2, 3) and "Traceback" not in cli.stderr, cli.stderr
+    cv = shim.log_dir / "cv.md"
+    cv.write_text((Path(__file__).resolve().parents[2] / "jobagent" / "data" / "sample_cv.md").read_text())
+    cli = run_cli("profile", "create", "--name", "Ada", "--email", "ada@example.org", "--cv", str(cv),
+                  "--location", "a" * 300, environ=live)
+    assert cli.returncode == 3 and "location is longer than 200 characters" in cli.stderr, cli.stderr
     assert _runs() == 0  # nothing half-written
 
 
