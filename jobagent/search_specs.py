@@ -35,8 +35,9 @@ def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 
 def search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
                 max_screening: int, priority: str | None, sources: list[str] | None,
-                filters: dict[str, Any] | None = None) -> SubmissionSpec:
-    """A checked job-search submission; the location falls back to the profile's."""
+                filters: dict[str, Any] | None = None, owner: str | None = None) -> SubmissionSpec:
+    """A checked job-search submission; the location falls back to the profile's. A search for a profile
+    belongs to the profile's owner (so its owner sees it, whoever started it); any other to ``owner``."""
     query = " ".join(query.split())
     if not query:
         raise InvalidInput("query is required")
@@ -57,4 +58,5 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
                "num_results": num_results, "max_screening": max_screening, "sources": sources,
                "filters": check_filters(filters)}
     return SubmissionSpec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
-                          profile_id=profile.id if profile else None, query=query, location=location)
+                          profile_id=profile.id if profile else None, query=query, location=location,
+                          owner=profile.owner if profile else owner)

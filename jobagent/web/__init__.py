@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from jobagent.web import board_routes
     from jobagent.web.api import api, error
     from jobagent.web.bodies import CappedBodies
+    from jobagent.web.body_deadline import BodyDeadline
     from jobagent.web.dashboard import mount_dashboard
     from jobagent.web.submit_wsgi import SubmitRoutes
 
@@ -45,8 +46,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     mount_dashboard(app, settings, error)
     # The two single-submit routes skip Flask's per-request machinery on success (issue 16, aim 3).
     app.wsgi_app = SubmitRoutes(app, settings)  # type: ignore[method-assign]
-    # Outermost: a chunked body gets a length within the cap, or one over it that Flask answers with 413.
+    # A chunked body gets a length within the cap, or one over it that Flask answers with 413 (issue 23 §11).
     app.wsgi_app = CappedBodies(app.wsgi_app, settings.web_max_body_bytes)  # type: ignore[method-assign]
+    # Outermost: a body trickled byte by byte must not hold a thread past the deadline (issue 23, item 6),
+    # including while CappedBodies reads a chunked one (its BodyTimeout is answered there).
+    app.wsgi_app = BodyDeadline(app.wsgi_app, settings.web_body_timeout)  # type: ignore[method-assign]
     runs.import_submit_path()  # before gunicorn's --preload forks: see its docstring
 
     @app.errorhandler(ValidationError)
