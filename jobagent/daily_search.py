@@ -17,6 +17,7 @@ sources fresh between daily runs, so usually little is due at fan-out time.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import time
@@ -28,6 +29,9 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 
 from jobagent.config import Settings, get_settings
+from jobagent.errors import InvalidInput, translate
+from jobagent.limits import MAX_DEDUP_KEY
+from jobagent.retry_policy import is_transient
 from jobagent.search_specs import search_spec
 from jobagent.store.models import Run, UserProfile, WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
@@ -46,6 +50,7 @@ class FanOutSummary:
     runs_created: int = 0
     skipped_already_done: int = 0
     failed_to_enqueue: int = 0
+    searches_refused: int = 0  # searches that could not be created, each profile named in errors
     batches: int = 0
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
@@ -56,8 +61,17 @@ class FanOutSummary:
 
 
 def dedup_key(profile_id: str, title: str, day: date) -> str:
-    """One key per profile × title × UTC day; titles differing only in case or spacing are the same search."""
-    return f"daily:{profile_id}:{' '.join(title.casefold().split())}:{day.isoformat()}"
+    """One key per profile × title × UTC day; titles differing only in case or spacing are the same search.
+
+    Bounded: casefolding lengthens text ("ß" * 200 became 400 characters), and a key over the column
+    failed the whole batch, so a key that would not fit carries a hash of the folded title instead. Keys
+    that fit keep their old form, so runs created before this change still make a same-day trigger a no-op.
+    """
+    folded = " ".join(title.casefold().split())
+    key = f"daily:{profile_id}:{folded}:{day.isoformat()}"
+    if len(key) <= MAX_DEDUP_KEY:
+        return key
+    return f"daily:{profile_id}:sha256:{hashlib.sha256(folded.encode()).hexdigest()[:32]}:{day.isoformat()}"
 
 
 def utc_today() -> date:
@@ -86,14 +100,25 @@ def _eligible_profiles(batch_size: int, summary: FanOutSummary) -> Iterator[list
         yield page
 
 
-def _specs_for(profile: UserProfile, day: date) -> Iterator[tuple[str, SubmissionSpec]]:
+def _specs_for(profile: UserProfile, day: date, summary: FanOutSummary) -> Iterator[tuple[str, SubmissionSpec]]:
+    """The profile's searches; a title that cannot be a search ("!!!", too long) is named and skipped, so
+    one odd profile never stops the fan-out for the others."""
     seen: set[str] = set()
     for title in profile.suggested_titles:
         key = dedup_key(profile.id, title, day)
         if key in seen or not title.strip():
             continue
         seen.add(key)
-        yield key, search_spec(title, None, profile, 10, 5, None, None)
+        try:
+            yield key, search_spec(title, None, profile, 10, 5, None, None)
+        except InvalidInput as exc:
+            _refused(summary, profile.id, 1, str(exc))
+
+
+def _refused(summary: FanOutSummary, profile_id: str, searches: int, reason: str) -> None:
+    summary.searches_refused += searches
+    summary.errors.append(f"profile {profile_id}: {reason}")
+    log.warning("daily search: profile %s skipped: %s", profile_id, reason)
 
 
 _RUN_COLUMNS = ("id", "workflow_type", "profile_id", "query", "location", "params", "dedup_key", "created_at",
@@ -156,6 +181,25 @@ def _insert_batch(batch: list[tuple[str, SubmissionSpec]]) -> list[tuple[str, st
     return [(row["id"], row["queue"]) for row in ex_rows]
 
 
+def _insert_per_profile(batch: list[tuple[str, SubmissionSpec]], summary: FanOutSummary
+                        ) -> tuple[list[tuple[str, str]], int]:
+    """(the new executions, how many searches were refused) for a batch inserted profile by profile."""
+    groups: dict[str | None, list[tuple[str, SubmissionSpec]]] = {}
+    for key, spec in batch:
+        groups.setdefault(spec.profile_id, []).append((key, spec))
+    items: list[tuple[str, str]] = []
+    refused = 0
+    for profile_id, group in groups.items():
+        try:
+            items.extend(_insert_batch(group))
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            _refused(summary, str(profile_id), len(group), str(translate(exc)).splitlines()[0])
+            refused += len(group)
+    return items, refused
+
+
 def _enqueue(items: list[tuple[str, str]], summary: FanOutSummary, settings: Settings) -> None:
     from jobagent.queue import enqueue_executions
 
@@ -171,11 +215,21 @@ def _enqueue(items: list[tuple[str, str]], summary: FanOutSummary, settings: Set
 
 def _flush(batch: list[tuple[str, SubmissionSpec]], summary: FanOutSummary, settings: Settings) -> None:
     """Commit the batch, then pipeline its new executions to Redis (threads would not help: both halves
-    are mostly Python work under one GIL, measured in benchmarks/bench_fanout.py)."""
-    items = _insert_batch(batch)
+    are mostly Python work under one GIL, measured in benchmarks/bench_fanout.py).
+
+    A batch the database refuses for good (a value it cannot hold) is inserted again one profile at a
+    time, so only the profile whose row is refused goes without its searches; an outage is raised, and
+    the task's retry (the fan-out is idempotent) creates what this pass did not."""
+    refused = 0
+    try:
+        items = _insert_batch(batch)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        items, refused = _insert_per_profile(batch, summary)
     summary.batches += 1
     summary.runs_created += len(items)
-    summary.skipped_already_done += len(batch) - len(items)
+    summary.skipped_already_done += len(batch) - len(items) - refused
     if items:
         _enqueue(items, summary, settings)
 
@@ -193,7 +247,7 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
     pending: list[tuple[str, SubmissionSpec]] = []
     for page in _eligible_profiles(size, summary):
         for profile in page:
-            pending.extend(_specs_for(profile, day))
+            pending.extend(_specs_for(profile, day, summary))
             while len(pending) >= size:
                 _flush(pending[:size], summary, settings)
                 pending = pending[size:]
@@ -205,11 +259,17 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
 
 
 def _harvest_due(settings: Settings, summary: FanOutSummary) -> None:
-    """Issue 12: the sources due for a harvest are harvested before any search exists (see the docstring)."""
+    """Issue 12: the sources due for a harvest are harvested before any search exists (see the docstring).
+    Issue 23: no harvest failure stops the fan-out; it is a line in ``harvests`` or ``errors``."""
     from jobagent.postings.harvest import due_sources, harvest_sources
 
-    for report in harvest_sources(due_sources(settings), settings):
-        summary.harvests.append(report.line())
+    try:  # each source's failure is already its own report line; this is for what fails around them
+        reports = harvest_sources(due_sources(settings), settings)
+    except Exception as exc:  # noqa: BLE001 - the searches still run on the postings already stored
+        log.exception("daily search: harvesting the due sources failed")
+        summary.errors.append(f"harvest: {str(translate(exc)).splitlines()[0]}")
+        return
+    summary.harvests.extend(report.line() for report in reports)
 
 
 def daily_search_task() -> dict[str, Any]:

@@ -9,6 +9,7 @@ make sense without a traceback. Whether a failure is worth another attempt is de
     │   ├── NotFound                     an id that does not exist
     │   └── FetchRefused (also FetchError)  refused URL, too big, too many redirects
     ├── PermanentFailure                 a node knows retrying cannot help
+    │   └── StoreRefused                 the database refused a value (too long, out of range): a bug
     ├── FetchError                       fetching a URL failed; ``.url`` is already redacted
     │   ├── FetchStatus(status, retry_after)  an HTTP error answer: 5xx/408/429 retry, other 4xx do not
     │   ├── FetchTimeout                 connect/read timeout: retried
@@ -44,6 +45,13 @@ class NotFound(InputError):
 
 class PermanentFailure(JobagentError):
     """Raised by a node when retrying cannot help (the input itself is wrong)."""
+
+
+class StoreRefused(PermanentFailure):
+    """The database refused a value (SQLSTATE class 22 data exception, 23 integrity violation, 54 program
+    limit such as "string is too long for tsvector"). Not the user's input as typed (faces check limits
+    first, ``jobagent.limits``) and not an outage: the same statement fails the same way, so it is never
+    retried nor shown as 503."""
 
 
 class FetchError(JobagentError):
@@ -150,24 +158,33 @@ def _translate_httpx(exc: BaseException, url: str) -> JobagentError | None:
 def _translate_database(exc: BaseException) -> JobagentError | None:
     try:
         from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+        from sqlalchemy.exc import TimeoutError as PoolTimeout
     except ImportError:  # pragma: no cover - SQLAlchemy is a dependency
         return None
-    types: tuple[type[BaseException], ...] = (OperationalError, DisconnectionError, InterfaceError)
+    types: tuple[type[BaseException], ...] = (OperationalError, DisconnectionError, InterfaceError, PoolTimeout)
     try:
         import psycopg
 
         types += (psycopg.OperationalError, psycopg.InterfaceError)
     except ImportError:  # pragma: no cover
         pass
+    orig = getattr(exc, "orig", None) or exc
+    sqlstate = str(getattr(orig, "sqlstate", None) or "")
+    if sqlstate[:2] in _REFUSED_CLASSES and sqlstate != _UNIQUE_VIOLATION:  # psycopg: ProgramLimitExceeded
+        # is an OperationalError, and without this it read "cannot reach PostgreSQL" and was retried
+        return StoreRefused(f"the database refused a value: {_first_line(orig)}")
     if not isinstance(exc, types):
         return None
-    orig = getattr(exc, "orig", None) or exc
     if type(orig).__module__.startswith("sqlite3"):
         return DatabaseUnavailable(f"cannot open SQLite at {_configured_address('database')}: {_first_line(orig)}")
     return DatabaseUnavailable(f"cannot reach PostgreSQL at {_address('database', str(orig))}: "
                                f"{_short_reason(orig)}")
 
 
+# Data exception, integrity violation, program limit exceeded: permanent whatever the driver's class.
+# A unique violation is left out: two writers racing for one key is settled by another attempt.
+_REFUSED_CLASSES = ("22", "23", "54")
+_UNIQUE_VIOLATION = "23505"
 _LIBPQ_ADDRESS = re.compile(r'server (?:at "(?P<host>[^"]+)"(?: \([^)]*\))?, port (?P<port>\d+)'
                             r'|on socket "(?P<sock>[^"]+)")')
 _REDIS_ADDRESS = re.compile(r"connecting to (?P<addr>\S+?)\.?(?:\s|$)")

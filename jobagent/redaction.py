@@ -73,6 +73,13 @@ def redact_text(text: str, *, secret_paths: bool = False) -> str:
     return _URL_IN_TEXT.sub(one, text)
 
 
+def redact_source(spec: str) -> str:
+    """A source spec as every face shows it (results, status, ``sources list``, error lines): any URL in it
+    redacted, so ``rss:http://bob:pw@host/feed?token=T`` is shown as ``rss:http://***@host/feed?***``.
+    The spec itself stays the key it is stored under; only what is shown changes."""
+    return redact_text(spec)
+
+
 class RedactingFilter(logging.Filter):
     """A handler filter that redacts URLs in the formatted message and in the traceback text."""
 

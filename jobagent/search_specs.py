@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from jobagent.errors import InvalidInput
+from jobagent.limits import MAX_LOCATION, MAX_QUERY, folded_length
 from jobagent.store.models import UserProfile
 from jobagent.submission import SubmissionSpec, _queue_for
 from jobagent.text import words
@@ -51,6 +52,8 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     query = " ".join(query.split())
     if not query:
         raise InvalidInput("query is required")
+    if folded_length(query) > MAX_QUERY:  # the column's limit, checked before anything is written
+        raise InvalidInput(f"query is longer than {MAX_QUERY} characters: {query[:40]}...")
     if not words(query):  # "!!!" or "—": a search for nothing would answer with a silent empty result
         raise InvalidInput(f"query {query[:60]!r} has no letters or digits to search for")
     if not 1 <= num_results <= MAX_RESULTS:
@@ -60,6 +63,8 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     location = location or (profile.location if profile else None)
     if not location and profile is None:  # a profile without one still searches remote-anywhere postings
         raise InvalidInput("location is required (give one, or a profile with a location)")
+    if location and len(location) > MAX_LOCATION:
+        raise InvalidInput(f"location is longer than {MAX_LOCATION} characters")
     context: dict[str, Any] = {"query": query, "location": location, "profile_id": profile.id if profile else None,
                "num_results": num_results, "max_screening": max_screening, "sources": sources,
                "filters": check_filters(filters)}

@@ -27,6 +27,7 @@ class BoardServer(ThreadingHTTPServer):
         # board key -> "500" | "garbage" | "slow" | "429" (once); "garbage@2": pages from 2 on are garbage
         self.faults: dict[str, str] = {}
         self.retry_after = "1"
+        self.validators: dict[str, dict[str, str]] = {}  # board key -> headers sent instead of the ETag
         self.page_size = arbeitnow_page_size
         self.requests: list[str] = []
         self.times: list[float] = []  # monotonic arrival time of each request
@@ -103,7 +104,7 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("ETag", etag)
             self.end_headers()
             return None
-        return self._send(200, body, extra={"ETag": etag})
+        return self._send(200, body, extra=srv.validators.get(key) or {"ETag": etag})
 
     def _render(self, path: str, query: dict[str, list[str]]) -> tuple[str | None, bytes]:
         srv = self.server

@@ -27,6 +27,7 @@ from jobagent.config import Settings, get_settings
 from jobagent.cv.edits import apply_edits, with_items, without_items
 from jobagent.cv.vocabulary import LEVELS
 from jobagent.errors import InvalidInput
+from jobagent.limits import MAX_ITEM, MAX_LOCATION, folded_length
 from jobagent.search_specs import check_filters
 from jobagent.store.lookup import find_profile
 from jobagent.store.models import Delivery, UserProfile
@@ -63,8 +64,8 @@ def _clean_items(items: list[str], what: str) -> list[str]:
         text = " ".join(str(item).split())
         if not text:
             raise InvalidInput(f"{what} must not be empty")
-        if len(text) > 200:
-            raise InvalidInput(f"{what} is longer than 200 characters: {text[:40]}...")
+        if folded_length(text) > MAX_ITEM:  # "ß" * 200 folds to 400 characters
+            raise InvalidInput(f"{what} is longer than {MAX_ITEM} characters: {text[:40]}...")
         out.append(text)
     return out
 
@@ -83,8 +84,8 @@ def validate_edit(edit: ProfileEdit) -> ProfileEdit:
         location = " ".join(edit.location.split())
         if not location:
             raise InvalidInput("location must not be empty")
-        if len(location) > 200:
-            raise InvalidInput("location is longer than 200 characters")
+        if folded_length(location) > MAX_LOCATION:
+            raise InvalidInput(f"location is longer than {MAX_LOCATION} characters")
         checked.location = location
     if edit.level is not None:
         level = edit.level.strip().lower()

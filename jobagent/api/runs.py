@@ -18,6 +18,7 @@ from sqlalchemy import select
 from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
 from jobagent.errors import InvalidInput
+from jobagent.limits import MAX_LOCATION
 from jobagent.redaction import redact_text
 from jobagent.search_specs import search_spec
 from jobagent.store.lookup import find_execution, find_profile
@@ -110,6 +111,8 @@ def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: 
     sources, local_files = intake_sources(cv_sources, settings)
     ensure_schema(settings)
     where = location.strip() if location and location.strip() else None
+    if where and len(where) > MAX_LOCATION:  # the column's limit, refused before any row exists
+        raise InvalidInput(f"location is longer than {MAX_LOCATION} characters")
     context = {"name": checked_name, "email": checked_email, "cv_sources": sources,
                "cv_documents": store_documents(local_files), "location": where, "premium": premium}
     spec = SubmissionSpec("profiling", _queue_for(priority, premium), context, location=where, owner=actor.name)

@@ -72,6 +72,7 @@ def list_sources(*, settings: Settings | None = None) -> SourcesView:
 
     from jobagent.postings.harvest_store import source_counts
     from jobagent.postings.sources import DEFAULT_BASE_URLS, KINDS
+    from jobagent.redaction import redact_source, redact_text
     from jobagent.store.models import SourceState as SourceRow
     from jobagent.store.session import session_scope
 
@@ -86,12 +87,12 @@ def list_sources(*, settings: Settings | None = None) -> SourcesView:
         st = states.get(spec)
         open_n, closed_n = counts.get(spec, (0, 0))
         rows.append(SourceState(
-            source=spec, configured=spec in configured,
+            source=redact_source(spec), configured=spec in configured,
             last_harvest_at=_iso(st.last_harvest_at) if st else None,
-            outcome=st.outcome if st else "never harvested", error=st.error if st else None,
+            outcome=st.outcome if st else "never harvested", error=redact_text(st.error) if st and st.error else None,
             open=open_n, closed=closed_n,
             next_harvest_at=_iso(st.next_harvest_at) if st else "due now",
             requests=st.requests if st else 0, pages=st.pages if st else 0,
         ))
-    return SourcesView(sources=rows, default_sources=configured, kinds=list(KINDS),
+    return SourcesView(sources=rows, default_sources=[redact_source(spec) for spec in configured], kinds=list(KINDS),
                        base_urls={**DEFAULT_BASE_URLS, **settings.source_base_urls})

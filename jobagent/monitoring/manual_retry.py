@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput
+from jobagent.limits import MAX_SINCE_DAYS
 from jobagent.store.lookup import find_execution
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
@@ -31,8 +32,10 @@ def parse_since(text: str) -> timedelta:
         value = float(number)
     except ValueError:
         raise InvalidInput(f"cannot read since {text!r}; use e.g. 30m, 1h or 2d") from None
-    if value <= 0:
+    if not value > 0:  # also NaN
         raise InvalidInput("since must be positive")
+    if value * units[unit] > MAX_SINCE_DAYS * 86400:  # "inf" or "99999999999d" would overflow timedelta
+        raise InvalidInput(f"since must be at most {MAX_SINCE_DAYS} days; got {text!r}")
     return timedelta(seconds=value * units[unit])
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
 from jobagent.errors import InvalidInput
+from jobagent.limits import MAX_SINCE_DAYS
 from jobagent.postings.dedup import repost_key
 from jobagent.store.models import BoardEntry, BoardEvent, Posting, utcnow
 from jobagent.store.upsert import dialect_insert
@@ -74,7 +75,11 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     now = now or utcnow()
     m = _SINCE.match(text or "")
     if m:
-        return now - timedelta(**{_UNITS[m.group(2).lower()]: int(m.group(1))})
+        digits = m.group(1).lstrip("0") or "0"
+        age = timedelta(**{_UNITS[m.group(2).lower()]: int(digits)}) if len(digits) <= 9 else None
+        if age is None or age > timedelta(days=MAX_SINCE_DAYS):  # "99999999999d" overflowed timedelta: a 500
+            raise InvalidInput(f"since must be at most {MAX_SINCE_DAYS} days; got {text!r}")
+        return now - age
     when = parse_date(text) if isinstance(text, str) else None
     if when is None:
         raise InvalidInput(f"since must be an age like 7d, 12h or 2w, or a date like 2026-11-30; got {text!r}")

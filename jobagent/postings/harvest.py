@@ -32,11 +32,13 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import InvalidInput, JobagentError
+from jobagent.errors import InvalidInput, JobagentError, translate
+from jobagent.postings.clipping import clip_postings, storable_validators
 from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import HttpOptions, SourceError
 from jobagent.postings.sources.paging import CutShort, NotModified
+from jobagent.redaction import redact_source, redact_text
 from jobagent.store.models import SourceState, utcnow
 from jobagent.store.session import get_engine, session_scope
 
@@ -62,12 +64,15 @@ class HarvestReport:
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """As shown and returned (task results, ``jobagent harvest``): credentials in a spec redacted."""
+        return {**asdict(self), "source": redact_source(self.source),
+                "error": redact_text(self.error) if self.error else self.error}
 
     def line(self) -> str:
         counts = (f"{self.pages} pages, {self.requests} requests; {self.seen} seen, {self.new} new, "
                   f"{self.updated} updated, {self.closed} closed")
-        return f"{self.source}: {self.outcome} ({counts})" + (f": {self.error}" if self.error else "")
+        error = f": {redact_text(self.error)}" if self.error else ""
+        return f"{redact_source(self.source)}: {self.outcome} ({counts}){error}"
 
 
 # --- one request at a time per host ---------------------------------------------------------------------
@@ -243,7 +248,12 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             if not isinstance(exc, JobagentError):
                 log.exception("harvest of %s crashed", spec)
             postings, validators = [], {}
-        _record(spec, postings, validators, report, settings)
+        try:
+            _record(spec, clip_postings(postings), storable_validators(validators), report, settings)
+        except Exception as exc:
+            if _retryable(exc):  # the store is away: nothing can be recorded now, the caller reports it
+                raise
+            _record_refusal(spec, exc, report, settings)
     report.seconds = round(time.perf_counter() - began, 3)
     log.info("harvest %s", report.line())
     if report.permanent and raise_input_errors:
@@ -254,6 +264,15 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
 def _one_line(exc: BaseException) -> str:
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
     return text if isinstance(exc, JobagentError) else f"unexpected error: {type(exc).__name__}: {text}"
+
+
+def _record_refusal(spec: str, exc: BaseException, report: HarvestReport, settings: Settings) -> None:
+    """The store refused this harvest (a value it cannot hold): none of it is kept, and the source's row
+    says why, so the other sources and the fan-out go on and the operator sees which board sent what."""
+    log.error("harvest of %s: the store refused it: %s", spec, exc)
+    report.outcome, report.error, report.permanent = "failed", _one_line(translate(exc)), True
+    report.seen = report.new = report.updated = report.closed = 0
+    _record(spec, [], {}, report, settings)
 
 
 def _record(spec: str, postings: list[PostingData], validators: dict[str, str | None], report: HarvestReport,
@@ -291,8 +310,12 @@ def harvest_sources(specs: list[str], settings: Settings | None = None, *,
     def one(spec: str) -> HarvestReport:
         try:
             return harvest_source(spec, settings, fresh_within=fresh_within)
-        except JobagentError as exc:  # a bad spec
-            return HarvestReport(source=spec, outcome="failed", error=_one_line(exc), permanent=True)
+        except Exception as exc:  # noqa: BLE001 - a bad spec, the store away: this source's line, not a crash
+            mapped = translate(exc)
+            if not isinstance(mapped, JobagentError):
+                log.exception("harvest of %s crashed", spec)
+            return HarvestReport(source=spec, outcome="failed", error=_one_line(mapped),
+                                 permanent=not _retryable(mapped))
 
     if len(specs) <= 1:
         return [one(spec) for spec in specs]

@@ -23,6 +23,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from jobagent.limits import MAX_DEDUP_KEY, MAX_ETAG, MAX_LAST_MODIFIED, MAX_LOCATION, MAX_QUERY
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -115,12 +117,12 @@ class Run(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     workflow_type: Mapped[str] = mapped_column(String(50))
     profile_id: Mapped[str | None] = mapped_column(ForeignKey("user_profiles.id", ondelete="SET NULL"))
-    query: Mapped[str | None] = mapped_column(String(300))
-    location: Mapped[str | None] = mapped_column(String(200))
+    query: Mapped[str | None] = mapped_column(String(MAX_QUERY))
+    location: Mapped[str | None] = mapped_column(String(MAX_LOCATION))
     params: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Set for scheduled runs ("daily:<profile>:<title>:<UTC day>"): the unique key is what makes a second
     # trigger on the same day a no-op, without a check-then-insert race.
-    dedup_key: Mapped[str | None] = mapped_column(String(400))
+    dedup_key: Mapped[str | None] = mapped_column(String(MAX_DEDUP_KEY))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     # Migration 0016: whose run it is (a token's name, or the profile's owner); NULL is the operator's.
     owner: Mapped[str | None] = mapped_column(String(100), index=True)
@@ -249,8 +251,8 @@ class SourceState(Base):
     __tablename__ = "sources"
 
     spec: Mapped[str] = mapped_column(String(500), primary_key=True)
-    etag: Mapped[str | None] = mapped_column(String(500))
-    last_modified: Mapped[str | None] = mapped_column(String(100))
+    etag: Mapped[str | None] = mapped_column(String(MAX_ETAG))
+    last_modified: Mapped[str | None] = mapped_column(String(MAX_LAST_MODIFIED))
     last_harvest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_complete_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_harvest_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

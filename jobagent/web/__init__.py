@@ -15,10 +15,9 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import EnqueueFailed, InvalidInput, JobagentError, NotFound
+from jobagent.errors import InvalidInput, JobagentError, NotFound, ServiceUnavailable, StoreRefused, translate
 
 log = logging.getLogger(__name__)
-INFRASTRUCTURE = ("redis", "sqlalchemy", "psycopg")
 
 __all__ = ["create_app"]
 
@@ -29,6 +28,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from jobagent.api.telemetry import init_telemetry
     from jobagent.web import board_routes
     from jobagent.web.api import api, error
+    from jobagent.web.bodies import CappedBodies
     from jobagent.web.body_deadline import BodyDeadline
     from jobagent.web.dashboard import mount_dashboard
     from jobagent.web.submit_wsgi import SubmitRoutes
@@ -46,7 +46,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     mount_dashboard(app, settings, error)
     # The two single-submit routes skip Flask's per-request machinery on success (issue 16, aim 3).
     app.wsgi_app = SubmitRoutes(app, settings)  # type: ignore[method-assign]
-    # Outermost: a body trickled byte by byte must not hold a thread past the deadline (issue 23, item 6).
+    # A chunked body gets a length within the cap, or one over it that Flask answers with 413 (issue 23 §11).
+    app.wsgi_app = CappedBodies(app.wsgi_app, settings.web_max_body_bytes)  # type: ignore[method-assign]
+    # Outermost: a body trickled byte by byte must not hold a thread past the deadline (issue 23, item 6),
+    # including while CappedBodies reads a chunked one (its BodyTimeout is answered there).
     app.wsgi_app = BodyDeadline(app.wsgi_app, settings.web_body_timeout)  # type: ignore[method-assign]
     runs.import_submit_path()  # before gunicorn's --preload forks: see its docstring
 
@@ -64,8 +67,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _domain_error(exc: JobagentError) -> ResponseReturnValue:
         if isinstance(exc, NotFound):
             return error(404, "not_found", str(exc))
-        if isinstance(exc, EnqueueFailed):
+        if isinstance(exc, ServiceUnavailable):  # EnqueueFailed, PostgreSQL or Redis away: retry later
             return error(503, "unavailable", str(exc))
+        if isinstance(exc, StoreRefused):  # a value that passed every check but not the column: our bug
+            log.error("the store refused a value: %s", exc, exc_info=exc)
+            return error(500, "internal_error", "unexpected error; it has been logged")
         code = "invalid_input" if isinstance(exc, InvalidInput) else "error"
         return error(400, code, str(exc))
 
@@ -76,9 +82,12 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> ResponseReturnValue:
-        if type(exc).__module__.split(".")[0] in INFRASTRUCTURE:  # Redis or Postgres down: retry later
-            log.warning("service unavailable: %s: %s", type(exc).__name__, str(exc).splitlines()[0] if str(exc) else "")
+        mapped = translate(exc)  # only what the error tree calls unavailable (a connection) is a 503
+        if isinstance(mapped, ServiceUnavailable):
+            log.warning("service unavailable: %s", str(mapped).splitlines()[0])
             return error(503, "unavailable", f"a backing service is unavailable ({type(exc).__name__}); retry later")
+        if isinstance(mapped, JobagentError):
+            return _domain_error(mapped)
         log.exception("unhandled error")
         return error(500, "internal_error", "unexpected error; it has been logged")
 

@@ -12,6 +12,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from jobagent.limits import MAX_LOCATION, MAX_QUERY
+
 
 class _Body(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, str_max_length=10_000)
@@ -21,13 +23,13 @@ class ProfilingRequest(_Body):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(min_length=3, max_length=320)
     cv_urls: list[str] = Field(min_length=1, max_length=10)
-    location: str | None = Field(default=None, max_length=200)
+    location: str | None = Field(default=None, max_length=MAX_LOCATION)
     premium: bool = False
 
 
 class JobSearchRequest(_Body):
-    query: str = Field(min_length=1, max_length=500)
-    location: str | None = Field(default=None, max_length=200)
+    query: str = Field(min_length=1, max_length=MAX_QUERY)
+    location: str | None = Field(default=None, max_length=MAX_LOCATION)
     profile_id: str | None = Field(default=None, max_length=64)
     num_results: int = Field(default=10, ge=1, le=1000)
     max_screening: int | None = Field(default=None, ge=1, le=1000)  # default: min(5, num_results)

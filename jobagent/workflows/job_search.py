@@ -14,6 +14,7 @@ from sqlalchemy import delete, select
 from jobagent.errors import PermanentFailure
 from jobagent.postings.location_fit import RADIUS_KM
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
+from jobagent.redaction import redact_source, redact_text
 from jobagent.store.models import CompanyResearch, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import Node, NodeEnv, Workflow
@@ -352,8 +353,8 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
         "candidates": len(ctx.posting_ids),
         "search": (f"searched {ctx.searched:,} open postings from {ctx.sources_searched} sources; "
                    f"scored {len(ctx.posting_ids)} candidates; kept {len(ctx.matches)}"),
-        "sources": ctx.sources or [],
-        "source_failures": ctx.source_failures,
+        "sources": [redact_source(spec) for spec in ctx.sources or []],  # shown by status: no credentials
+        "source_failures": {redact_source(spec): redact_text(why) for spec, why in ctx.source_failures.items()},
         "filtered_out": ctx.filtered_out,
         "matches": len(ctx.matches),
         "top": [{"title": m.posting.title, "company": m.posting.company, "score": round(m.score, 1)}

@@ -9,6 +9,7 @@ from jobagent.errors import InvalidInput
 from jobagent.postings.sources.base import HttpOptions, Source
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
+from jobagent.redaction import redact_source
 
 KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow")
 
@@ -43,20 +44,20 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
     kind = kind.strip().lower()
     arg = arg.strip()
     if kind not in KINDS:
-        raise InvalidInput(f"unknown source kind {kind!r} in {spec!r}; use one of {', '.join(KINDS)}")
+        raise InvalidInput(f"unknown source kind {kind!r} in {redact_source(spec)!r}; use one of {', '.join(KINDS)}")
     if kind == "arbeitnow":
         return ArbeitnowSource(arg, http=http, name=spec)
     if kind == "remotive":
         return RemotiveSource(arg, http=http, name=spec)
     if not arg:
-        raise InvalidInput(f"source {spec!r} needs a value after '{kind}:'")
+        raise InvalidInput(f"source {redact_source(spec)!r} needs a value after '{kind}:'")
     if kind == "feed":
         return JsonFeedSource(arg, name=spec, max_bytes=http.max_bytes)
     if kind == "rss":
         return RssSource(arg, http=http, name=spec)
     token, company = _split_company(arg)
     if not token:
-        raise InvalidInput(f"source {spec!r} needs a board name after '{kind}:'")
+        raise InvalidInput(f"source {redact_source(spec)!r} needs a board name after '{kind}:'")
     if kind == "greenhouse":
         return GreenhouseSource(token, http=http, company=company, name=spec)
     return LeverSource(token, http=http, company=company, name=spec)
