@@ -17,6 +17,15 @@ from jobagent.text import words
 MAX_RESULTS = 1000
 
 
+def check_letter_language(code: str) -> str:
+    """One of the six languages letters are written in, else an input error naming the field."""
+    from jobagent.languages import SUPPORTED
+
+    if code not in SUPPORTED:
+        raise InvalidInput(f"letter_language must be one of {', '.join(SUPPORTED)}, not {code[:20]!r}")
+    return code
+
+
 def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
     """The posting filters as stored (defaults dropped); the first bad field refuses them all."""
     if not filters:  # the common case, and the daily fan-out's: nothing to validate
@@ -34,7 +43,7 @@ def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 
 def search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
                 max_screening: int, priority: str | None, sources: list[str] | None,
-                filters: dict[str, Any] | None = None) -> SubmissionSpec:
+                filters: dict[str, Any] | None = None, letter_language: str | None = None) -> SubmissionSpec:
     """A checked job-search submission; the location falls back to the profile's."""
     query = " ".join(query.split())
     if not query:
@@ -51,5 +60,7 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     context = {"query": query, "location": location, "profile_id": profile.id if profile else None,
                "num_results": num_results, "max_screening": max_screening, "sources": sources,
                "filters": check_filters(filters)}
+    if letter_language is not None:  # issue 25 §6: letters in this language instead of the posting's
+        context["letter_language"] = check_letter_language(letter_language)
     return SubmissionSpec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
                           profile_id=profile.id if profile else None, query=query, location=location)

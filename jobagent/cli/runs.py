@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli._choices import Priority, RunState
+from jobagent.cli._choices import LetterLanguage, Priority, RunState
 from jobagent.cli.render import (
     Output,
     announce_store,
@@ -50,6 +50,8 @@ def search(
     min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
                                             "is below this (postings without one are kept)."),
     wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
+    letter_language: LetterLanguage | None = typer.Option(None, "--letter-language", help="Write every cover "
+                                                          "letter in this language (default: the posting's)."),
     *,
     out: Output,
 ) -> None:
@@ -62,6 +64,8 @@ def search(
         jobagent search "backend engineer" --location Berlin --wait
 
         jobagent search --from-profile PROFILE_ID --remote-only --json
+
+        jobagent search "Disponent" --profile PROFILE_ID --letter-language en
     """
     from jobagent.api import postings
     from jobagent.api import runs as api
@@ -73,11 +77,12 @@ def search(
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
         subs = api.submit_searches_from_profile(from_profile, num_results=num_results, max_screening=max_screening,
-                                                priority=priority, feed=feed, sources=source or None, filters=filters)
+                                                priority=priority, feed=feed, sources=source or None, filters=filters,
+                                                letter_language=letter_language)
     elif query:
         subs = [api.submit_job_search(query, location=location, profile_id=profile, num_results=num_results,
                                       max_screening=max_screening, priority=priority, feed=feed,
-                                      sources=source or None, filters=filters)]
+                                      sources=source or None, filters=filters, letter_language=letter_language)]
     else:
         raise InvalidInput("give a QUERY or --from-profile ID")
     if wait:

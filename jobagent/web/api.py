@@ -102,7 +102,7 @@ def accept_job_search(raw: bytes, settings: Settings, prefix: str) -> dict[str, 
     sub = runs.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
                                  num_results=body.num_results,
                                  max_screening=_screening(body.num_results, body.max_screening),
-                                 priority=body.priority, settings=settings)
+                                 priority=body.priority, settings=settings, letter_language=body.letter_language)
     return _accepted(sub, prefix)
 
 
@@ -122,7 +122,7 @@ def submit_from_profile() -> ResponseReturnValue:
     settings = _settings()
     subs = runs.submit_searches_from_profile(body.profile_id, num_results=body.num_results,
                                              max_screening=_screening(body.num_results, body.max_screening),
-                                             settings=settings)
+                                             settings=settings, letter_language=body.letter_language)
     profile = profiles.get_profile(body.profile_id, settings=settings)
     titles = list(profile.suggested_titles)
     accepted = [{"job_title": title, **_accepted(sub, _prefix())} for title, sub in zip(titles, subs, strict=False)]
