@@ -3,11 +3,16 @@
 A letter that claims a skill the user lacks does more harm than no letter, so the only skills named are
 the profile's own skills that the posting also mentions (``MatchResult.matched_skills``), and every other
 sentence is dropped rather than guessed when its fact is missing.
+
+Letters are written in the posting's language (or the one the user forces) from the phrase tables of
+``postings.phrases``; this module only chooses facts, so it holds no sentence of any language. The grounding
+check reads letters in any of the six languages, since a model-written letter may be in any of them.
 """
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from jinja2 import Template, TemplateError
 
@@ -130,11 +135,12 @@ def repair_letter(letter: str, profile: ProfileFacts, match: MatchResult,
     return repaired, problems
 
 
-def _phrase_words() -> set[str]:
+@lru_cache(maxsize=1)
+def _phrase_words() -> frozenset[str]:
     """The fixed words of every phrase table ("Ihre", "Team"): never a claim about the person."""
     from jobagent.languages import SUPPORTED
 
-    return {w for code in SUPPORTED for w in Phrases(code).words()}
+    return frozenset(w for code in SUPPORTED for w in Phrases(code).words())
 
 
 def _years(profile: ProfileFacts) -> int | None:
