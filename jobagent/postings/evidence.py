@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from jobagent.postings.phrases import Phrases
 from jobagent.postings.schema import MatchResult, ProfileFacts
 
 _MAX = 3
-_WORD = re.compile(r"[a-z][a-z+#.-]{3,}")
+_WORD = re.compile(r"[^\W\d_][\w+#.-]{3,}")  # any script's letters: "prüfung" is one word, not "fung"
 _STOP = {"with", "that", "this", "from", "have", "will", "your", "into", "over", "their", "team", "work", "years",
          "experience", "using", "across", "role", "about", "they", "them", "were", "been", "also"}
 
@@ -38,7 +39,18 @@ def posting_skills(match: MatchResult) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    """Content words of a bullet or a posting: function words of the other five languages ("und", "avec")
+    no more make a German bullet look relevant than "with" does an English one."""
+    other = _other_stopwords()
+    found = {w.rstrip(".-") for w in _WORD.findall(text.lower())}  # "inbetriebnahme." is "inbetriebnahme"
+    return {w for w in found if len(w) >= 4 and w not in _STOP and w not in other}
+
+
+@lru_cache(maxsize=1)
+def _other_stopwords() -> frozenset[str]:
+    from jobagent.languages import SUPPORTED, stopwords
+
+    return frozenset().union(*(stopwords(code) for code in SUPPORTED if code != "en"))
 
 
 def score_bullet(bullet: str, wanted: set[str], posting_words: set[str]) -> tuple[float, list[str]]:

@@ -179,3 +179,18 @@ def test_tailored_cv_headings_are_in_the_posting_s_language(case: Case, tmp_path
     headings = [p.text for p in docx.Document(paths["docx"]).paragraphs if p.style.name.startswith("Heading")]
     assert ph.cv("experience") in headings
     assert case.bullet in Path(paths["markdown"]).read_text(encoding="utf-8")  # S&OP, B.V. as written
+
+
+def test_german_bullets_are_ranked_by_content_words_not_function_words() -> None:
+    """ "für", "eine", "oder", "einer" shared with the posting make no bullet relevant; "Schaltschrankbau" does,
+    with or without the full stop after it."""
+    case = CASES[1]
+    filler = "Planung für eine Baustelle oder einer Halle."
+    relevant = "Schaltschrankbau und Inbetriebnahme."
+    profile = _profile(case).model_copy(update={"experience": [{
+        "title": "Elektroniker", "employer": "Müller Elektro GmbH", "start": "2020-03", "current": True,
+        "bullets": [filler, relevant]}]})
+    match = _match(case).model_copy(update={"posting": _match(case).posting.model_copy(update={
+        "description": "Sie übernehmen Schaltschrankbau, Inbetriebnahme oder Wartung einer Anlage für eine Fabrik."})})
+    md = tailored_markdown(profile, match)
+    assert md.index(relevant) < md.index(filler)
