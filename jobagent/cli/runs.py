@@ -50,8 +50,9 @@ def search(
     min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose stated salary "
                                             "is below this (postings without one are kept)."),
     wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
-    letter_language: LetterLanguage | None = typer.Option(None, "--letter-language", help="Write every cover "
-                                                          "letter in this language (default: the posting's)."),
+    letter_language: LetterLanguage | None = typer.Option(None, "--letter-language", case_sensitive=False,
+                                                          help="Write every cover letter in this language "
+                                                          "(default: the posting's)."),
     *,
     out: Output,
 ) -> None:
