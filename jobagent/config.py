@@ -90,6 +90,9 @@ class Settings(BaseSettings):
     web_host: str = Field(default="127.0.0.1", validation_alias="JOBAGENT_WEB_HOST")
     web_port: int = Field(default=8000, validation_alias="JOBAGENT_WEB_PORT")
     web_max_body_bytes: int = Field(default=1024 * 1024, validation_alias="JOBAGENT_WEB_MAX_BODY_BYTES")
+    # Seconds a client may take to send a whole request body before the shim answers 408 and frees the
+    # thread (issue 23: trickled bodies held every gunicorn thread). 0 turns the deadline off.
+    web_body_timeout: float = Field(default=15.0, ge=0, validation_alias="JOBAGENT_WEB_BODY_TIMEOUT")
     # Dashboard behind Caddy (issue 11): the secret Caddy adds to /rq requests only after basicauth passed.
     # Empty: /rq is served to bearer tokens only (loopback is not an identity behind a proxy).
     dashboard_proxy_secret: str = Field(default="", validation_alias="JOBAGENT_DASHBOARD_PROXY_SECRET")

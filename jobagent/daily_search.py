@@ -70,14 +70,16 @@ def _eligible_profiles(batch_size: int, summary: FanOutSummary) -> Iterator[list
     while True:
         with session_scope() as s:
             rows = s.execute(
-                select(UserProfile.id, UserProfile.location, UserProfile.premium, UserProfile.suggested_titles)
+                select(UserProfile.id, UserProfile.location, UserProfile.premium, UserProfile.suggested_titles,
+                       UserProfile.owner)
                 .where(UserProfile.id > last_id).order_by(UserProfile.id).limit(batch_size)
             ).all()
         if not rows:
             return
         last_id = rows[-1].id
         summary.profiles_scanned += len(rows)
-        page = [UserProfile(id=r.id, location=r.location, premium=r.premium, suggested_titles=r.suggested_titles)
+        page = [UserProfile(id=r.id, location=r.location, premium=r.premium, suggested_titles=r.suggested_titles,
+                            owner=r.owner)
                 for r in rows if (r.location or "").strip() and r.suggested_titles]
         summary.profiles_eligible += len(page)
         yield page
@@ -93,7 +95,8 @@ def _specs_for(profile: UserProfile, day: date) -> Iterator[tuple[str, Submissio
         yield key, search_spec(title, None, profile, 10, 5, None, None)
 
 
-_RUN_COLUMNS = ("id", "workflow_type", "profile_id", "query", "location", "params", "dedup_key", "created_at")
+_RUN_COLUMNS = ("id", "workflow_type", "profile_id", "query", "location", "params", "dedup_key", "created_at",
+               "owner")
 _EX_COLUMNS = ("id", "task_id", "run_id", "workflow_type", "status", "queue", "attempts", "nodes_done",
                "nodes_total", "requeues", "context_snapshot", "created_at")
 _JSON_COLUMNS = {"params", "context_snapshot"}

@@ -177,7 +177,7 @@ def check_url(url: str, *, allow_private: bool = False, policy: AddressPolicy | 
     """Refuse URLs that would make a worker talk to itself or its private network; return the addresses.
 
     Run before storing a submission and again on every fetch hop, because a public URL can redirect to a
-    private one. The fetch then connects to the first returned address (see ``fetching._PinnedBackend``).
+    private one. The fetch then connects to the first returned address (see ``fetching.PinnedBackend``).
     """
     shown = redact_url(url)
     policy = policy or policy_for(allow_private)

@@ -3,10 +3,11 @@
 A CV URL comes from the user, so without checks it is a way to make our workers read internal services
 (the cloud metadata endpoint at 169.254.169.254, a database admin page on localhost, ...). Every hop of a
 fetch is therefore checked, redirects are followed by hand, the body size is capped while streaming, and
-the whole download has a deadline (httpx's timeouts are per read, so a server trickling one byte a second
-would otherwise hold a worker for the whole task time limit).
+the whole fetch has a deadline (httpx's timeouts are per read, so a server trickling one byte, or one
+header line, a second would otherwise hold a worker for the whole task time limit). The deadline is enforced
+on the socket itself (``_DeadlineStream``), so it covers connect, TLS, the headers and the body.
 
-DNS rebinding is closed by connecting to the address that was checked: ``_PinnedBackend`` is the httpcore
+DNS rebinding is closed by connecting to the address that was checked: ``PinnedBackend`` is the httpcore
 network backend, and it opens the TCP connection to the pinned IP while httpcore still sends the original
 Host header and TLS SNI (and verifies the certificate for the name). A name that was not checked on this
 fetch is never connected to.
@@ -32,7 +33,8 @@ from jobagent.errors import FetchDeadline, FetchRefused, FetchStatus, translate
 from jobagent.fetch_policy import AddressPolicy, check_url, human_size, policy_for
 from jobagent.redaction import redact_url
 
-__all__ = ["AddressPolicy", "FetchedDocument", "MAX_REDIRECTS", "check_url", "fetch_url", "human_size"]
+__all__ = ["AddressPolicy", "FetchedDocument", "MAX_REDIRECTS", "PinnedBackend", "check_url", "fetch_url", "human_size",
+           "pinned_client"]
 
 MAX_REDIRECTS = 5
 DEFAULT_DEADLINE = 30.0
@@ -48,23 +50,69 @@ class FetchedDocument:
     headers: dict[str, str] = field(default_factory=dict)  # lower-case names
 
 
-class _PinnedBackend(httpcore.NetworkBackend):
-    """Connects to the address each host name was checked against, never to a fresh DNS answer."""
+class _DeadlineStream(httpcore.NetworkStream):
+    """A TCP (or TLS) stream whose every read and write waits at most until the fetch's deadline.
 
-    def __init__(self) -> None:
+    httpx's timeouts are per operation, and httpcore reads the status line and headers through the same
+    ``read`` calls as the body: a server sending one header line every 2 s never tripped a 5 s read timeout,
+    and the body loop's deadline check never ran. Clamping each socket operation to the time left makes the
+    deadline cover connect, TLS, headers and body alike.
+    """
+
+    def __init__(self, inner: httpcore.NetworkStream, backend: PinnedBackend) -> None:
+        self._inner = inner
+        self._backend = backend
+
+    def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        return self._inner.read(max_bytes, timeout=self._backend.clamp(timeout, httpcore.ReadTimeout))
+
+    def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        self._inner.write(buffer, timeout=self._backend.clamp(timeout, httpcore.WriteTimeout))
+
+    def close(self) -> None:
+        self._inner.close()
+
+    def start_tls(self, ssl_context: ssl.SSLContext, server_hostname: str | None = None,
+                  timeout: float | None = None) -> httpcore.NetworkStream:
+        inner = self._inner.start_tls(ssl_context, server_hostname=server_hostname,
+                                      timeout=self._backend.clamp(timeout, httpcore.ConnectTimeout))
+        return _DeadlineStream(inner, self._backend)
+
+    def get_extra_info(self, info: str) -> Any:
+        return self._inner.get_extra_info(info)
+
+
+class PinnedBackend(httpcore.NetworkBackend):
+    """Connects to the address each host name was checked against, never to a fresh DNS answer, and (when
+    ``deadline_at`` is set, a ``time.monotonic()`` value) never waits on the socket past that moment.
+
+    Shared by every outbound request to a user-supplied URL (CV fetches, company sites, webhooks)."""
+
+    def __init__(self, deadline_at: float | None = None) -> None:
         self._inner = httpcore.SyncBackend()
         self._pins: dict[str, str] = {}
+        self.deadline_at = deadline_at
 
     def pin(self, host: str, address: str) -> None:
         self._pins[host.lower().strip("[]")] = address
+
+    def clamp(self, timeout: float | None, error: type[Exception]) -> float | None:
+        """``timeout`` cut to the time left before the deadline; ``error`` once none is left."""
+        if self.deadline_at is None:
+            return timeout
+        remaining = self.deadline_at - time.monotonic()
+        if remaining <= 0:
+            raise error("the overall deadline passed")
+        return remaining if timeout is None else min(timeout, remaining)
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Any = None) -> httpcore.NetworkStream:
         address = self._pins.get(host.lower().strip("[]"))
         if address is None:  # defensive: every hop pins its host before the request is sent
             raise httpcore.ConnectError(f"{host} was not checked before connecting")
-        return self._inner.connect_tcp(address, port, timeout=timeout, local_address=local_address,
-                                       socket_options=socket_options)
+        stream = self._inner.connect_tcp(address, port, timeout=self.clamp(timeout, httpcore.ConnectTimeout),
+                                         local_address=local_address, socket_options=socket_options)
+        return _DeadlineStream(stream, self)
 
     def connect_unix_socket(self, path: str, timeout: float | None = None,
                             socket_options: Any = None) -> httpcore.NetworkStream:  # pragma: no cover
@@ -80,7 +128,7 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context(trust_env=False)
 
 
-def _pinned_client(backend: _PinnedBackend, user_agent: str) -> httpx.Client:
+def pinned_client(backend: PinnedBackend, user_agent: str) -> httpx.Client:
     """An httpx client whose only transport connects through ``backend``; proxies from the environment are
     ignored (a proxy would resolve the name itself, reopening the rebinding gap)."""
     context = _ssl_context()
@@ -104,9 +152,9 @@ def fetch_url(url: str, *, max_bytes: int, timeout: float, allow_private: bool =
     policy = policy or policy_for(allow_private)
     budget = deadline if deadline is not None else _default_deadline()
     deadline_at = time.monotonic() + budget
-    backend = _PinnedBackend()
+    backend = PinnedBackend(deadline_at)
     current = url
-    with _pinned_client(backend, user_agent) as client:
+    with pinned_client(backend, user_agent) as client:
         for _hop in range(MAX_REDIRECTS + 1):
             shown = redact_url(current)
             addresses = check_url(current, policy=policy)

@@ -43,8 +43,10 @@ def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 
 def search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
                 max_screening: int, priority: str | None, sources: list[str] | None,
-                filters: dict[str, Any] | None = None, letter_language: str | None = None) -> SubmissionSpec:
-    """A checked job-search submission; the location falls back to the profile's."""
+                filters: dict[str, Any] | None = None, owner: str | None = None,
+                letter_language: str | None = None) -> SubmissionSpec:
+    """A checked job-search submission; the location falls back to the profile's. A search for a profile
+    belongs to the profile's owner (so its owner sees it, whoever started it); any other to ``owner``."""
     query = " ".join(query.split())
     if not query:
         raise InvalidInput("query is required")
@@ -63,4 +65,5 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
     if letter_language is not None:  # issue 25 §6: letters in this language instead of the posting's
         context["letter_language"] = check_letter_language(letter_language)
     return SubmissionSpec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
-                          profile_id=profile.id if profile else None, query=query, location=location)
+                          profile_id=profile.id if profile else None, query=query, location=location,
+                          owner=profile.owner if profile else owner)

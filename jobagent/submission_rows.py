@@ -38,11 +38,13 @@ class SubmissionSpec:
     profile_id: str | None = None
     query: str | None = None
     location: str | None = None
+    owner: str | None = None  # the token name the run belongs to (issue 23 item 8); None: the operator's
 
 
 def run_row(spec: SubmissionSpec, now: datetime, dedup_key: str | None = None) -> dict[str, Any]:
     return {"id": new_id(), "workflow_type": spec.workflow_type, "profile_id": spec.profile_id, "query": spec.query,
-            "location": spec.location, "params": spec.context, "dedup_key": dedup_key, "created_at": now}
+            "location": spec.location, "params": spec.context, "dedup_key": dedup_key, "created_at": now,
+            "owner": spec.owner}
 
 
 def execution_row(run_id: str, spec: SubmissionSpec, now: datetime) -> dict[str, Any]:

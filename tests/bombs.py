@@ -63,3 +63,31 @@ def make_pdf_bomb(path: Path, pages: int = 6, inflated_per_page: int = 70_000_00
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     path.write_bytes(bytes(out))
     return path
+
+
+def make_docx_xml_flood(path: Path, xml_bytes: int = 60_000_000) -> Path:
+    """A DOCX whose document.xml is ``xml_bytes`` of ordinary-looking formatted paragraphs (issue 23): at
+    ~25:1 it stays under every per-member ratio check (60 MB is ~2.4 MB on disk), yet lxml's tree of it
+    fills a 512 MB parse limit. A block of 1,500 varied paragraphs is repeated: it is longer than deflate's
+    32 KB window, so the repetition does not raise the ratio, and building it takes a second or two."""
+    import random
+
+    seed = make_docx(path.with_name(path.stem + "-seed.docx"))
+    rng = random.Random(23)
+    words = [b"Python", b"SQL", b"led", b"team", b"data", b"built", b"cloud", b"shipped"]
+    opening = (b'<w:p><w:pPr><w:spacing w:before="0" w:after="120"/><w:ind w:left="0"/></w:pPr><w:r><w:rPr>'
+               b'<w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:sz w:val="22"/></w:rPr><w:t xml:space="preserve">')
+    block = b"".join(opening + b" ".join(rng.choice(words) + str(rng.randrange(100)).encode() for _ in range(3))
+                     + b"</w:t></w:r></w:p>" for _ in range(1500))
+    with zipfile.ZipFile(seed) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as dst:
+        for item in src.infolist():
+            if item.filename != "word/document.xml":
+                dst.writestr(item, src.read(item.filename))
+        with dst.open("word/document.xml", "w", force_zip64=True) as out:
+            out.write(b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:document xmlns:w='
+                      b'"http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>')
+            for _ in range(max(1, xml_bytes // len(block))):
+                out.write(block)
+            out.write(b"</w:body></w:document>")
+    seed.unlink()
+    return path

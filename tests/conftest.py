@@ -33,6 +33,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 TABLES = "alert_state, company_research, deliveries, matches, postings, workflow_executions, runs, user_profiles"
 TABLES += ", cv_documents"  # issue 11 (h3): CV bytes stored at submit, migration 0004
 TABLES += ", board_events, board_entries, board_looks"  # the board (issue 14)
+TABLES += ", api_tokens"  # token owners (issue 23 item 8, migration 0016)
 TABLES += ", posting_sources, sources"  # postings index (issue 12)
 
 

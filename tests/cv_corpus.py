@@ -9,7 +9,7 @@ from pathlib import Path
 
 from tests.cv_cases import CASES, MANUFACTURING, SRE, SRE_TEXT, Case, Job
 
-__all__ = ["CASES", "FORMATS", "MANUFACTURING", "SRE", "SRE_TEXT", "Case", "Job", "email_of", "write"]
+__all__ = ["CASES", "FORMATS", "add_text_box", "MANUFACTURING", "SRE", "SRE_TEXT", "Case", "Job", "email_of", "write"]
 
 
 def email_of(case: Case) -> str:
@@ -255,16 +255,15 @@ def write(case: Case, fmt: str, directory: Path) -> Path:
     return write_text(case, stem.with_suffix(".md" if fmt == "md" else ".txt"), markdown=fmt == "md")
 
 
-def write_docx_text_box(case: Case, path: Path) -> Path:
-    """A sidebar template: contact and skills in a text box (as Word writes it: drawing + VML fallback)."""
-    import docx
+def add_text_box(document, lines: list[str]) -> None:  # type: ignore[no-untyped-def]
+    """A text box holding ``lines``, anchored in a new paragraph, as Word writes it: drawing + VML fallback."""
+    from xml.sax.saxutils import escape
+
     from docx.oxml import parse_xml
 
     w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
-    box = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{t}</w:t></w:r></w:p>"
-                  for t in ["Contact", case.location, email_of(case), "Skills", *case.skills])
-    d = docx.Document()
-    anchor = d.add_paragraph()
+    box = "".join(f"<w:p><w:r><w:t xml:space=\"preserve\">{escape(t)}</w:t></w:r></w:p>" for t in lines)
+    anchor = document.add_paragraph()
     anchor._p.append(parse_xml(
         f'<w:r {w} xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" '
         f'xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" '
@@ -272,6 +271,14 @@ def write_docx_text_box(case: Case, path: Path) -> Path:
         f'<mc:Choice Requires="wps"><w:drawing><wps:txbx><w:txbxContent>{box}</w:txbxContent></wps:txbx>'
         f'</w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>{box}'
         f'</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r>'))
+
+
+def write_docx_text_box(case: Case, path: Path) -> Path:
+    """A sidebar template: contact and skills in a text box (as Word writes it: drawing + VML fallback)."""
+    import docx
+
+    d = docx.Document()
+    add_text_box(d, ["Contact", case.location, email_of(case), "Skills", *case.skills])
     d.add_heading(case.name, level=0)
     d.add_heading("Experience", level=1)
     for job in case.jobs:

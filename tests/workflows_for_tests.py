@@ -119,27 +119,35 @@ WORKFLOWS.append(Workflow(kind="test_stall_once", context_model=TestContext, nod
 # --- appended for the nothing-twice tests (issue 11, h3) ------------------------------------------------------
 
 
-def _slow_search() -> Workflow:  # type: ignore[type-arg]
-    """The real job search with a pause before DeliveryNode, so a test can act while a search is running."""
+def _slow_search(kind: str = "test_slow_search", before: str = "DeliveryNode") -> Workflow:  # type: ignore[type-arg]
+    """The real job search with a pause before ``before``, so a test can act while a search is running."""
     from jobagent.workflows import job_search
 
     class SlowSearchContext(job_search.JobSearchContext):
         sleep_seconds: float = 0.0
         marker_dir: str | None = None
+        rendezvous: int = 0  # issue 23 §5: wait until this many searches have reached the pause, then go on
 
     class PauseNode(Node[SlowSearchContext]):
-        """Leaves ``<execution>.pause.<pid>`` (holding the pid) per visit, then sleeps."""
+        """Leaves ``<execution>.pause.<pid>`` (holding the pid) per visit, waits for the rendezvous, sleeps."""
 
         name = "PauseNode"
 
         def run(self, ctx: SlowSearchContext, env: NodeEnv) -> None:
             if ctx.marker_dir:
                 Path(ctx.marker_dir, f"{env.execution_id}.pause.{os.getpid()}").write_text(str(os.getpid()))
+                deadline = time.monotonic() + 120
+                while len(list(Path(ctx.marker_dir).glob("*.pause.*"))) < ctx.rendezvous \
+                        and time.monotonic() < deadline:
+                    time.sleep(0.05)
             time.sleep(ctx.sleep_seconds)
 
     nodes = list(job_search.WORKFLOW.nodes)
-    return Workflow(kind="test_slow_search", context_model=SlowSearchContext,
-                    nodes=[*nodes[:-1], PauseNode(), nodes[-1]], result=job_search.WORKFLOW.result)
+    at = [node.name for node in nodes].index(before)
+    return Workflow(kind=kind, context_model=SlowSearchContext,
+                    nodes=[*nodes[:at], PauseNode(), *nodes[at:]], result=job_search.WORKFLOW.result)
 
 
 WORKFLOWS.append(_slow_search())
+# Issue 23 §4: a profile deleted while its search pauses before writing tailored CVs, letters and reports.
+WORKFLOWS.append(_slow_search("test_pause_before_fabrication", before="FabricationNode"))

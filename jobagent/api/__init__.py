@@ -7,6 +7,8 @@
 - ``sources``: harvest posting sources, their harvest state.
 - ``ops``: queues, health, the monitor, reconcile, retry, the schema, telemetry start-up.
 - ``maintenance``: backups and the periodic tasks.
+- ``tokens``: API tokens with an owner, and the ``Actor`` every call above is scoped by (default: the
+  operator, as the CLI on the box is; a user's token sees only its owner's profiles, boards and runs).
 
 Functions return pydantic view models (faces render them, ``.model_dump(mode="json")`` for JSON); nothing
 here knows about command-line flags or HTTP status codes, and messages name fields (``max_screening``).

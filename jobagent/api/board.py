@@ -14,9 +14,11 @@ from pydantic import BaseModel
 from sqlalchemy import DateTime, String, select, type_coerce
 from sqlalchemy.orm import Session
 
+from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings
 from jobagent.errors import InvalidInput, NotFound
 from jobagent.postings import board as domain
+from jobagent.store.lookup import require_profile
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from jobagent.text import salary_text  # h3: the one salary formatter, shared with the reports
@@ -86,11 +88,6 @@ def _ensure_schema(settings: Settings | None) -> None:
     ensure_schema(settings)
 
 
-def _require_profile(s: Session, profile_id: str) -> None:
-    if s.scalar(select(UserProfile.id).where(UserProfile.id == profile_id)) is None:
-        raise NotFound(f"profile {profile_id} not found")
-
-
 _COLUMNS = (BoardEntry.posting_id, BoardEntry.state, BoardEntry.best_score, Posting.title, Posting.company,
             Posting.location, Posting.remote, Posting.salary_min, Posting.salary_max, Posting.salary_currency,
             Posting.url, BoardEntry.first_found_at, BoardEntry.changed_at, BoardEntry.best_run_id, BoardEntry.note)
@@ -147,7 +144,7 @@ def _record_look(s: Session, profile_id: str, now: datetime) -> None:
 
 
 def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool = False, since: str | None = None,
-          record_look: bool = True, settings: Settings | None = None) -> BoardView:
+          record_look: bool = True, settings: Settings | None = None, actor: Actor = OPERATOR) -> BoardView:
     """Every posting any run found for the profile, once, best score first.
 
     ``statuses`` keeps those states; ``new_only`` keeps ``new`` postings found since the previous look;
@@ -159,7 +156,7 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
     _ensure_schema(settings)
     now = utcnow()
     with session_scope() as s:
-        _require_profile(s, profile_id)
+        require_profile(s, profile_id, actor=actor)
         previous = s.scalar(select(BoardLook.last_look_at).where(BoardLook.profile_id == profile_id))
         q = (select(*_columns(s.get_bind().dialect.name)).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id))
@@ -240,7 +237,7 @@ def _history(s: Session, profile_id: str, posting_id: str) -> list[BoardEventVie
 
 
 def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = None, company_block: bool = False,
-         settings: Settings | None = None) -> MarkResult:
+         settings: Settings | None = None, actor: Actor = OPERATOR) -> MarkResult:
     """Move a posting on the profile's board to ``state`` (checked against the transition table).
 
     A skip or an application also moves the posting's copies (same company and title); ``company_block``
@@ -255,7 +252,7 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
         raise InvalidInput("company_block goes with state skipped only")
     _ensure_schema(settings)
     with session_scope() as s:
-        _require_profile(s, profile_id)
+        require_profile(s, profile_id, actor=actor)
         entry = _resolve(s, profile_id, posting_id)
         now = utcnow()
         previous = domain.change_state(s, entry, state, note, now)
@@ -272,18 +269,20 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
                           history=_history(s, profile_id, entry.posting_id))
 
 
-def history(profile_id: str, posting_id: str, *, settings: Settings | None = None) -> list[BoardEventView]:
+def history(profile_id: str, posting_id: str, *, settings: Settings | None = None,
+            actor: Actor = OPERATOR) -> list[BoardEventView]:
     _ensure_schema(settings)
     with session_scope() as s:
-        _require_profile(s, profile_id)
+        require_profile(s, profile_id, actor=actor)
         return _history(s, profile_id, _resolve(s, profile_id, posting_id).posting_id)
 
 
-def review_item(profile_id: str, posting_id: str, *, settings: Settings | None = None) -> ReviewItem:
+def review_item(profile_id: str, posting_id: str, *, settings: Settings | None = None,
+                actor: Actor = OPERATOR) -> ReviewItem:
     """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt."""
     _ensure_schema(settings)
     with session_scope() as s:
-        _require_profile(s, profile_id)
+        require_profile(s, profile_id, actor=actor)
         entry = _resolve(s, profile_id, posting_id)
         q = (select(*_COLUMNS).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == entry.posting_id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
 from jobagent.store.lookup import find_execution
 from jobagent.store.models import Match
@@ -30,12 +31,14 @@ class MatchView(BaseModel):
     has_cover_letter: bool
 
 
-def list_matches(run_or_execution_id: str, *, settings: Settings | None = None) -> list[MatchView]:
-    """The matches of a job-search run (given by run or execution id), in rank order."""
+def list_matches(run_or_execution_id: str, *, settings: Settings | None = None,
+                 actor: Actor = OPERATOR) -> list[MatchView]:
+    """The matches of a job-search run (given by run or execution id), in rank order; the letters go with
+    the run, so another owner's run is not found."""
     settings = settings or get_settings()
     ensure_schema(settings)
     with session_scope() as s:
-        ex = find_execution(s, run_or_execution_id)
+        ex = find_execution(s, run_or_execution_id, actor=actor)
         matches = s.scalars(select(Match).where(Match.run_id == ex.run_id).order_by(Match.rank)).all()
         return [MatchView(
             rank=m.rank, score=round(m.score, 1), title=m.posting.title, company=m.posting.company,

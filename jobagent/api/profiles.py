@@ -6,10 +6,10 @@ removed, years, location, level, premium). Re-profiling the same profile from a 
 applies the recorded edits again, unless the caller resets them. Creating a profile from a CV always
 makes a new profile, as before; ``refresh`` is the one way to re-run an existing one.
 
-Deleting a profile removes the profile row and what only it owns (its deliveries, its recorded edits),
-and clears the personal data its runs copied (the run's context snapshot and profiling result hold the
-name, email, CV paths and extracted facts). The runs themselves, their matches and reports of public
-postings stay, with ``profile_id`` set to NULL, so run history and queue statistics remain consistent.
+Deleting a profile removes the profile row and what only it owns (its deliveries, board, recorded edits)
+and erases every copy its runs made (snapshots, results, matches with their letters, reports, tailored
+CVs, queue tasks: ``jobagent.api.erasure``). The runs themselves stay, empty, with ``profile_id`` set to
+NULL, so run history and queue statistics remain consistent.
 
 Messages name fields ("years_experience", "title"), never CLI flags or HTTP details.
 """
@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, delete, select, update
+from sqlalchemy import CursorResult, delete, select
 
+from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
 from jobagent.cv.edits import apply_edits, with_items, without_items
 from jobagent.cv.vocabulary import LEVELS
 from jobagent.errors import InvalidInput
 from jobagent.search_specs import check_filters
 from jobagent.store.lookup import find_profile
-from jobagent.store.models import Delivery, Run, UserProfile, WorkflowExecution
+from jobagent.store.models import Delivery, UserProfile
 from jobagent.store.session import session_scope
 from jobagent.submission import Submission, SubmissionSpec, _queue_for, ensure_schema
 from jobagent.submission_groups import submit_one
@@ -129,6 +130,7 @@ class ProfileView(BaseModel):
     cv_sources: list[str]
     filters: dict[str, Any]
     created_at: str | None  # ISO 8601, UTC
+    owner: str | None = None  # the token name it was created through; None: the operator's
 
 
 class ProfileDeleted(BaseModel):
@@ -137,6 +139,10 @@ class ProfileDeleted(BaseModel):
     runs_detached: int
     deliveries_deleted: int
     cv_documents_deleted: int = 0  # stored CV bytes no other run names
+    matches_deleted: int = 0  # with their cover letters (issue 23 §3)
+    runs_stopped: int = 0  # pending or running executions failed as "profile deleted" (issue 23 §4)
+    files_deleted: int = 0  # reports and tailored CVs
+    tasks_deleted: int = 0  # queue tasks in Redis
 
 
 def profile_view(p: UserProfile) -> ProfileView:
@@ -148,7 +154,7 @@ def profile_view(p: UserProfile) -> ProfileView:
         languages=list(p.languages or []), cv_language=p.cv_language, experience=list(p.experience or []),
         education=list(p.education or []), user_edits=dict(p.user_edits or {}),
         cv_sources=list(p.cv_sources or []), filters=dict(p.filters or {}),
-        created_at=p.created_at.isoformat() if p.created_at else None,
+        created_at=p.created_at.isoformat() if p.created_at else None, owner=p.owner,
     )
 
 
@@ -156,12 +162,13 @@ def _ensure(settings: Settings | None) -> None:
     ensure_schema(settings)
 
 
-def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None) -> ProfileView:
+def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None,
+                 actor: Actor = OPERATOR) -> ProfileView:
     """Change a profile and remember the change, so a refresh from a new CV keeps it."""
     checked = validate_edit(edit)
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
+        profile = find_profile(s, profile_id, actor=actor)
         missing = [t for t in checked.remove_titles
                    if t.lower() not in {x.lower() for x in profile.suggested_titles or []}]
         if missing:
@@ -179,37 +186,30 @@ def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | Non
         return profile_view(profile)
 
 
-def delete_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileDeleted:
-    """Remove the profile and its personal data; its runs stay, detached (profile_id NULL), without their
-    parameters (name, e-mail, CV sources), and the CV bytes stored for them are deleted unless another
-    run names the same file. One transaction: a failure leaves the profile as it was."""
-    from jobagent.cv.stored import named_documents, release_documents
+def delete_profile(profile_id: str, *, settings: Settings | None = None,
+                   actor: Actor = OPERATOR) -> ProfileDeleted:
+    """Remove the profile and every copy of the person (``jobagent.api.erasure``): running searches are
+    stopped first, runs stay detached and empty, matches, reports, tailored CVs and queue tasks go, and the
+    CV bytes stored for them unless another run names the same file. One transaction for the store: a
+    failure leaves the profile as it was; files and queue tasks are removed once it has committed."""
+    from jobagent.api.erasure import erase_runs, remove_files, remove_tasks
 
+    settings = settings or get_settings()
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
-        runs = list(s.execute(select(Run.id, Run.params).where(Run.profile_id == profile_id)))
-        run_ids = [run_id for run_id, _ in runs]
+        profile = find_profile(s, profile_id, actor=actor)
+        erased = erase_runs(s, profile, settings.reports_dir)
         deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
-        deliveries = deleted.rowcount
-        documents = 0
-        if run_ids:
-            s.execute(update(Run).where(Run.id.in_(run_ids)).values(profile_id=None, params={}))
-            s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
-                                                      WorkflowExecution.workflow_type == "profiling")
-                      .values(context_snapshot={}, result={"profile_deleted": True}))
-            s.execute(update(WorkflowExecution).where(WorkflowExecution.run_id.in_(run_ids),
-                                                      WorkflowExecution.workflow_type != "profiling")
-                      .values(context_snapshot={}))
-            s.flush()
-            documents = release_documents(s, named_documents([params or {} for _, params in runs]))
         s.delete(profile)
-        return ProfileDeleted(profile_id=profile_id, deleted=True, runs_detached=len(run_ids),
-                              deliveries_deleted=int(deliveries or 0), cv_documents_deleted=documents)
+    return ProfileDeleted(profile_id=profile_id, deleted=True, runs_detached=erased.runs,
+                          deliveries_deleted=int(deleted.rowcount or 0), cv_documents_deleted=erased.cv_documents,
+                          matches_deleted=erased.matches, runs_stopped=erased.stopped,
+                          files_deleted=remove_files(erased.paths),
+                          tasks_deleted=remove_tasks(erased.execution_ids, settings))
 
 
 def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,
-                    settings: Settings | None = None) -> Submission:
+                    settings: Settings | None = None, actor: Actor = OPERATOR) -> Submission:
     """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``."""
     from jobagent.cv.intake import intake_sources
     from jobagent.cv.stored import store_documents
@@ -217,40 +217,43 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
     settings = settings or get_settings()
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
-        name, email, premium = profile.name, profile.email, profile.premium
+        profile = find_profile(s, profile_id, actor=actor)
+        name, email, premium, owner = profile.name, profile.email, profile.premium, profile.owner
     # As at create: local files are read once here and their bytes stored, so the worker never re-reads a path.
     sources, local_files = intake_sources(cv_sources, settings)
     context = {"name": name, "email": email, "cv_sources": sources, "cv_documents": store_documents(local_files),
                "premium": premium, "profile_id": profile_id, "reset_edits": reset}
-    spec = SubmissionSpec("profiling", _queue_for(None, premium), context, profile_id=profile_id)
+    spec = SubmissionSpec("profiling", _queue_for(None, premium), context, profile_id=profile_id, owner=owner)
     return submit_one(spec, settings)  # in a batch with concurrent submissions, as every single submit
 
 
-def get_profile(profile_id: str, *, settings: Settings | None = None) -> ProfileView:
+def get_profile(profile_id: str, *, settings: Settings | None = None, actor: Actor = OPERATOR) -> ProfileView:
     """One profile, with its CV entries, level and recorded edits."""
     _ensure(settings)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
+        profile = find_profile(s, profile_id, actor=actor)
         return profile_view(profile)
 
 
-def list_profiles(*, limit: int = 50, settings: Settings | None = None) -> list[ProfileView]:
-    """Profiles, newest first."""
+def list_profiles(*, limit: int = 50, settings: Settings | None = None,
+                  actor: Actor = OPERATOR) -> list[ProfileView]:
+    """Profiles, newest first; only the actor's own unless it is an admin."""
     if limit < 1:
         raise InvalidInput("limit must be at least 1")
     _ensure(settings)
     with session_scope() as s:
         q = select(UserProfile).order_by(UserProfile.created_at.desc()).limit(limit)
+        if actor.scope is not None:
+            q = q.where(UserProfile.owner == actor.scope)
         return [profile_view(p) for p in s.scalars(q)]
 
 
 def set_profile_filters(profile_id: str, filters: dict[str, Any], *,
-                        settings: Settings | None = None) -> ProfileView:
+                        settings: Settings | None = None, actor: Actor = OPERATOR) -> ProfileView:
     """Standing filters every search for this profile applies (replacing the previous ones)."""
     _ensure(settings)
     checked = check_filters(filters)
     with session_scope() as s:
-        profile = find_profile(s, profile_id)
+        profile = find_profile(s, profile_id, actor=actor)
         profile.filters = checked
         return profile_view(profile)

@@ -15,12 +15,13 @@ from typing import Any
 from pydantic import BaseModel
 from sqlalchemy import select
 
+from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
 from jobagent.errors import InvalidInput
 from jobagent.redaction import redact_text
 from jobagent.search_specs import check_letter_language, search_spec
 from jobagent.store.lookup import find_execution, find_profile
-from jobagent.store.models import UserProfile, WorkflowExecution
+from jobagent.store.models import Run, UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
 from jobagent.submission import (
     STATUSES,
@@ -97,8 +98,9 @@ def import_submit_path() -> None:
 
 def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: str | None = None,
                      premium: bool = False, priority: str | None = None,
-                     settings: Settings | None = None) -> Submission:
-    """Build a profile from CVs (paths or http(s) URLs); local files are read here, once."""
+                     settings: Settings | None = None, actor: Actor = OPERATOR) -> Submission:
+    """Build a profile from CVs (paths or http(s) URLs); local files are read here, once. The run, and the
+    profile it makes, belong to ``actor``."""
     from jobagent.cv.intake import intake_sources, validate_email, validate_name
     from jobagent.cv.stored import store_documents
 
@@ -110,7 +112,7 @@ def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: 
     where = location.strip() if location and location.strip() else None
     context = {"name": checked_name, "email": checked_email, "cv_sources": sources,
                "cv_documents": store_documents(local_files), "location": where, "premium": premium}
-    spec = SubmissionSpec("profiling", _queue_for(priority, premium), context, location=where)
+    spec = SubmissionSpec("profiling", _queue_for(priority, premium), context, location=where, owner=actor.name)
     return submit_one(spec, settings)
 
 
@@ -132,7 +134,16 @@ def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: st
         get_workflow(workflow_type).context_model.model_validate(context)
     except LookupError as exc:
         raise InvalidInput(str(exc)) from exc
-    return submit_one(SubmissionSpec(workflow_type, _queue_for(priority, False), context), settings)
+    # A run for a profile belongs to it, so deleting the profile finds (and stops) it too (issue 23 §4).
+    profile_id, owner = context.get("profile_id"), None
+    if isinstance(profile_id, str):
+        ensure_schema(settings)
+        profile = _load_profile(profile_id, OPERATOR)  # plugins are submitted on the box, as the operator
+        profile_id, owner = profile.id, profile.owner
+    else:
+        profile_id = None
+    return submit_one(SubmissionSpec(workflow_type, _queue_for(priority, False), context, profile_id=profile_id,
+                                     owner=owner), settings)
 
 
 def _check_sources(sources: list[str] | None, feed: str | None, settings: Settings) -> list[str] | None:
@@ -169,17 +180,17 @@ def _harvest_local(specs: list[str], settings: Settings) -> None:
             harvest_source(spec, settings, raise_input_errors=True)
 
 
-def _load_profile(profile_id: str) -> UserProfile:
+def _load_profile(profile_id: str, actor: Actor) -> UserProfile:
     """The profile, detached from its session (its columns stay readable: sessions don't expire on commit)."""
     with session_scope() as s:
-        return find_profile(s, profile_id)
+        return find_profile(s, profile_id, actor=actor)
 
 
 def submit_job_search(query: str, *, location: str | None = None, profile_id: str | None = None,
                       num_results: int = 10, max_screening: int = 5, priority: str | None = None,
                       feed: str | None = None, sources: list[str] | None = None,
                       filters: dict[str, Any] | None = None, settings: Settings | None = None,
-                      letter_language: str | None = None) -> Submission:
+                      actor: Actor = OPERATOR, letter_language: str | None = None) -> Submission:
     """One search: a query and a location (or a profile with one), over the postings store.
 
     ``letter_language`` (en, de, nl, fr, es, pt) writes every letter in that language; by default each
@@ -188,59 +199,61 @@ def submit_job_search(query: str, *, location: str | None = None, profile_id: st
         check_letter_language(letter_language)  # before a feed is harvested or a row is written
     settings = settings or get_settings()
     ensure_schema(settings)
-    profile = _load_profile(profile_id) if profile_id else None
+    profile = _load_profile(profile_id, actor) if profile_id else None
     spec = search_spec(query, location, profile, num_results, max_screening, priority,
-                       _check_sources(sources, feed, settings), filters, letter_language)
+                       _check_sources(sources, feed, settings), filters, owner=actor.name,
+                       letter_language=letter_language)
     return submit_one(spec, settings)
 
 
 def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_screening: int = 5,
                                  priority: str | None = None, feed: str | None = None,
                                  sources: list[str] | None = None, filters: dict[str, Any] | None = None,
-                                 settings: Settings | None = None,
+                                 settings: Settings | None = None, actor: Actor = OPERATOR,
                                  letter_language: str | None = None) -> list[Submission]:
     """One search per suggested title; a profile that cannot search gets an error and no runs."""
     if letter_language is not None:
         check_letter_language(letter_language)
     settings = settings or get_settings()
     ensure_schema(settings)
-    profile = _load_profile(profile_id)
+    profile = _load_profile(profile_id, actor)
     if not profile.location:
         raise InvalidInput(f"profile {profile_id} has no location; set one before searching")
     if not profile.suggested_titles:
         raise InvalidInput(f"profile {profile_id} has no suggested job titles")
     checked = _check_sources(sources, feed, settings)
     specs = [search_spec(title, None, profile, num_results, max_screening, priority, checked, filters,
-                         letter_language) for title in profile.suggested_titles]
+                         letter_language=letter_language) for title in profile.suggested_titles]
     return submit_specs(specs, settings)
 
 
-def get_status(run_or_execution_id: str, *, settings: Settings | None = None) -> RunStatus:
+def get_status(run_or_execution_id: str, *, settings: Settings | None = None,
+               actor: Actor = OPERATOR) -> RunStatus:
     """The status of an execution, or of a run's latest execution, read from the store."""
     from jobagent.queue import task_status
 
     settings = settings or get_settings()
     ensure_schema(settings)
     with session_scope() as s:
-        ex = find_execution(s, run_or_execution_id)
+        ex = find_execution(s, run_or_execution_id, actor=actor)
         return RunStatus(**_fields(ex), result=ex.result if ex.status == "completed" else None,
                          task_status=task_status(ex.task_id, settings))
 
 
 def wait_for(run_id: str, *, timeout: float = 3600, poll: float = 0.5,
-             settings: Settings | None = None) -> RunStatus:
+             settings: Settings | None = None, actor: Actor = OPERATOR) -> RunStatus:
     """Poll until the run completes or fails (or ``timeout`` seconds pass: then its status as it is)."""
     deadline = time.monotonic() + timeout
     while True:
-        status = get_status(run_id, settings=settings)
+        status = get_status(run_id, settings=settings, actor=actor)
         if status.status in ("completed", "failed") or time.monotonic() > deadline:
             return status
         time.sleep(poll)
 
 
 def list_runs(*, status: str | None = None, limit: int = 20,
-              settings: Settings | None = None) -> list[RunSummary]:
-    """The newest executions first, optionally only those in one status."""
+              settings: Settings | None = None, actor: Actor = OPERATOR) -> list[RunSummary]:
+    """The newest executions first, optionally only those in one status; a non-admin sees only its own."""
     settings = settings or get_settings()
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")
@@ -251,4 +264,6 @@ def list_runs(*, status: str | None = None, limit: int = 20,
         q = select(WorkflowExecution).order_by(WorkflowExecution.created_at.desc()).limit(limit)
         if status:
             q = q.where(WorkflowExecution.status == status)
+        if actor.scope is not None:
+            q = q.join(Run, Run.id == WorkflowExecution.run_id).where(Run.owner == actor.scope)
         return [RunSummary(**_fields(ex), query=(ex.context_snapshot or {}).get("query")) for ex in s.scalars(q)]

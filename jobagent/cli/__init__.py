@@ -29,6 +29,7 @@ from jobagent.cli import (  # noqa: F401  (importing a module registers its comm
     profiles,
     runs,
     scheduler,
+    tokens,  # API tokens with owners (issue 23 item 8)
     web,
 )
 from jobagent.cli._app import app

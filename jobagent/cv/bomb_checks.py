@@ -13,8 +13,12 @@ from typing import Any
 
 from jobagent.errors import InvalidInput
 
-DOCX_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # all parts together; real CVs are well under 5 MB of XML
-DOCX_MAX_RATIO = 100  # per member over 1 MB; office XML compresses about 5-20x
+DOCX_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # all parts together, pictures included
+# The XML parts together. lxml holds a parsed tree at about 8x the XML's size, so 60 MB of XML (a 2.8 MB
+# file at 22:1) reached the 512 MB parse limit (issue 23); a long real CV has well under 2 MB of XML.
+DOCX_MAX_XML = 16 * 1024 * 1024
+DOCX_MAX_RATIO = 50  # per member over 1 MB, and for all XML over 1 MB together; office XML compresses 5-20x
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
 DOCX_MAX_MEMBERS = 2000
 PDF_MAX_PAGE_CONTENT = 8 * 1024 * 1024  # decoded drawing instructions per page; real pages hold < 1 MB
 PDF_MAX_CONTENT = 24 * 1024 * 1024  # the same over all pages (decoded streams stay cached while reading)
@@ -41,6 +45,11 @@ def check_docx_archive(source: str, data: bytes) -> None:
         raise InvalidInput(f"CV file is not a readable DOCX: {source} ({len(members)} parts; at most "
                            f"{DOCX_MAX_MEMBERS} are read)")
     total = sum(m.file_size for m in members)
+    xml = [m for m in members if m.filename.lower().endswith(_XML_SUFFIXES)]
+    xml_total = sum(m.file_size for m in xml)
+    if xml_total > DOCX_MAX_XML:
+        raise InvalidInput(f"CV file is not a readable DOCX: {source} (its text would inflate to {_size(xml_total)} "
+                           f"of XML; at most {_size(DOCX_MAX_XML)} is read)")
     if total > DOCX_MAX_UNCOMPRESSED:
         raise InvalidInput(f"CV file is not a readable DOCX: {source} (it would inflate to {_size(total)}; at "
                            f"most {_size(DOCX_MAX_UNCOMPRESSED)} is read)")
@@ -49,6 +58,10 @@ def check_docx_archive(source: str, data: bytes) -> None:
         if m.file_size > 1024 * 1024 and ratio > DOCX_MAX_RATIO:
             raise InvalidInput(f"CV file is not a readable DOCX: {source} ({m.filename} is compressed "
                                f"{ratio:.0f}:1, a decompression bomb; at most {DOCX_MAX_RATIO}:1 is read)")
+    xml_ratio = xml_total / max(sum(m.compress_size for m in xml), 1)
+    if xml_total > 1024 * 1024 and xml_ratio > DOCX_MAX_RATIO:  # spread over many small parts
+        raise InvalidInput(f"CV file is not a readable DOCX: {source} (its XML is compressed {xml_ratio:.0f}:1, "
+                           f"a decompression bomb; at most {DOCX_MAX_RATIO}:1 is read)")
 
 
 def check_pdf_pages(source: str, reader: Any, max_pages: int) -> None:

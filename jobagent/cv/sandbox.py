@@ -7,7 +7,9 @@ for a minute at half a gigabyte. Two layers stop that:
   characters in the reader;
 - the parsing itself runs in a child process (``python -m jobagent.cv.sandbox``, JSON in and out) with an
   address-space limit (``RLIMIT_AS``), a CPU limit and a wall-clock timeout, so whatever the checks miss
-  costs at most those limits and ends as one ``InvalidInput`` line, never an OOM-killed worker.
+  costs at most those limits and ends as one ``InvalidInput`` line, never an OOM-killed worker. The child
+  also starts with an environment built from nothing, off the network and in a fresh temporary directory
+  (``jobagent.cv.isolation``), so code run through a parser bug finds no credentials and reaches nothing.
 
 Both submit (which parses local files to refuse bad ones up front) and the worker parse through here.
 """
@@ -20,6 +22,7 @@ import logging
 import os
 import resource
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -27,6 +30,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from jobagent.cv.isolation import child_env, drop_network
 from jobagent.cv.schema import CVDocument
 from jobagent.errors import InvalidInput
 
@@ -50,32 +54,16 @@ def parse_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: 
                "content_type": content_type, "max_pages": settings.cv_max_pages,
                "max_chars": settings.cv_max_chars, "memory_bytes": limit_mb * 1024 * 1024,
                "cpu_seconds": int(timeout) + 1}
-    with tempfile.TemporaryFile() as fin, tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
-        fin.write(json.dumps(request).encode())
-        fin.seek(0)
-        began = time.monotonic()
-        proc = subprocess.Popen([sys.executable, "-m", "jobagent.cv.sandbox"], stdin=fin, stdout=fout,
-                                stderr=ferr, env=_child_env(), close_fds=True, start_new_session=True)
-        status, usage, timed_out = _wait(proc, timeout)
-        seconds = time.monotonic() - began
-        fout.seek(0)
-        raw = fout.read()
-        ferr.seek(0)
-        errors = ferr.read(4000).decode("utf-8", "replace").strip()
-    if errors:  # a warning from the child, or the tail of its crash: for the operator, not the user
-        log.warning("CV parser for %s said: %s", source, errors.splitlines()[-1])
-    answer: dict[str, Any] | None = None
-    try:
-        answer = json.loads(raw) if raw else None
-    except ValueError:
-        answer = None
+    answer, status, usage, timed_out, seconds = _run_child(request, timeout, source)
     outcome = "timeout" if timed_out else ("ok" if answer and answer.get("ok") else "refused" if answer
                                            else f"died (status {status})")
+    _note_network((answer or {}).get("network"))
     if stats is not None:
         # The child's own high-water mark when it could report one: wait4's ru_maxrss also counts the pages
         # it shared with this (possibly large) parent between fork and exec.
         peak_kb = (answer or {}).get("peak_rss_kb") or usage.ru_maxrss
-        stats.update(peak_rss_mb=round(peak_kb / 1024, 1), seconds=round(seconds, 2), outcome=outcome)
+        stats.update(peak_rss_mb=round(peak_kb / 1024, 1), seconds=round(seconds, 2), outcome=outcome,
+                     network=(answer or {}).get("network"))
     if timed_out:
         raise InvalidInput(f"CV file took too long to read (over {timeout:g} s): {source}")
     if answer is None:
@@ -85,12 +73,55 @@ def parse_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: 
     return CVDocument(source=source, kind=answer["kind"], text=answer["text"])
 
 
-def _child_env() -> dict[str, str]:
-    """The parent's environment, with this very ``jobagent`` first on the path."""
-    root = str(Path(__file__).resolve().parent.parent.parent)
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([root, *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])])
-    return env
+def _run_child(request: dict[str, Any], timeout: float,
+               source: str) -> tuple[dict[str, Any] | None, int, Any, bool, float]:
+    """One child run: JSON in through a temporary file, JSON out; its environment built from nothing and
+    its working directory (also HOME and TMPDIR) a fresh temporary one, removed afterwards
+    (``jobagent.cv.isolation``). Returns the answer (None if it gave none), exit status, rusage, whether
+    it was killed at the deadline, and wall seconds."""
+    with tempfile.TemporaryDirectory(prefix="jobagent-cv-") as workdir, tempfile.TemporaryFile() as fin, \
+            tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
+        fin.write(json.dumps(request).encode())
+        fin.seek(0)
+        began = time.monotonic()
+        proc = subprocess.Popen([sys.executable, "-m", "jobagent.cv.sandbox"], stdin=fin, stdout=fout,
+                                stderr=ferr, env=child_env(Path(workdir)), cwd=workdir, close_fds=True,
+                                start_new_session=True)
+        status, usage, timed_out = _wait(proc, timeout)
+        seconds = time.monotonic() - began
+        fout.seek(0)
+        raw = fout.read()
+        ferr.seek(0)
+        errors = ferr.read(4000).decode("utf-8", "replace").strip()
+    if errors:  # a warning from the child, or the tail of its crash: for the operator, not the user
+        log.warning("CV parser for %s said: %s", source, errors.splitlines()[-1])
+    try:
+        answer = json.loads(raw) if raw else None
+    except ValueError:
+        answer = None
+    return answer, status, usage, timed_out, seconds
+
+
+_network_noted: set[str] = set()
+
+
+def _note_network(network: Any) -> None:
+    """Once per process and reason: the child could not leave the network (see ``isolation.drop_network``)."""
+    if isinstance(network, str) and network != "isolated" and network not in _network_noted:
+        _network_noted.add(network)
+        log.warning("CV parser runs without credentials but with network access: %s (allow user and net "
+                    "namespaces, e.g. systemd RestrictNamespaces=user net)", network)
+
+
+def probe_child(connect_port: int | None = None, timeout: float = 30) -> dict[str, Any]:
+    """What a parsing child sees: its environment's names, its working directory, whether it left the
+    network, and (given ``connect_port``) whether it could connect to that port on 127.0.0.1. For tests and
+    operators checking a host; the child runs exactly as for a CV, limits aside."""
+    request = {"probe": True, "connect_port": connect_port}
+    answer, status, _, timed_out, _ = _run_child(request, timeout, "probe")
+    if timed_out or answer is None:
+        raise RuntimeError(f"the CV parsing child gave no answer (status {status}, timed out: {timed_out})")
+    return answer
 
 
 def _wait(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, bool]:
@@ -117,8 +148,12 @@ def _wait(proc: subprocess.Popen[bytes], timeout: float) -> tuple[int, Any, bool
 
 
 def _child_main() -> int:
-    """Entry point of the child: limits first, then the parsers, JSON out on stdout."""
+    """Entry point of the child: off the network first, then limits, then the parsers, JSON out on stdout."""
+    network = drop_network()  # while still single-threaded, before anything reads the file
     request = json.loads(sys.stdin.buffer.read())
+    if request.get("probe"):
+        sys.stdout.write(json.dumps(_probe(network, request.get("connect_port"))))
+        return 0
     data = base64.b64decode(request.pop("data"))
     memory, cpu = int(request["memory_bytes"]), int(request["cpu_seconds"])
     try:
@@ -137,17 +172,31 @@ def _child_main() -> int:
         answer = {"ok": False, "error": _memory_message(str(exc), source, memory)}
     except MemoryError:
         answer = {"ok": False, "error": _memory_message("MemoryError", source, memory)}
-    answer["peak_rss_kb"] = _own_peak_kb()
+    answer["peak_rss_kb"] = _own_peak_kb("VmHWM")
+    answer["network"] = network
     sys.stdout.write(json.dumps(answer))
     return 0
 
 
-def _own_peak_kb() -> int | None:
-    """VmHWM of this process since its exec (Linux), or None where /proc has no such line."""
+def _probe(network: str, port: Any) -> dict[str, Any]:
+    connected: bool | str | None = None
+    if isinstance(port, int):
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=2):
+                connected = True
+        except OSError as exc:
+            connected = f"{type(exc).__name__}: {exc.strerror or exc}"
+    return {"ok": True, "network": network, "env": sorted(os.environ), "cwd": os.getcwd(),
+            "connected": connected}
+
+
+def _own_peak_kb(field: str) -> int | None:
+    """``field`` of /proc/self/status (VmHWM: peak resident, VmPeak: peak address space) since this
+    process's exec (Linux), or None where /proc has no such line."""
     try:
         with open("/proc/self/status", encoding="ascii") as status:
             for line in status:
-                if line.startswith("VmHWM:"):
+                if line.startswith(f"{field}:"):
                     return int(line.split()[1])
     except OSError:
         return None
@@ -155,7 +204,12 @@ def _own_peak_kb() -> int | None:
 
 
 def _memory_message(message: str, source: str, memory: int) -> str:
-    if "MemoryError" in message:
+    """The memory limit's own message when the parse ran into it. lxml reports a failed allocation as
+    "unknown error (<string>, line 0)", not as MemoryError, so the child's peak address space (within 32 MB
+    of the limit) is what tells: that is not the user's broken file but a file too big to read."""
+    peak_kb = _own_peak_kb("VmPeak")
+    near_limit = peak_kb is not None and peak_kb * 1024 >= memory - 32 * 1024 * 1024
+    if "MemoryError" in message or near_limit:
         return f"CV file could not be read within {memory // (1024 * 1024)} MB of memory: {source}"
     return message
 

@@ -6,12 +6,16 @@ stored ``postings.search_title`` holds the title's folded words, their English s
 posting's own language, with CJK runs as character pairs; PostgreSQL indexes it with the ``simple`` config,
 SQLite with FTS5. A query word becomes a *slot*: its folded form or its stem in any of the six languages
 (a query's language is rarely known), and a posting matches a title group when every slot finds a word.
+German and Dutch compounds add their parts on both sides (``jobagent.compounds``): the index holds
+"mathematik" and "lehrer" for "Mathematiklehrer", and the query "Mathematiklehrer" asks for those two words,
+so it finds "Lehrer für Mathematik" too.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from jobagent.compounds import query_parts, split
 from jobagent.languages import SUPPORTED, detect, stem, stopwords, supported
 from jobagent.text import cjk_pairs, fold, split_cjk, words
 
@@ -32,11 +36,14 @@ def search_title(title: str | None, language: str | None) -> str:
     own = supported(language)
     out: dict[str, None] = {}
     for piece in _pieces(title or ""):
-        out[piece] = None
-        if _stemmable(piece):
-            out[stem(piece, "en")] = None
-            if own and own != "en":
-                out[stem(piece, own)] = None
+        parts = split(piece)
+        for word in (piece, *parts):
+            out[word] = None
+            if _stemmable(word) and (not parts or word != parts[0]):  # a modifier stays unstemmed: the
+                # German stem of "bäcker" is "back", which "Backend" (Dutch stem "back") would then find
+                out[stem(word, "en")] = None
+                if own and own != "en":
+                    out[stem(word, own)] = None
     return " ".join(out)[:4000]
 
 
@@ -45,6 +52,7 @@ def query_slots(term: str, *, drop: frozenset[str] = frozenset()) -> list[Slot]:
     unless nothing else is left ("IT" alone is a search)."""
     pieces = _pieces(term)
     kept = [p for p in pieces if p not in stopwords() and p not in drop] or pieces
+    kept = [part for p in kept for part in (query_parts(p) or (p,))]
     slots: list[Slot] = []
     for piece in dict.fromkeys(kept):
         alternatives = {piece}

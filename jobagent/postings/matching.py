@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from jobagent.compounds import split
 from jobagent.languages import SUPPORTED, stem
+from jobagent.postings.language_fit import missing_languages
 from jobagent.postings.location_fit import location_fit, same_city
 from jobagent.postings.relevance import normalized_relevance
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
@@ -36,6 +38,10 @@ LEVEL_GAP_PENALTY = 15.0
 # On-site work in another country keeps this share of its score, so it never outranks a fitting local one
 # (the bench's far-away decoys) unless the person says they will relocate.
 ABROAD_FACTOR = 0.4
+# A posting that requires a language the profile does not list (postings/language_fit.py) loses this much: as
+# much as a two-level gap, so a fitting posting in a language the person speaks ranks first. The bench's
+# personas list their languages and its postings state none, so it leaves the bench figures unchanged.
+LANGUAGE_GAP_PENALTY = 15.0
 
 # Postings name a handful of skills, not a whole CV: matching this many counts as a full skills fit,
 # so a profile with 20 skills is not punished for breadth.
@@ -55,8 +61,8 @@ _LEVEL_WORDS = {
 }
 _LEVEL_NAMES = {0: "intern", 1: "junior", 2: "mid", 3: "senior", 4: "lead"}
 # Words that say nothing about the role itself ("(m/f/d)", "and", ...), and common synonyms folded together.
-_TITLE_NOISE = {"m", "f", "d", "w", "x", "all", "genders", "gn", "and", "the", "of", "for", "in", "a", "an",
-                "to"}
+_TITLE_NOISE = {"m", "f", "d", "w", "x", "h", "mwd", "mfd", "hf", "fh", "all", "genders", "gn", "and", "the",
+                "of", "for", "in", "a", "an", "to", "o"}  # "(m/w/d)", "(H/F)", "enfermero/a", "médico/o"
 _TITLE_SYNONYMS = {"developer": "engineer", "dev": "engineer", "engineers": "engineer",
                    "developers": "engineer", "programmer": "engineer"}
 
@@ -82,19 +88,26 @@ def matched_skills(skills: list[str], text: str) -> list[str]:
 
 @lru_cache(maxsize=8192)
 def _title_tokens(title: str) -> frozenset[str]:
-    """Role words only: seniority is scored on its own, so "Senior Backend Engineer" ≈ "Backend Engineer"."""
+    """Role words only: seniority is scored on its own, so "Senior Backend Engineer" ≈ "Backend Engineer".
+    A compound counts as its parts, so "Mathematiklehrer" and "Lehrer für Mathematik" hold the same words."""
     joined = re.sub(r"\b(back|front|full)[\s-]+(end|stack)\b", r"\1\2", title.lower())
-    tokens = {_TITLE_SYNONYMS.get(w, w) for w in words(joined)}
+    tokens = {_TITLE_SYNONYMS.get(w, w) for word in words(joined) for w in (split(word) or (word,))}
     return frozenset(t for t in tokens if t not in _TITLE_NOISE and t not in _LEVEL_WORDS)
 
 
 @lru_cache(maxsize=16384)
-def _stems(word: str) -> frozenset[str]:
-    """A word and its stems in the six languages: two words meet when any of them agree, so "Lehrerin"
-    meets "Lehrer" (German) and "enfermera" meets "enfermero" (Spanish) whichever language the title is in."""
+def _stems(word: str) -> tuple[str, ...]:
+    """A word's stems in the six languages, in ``SUPPORTED`` order."""
     if len(word) <= 3 or not word.isalpha():
-        return frozenset({word})
-    return frozenset({word, *(stem(word, code) for code in SUPPORTED)})
+        return (word,) * len(SUPPORTED)
+    return tuple(stem(word, code) for code in SUPPORTED)
+
+
+def _meet(a: str, b: str) -> bool:
+    """Two words meet when they are equal or share a stem in the same language, so "Lehrerin" meets "Lehrer"
+    (German) and "enfermera" meets "enfermero" (Spanish) whichever language the title is in, while "Backend"
+    (Dutch stem "back") does not meet "Bäcker" (German stem "back")."""
+    return a == b or any(x == y for x, y in zip(_stems(a), _stems(b), strict=True))
 
 
 def title_similarity(title: str, wanted: str) -> float:
@@ -103,8 +116,7 @@ def title_similarity(title: str, wanted: str) -> float:
     a, b = _title_tokens(title), _title_tokens(wanted)
     if not a or not b:
         return 0.0
-    stems_a = [_stems(w) for w in a]
-    met = sum(1 for w in b if any(_stems(w) & s for s in stems_a))
+    met = sum(1 for w in b if any(_meet(w, x) for x in a))
     if not met:
         return 0.0
     return 0.75 * met / len(b) + 0.25 * met / (len(a) + len(b) - met)
@@ -212,12 +224,17 @@ def score_posting(profile: ProfileFacts, posting: PostingData, *, query: str,
     seniority_fit, levels_away, seniority_reason = _seniority_fit(posting, profile.years_experience, query)
     reasons.append(seniority_reason)
 
+    missing = missing_languages(text, profile.languages)
+    if missing:
+        reasons.append(f"asks for {' and '.join(missing)}, which the profile does not list")
     if relevance > 0:
         reasons.append(f"description relevance to the search: {relevance:.0%} of the best posting")
     score = (WEIGHT_SKILLS * skills_fit + WEIGHT_TITLE * best_sim + WEIGHT_LOCATION * place.fit
              + WEIGHT_SENIORITY * seniority_fit + WEIGHT_RELEVANCE * relevance)
     if levels_away >= 2:
         score -= LEVEL_GAP_PENALTY
+    if missing:
+        score -= LANGUAGE_GAP_PENALTY
     if place.abroad:
         score *= ABROAD_FACTOR
     return MatchResult(posting=posting, score=round(min(100.0, max(0.0, score)), 1), reasons=reasons,

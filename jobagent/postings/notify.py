@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
@@ -16,7 +17,7 @@ from typing import Any
 import httpx
 
 from jobagent.errors import JobagentError
-from jobagent.fetching import check_url
+from jobagent.fetching import PinnedBackend, check_url, pinned_client
 from jobagent.postings.reports import _one_line, safe_url
 from jobagent.postings.schema import MatchResult
 
@@ -169,15 +170,18 @@ def post_webhook(url: str, payload: dict[str, Any], *, allow_private: bool, time
     """
     shown = _redacted(url)
     try:
-        check_url(url, allow_private=allow_private)
+        addresses = check_url(url, allow_private=allow_private)
     except JobagentError as exc:
         raise DeliveryError(f"webhook {str(exc).replace(url, shown)}") from None
+    # Connect to the address just checked, never to a second DNS answer (a rebinding name would otherwise
+    # pass the check with a public address and then receive the POST on 127.0.0.1 or the metadata service).
+    # The fetcher's pinned transport also ignores proxies from the environment and bounds the whole POST.
+    backend = PinnedBackend(deadline_at=time.monotonic() + timeout)
+    backend.pin(httpx.URL(url).raw_host.decode("ascii"), str(addresses[0]))
     try:
-        with httpx.Client(follow_redirects=False, timeout=timeout) as client:
-            headers = {"User-Agent": "jobagent/0.1"}
-            if idempotency_key:
-                headers["Idempotency-Key"] = idempotency_key
-            resp = client.post(url, json=payload, headers=headers)
+        with pinned_client(backend, "jobagent/0.1") as client:
+            headers = {"Idempotency-Key": idempotency_key} if idempotency_key else {}
+            resp = client.post(url, json=payload, headers=headers, timeout=timeout)
     except httpx.TimeoutException:
         raise DeliveryError(f"webhook {shown} did not answer within {timeout:g} s") from None
     except httpx.HTTPError as exc:

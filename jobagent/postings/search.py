@@ -43,11 +43,15 @@ class SearchResult:
 
 @lru_cache(maxsize=1)
 def synonym_groups() -> tuple[tuple[str, ...], ...]:
-    raw = (resources.files("jobagent") / "data" / "title_synonyms.txt").read_text(encoding="utf-8")
+    """Abbreviations (``title_synonyms.txt``) and the same role in the six languages
+    (``title_translations.txt``, issue 25 §4): an English search finds "Elektroniker für Betriebstechnik"."""
+    data = resources.files("jobagent") / "data"
+    raw = "\n".join((data / name).read_text(encoding="utf-8")
+                    for name in ("title_synonyms.txt", "title_translations.txt"))
     groups = []
     for line in raw.splitlines():
         line = line.split("#", 1)[0].strip()
-        members = tuple(m.strip() for m in line.split("|") if m.strip())
+        members = tuple(dict.fromkeys(m.strip() for m in line.split("|") if m.strip()))
         if len(members) > 1:
             groups.append(members)
     return tuple(groups)

@@ -83,6 +83,24 @@ class UserProfile(Base):
     user_edits: Mapped[dict[str, Any]] = mapped_column(JSONType, default=dict)
     # Migration 0015: the language the CV is written in ("de"), as jobagent.languages.detect named it.
     cv_language: Mapped[str | None] = mapped_column(String(8))
+    # Migration 0016: the name of the API token it was created through; NULL is the operator's (CLI, admin).
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)
+
+
+class ApiToken(Base):
+    """An API token (migration 0016): only the sha256 of its secret is kept, so a copy of the database
+    gives no one a working token. ``name`` owns what is created through it; ``admin`` sees every owner's."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = (UniqueConstraint("name", name="uq_api_tokens_name"),
+                      UniqueConstraint("token_hash", name="uq_api_tokens_token_hash"))
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64))
+    admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Run(Base):
@@ -101,6 +119,8 @@ class Run(Base):
     # trigger on the same day a no-op, without a check-then-insert race.
     dedup_key: Mapped[str | None] = mapped_column(String(400))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # Migration 0016: whose run it is (a token's name, or the profile's owner); NULL is the operator's.
+    owner: Mapped[str | None] = mapped_column(String(100), index=True)
 
     executions: Mapped[list[WorkflowExecution]] = relationship(
         back_populates="run", order_by="WorkflowExecution.created_at"
@@ -256,7 +276,10 @@ class Delivery(Base):
     posting_id: Mapped[str] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"))
     run_id: Mapped[str] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
-    delivered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Migration 0017 (issue 23 §5): a row is a claim (delivered_at NULL) from before the send until the
+    # server accepted; see jobagent.postings.channels.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CompanyResearch(Base):

@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from jobagent.api.telemetry import init_telemetry
     from jobagent.web import board_routes
     from jobagent.web.api import api, error
+    from jobagent.web.body_deadline import BodyDeadline
     from jobagent.web.dashboard import mount_dashboard
     from jobagent.web.submit_wsgi import SubmitRoutes
 
@@ -45,6 +46,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     mount_dashboard(app, settings, error)
     # The two single-submit routes skip Flask's per-request machinery on success (issue 16, aim 3).
     app.wsgi_app = SubmitRoutes(app, settings)  # type: ignore[method-assign]
+    # Outermost: a body trickled byte by byte must not hold a thread past the deadline (issue 23, item 6).
+    app.wsgi_app = BodyDeadline(app.wsgi_app, settings.web_body_timeout)  # type: ignore[method-assign]
     runs.import_submit_path()  # before gunicorn's --preload forks: see its docstring
 
     @app.errorhandler(ValidationError)

@@ -10,14 +10,15 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
 from jobagent.api import ops, profiles, runs
+from jobagent.api.tokens import Actor
 from jobagent.config import Settings
 from jobagent.errors import InvalidInput
-from jobagent.web.auth import bearer_token, token_is_valid
+from jobagent.web.auth import actor_for, bearer_token
 from jobagent.web.schemas import FromProfileRequest, JobSearchRequest, ProfilingRequest
 
 api = Blueprint("api", __name__)
@@ -38,16 +39,25 @@ def error(status: int, code: str, detail: str, **extra: Any) -> tuple[Response, 
 
 
 def require_token() -> ResponseReturnValue | None:
-    """Every blueprint's ``before_request``: a configured bearer token, except on the open endpoints."""
+    """Every blueprint's ``before_request``: a valid bearer token, except on the open endpoints; the actor
+    it stands for is kept in ``g.actor`` for the route (``actor()``)."""
     if (request.endpoint or "").rpartition(".")[2] in OPEN_ENDPOINTS:
         return None
-    if token_is_valid(bearer_token(request), _settings().api_token_list()):
+    found = actor_for(bearer_token(request), _settings())
+    if found is not None:
+        g.actor = found
         return None
     return (*error(401, "unauthorized", "a valid 'Authorization: Bearer TOKEN' header is required"),
             {"WWW-Authenticate": 'Bearer realm="jobagent"'})
 
 
 api.before_request(require_token)
+
+
+def actor() -> Actor:
+    """Whom this request's token belongs to (set by ``require_token``); every core call is scoped by it."""
+    found: Actor = g.actor
+    return found
 
 
 def _parse(model: type[Body]) -> Body:
@@ -84,7 +94,7 @@ def health() -> ResponseReturnValue:
     return jsonify(report.model_dump(mode="json")), 200 if report.healthy else 503
 
 
-def accept_profiling(raw: bytes, settings: Settings, prefix: str) -> dict[str, Any]:
+def accept_profiling(raw: bytes, settings: Settings, prefix: str, who: Actor) -> dict[str, Any]:
     """``POST /workflow/profiling``: the request body in, the 202 body out (Flask's route and the WSGI fast
     path in ``submit_wsgi`` both call this, so the two doors cannot drift apart)."""
     body = ProfilingRequest.model_validate_json(raw or b"")
@@ -92,28 +102,29 @@ def accept_profiling(raw: bytes, settings: Settings, prefix: str) -> dict[str, A
         if not url.strip().lower().startswith(("http://", "https://")):
             raise InvalidInput(f"refused CV {url!r}: cv_urls must be http(s) URLs")
     sub = runs.submit_profiling(body.name, body.email, body.cv_urls, location=body.location,
-                                premium=body.premium, settings=settings)
+                                premium=body.premium, settings=settings, actor=who)
     return _accepted(sub, prefix)
 
 
-def accept_job_search(raw: bytes, settings: Settings, prefix: str) -> dict[str, Any]:
+def accept_job_search(raw: bytes, settings: Settings, prefix: str, who: Actor) -> dict[str, Any]:
     """``POST /workflow/job-search``, as ``accept_profiling``."""
     body = JobSearchRequest.model_validate_json(raw or b"")
     sub = runs.submit_job_search(body.query, location=body.location, profile_id=body.profile_id,
                                  num_results=body.num_results,
                                  max_screening=_screening(body.num_results, body.max_screening),
-                                 priority=body.priority, settings=settings, letter_language=body.letter_language)
+                                 priority=body.priority, settings=settings, actor=who,
+                                 letter_language=body.letter_language)
     return _accepted(sub, prefix)
 
 
 @api.post("/workflow/profiling")
 def submit_profiling() -> ResponseReturnValue:
-    return jsonify(accept_profiling(request.get_data(cache=False), _settings(), _prefix())), 202
+    return jsonify(accept_profiling(request.get_data(cache=False), _settings(), _prefix(), actor())), 202
 
 
 @api.post("/workflow/job-search")
 def submit_job_search() -> ResponseReturnValue:
-    return jsonify(accept_job_search(request.get_data(cache=False), _settings(), _prefix())), 202
+    return jsonify(accept_job_search(request.get_data(cache=False), _settings(), _prefix(), actor())), 202
 
 
 @api.post("/workflow/job-search/from-profile")
@@ -122,8 +133,8 @@ def submit_from_profile() -> ResponseReturnValue:
     settings = _settings()
     subs = runs.submit_searches_from_profile(body.profile_id, num_results=body.num_results,
                                              max_screening=_screening(body.num_results, body.max_screening),
-                                             settings=settings, letter_language=body.letter_language)
-    profile = profiles.get_profile(body.profile_id, settings=settings)
+                                             settings=settings, actor=actor(), letter_language=body.letter_language)
+    profile = profiles.get_profile(body.profile_id, settings=settings, actor=actor())
     titles = list(profile.suggested_titles)
     accepted = [{"job_title": title, **_accepted(sub, _prefix())} for title, sub in zip(titles, subs, strict=False)]
     return jsonify({"profile_id": profile.profile_id, "location": profile.location,
@@ -132,9 +143,31 @@ def submit_from_profile() -> ResponseReturnValue:
 
 @api.get("/workflow/status/<run_id>")
 def status(run_id: str) -> ResponseReturnValue:
-    return jsonify(runs.get_status(run_id, settings=_settings()).model_dump(mode="json"))
+    return jsonify(runs.get_status(run_id, settings=_settings(), actor=actor()).model_dump(mode="json"))
+
+
+def _limit(default: int) -> int:
+    text = request.args.get("limit", str(default)).strip()
+    if not text.isdigit() or not text.isascii() or not 1 <= int(text) <= 1000:
+        raise InvalidInput("limit must be a whole number between 1 and 1000")
+    return int(text)
+
+
+@api.get("/workflow/runs")
+def run_list() -> ResponseReturnValue:
+    """The newest executions, the caller's own only (all for an admin token); ``status`` and ``limit``."""
+    rows = runs.list_runs(status=request.args.get("status") or None, limit=_limit(20), settings=_settings(),
+                          actor=actor())
+    return jsonify([r.model_dump(mode="json") for r in rows])
+
+
+@api.get("/profiles")
+def profile_list() -> ResponseReturnValue:
+    """The caller's profiles, newest first (all for an admin token); ``limit``."""
+    rows = profiles.list_profiles(limit=_limit(50), settings=_settings(), actor=actor())
+    return jsonify([p.model_dump(mode="json") for p in rows])
 
 
 @api.get("/profiles/<profile_id>")
 def profile(profile_id: str) -> ResponseReturnValue:
-    return jsonify(profiles.get_profile(profile_id, settings=_settings()).model_dump(mode="json"))
+    return jsonify(profiles.get_profile(profile_id, settings=_settings(), actor=actor()).model_dump(mode="json"))

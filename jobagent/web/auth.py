@@ -1,17 +1,22 @@
-"""Bearer-token checks for the shim.
+"""Bearer-token checks for the shim: which actor (owner, admin or not) a request's token stands for.
 
-Tokens come from ``API_TOKENS`` (comma-separated). Every candidate is compared with
-``hmac.compare_digest`` and the loop never stops early, so the response time says nothing about how much
-of a token matched or which token it was. With no tokens configured the API is closed (fail closed):
-an operator who forgot ``API_TOKENS`` gets 401s, not an open API.
+Tokens are the operator's ``API_TOKENS`` (comma-separated, admin) and those made with ``jobagent tokens
+create`` (looked up in the store by hash on every request, so a revoke takes effect at once); the check
+itself is the core API's ``jobagent.api.tokens.authenticate``. ``API_TOKENS`` entries are compared with
+``hmac.compare_digest`` in a loop that never stops early. With no token configured or created the API is
+closed (fail closed): 401s, not an open API.
 """
 
 from __future__ import annotations
 
-import hmac
 import ipaddress
+from typing import TYPE_CHECKING
 
 from flask import Request
+
+if TYPE_CHECKING:
+    from jobagent.api.tokens import Actor
+    from jobagent.config import Settings
 
 
 def bearer_token(request: Request) -> str | None:
@@ -23,15 +28,11 @@ def bearer_token(request: Request) -> str | None:
     return token.strip()
 
 
-def token_is_valid(token: str | None, tokens: list[str]) -> bool:
-    """Constant-time membership test over all configured tokens."""
-    if not token or not tokens:
-        return False
-    given = token.encode()
-    ok = False
-    for candidate in tokens:
-        ok |= hmac.compare_digest(given, candidate.encode())
-    return ok
+def actor_for(token: str | None, settings: Settings) -> Actor | None:
+    """The actor a token stands for, or None: no such token, or a revoked one."""
+    from jobagent.api.tokens import authenticate
+
+    return authenticate(token, settings=settings)
 
 
 def is_loopback(remote_addr: str | None) -> bool:

@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from jobagent.api import board as api
 from jobagent.errors import InvalidInput
-from jobagent.web.api import require_token
+from jobagent.web.api import actor, require_token
 
 board_routes = Blueprint("board", __name__)
 board_routes.before_request(require_token)
@@ -43,7 +43,8 @@ def _flag(name: str) -> bool:
 def get_board(profile_id: str) -> ResponseReturnValue:
     """Query: ``status`` (repeatable), ``new`` (true/false), ``since`` (7d, 12h, a date). Records a look."""
     view = api.board(profile_id, statuses=request.args.getlist("status") or None, new_only=_flag("new"),
-                     since=request.args.get("since"), settings=current_app.config["JOBAGENT_SETTINGS"])
+                     since=request.args.get("since"), settings=current_app.config["JOBAGENT_SETTINGS"],
+                     actor=actor())
     return jsonify(view.model_dump(mode="json"))
 
 
@@ -51,5 +52,5 @@ def get_board(profile_id: str) -> ResponseReturnValue:
 def set_state(profile_id: str, posting_id: str) -> ResponseReturnValue:
     body = StateChange.model_validate_json(request.get_data(cache=False) or b"")
     result = api.mark(profile_id, posting_id, body.state, note=body.note, company_block=body.company_block,
-                      settings=current_app.config["JOBAGENT_SETTINGS"])
+                      settings=current_app.config["JOBAGENT_SETTINGS"], actor=actor())
     return jsonify(result.model_dump(mode="json"))

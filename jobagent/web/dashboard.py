@@ -9,8 +9,9 @@ Access. Behind Caddy every request comes from 127.0.0.1, so "the peer is loopbac
 client once reached ``/rq`` through the password-free ``/api/*`` route with a ``SCRIPT_NAME`` header. The
 app therefore asks for proof itself: either the secret header that Caddy adds only inside its
 ``basicauth``-protected ``/rq`` route (``JOBAGENT_DASHBOARD_PROXY_SECRET``; Caddy strips any copy a client
-sends, on every route), or a valid API token: as a bearer token, or as the password of HTTP basic auth so that
-a browser on an SSH tunnel or under ``jobagent dev`` (no Caddy) gets a login prompt.
+sends, on every route), or an admin API token (``API_TOKENS`` or ``jobagent tokens create --admin``; a user's
+token would show every owner's tasks): as a bearer token, or as the password of HTTP basic auth so that a
+browser on an SSH tunnel or under ``jobagent dev`` (no Caddy) gets a login prompt.
 
 Scripts. The dashboard renders job fields into ``innerHTML`` unescaped, so its pages get a CSP without
 ``'unsafe-inline'`` for scripts: the one inline ``<script>`` block each page has (its content varies with
@@ -32,7 +33,7 @@ from flask import Flask, Response, request
 from flask.typing import ResponseReturnValue
 
 from jobagent.config import Settings
-from jobagent.web.auth import bearer_token, token_is_valid
+from jobagent.web.auth import actor_for, bearer_token
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +89,12 @@ def content_security_policy(response: Response) -> str:
     return _CSP_HTML.format(hashes="".join(f" {h}" for h in hashes))
 
 
+def _admin(token: str | None, settings: Settings) -> bool:
+    """Only admin tokens open the dashboard: it shows every owner's tasks (issue 23 item 8)."""
+    found = actor_for(token, settings) if token else None
+    return found is not None and found.admin
+
+
 def mount_dashboard(app: Flask, settings: Settings, error: Any) -> bool:
     """Register the dashboard blueprint; False (and nothing mounted) in embedded mode, which has no Redis."""
     if not settings.redis_url:
@@ -102,7 +109,6 @@ def mount_dashboard(app: Flask, settings: Settings, error: Any) -> bool:
                       RQ_DASHBOARD_POLL_INTERVAL=2500)
     app.register_blueprint(rq_dashboard.blueprint, url_prefix=PREFIX)
     setup_rq_connection(app)
-    tokens = settings.api_token_list()
     secret = settings.dashboard_proxy_secret
     if secret and len(secret) < MIN_SECRET_LENGTH:
         log.warning("JOBAGENT_DASHBOARD_PROXY_SECRET is shorter than %d characters and is ignored: "
@@ -114,10 +120,10 @@ def mount_dashboard(app: Flask, settings: Settings, error: Any) -> bool:
             return None
         through_caddy = proxy_secret_is_valid(request.headers.get(PROXY_SECRET_HEADER), secret)
         basic = request.authorization.password if request.authorization else None
-        if not (through_caddy or token_is_valid(bearer_token(request), tokens) or token_is_valid(basic, tokens)):
+        if not (through_caddy or _admin(bearer_token(request), settings) or _admin(basic, settings)):
             response = app.make_response(error(401, "unauthorized",
-                                               "the dashboard needs Caddy's basic auth (/rq) or an API token"))
-            response.headers["WWW-Authenticate"] = 'Basic realm="jobagent dashboard: any user, an API token"'
+                                               "the dashboard needs Caddy's basic auth (/rq) or an admin API token"))
+            response.headers["WWW-Authenticate"] = 'Basic realm="jobagent dashboard: any user, an admin API token"'
             return response
         endpoint = (request.endpoint or "").rpartition(".")[2]
         if endpoint in MUTATING:

@@ -13,7 +13,7 @@ from flask import Blueprint, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
 
-from jobagent.web.api import require_token
+from jobagent.web.api import actor, require_token
 
 profiles = Blueprint("profiles", __name__)
 profiles.before_request(require_token)
@@ -40,7 +40,7 @@ def patch_profile(profile_id: str) -> ResponseReturnValue:
 
     body = ProfilePatch.model_validate_json(request.get_data(cache=False) or b"")
     edit = ProfileEdit(**body.model_dump())
-    view = edit_profile(profile_id, edit, settings=current_app.config["JOBAGENT_SETTINGS"])
+    view = edit_profile(profile_id, edit, settings=current_app.config["JOBAGENT_SETTINGS"], actor=actor())
     return jsonify(view.model_dump(mode="json"))
 
 
@@ -48,4 +48,5 @@ def patch_profile(profile_id: str) -> ResponseReturnValue:
 def delete_profile(profile_id: str) -> ResponseReturnValue:
     from jobagent.api.profiles import delete_profile as delete
 
-    return jsonify(delete(profile_id, settings=current_app.config["JOBAGENT_SETTINGS"]).model_dump(mode="json"))
+    deleted = delete(profile_id, settings=current_app.config["JOBAGENT_SETTINGS"], actor=actor())
+    return jsonify(deleted.model_dump(mode="json"))

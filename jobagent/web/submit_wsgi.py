@@ -27,17 +27,18 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from jobagent.web.api import accept_job_search, accept_profiling
-from jobagent.web.auth import token_is_valid
+from jobagent.web.auth import actor_for
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
     from flask import Flask
 
+    from jobagent.api.tokens import Actor
     from jobagent.config import Settings
 
 __all__ = ["SubmitRoutes"]
 
-Accept = Callable[[bytes, "Settings", str], dict[str, Any]]
+Accept = Callable[[bytes, "Settings", str, "Actor"], dict[str, Any]]
 ROUTES: dict[str, Accept] = {"/workflow/profiling": accept_profiling, "/workflow/job-search": accept_job_search}
 
 
@@ -48,14 +49,14 @@ class SubmitRoutes:
         self._app = app
         self._flask: WSGIApplication = app.wsgi_app
         self._settings = settings
-        self._tokens = settings.api_token_list()
         self._max_body = settings.web_max_body_bytes
         # Served at / and /api/ (Caddy forwards /api/* unchanged), as the blueprints are.
         self._routes = {f"{door}{path}": (accept, door) for path, accept in ROUTES.items() for door in ("", "/api")}
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         route = self._routes.get(environ.get("PATH_INFO", "")) if environ.get("REQUEST_METHOD") == "POST" else None
-        if route is None or not self._authorized(environ):
+        who = self._actor(environ) if route is not None else None
+        if route is None or who is None:
             return self._flask(environ, start_response)
         length = self._length(environ)
         if length is None:
@@ -64,17 +65,20 @@ class SubmitRoutes:
         raw = environ["wsgi.input"].read(length) if length else b""
         prefix = environ.get("SCRIPT_NAME", "").rstrip("/") + door  # what Flask's routes put in status_url
         try:
-            body = accept(raw, self._settings, prefix)
+            body = accept(raw, self._settings, prefix, who)
         except Exception as exc:  # answered by Flask's handlers, inside this ``except`` (they log exc_info)
             return self._flask_error(environ, start_response, raw, exc)
         data = f"{json.dumps(body, separators=(',', ':'))}\n".encode()  # ``jsonify``'s exact output
         start_response("202 ACCEPTED", [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
         return [data]
 
-    def _authorized(self, environ: WSGIEnvironment) -> bool:
-        """``auth.require_token``'s test on the raw header; a request that fails it gets Flask's 401."""
+    def _actor(self, environ: WSGIEnvironment) -> Actor | None:
+        """``auth.require_token``'s test on the raw header: whom the token stands for (the submission is
+        theirs), or None, and Flask answers the request (401)."""
         scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-        return scheme.lower() == "bearer" and token_is_valid(token.strip(), self._tokens)
+        if scheme.lower() != "bearer" or not token.strip():
+            return None
+        return actor_for(token.strip(), self._settings)
 
     def _length(self, environ: WSGIEnvironment) -> int | None:
         """The body's declared length if this path may read it; None hands the request to Flask (chunked

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Generic, TypeVar, cast
 
 from pydantic import BaseModel
 from sqlalchemy import Table, case, func, or_, select, update
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from jobagent.config import Settings, get_settings
@@ -51,6 +53,16 @@ class NodeEnv:
         """Raise ``LeaseLost`` if another worker took the execution over; call before a side effect."""
         if self.lease is not None:
             self.lease.check()
+
+    @contextmanager
+    def fenced(self) -> Iterator[Session]:
+        """A session for a write of personal data that must not outlive the lease (``Lease.fenced``)."""
+        if self.lease is None:
+            with session_scope() as s:
+                yield s
+        else:
+            with self.lease.fenced() as s:
+                yield s
 
 
 class Node(Generic[C]):
@@ -270,7 +282,7 @@ def _record(execution_id: str, lease: Lease, **fields: Any) -> None:
                              .values(**fields))
     if not done:
         lease.lost.set()
-        raise LeaseLost(f"execution {execution_id}: another worker took over (lease lost)")
+        raise LeaseLost(f"execution {execution_id}: the lease was revoked (profile deleted) or taken over")
 
 
 def _claim_statement(execution_id: str, workflow_type: str, names: dict[int, str], lease: Lease,

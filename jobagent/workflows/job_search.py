@@ -207,8 +207,10 @@ class FabricationNode(Node[JobSearchContext]):
                 ctx.cover_letters.append("")  # no profile: nothing true to write about
                 continue
             if ctx.profile.experience:
-                ctx.tailored_cvs.append(write_tailored_cv(
-                    ctx.profile, m, env.settings.reports_dir / env.run_id / "tailored", rank, ctx.letter_language))
+                with env.fenced():  # not once the profile is deleted (issue 23 §4)
+                    ctx.tailored_cvs.append(write_tailored_cv(
+                        ctx.profile, m, env.settings.reports_dir / env.run_id / "tailored", rank,
+                        ctx.letter_language))
             # Repaired by dropping unsupported sentences, or no letter (better than a false one); warnings say why.
             letter, why = write_grounded_letter(ctx.profile, m, ctx.company_notes.get(m.posting.company, ""),
                                                 templates_dir=env.settings.templates_dir,
@@ -240,7 +242,7 @@ class CompletionNode(Node[JobSearchContext]):
     name = "CompletionNode"
 
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
-        with session_scope() as s:
+        with env.fenced() as s:  # letters and board rows never outlive a deleted profile (issue 23 §4)
             s.execute(delete(Match).where(Match.run_id == env.run_id))
             found: list[tuple[str, float]] = []
             for rank, (m, letter) in enumerate(zip(ctx.matches, ctx.cover_letters, strict=True), start=1):
@@ -273,8 +275,10 @@ class DeliveryNode(Node[JobSearchContext]):
         name = ctx.profile.name if ctx.profile else ""
         base = env.settings.reports_dir / env.run_id
         report: dict[str, Any] = dict(query=ctx.query, location=ctx.location, profile_name=name, matches=rows)
-        ctx.report_path = str(write_report(base.with_suffix(".md"), **report))
-        ctx.html_report_path = str(write_html_report(base.with_suffix(".html"), statuses=ctx.board_states, **report))
+        with env.fenced():  # the reports name the person: not once the profile is deleted (issue 23 §4)
+            ctx.report_path = str(write_report(base.with_suffix(".md"), **report))
+            ctx.html_report_path = str(write_html_report(base.with_suffix(".html"), statuses=ctx.board_states,
+                                                         **report))
         if ctx.profile_id and ctx.matches:
             self._notify(ctx, env)
 
@@ -307,7 +311,7 @@ class DeliveryNode(Node[JobSearchContext]):
         with session_scope() as s:
             posting_ids = [_posting_id(s, m.posting) for m in ctx.matches]
         outcome = ch.deliver(profile_id, env.run_id, ctx.matches, posting_ids, senders,
-                             before_send=env.check_lease)
+                             before_send=env.check_lease, transaction=env.fenced)
         ctx.delivered, ctx.already_delivered = outcome.delivered, outcome.already_delivered
         ctx.delivery_failures.update(outcome.failures)
 

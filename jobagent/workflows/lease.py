@@ -7,6 +7,12 @@ claiming transaction, renews the lease between nodes and from the process's leas
 long nodes, and releases it when it records the outcome. A claim is refused while another owner's lease is fresh; a
 lease whose owner is a dead process on this host is void at once, so a retry after a killed work-horse
 need not wait for it to expire.
+
+A node's own writes of personal data (tailored CVs, reports, matches, a profile) run inside ``fenced()``: a
+transaction that first re-takes the lease row and holds it until the write is done. Deleting a profile
+revokes the lease of its running executions with an UPDATE of the same row, so the two serialize: a
+fenced write either finishes before the deletion looks (and the deletion removes it), or finds the lease
+revoked and stops with ``LeaseLost`` having written nothing (issue 23 §4).
 """
 
 from __future__ import annotations
@@ -17,14 +23,17 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from jobagent.errors import JobagentError
 from jobagent.store.models import WorkflowExecution, utcnow
-from jobagent.store.session import execute_alone
+from jobagent.store.session import execute_alone, rows_affected, session_scope
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +95,24 @@ class Lease:
 
     def check(self) -> None:
         if self.lost.is_set():
-            raise LeaseLost(f"execution {self.execution_id}: another worker took over (lease lost)")
+            raise LeaseLost(f"execution {self.execution_id}: the lease was revoked (profile deleted) or taken over")
+
+    @contextmanager
+    def fenced(self) -> Iterator[Session]:
+        """A transaction holding this execution's row (renewed, so the lease is ours) for the whole block.
+
+        ``LeaseLost`` at the start when the lease was revoked (the profile was deleted) or taken over; the
+        block's own statements commit with the row, so a revocation waits for them or comes first.
+        """
+        with session_scope() as s:
+            held = rows_affected(s.execute(update(WorkflowExecution)
+                                           .where(WorkflowExecution.id == self.execution_id,
+                                                  WorkflowExecution.lease_owner == self.owner)
+                                           .values(lease_expires_at=self.expiry())))
+            if not held:
+                self.lost.set()
+                raise LeaseLost(f"execution {self.execution_id}: the lease was revoked (profile deleted) or taken over")
+            yield s
 
     def start_heartbeat(self) -> None:
         """Renew every third of the lease while a long node runs (from the process's one lease keeper)."""

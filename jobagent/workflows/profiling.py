@@ -10,7 +10,6 @@ from jobagent.cv.intake import normalize_sources, validate_email, validate_name
 from jobagent.cv.schema import ExtractedProfile
 from jobagent.cv.storage import store_extracted
 from jobagent.store.models import Run, UserProfile
-from jobagent.store.session import session_scope
 from jobagent.workflows.engine import Node, NodeEnv, Workflow
 
 
@@ -53,13 +52,14 @@ class CVProcessingNode(Node[ProfilingContext]):
         location = ctx.location or extracted.location
         if not location:
             ctx.warnings.append("no location found in the CV; set one with --location to enable searches")
-        with session_scope() as session:
+        with env.fenced() as session:  # a deleted profile is not re-created by a refresh (issue 23 §4)
             # The run remembers its profile, so a retry after a crash updates it instead of adding a twin.
             run = session.get(Run, env.run_id)
             known = ctx.profile_id or (run.profile_id if run is not None else None)
             profile = session.get(UserProfile, known) if known else None
             if profile is None:
-                profile = UserProfile(name=ctx.name, email=ctx.email)
+                # Whoever submitted the profiling owns the profile (issue 23 item 8).
+                profile = UserProfile(name=ctx.name, email=ctx.email, owner=run.owner if run else None)
                 session.add(profile)
             store_extracted(profile, extracted, location=location, premium=ctx.premium,
                             cv_sources=ctx.cv_sources, reset_edits=ctx.reset_edits)

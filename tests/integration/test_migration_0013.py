@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from jobagent.postings.dedup import posting_fingerprint, repost_key
 from jobagent.postings.schema import PostingData
 from jobagent.store.migrate import upgrade
-from tests.integration.test_migration_0004 import _insert
+from tests.migration_stores import insert, store_at
 from tests.multilingual_corpus import script_postings
 
 
@@ -32,31 +32,21 @@ def _old_fingerprint(company: str, title: str, location: str) -> str:
 
 @pytest.fixture(params=["postgres", "sqlite"])
 def store_at_0008(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    if request.param == "postgres":
-        server = request.getfixturevalue("pg_server")
-        admin = sa.create_engine(server.url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(sa.text("DROP DATABASE IF EXISTS mig0013"))
-            conn.execute(sa.text("CREATE DATABASE mig0013"))
-        admin.dispose()
-        url = server.url.rsplit("/", 1)[0] + "/mig0013"
-    else:
-        url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
-    upgrade(url, "0008")
+    url = store_at(request, tmp_path, "0008", "mig0013")
     engine = sa.create_engine(url)
     with engine.begin() as conn:
-        _insert(conn, "user_profiles", id="p1", name="Alex", email="a@example.org")
+        insert(conn, "user_profiles", id="p1", name="Alex", email="a@example.org")
         # The old keys merged every Russian title of one employer: only the first was ever stored.
         first = script_postings()[0]
-        _insert(conn, "postings", id="ru-0", fingerprint=_old_fingerprint(first["company"], first["title"],
+        insert(conn, "postings", id="ru-0", fingerprint=_old_fingerprint(first["company"], first["title"],
                                                                           first["location"]),
                 source="feed:x", external_id=first["id"], title=first["title"], company=first["company"],
                 location=first["location"], description=first["description"])
-        _insert(conn, "postings", id="de-0", fingerprint=_old_fingerprint("Bäckerei Müller", "Bäckermeister",
+        insert(conn, "postings", id="de-0", fingerprint=_old_fingerprint("Bäckerei Müller", "Bäckermeister",
                                                                           "Köln"),
                 source="feed:x", external_id="de-0", title="Bäckermeister", company="Bäckerei Müller",
                 location="Köln", description="Wir suchen einen Bäckermeister für unsere Backstube in Köln.")
-        _insert(conn, "board_entries", profile_id="p1", posting_id="ru-0", repost_key="stale", state="new")
+        insert(conn, "board_entries", profile_id="p1", posting_id="ru-0", repost_key="stale", state="new")
     engine.dispose()
     return url
 

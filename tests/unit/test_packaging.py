@@ -48,3 +48,16 @@ def test_constraints_pin_every_runtime_dependency_inside_its_range() -> None:
         req = Requirement(raw)
         assert _name(req) in pins, f"{req.name} missing from constraints.txt (run .ci/freeze_constraints.py)"
         assert req.specifier.contains(pins[_name(req)]), f"constraints.txt pins {req.name}=={pins[_name(req)]}: {req}"
+
+
+def test_redis_range_stops_before_the_first_untested_minor() -> None:
+    """Issue 23: ``<9`` let a plain ``pip install`` pick redis 8.2.0 while only 8.1.0 (the pin) was tested.
+    redis-py changes behaviour in minor releases (RESP3 defaults, retry policies), so the range ends at the
+    minor after the tested one."""
+    pins = dict(line.split("==") for line in (ROOT / "constraints.txt").read_text().splitlines()
+                if line and not line.startswith("#"))
+    (raw,) = [r for r in PROJECT["dependencies"] if _name(Requirement(r)) == "redis"]
+    req = Requirement(raw)
+    major, minor = (int(part) for part in pins["redis"].split(".")[:2])
+    assert req.specifier.contains(pins["redis"])
+    assert not req.specifier.contains(f"{major}.{minor + 1}.0"), f"{req} admits the untested redis {major}.{minor + 1}"
