@@ -28,6 +28,15 @@ def check_radius(radius_km: float) -> float:
     return float(radius_km)
 
 
+def check_letter_language(code: str) -> str:
+    """One of the six languages letters are written in, else an input error naming the field."""
+    from jobagent.languages import SUPPORTED
+
+    if code not in SUPPORTED:
+        raise InvalidInput(f"letter_language must be one of {', '.join(SUPPORTED)}, not {code[:20]!r}")
+    return code
+
+
 def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
     """The posting filters as stored (defaults dropped); the first bad field refuses them all."""
     if not filters:  # the common case, and the daily fan-out's: nothing to validate
@@ -46,7 +55,7 @@ def check_filters(filters: dict[str, Any] | None) -> dict[str, Any]:
 def search_spec(query: str, location: str | None, profile: UserProfile | None, num_results: int,
                 max_screening: int, priority: str | None, sources: list[str] | None,
                 filters: dict[str, Any] | None = None, radius_km: float | None = None,
-                owner: str | None = None) -> SubmissionSpec:
+                owner: str | None = None, letter_language: str | None = None) -> SubmissionSpec:
     """A checked job-search submission; the location falls back to the profile's. A search for a profile
     belongs to the profile's owner (so its owner sees it, whoever started it); any other to ``owner``."""
     query = " ".join(query.split())
@@ -70,6 +79,8 @@ def search_spec(query: str, location: str | None, profile: UserProfile | None, n
                "filters": check_filters(filters)}
     if radius_km is not None:  # only when given, so the context (and its dedup key) of other searches is as before
         context["radius_km"] = check_radius(radius_km)
+    if letter_language is not None:  # issue 25 §6: letters in this language instead of the posting's
+        context["letter_language"] = check_letter_language(letter_language)
     return SubmissionSpec("job_search", _queue_for(priority, bool(profile and profile.premium)), context,
                           profile_id=profile.id if profile else None, query=query, location=location,
                           owner=profile.owner if profile else owner)

@@ -20,7 +20,7 @@ from jobagent.config import Settings, get_settings
 from jobagent.errors import InvalidInput
 from jobagent.limits import MAX_LOCATION
 from jobagent.redaction import redact_text
-from jobagent.search_specs import search_spec
+from jobagent.search_specs import check_letter_language, search_spec
 from jobagent.store.lookup import find_execution, find_profile
 from jobagent.store.models import Run, UserProfile, WorkflowExecution
 from jobagent.store.session import session_scope
@@ -193,14 +193,21 @@ def submit_job_search(query: str, *, location: str | None = None, profile_id: st
                       num_results: int = 10, max_screening: int = 5, priority: str | None = None,
                       feed: str | None = None, sources: list[str] | None = None,
                       filters: dict[str, Any] | None = None, radius_km: float | None = None,
-                      settings: Settings | None = None, actor: Actor = OPERATOR) -> Submission:
+                      settings: Settings | None = None, actor: Actor = OPERATOR,
+                      letter_language: str | None = None) -> Submission:
     """One search: a query and a location (or a profile with one), over the postings store; ``radius_km`` is
-    the commute radius (50 km when not given)."""
+    the commute radius (50 km when not given).
+
+    ``letter_language`` (en, de, nl, fr, es, pt) writes every letter in that language; by default each
+    letter is in its posting's language."""
+    if letter_language is not None:
+        check_letter_language(letter_language)  # before a feed is harvested or a row is written
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id, actor) if profile_id else None
     spec = search_spec(query, location, profile, num_results, max_screening, priority,
-                       _check_sources(sources, feed, settings), filters, radius_km, owner=actor.name)
+                       _check_sources(sources, feed, settings), filters, radius_km, owner=actor.name,
+                       letter_language=letter_language)
     return submit_one(spec, settings)
 
 
@@ -208,16 +215,18 @@ def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_
                                  priority: str | None = None, feed: str | None = None,
                                  sources: list[str] | None = None, filters: dict[str, Any] | None = None,
                                  radius_km: float | None = None, settings: Settings | None = None,
-                                 actor: Actor = OPERATOR) -> list[Submission]:
+                                 actor: Actor = OPERATOR, letter_language: str | None = None) -> list[Submission]:
     """One search per suggested title; a profile that cannot search gets an error and no runs."""
+    if letter_language is not None:
+        check_letter_language(letter_language)
     settings = settings or get_settings()
     ensure_schema(settings)
     profile = _load_profile(profile_id, actor)
     if not profile.suggested_titles:
         raise InvalidInput(f"profile {profile_id} has no suggested job titles")
     checked = _check_sources(sources, feed, settings)
-    specs = [search_spec(title, None, profile, num_results, max_screening, priority, checked, filters, radius_km)
-             for title in profile.suggested_titles]
+    specs = [search_spec(title, None, profile, num_results, max_screening, priority, checked, filters, radius_km,
+                         letter_language=letter_language) for title in profile.suggested_titles]
     return submit_specs(specs, settings)
 
 

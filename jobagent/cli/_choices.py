@@ -66,3 +66,14 @@ class PeriodicTaskId(StrEnum):
     daily_search = "daily-search"
     reconcile = "reconcile"
     harvest = "harvest"
+
+
+class LetterLanguage(StrEnum):
+    """jobagent.languages.SUPPORTED: the languages a letter can be written in"""
+
+    en = "en"
+    de = "de"
+    nl = "nl"
+    fr = "fr"
+    es = "es"
+    pt = "pt"

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from jobagent.cli._app import app
-from jobagent.cli._choices import Priority, RunState
+from jobagent.cli._choices import LetterLanguage, Priority, RunState
 from jobagent.cli.render import (
     Output,
     announce_store,
@@ -67,6 +67,9 @@ def search(
     radius: float | None = typer.Option(None, "--radius", metavar="KM", callback=_positive_km,
                                         help="Commute radius in km for on-site postings (default 50)."),
     wait: bool = typer.Option(False, "--wait", help="Wait for the run(s) to end and show the matches."),
+    letter_language: LetterLanguage | None = typer.Option(None, "--letter-language", case_sensitive=False,
+                                                          help="Write every cover letter in this language "
+                                                          "(default: the posting's)."),
     *,
     out: Output,
 ) -> None:
@@ -81,6 +84,8 @@ def search(
         jobagent search --from-profile PROFILE_ID --remote-only --json
 
         jobagent search "Elektroniker" --location Köln --type apprenticeship
+
+        jobagent search "Disponent" --profile PROFILE_ID --letter-language en
     """
     from jobagent.api import postings
     from jobagent.api import runs as api
@@ -94,11 +99,12 @@ def search(
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
         subs = api.submit_searches_from_profile(from_profile, num_results=num_results, max_screening=max_screening,
                                                 priority=priority, feed=feed, sources=source or None, filters=filters,
-                                                radius_km=radius)
+                                                radius_km=radius, letter_language=letter_language)
     elif query:
         subs = [api.submit_job_search(query, location=location, profile_id=profile, num_results=num_results,
                                       max_screening=max_screening, priority=priority, feed=feed,
-                                      sources=source or None, filters=filters, radius_km=radius)]
+                                      sources=source or None, filters=filters, radius_km=radius,
+                                      letter_language=letter_language)]
     else:
         raise InvalidInput("give a QUERY or --from-profile ID")
     if wait:

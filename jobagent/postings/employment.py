@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-from jobagent.postings.phrases import compile_phrases, joined_words
+from jobagent.postings.phrase_regex import compile_phrases, joined_words
 from jobagent.postings.schema import PostingData
 from jobagent.text import words
 

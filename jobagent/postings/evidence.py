@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
+from jobagent.postings.phrases import Phrases
 from jobagent.postings.schema import MatchResult, ProfileFacts
 
 _MAX = 3
-_WORD = re.compile(r"[a-z][a-z+#.-]{3,}")
+_WORD = re.compile(r"[^\W\d_][\w+#.-]{3,}")  # any script's letters: "prüfung" is one word, not "fung"
 _STOP = {"with", "that", "this", "from", "have", "will", "your", "into", "over", "their", "team", "work", "years",
          "experience", "using", "across", "role", "about", "they", "them", "were", "been", "also"}
 
@@ -37,7 +39,18 @@ def posting_skills(match: MatchResult) -> list[str]:
 
 
 def _words(text: str) -> set[str]:
-    return {w for w in _WORD.findall(text.lower()) if w not in _STOP}
+    """Content words of a bullet or a posting: function words of the other five languages ("und", "avec")
+    no more make a German bullet look relevant than "with" does an English one."""
+    other = _other_stopwords()
+    found = {w.rstrip(".-") for w in _WORD.findall(text.lower())}  # "inbetriebnahme." is "inbetriebnahme"
+    return {w for w in found if len(w) >= 4 and w not in _STOP and w not in other}
+
+
+@lru_cache(maxsize=1)
+def _other_stopwords() -> frozenset[str]:
+    from jobagent.languages import SUPPORTED, stopwords
+
+    return frozenset().union(*(stopwords(code) for code in SUPPORTED if code != "en"))
 
 
 def score_bullet(bullet: str, wanted: set[str], posting_words: set[str]) -> tuple[float, list[str]]:
@@ -82,38 +95,25 @@ def best_evidence(profile: ProfileFacts, match: MatchResult, *, limit: int = _MA
     return chosen
 
 
-def company_fact(company: str, notes: str) -> str | None:
+def company_fact(company: str, notes: str, phrases: Phrases | None = None) -> str | None:
     """One true sentence on the company from the research notes (its own words first), or None."""
+    say = (phrases or Phrases(None)).say
     quoted = re.search(r'^- From a posting: "(.+)"$', notes, re.M)
     if quoted:
-        return f'Your own description caught my eye: "{quoted.group(1)}"'
+        return say("fact_quoted", quote=quoted.group(1))
     about = re.search(r"^- About \(from the source\): (.+)$", notes, re.M)
     if about:
-        return f'I read that {company} describes itself as follows: "{about.group(1).rstrip(".")}."'
+        return say("fact_about", company=company, about=about.group(1).rstrip("."))
     industry = re.search(r"^- Industry: (.+)$", notes, re.M)
     if industry:
-        return f"{company}'s work in {industry.group(1).rstrip('.')} is the kind of setting I do my best work in."
+        return say("fact_industry", company=company, industry=industry.group(1).rstrip("."))
     roles = re.search(r"^- (\d+) open roles? at .+ among the postings found\.$", notes, re.M)
     if roles and int(roles.group(1)) > 1:
-        return f"I also see that {company} is hiring for {roles.group(1)} roles, which tells me the team is growing."
+        return say("fact_roles", company=company, count=roles.group(1))
     places = re.search(r"^- Locations: (.+)\.$", notes, re.M)
     if places:
-        return f"I see that {company} is hiring in {places.group(1)}."
+        return say("fact_places", company=company, places=places.group(1))
     return None
-
-
-def article(phrase: str) -> str:
-    """ "an accountant", "a senior nurse", "an ICU nurse" (by sound of the first letter, acronyms spelled)."""
-    first = phrase.split()[0] if phrase.split() else ""
-    vowel = first[:1].lower() in "aeio" or (first.isupper() and first[:1] in "AEFHILMNORSX")
-    if first.lower().startswith(("uni", "use", "eu")):
-        vowel = False
-    return f"{'an' if vowel else 'a'} {phrase}"
-
-
-def lower_title(title: str) -> str:
-    """Common-noun form for running text: "Senior Accountant" → "senior accountant", "ICU Nurse" → "ICU nurse"."""
-    return " ".join(w if w.isupper() or any(c.isdigit() for c in w) else w.lower() for w in title.split())
 
 
 _IRREGULAR = {"led", "built", "ran", "cut", "grew", "wrote", "drove", "won", "made", "took", "set", "kept", "met",
@@ -136,31 +136,24 @@ def as_written(skill: str, text: str) -> str:
     return skill
 
 
-def cite(ev: Evidence, posting_text: str = "") -> str:
-    """The sentence that names a requirement and the entry that proves it.
+def cite(ev: Evidence, posting_text: str = "", phrases: Phrases | None = None) -> str:
+    """The sentence that names a requirement and the entry that proves it, in the phrases' language.
 
-    A bullet that starts with a past-tense verb ("Cut scrap by 18% ...") is told in the first person
-    with its words unchanged; any other bullet is quoted as written.
+    The bullet is quoted as written. In English a bullet that starts with a past-tense verb ("Cut scrap
+    by 18% ...") is told in the first person with its words unchanged (the table has ``*_verb`` phrases
+    only where the language's grammar allows that without changing the CV's words).
     """
-    skills = _join([as_written(s, posting_text) for s in ev.requirement])
-    role = f"as {article(lower_title(ev.role))}" if ev.role else ""
-    where = " ".join(x for x in (role, f"at {ev.employer}" if ev.employer else "") if x)
+    ph = phrases or Phrases(None)
+    skills = ph.join([as_written(s, posting_text) for s in ev.requirement])
+    parts = [ph.say("cite_role", title=ph.title(ev.role)) if ev.role else "",
+             ph.say("cite_employer", employer=ev.employer) if ev.employer else ""]
+    where = " ".join(x for x in parts if x)
     bullet = ev.bullet.strip().rstrip(".")
     first, _, rest = bullet.partition(" ")
-    if skills:
-        lead = f"On {skills}: {where}, " if where else f"On {skills}: "
-    else:
-        lead = f"Among my results {where}: " if where else "Among my results: "
-        lead = lead[0].upper() + lead[1:]
-    if _past_verb(first) and rest:
-        return f"{lead}I {first.lower()} {rest}."
-    return f'{lead}my work included "{bullet}".' if skills else f'{lead}"{bullet}".'
-
-
-def _join(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+    key = ("cite_skills" if skills else "cite_results") + ("_where" if where else "")
+    if ph.has(f"{key}_verb") and _past_verb(first) and rest:
+        return ph.say(f"{key}_verb", skills=skills, where=where, verb=first.lower(), rest=rest)
+    return ph.say(key, skills=skills, where=where, bullet=bullet)
 
 
 def current_role(profile: ProfileFacts) -> dict[str, Any] | None:

@@ -24,7 +24,7 @@ from importlib import resources
 from urllib.parse import urlsplit
 
 from jobagent.languages import SUPPORTED
-from jobagent.postings.phrases import compile_phrases, joined_words
+from jobagent.postings.phrase_regex import compile_phrases, joined_words
 from jobagent.text import MONTH_NAME, month_number
 
 __all__ = ["HEAD_CHARS", "closed_by_date", "closed_by_text", "closed_reason", "closing_date", "listing_redirect"]

@@ -54,15 +54,18 @@ def _facts(profile: ProfileFacts, match: MatchResult) -> str:
 
 
 def llm_cover_letter(config: LLMConfig, profile: ProfileFacts, match: MatchResult,
-                     fallback: str) -> tuple[str, str | None]:
-    """The model's letter, or ``fallback`` and the reason it was not used."""
+                     fallback: str, language: str = "en") -> tuple[str, str | None]:
+    """The model's letter (in ``language``, one of the six), or ``fallback`` and the reason it was not used."""
+    from jobagent.languages import NAMES
+
     endpoint = f"{config.base_url.rstrip('/')}/chat/completions"
     try:
         check_url(endpoint, allow_private=config.allow_private)
         headers = {"Authorization": f"Bearer {config.api_key}"} if config.api_key else {}
         body = {"model": config.model, "temperature": 0.2, "messages": [
             {"role": "system", "content": _SYSTEM},
-            {"role": "user", "content": f"Facts:\n{_facts(profile, match)}\n\nWrite the cover letter."}]}
+            {"role": "user", "content": f"Facts:\n{_facts(profile, match)}\n\n"
+                                     f"Write the cover letter in {NAMES.get(language, 'english').title()}."}]}
         response = httpx.post(endpoint, json=body, headers=headers, timeout=config.timeout, follow_redirects=False)
         if response.status_code // 100 != 2:
             raise InvalidInput(f"HTTP {response.status_code}")

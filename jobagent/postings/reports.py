@@ -23,9 +23,12 @@ from urllib.parse import quote, urlsplit
 from jobagent.postings.schema import MatchResult, PostingData
 from jobagent.text import salary_text, templates
 
-# HTML as entities (every Markdown renderer shows them as text), and with a backslash the characters that start
-# links, images, emphasis, code and headings. One str.translate pass: nothing is escaped twice.
-_MARKDOWN_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\\": "\\\\", "`": "\\`", "*": "\\*",
+# HTML tags as entities (every Markdown renderer shows them as text), and with a backslash the characters that
+# start links, images, emphasis, code and headings. One str.translate pass: nothing is escaped twice. A bare "&"
+# is text to every renderer ("S&OP", "AT&T"), so only one that would start an entity ("&lt;") becomes "&amp;":
+# a letter in the report reads as written (issue 25 §6 saw "S&amp;OP").
+_ENTITY_START = re.compile(r"&(?=#\d+;|#[xX][0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_MARKDOWN_ESCAPES = str.maketrans({"<": "&lt;", ">": "&gt;", "\\": "\\\\", "`": "\\`", "*": "\\*",
                                    "_": "\\_", "[": "\\[", "]": "\\]", "#": "\\#"})
 # A line of a multi-line text that would start a list, a numbered list or a code block.
 _BLOCK_START = re.compile(r"^([-+]|\d+[.)])(?=\s|$)")
@@ -37,7 +40,7 @@ _SPACE_OR_CONTROL = re.compile(r"[\x00-\x20\x7f]")
 
 def escape_markdown(text: str | None) -> str:
     """One line of posting text as inert Markdown: no raw HTML, links, images, emphasis or line breaks."""
-    return " ".join((text or "").split()).translate(_MARKDOWN_ESCAPES)
+    return _ENTITY_START.sub("&amp;", " ".join((text or "").split())).translate(_MARKDOWN_ESCAPES)
 
 
 def escape_markdown_block(text: str) -> str:

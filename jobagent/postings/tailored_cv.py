@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from jobagent.postings.evidence import _words, posting_skills, score_bullet
+from jobagent.postings.phrases import Phrases
 from jobagent.postings.schema import MatchResult, ProfileFacts
-from jobagent.text import month_label
 
 _MAX_ENTRIES = 4
 _MAX_BULLETS = 4
@@ -31,39 +31,53 @@ def tailor(profile: ProfileFacts, match: MatchResult) -> list[dict[str, Any]]:
     return [e for _, _, e in scored[:_MAX_ENTRIES]]
 
 
-def _dates(e: dict[str, Any]) -> str:
-    return f"{month_label(e.get('start'))} – {month_label(e.get('end')) or 'present'}"
+def _month(value: str | None, ph: Phrases) -> str:
+    """ "2019-03" as "Mar 2019" / "März 2019" / "mars 2019"; anything else unchanged ("" for None)."""
+    m = re.fullmatch(r"(\d{4})-(\d{2})", value or "")
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return value or ""
+    return f"{ph.cv('months')[int(m.group(2)) - 1]} {m.group(1)}"
 
 
-def tailored_markdown(profile: ProfileFacts, match: MatchResult) -> str:
+def _dates(e: dict[str, Any], ph: Phrases) -> str:
+    return f"{_month(e.get('start'), ph)} – {_month(e.get('end'), ph) or ph.cv('present')}"
+
+
+def tailored_markdown(profile: ProfileFacts, match: MatchResult, language: str | None = None) -> str:
+    """The CV in the posting's language (headings and dates; the entries stay as the person wrote them)."""
+    from jobagent.postings.phrases import letter_language
+
+    ph = Phrases(letter_language(match.posting.language, language))
+    prepared = ph.cv("prepared_for").format(title=match.posting.title, company=match.posting.company)
     lines = [f"# {profile.name}", " | ".join(x for x in (profile.location, profile.email) if x), ""]
-    lines += [f"*Prepared for {match.posting.title} at {match.posting.company}*", "", "## Experience", ""]
+    lines += [f"*{prepared}*", "", f"## {ph.cv('experience')}", ""]
     for e in tailor(profile, match):
         head = " — ".join(x for x in (e.get("title_as_written") or e.get("title"), e.get("employer")) if x)
-        lines += [f"### {head}", " · ".join(x for x in (e.get("location"), _dates(e)) if x), ""]
+        lines += [f"### {head}", " · ".join(x for x in (e.get("location"), _dates(e, ph)) if x), ""]
         lines += [f"- {b}" for b in e["bullets"]] + [""]
     relevant = [s for s in profile.skills if s in set(match.matched_skills)] + \
         [s for s in profile.skills if s not in set(match.matched_skills)]
     if relevant:
-        lines += ["## Skills", ", ".join(relevant[:20]), ""]
+        lines += [f"## {ph.cv('skills')}", ", ".join(relevant[:20]), ""]
     if profile.education:
-        lines.append("## Education")
+        lines.append(f"## {ph.cv('education')}")
         for d in profile.education:
             parts = (d.get("degree"), d.get("institution"), d.get("end_year"))
             lines.append("- " + ", ".join(str(x) for x in parts if x))
         lines.append("")
     if profile.certifications:
-        lines += ["## Certifications"] + [f"- {c}" for c in profile.certifications] + [""]
+        lines += [f"## {ph.cv('certifications')}"] + [f"- {c}" for c in profile.certifications] + [""]
     return "\n".join(lines)
 
 
-def write_tailored_cv(profile: ProfileFacts, match: MatchResult, directory: Path, rank: int) -> dict[str, str]:
+def write_tailored_cv(profile: ProfileFacts, match: MatchResult, directory: Path, rank: int,
+                      language: str | None = None) -> dict[str, str]:
     import docx
 
     directory.mkdir(parents=True, exist_ok=True)
     slug = re.sub(r"[^a-z0-9]+", "-", f"{match.posting.company}-{match.posting.title}".lower()).strip("-")[:60]
     base = directory / f"{rank:02d}-{slug}"
-    markdown = tailored_markdown(profile, match)
+    markdown = tailored_markdown(profile, match, language)
     base.with_suffix(".md").write_text(markdown, encoding="utf-8")
     document = docx.Document()
     for line in markdown.splitlines():

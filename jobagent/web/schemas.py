@@ -35,9 +35,11 @@ class JobSearchRequest(_Body):
     max_screening: int | None = Field(default=None, ge=1, le=1000)  # default: min(5, num_results)
     priority: Literal["high", "default"] | None = None
     radius_km: float | None = Field(default=None, gt=0, le=20000, allow_inf_nan=False)  # default 50 km
+    letter_language: str | None = Field(default=None, max_length=20)  # checked by the core API: 400 if unknown
 
 
 class FromProfileRequest(_Body):
     profile_id: str = Field(min_length=1, max_length=64)
     num_results: int = Field(default=10, ge=1, le=1000)
     max_screening: int | None = Field(default=None, ge=1, le=1000)  # default: min(5, num_results)
+    letter_language: str | None = Field(default=None, max_length=20)

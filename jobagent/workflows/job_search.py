@@ -29,6 +29,7 @@ class JobSearchContext(BaseModel):
     max_screening: int = 5
     sources: list[str] | None = None
     filters: dict[str, Any] = Field(default_factory=dict)
+    letter_language: str | None = None  # issue 25 §6: the user's choice; None = each posting's own language
     filtered_out: dict[str, int] = Field(default_factory=dict)
     source_failures: dict[str, str] = Field(default_factory=dict)
     profile: ProfileFacts | None = None
@@ -232,27 +233,31 @@ class FabricationNode(Node[JobSearchContext]):
             if ctx.profile.experience:
                 with env.fenced():  # not once the profile is deleted (issue 23 §4)
                     ctx.tailored_cvs.append(write_tailored_cv(
-                        ctx.profile, m, env.settings.reports_dir / env.run_id / "tailored", rank))
+                        ctx.profile, m, env.settings.reports_dir / env.run_id / "tailored", rank,
+                        ctx.letter_language))
             # Repaired by dropping unsupported sentences, or no letter (better than a false one); warnings say why.
             letter, why = write_grounded_letter(ctx.profile, m, ctx.company_notes.get(m.posting.company, ""),
-                                                templates_dir=env.settings.templates_dir)
+                                                templates_dir=env.settings.templates_dir,
+                                                language=ctx.letter_language)
             ctx.warnings.extend(why)
             if not letter:
                 ctx.cover_letters.append("")
                 continue
             if env.settings.llm_base_url:
-                letter, why_not = _llm_letter(ctx.profile, m, letter, env.settings)
+                letter, why_not = _llm_letter(ctx.profile, m, letter, env.settings, ctx.letter_language)
                 if why_not:
                     ctx.warnings.append(why_not)
             ctx.cover_letters.append(letter)
 
 
-def _llm_letter(profile: ProfileFacts, match: MatchResult, fallback: str, cfg: Any) -> tuple[str, str | None]:
+def _llm_letter(profile: ProfileFacts, match: MatchResult, fallback: str, cfg: Any,
+                language: str | None) -> tuple[str, str | None]:
     from jobagent.postings.llm_letters import LLMConfig, llm_cover_letter
+    from jobagent.postings.phrases import letter_language
 
     config = LLMConfig(base_url=cfg.llm_base_url, model=cfg.llm_model, api_key=cfg.llm_api_key,
                        timeout=cfg.http_timeout, allow_private=cfg.allow_private_urls)
-    return llm_cover_letter(config, profile, match, fallback)
+    return llm_cover_letter(config, profile, match, fallback, letter_language(match.posting.language, language))
 
 
 class CompletionNode(Node[JobSearchContext]):

@@ -117,3 +117,12 @@ def test_llm_letter_is_repaired_when_the_rest_stands(chat) -> None:
     letter, why = llm_cover_letter(_config(base), PROFILE, MATCH, "FALLBACK")
     assert letter != "FALLBACK" and "Kubernetes" not in letter and "7 years of Python and SQL" in letter
     assert why == "LLM letter: dropped sentences stating number 15, skill Kubernetes"
+
+
+def test_the_model_is_asked_for_the_letter_s_language(chat) -> None:
+    """Issue 25 §6: a German posting's letter is asked for in German (the template's fallback is German too)."""
+    base, state = chat
+    llm_cover_letter(_config(base), PROFILE, MATCH, "FALLBACK", "de")
+    llm_cover_letter(_config(base), PROFILE, MATCH, "FALLBACK")
+    prompts = [body["messages"][1]["content"] for _, _, body in state["requests"]]
+    assert prompts[0].endswith("Write the cover letter in German.") and prompts[1].endswith("in English.")

@@ -98,12 +98,16 @@ def test_choices_match_their_domain_sources() -> None:
     assert _domain_values(choices.BoardState) == tuple(STATES)
     assert _domain_values(choices.Level) == tuple(LEVELS)
     assert set(_domain_values(choices.PeriodicTaskId)) == {task.id for task in periodic_tasks()}
+    from jobagent.languages import SUPPORTED
+
+    assert _domain_values(choices.LetterLanguage) == SUPPORTED
 
 
 @pytest.mark.parametrize(("name", "flag", "enum"), [
     ("runs", "--status", choices.RunState), ("search", "--priority", choices.Priority),
     ("board", "--status", choices.BoardState), ("profile edit", "--level", choices.Level),
     ("worker", "--dequeue-strategy", choices.DequeueStrategyName),
+    ("search", "--letter-language", choices.LetterLanguage),
 ])
 def test_choice_options_list_their_values(name: str, flag: str, enum: type[StrEnum]) -> None:
     from typer.testing import CliRunner

@@ -137,9 +137,34 @@ def test_hostile_postings_render_as_text_with_web_links_only(tmp_path: Path) -> 
 def test_escape_markdown_keeps_plain_text_readable() -> None:
     assert escape_markdown("Senior Backend Engineer — St. Marien (Berlin), 60-80k") == \
         "Senior Backend Engineer — St. Marien (Berlin), 60-80k"
-    assert escape_markdown("C# & C++ <dev>\n  *lead*") == "C\\# &amp; C++ &lt;dev&gt; \\*lead\\*"
+    # A bare "&" is text to every renderer, so it stays (issue 25 §6: "S&OP", not "S&amp;OP"); only an "&"
+    # that would start an entity is escaped.
+    assert escape_markdown("C# & C++ <dev>\n  *lead*") == "C\\# & C++ &lt;dev&gt; \\*lead\\*"
+    assert escape_markdown("S&OP at AT&T, &lt;b&gt; &#60;") == "S&OP at AT&T, &amp;lt;b&amp;gt; &amp;\\#60;"
     assert markdown_url("https://jobs.example/p?id=1&ref=x#top") == "https://jobs.example/p?id=1&ref=x#top"
     assert markdown_url("https://jobs.example/über (new)") is None  # whitespace: not a URL we link
     assert markdown_url("https://jobs.example/über_(new)") == "https://jobs.example/%C3%BCber_%28new%29"
     assert [markdown_url(u) for u in ("javascript:alert(1)", "ftp://x.example/f", "mailto:a@b.example",
                                       "https:///nohost", "", None)] == [None] * 6
+
+
+def test_a_letter_reads_as_written_in_the_markdown_report(tmp_path: Path) -> None:
+    """Issue 25 §6: "S&OP" stays "S&OP" and "B.V." stays "B.V." in the report's Markdown and in its rendering."""
+    from jobagent.postings.letters import write_grounded_letter
+    from jobagent.postings.schema import ProfileFacts
+
+    profile = ProfileFacts(name="Sanne Bakker", email="sanne@example.org", location="Utrecht", skills=["SAP"],
+                           years_experience=6, titles_held=["Planner"],
+                           experience=[{"title": "Planner", "employer": "Van Dijk Transport B.V.", "current": True,
+                                        "start": "2020-01", "bullets": ["Ran S&OP planning for 40 routes in SAP."]}])
+    posting = PostingData(source="t", external_id="1", title="Planner", company="Bakker Logistiek B.V.",
+                          location="Rotterdam", description="S&OP in SAP.", language="nl")
+    match = MatchResult(posting=posting, score=80, matched_skills=["SAP"])
+    letter, warnings = write_grounded_letter(profile, match, "")
+    assert warnings == [] and "S&OP" in letter and "Van Dijk Transport B.V." in letter
+    text = write_report(tmp_path / "r.md", query="planner", location="Utrecht", profile_name="Sanne",
+                        matches=[(match, "", letter)]).read_text(encoding="utf-8")
+    assert "S&OP" in text and "&amp;" not in text and "B.V.," not in text
+    assert "> Met vriendelijke groet," in text and "Bakker Logistiek B.V." in text
+    for html in (MarkdownIt("commonmark").render(text), markdown.markdown(text)):
+        assert "S&amp;OP planning" in html and "S&amp;amp;OP" not in html  # shown as "S&OP" in a browser
