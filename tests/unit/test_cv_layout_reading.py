@@ -1,0 +1,39 @@
+"""The CV parser reads layout, not only lines (issue 26 §2): page footers, headings and entry shapes that
+real templates use. Each CV here is built on the spot (python-docx, plain text) and read as the worker does."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from jobagent.cv import extract_profile, read_cv
+
+TODAY = date(2026, 11, 28)
+BODY = ["Anna Weber", "Data Engineer", "", "Experience",
+        "Data Engineer, Rheinwerk GmbH, Köln, 2019 - Present",
+        "Built batch pipelines in Python and Apache Airflow for the finance team.",
+        "Analyst, Nordlicht AG, Hamburg, 2015 - 2019",
+        "Reporting in SQL and Tableau for twelve regional sales offices.",
+        "", "Education", "B.Sc. Informatik, Universität Hamburg, 2011 - 2015"]
+
+
+def test_docx_city_only_in_the_page_footer(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.sections[0].header.paragraphs[0].text = "anna.weber@example.org | +49 160 1234567"
+    document.sections[0].footer.paragraphs[0].text = "Lindenstraße 4, 80797 München, Deutschland"
+    for line in BODY:
+        document.add_paragraph(line)
+    path = tmp_path / "cv.docx"
+    document.save(str(path))
+    text = read_cv(str(path)).text
+    assert text.splitlines()[0].startswith("anna.weber@")  # header first, footer last: document order
+    assert text.splitlines()[-1] == "Lindenstraße 4, 80797 München, Deutschland"
+    assert extract_profile(text, today=TODAY).location == "München, Deutschland"
+
+
+def test_page_footer_line_beats_the_current_jobs_place() -> None:
+    text = "\n".join(["anna.weber@example.org · +49 160 1234567", *BODY,
+                      "Anna Weber · 80797 München · Seite 1"])
+    assert extract_profile(text, today=TODAY).location == "München"
