@@ -37,3 +37,14 @@ def test_page_footer_line_beats_the_current_jobs_place() -> None:
     text = "\n".join(["anna.weber@example.org · +49 160 1234567", *BODY,
                       "Anna Weber · 80797 München · Seite 1"])
     assert extract_profile(text, today=TODAY).location == "München"
+
+
+def test_unknown_title_takes_the_place_the_other_entries_show() -> None:
+    text = "\n".join(["Théo Dubois", "5 place du Capitole, 31000 Toulouse, France", "", "Expérience professionnelle",
+                      "Atelier Martin SAS — Responsable logistique, Toulouse | 2024 – 2026",
+                      "• Mise en place de SAP MM et de Incoterms, 20 collègues formés.",
+                      "Vinci Construction — Planificateur logistique, Toulouse | 2019 – 2023",
+                      "• Utilisation quotidienne de Inventory Management dans une équipe de 16 personnes."])
+    entries = extract_profile(text, today=TODAY).experience
+    assert [(e.title_as_written, e.employer) for e in entries] == [
+        ("Responsable logistique", "Atelier Martin SAS"), ("Planificateur logistique", "Vinci Construction")]
