@@ -48,3 +48,14 @@ def test_unknown_title_takes_the_place_the_other_entries_show() -> None:
     entries = extract_profile(text, today=TODAY).experience
     assert [(e.title_as_written, e.employer) for e in entries] == [
         ("Responsable logistique", "Atelier Martin SAS"), ("Planificateur logistique", "Vinci Construction")]
+
+
+def test_two_word_headings_and_institution_names_of_the_six_languages() -> None:
+    text = "\n".join(["Sanne de Vries", "3011 AB Rotterdam", "", "Werkervaring",
+                      "Verpleegkundige, Erasmus MC, Rotterdam, 2019 – heden",
+                      "– Dagelijks werken met Wound Care en Triage in een team van 22 mensen.",
+                      "Opleidingen en cursussen", "Bachelor Verpleegkunde, Fontys Hogescholen (2018)",
+                      "Languages spoken", "Nederlands (moedertaal)", "Engels: C1"])
+    p = extract_profile(text, today=TODAY)
+    assert [(e.institution, e.end_year) for e in p.education] == [("Fontys Hogescholen", 2018)]
+    assert p.languages == ["Dutch (native)", "English (C1)"]
