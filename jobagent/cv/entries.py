@@ -165,20 +165,25 @@ def _by_section_order(entries: list[ExperienceEntry], headers: list[list[str]]) 
 
     A CV writes every entry the same way: when the entries whose title was recognised put it before the
     employer ("Planner, Acme, Lyon"), an entry whose role is not in the vocabulary ("Planificateur
-    logistique, Vinci, Lyon") has its title in the same place, and the other part is the employer. An
-    entry that took an organisation's name as its title ("Partner" in "Huber & Partner GmbH") is read
-    again the same way."""
+    logistique, Vinci, Lyon") has its title in the same place, and the other part is the employer. With
+    no recognised entry to follow, of two parts the one that is not an organisation's name ("GmbH", "S.A.")
+    is the title. An entry that took an organisation's name as its title ("Partner" in "Huber & Partner
+    GmbH") is read again the same way."""
     votes = [0, 0]  # title first, employer first
     for e, parts in zip(entries, headers, strict=True):
         named = [p for p in parts if not is_place(p)]
         if e.title_as_written in named and e.employer in named and not is_employer(e.title_as_written or ""):
             votes[named.index(e.title_as_written or "") > named.index(e.employer or "")] += 1
-    if votes[0] == votes[1]:
-        return entries
-    title_at = 0 if votes[0] > votes[1] else 1
     out: list[ExperienceEntry] = []
     for e, parts in zip(entries, headers, strict=True):
         named = [p for p in parts if not is_place(p)]
+        if votes[0] != votes[1]:
+            title_at = 0 if votes[0] > votes[1] else 1
+        elif len(named) == 2 and is_employer(named[0]) != is_employer(named[1]):
+            title_at = 1 if is_employer(named[0]) else 0  # no pattern to follow: the part that is no organisation
+        else:
+            out.append(e)
+            continue
         misread = e.title_as_written is not None and is_employer(e.title_as_written) and \
             not is_employer(e.employer or "")
         if (e.title is None or misread) and len(named) == 2 and not is_employer(named[title_at]):

@@ -59,3 +59,14 @@ def test_two_word_headings_and_institution_names_of_the_six_languages() -> None:
     p = extract_profile(text, today=TODAY)
     assert [(e.institution, e.end_year) for e in p.education] == [("Fontys Hogescholen", 2018)]
     assert p.languages == ["Dutch (native)", "English (C1)"]
+
+
+def test_unknown_titles_beside_organisation_names() -> None:
+    text = "\n".join(["Jürgen Huber", "70173 Stuttgart", "", "Berufserfahrung",
+                      "Kommunikationsdesigner, Nordlicht AG, Stuttgart   2022 – heute",
+                      "- Einführung von Figma, Schulung von 21 Kollegen.",
+                      "Grafikdesignerin, Huber & Partner GmbH, Stuttgart   2014 – 2019",
+                      "- Täglicher Einsatz von Adobe Illustrator in einem Team von 4 Personen."])
+    entries = extract_profile(text, today=TODAY).experience
+    assert [(e.title_as_written, e.employer) for e in entries] == [
+        ("Kommunikationsdesigner", "Nordlicht AG"), ("Grafikdesignerin", "Huber & Partner GmbH")]
