@@ -70,3 +70,11 @@ def test_unknown_titles_beside_organisation_names() -> None:
     entries = extract_profile(text, today=TODAY).experience
     assert [(e.title_as_written, e.employer) for e in entries] == [
         ("Kommunikationsdesigner", "Nordlicht AG"), ("Grafikdesignerin", "Huber & Partner GmbH")]
+
+
+def test_language_levels_in_their_own_table_cell() -> None:
+    text = "\n".join(["Anna Weber", "70173 Stuttgart", "", "Berufserfahrung",
+                      "Personalreferentin, Nordlicht AG, Stuttgart   2018 – heute",
+                      "• Täglicher Einsatz von Onboarding und HRIS in einem Team von 11 Personen.",
+                      "Sprachen", "Deutsch   Muttersprache", "Spanisch   Grundkenntnisse", "Englisch | C1"])
+    assert extract_profile(text, today=TODAY).languages == ["German (native)", "Spanish (basic)", "English (C1)"]
