@@ -78,3 +78,14 @@ def test_language_levels_in_their_own_table_cell() -> None:
                       "• Täglicher Einsatz von Onboarding und HRIS in einem Team von 11 Personen.",
                       "Sprachen", "Deutsch   Muttersprache", "Spanisch   Grundkenntnisse", "Englisch | C1"])
     assert extract_profile(text, today=TODAY).languages == ["German (native)", "Spanish (basic)", "English (C1)"]
+
+
+def test_a_job_word_in_a_title_is_not_a_skill() -> None:
+    text = "\n".join(["Tom Baker", "Leeds LS6 1AA", "", "Experience",
+                      "Head Chef, The Old Bell Hotel, Leeds   2019 – Present",
+                      "– Ran menu planning and food safety (HACCP) for a kitchen team of 12.",
+                      "Sous Chef, Harbour Restaurant, York   2015 – 2019",
+                      "– Introduced stock control and trained 4 colleagues."])
+    assert "Chef" not in extract_profile(text, today=TODAY).skills
+    ops = text + "\n\nSkills\nChef, Ansible, Terraform"
+    assert "Chef" in extract_profile(ops, today=TODAY).skills  # named outside the titles: the tool
