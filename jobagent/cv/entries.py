@@ -122,6 +122,7 @@ def experience_entries(lines: list[str]) -> list[ExperienceEntry]:
     dated = [(i, find_range(clean(line))) for i, line in enumerate(rows)]
     starts = [(i, r) for i, r in dated if r is not None and not is_bullet(rows[i])]
     entries: list[ExperienceEntry] = []
+    headers: list[list[str]] = []
     used_until = -1
     for n, (i, found) in enumerate(starts):
         next_start = starts[n + 1][0] if n + 1 < len(starts) else len(rows)
@@ -154,8 +155,45 @@ def experience_entries(lines: list[str]) -> list[ExperienceEntry]:
                 k -= 1
             body_end = k + 1
         entries.append(_entry(title, employer, location, found, _bullets(rows[body_from:body_end])))
+        headers.append(header)
         used_until = body_end - 1
-    return [e for e in entries if e.title or e.employer]
+    return [e for e in _by_section_order(entries, headers) if e.title or e.employer]
+
+
+def _by_section_order(entries: list[ExperienceEntry], headers: list[list[str]]) -> list[ExperienceEntry]:
+    """Titles the vocabulary does not know, placed by the order the section's other entries show.
+
+    A CV writes every entry the same way: when the entries whose title was recognised put it before the
+    employer ("Planner, Acme, Lyon"), an entry whose role is not in the vocabulary ("Planificateur
+    logistique, Vinci, Lyon") has its title in the same place, and the other part is the employer. With
+    no recognised entry to follow, of two parts the one that is not an organisation's name ("GmbH", "S.A.")
+    is the title. An entry that took an organisation's name as its title ("Partner" in "Huber & Partner
+    GmbH") is read again the same way."""
+    votes = [0, 0]  # title first, employer first
+    for e, parts in zip(entries, headers, strict=True):
+        named = [p for p in parts if not is_place(p)]
+        if e.title_as_written in named and e.employer in named and not is_employer(e.title_as_written or ""):
+            votes[named.index(e.title_as_written or "") > named.index(e.employer or "")] += 1
+    out: list[ExperienceEntry] = []
+    for e, parts in zip(entries, headers, strict=True):
+        named = [p for p in parts if not is_place(p)]
+        if votes[0] != votes[1]:
+            title_at = 0 if votes[0] > votes[1] else 1
+        elif len(named) == 2 and is_employer(named[0]) != is_employer(named[1]):
+            title_at = 1 if is_employer(named[0]) else 0  # no pattern to follow: the part that is no organisation
+        else:
+            out.append(e)
+            continue
+        misread = e.title_as_written is not None and is_employer(e.title_as_written) and \
+            not is_employer(e.employer or "")
+        if (e.title is None or misread) and len(named) == 2 and not is_employer(named[title_at]):
+            occ = parse_title(named[title_at])
+            e = e.model_copy(update={
+                "title": occ.title if occ else named[title_at], "title_as_written": named[title_at],
+                "employer": named[1 - title_at], "internship": bool(_INTERN.search(named[title_at])),
+                "level": occ.level if occ else None, "field": occ.field if occ else None})
+        out.append(e)
+    return out
 
 
 def header_is_full(line: str, found: DateRange) -> bool:

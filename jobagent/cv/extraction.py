@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from jobagent.cv.dates import find_range, union_months
-from jobagent.cv.entries import education_entries, experience_entries, is_apprenticeship, split_training
+from jobagent.cv.entries import education_entries, experience_entries, is_apprenticeship, is_role, split_training
 from jobagent.cv.places import find_location
 from jobagent.cv.schema import ExperienceEntry, ExtractedProfile
 from jobagent.cv.sections import clean, lines_of, split_sections, strip_bullet
@@ -105,6 +105,20 @@ def _certifications(sections_lines: list[str], found_skills: list[str]) -> list[
     return list(dict.fromkeys(certs))
 
 
+def _not_only_titles(found: list[str], text: str, experience: list[ExperienceEntry]) -> list[str]:
+    """Skills without those that are also a job word ("Chef" the DevOps tool in "Head Chef") and that the
+    CV names only inside the job titles it holds: a title says what someone was, not what they used."""
+    titles = sorted({e.title_as_written for e in experience if e.title_as_written}, key=len, reverse=True)
+    doubtful = [s for s in found if is_role(s)]
+    if not titles or not doubtful:
+        return found
+    rest = text
+    for title in titles:
+        rest = re.sub(re.escape(title), " ", rest, flags=re.I)
+    kept = set(find_skills(rest))
+    return [s for s in found if s not in doubtful or s in kept]
+
+
 def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile:
     """Find the profile facts in CV text, or refuse text that is not a CV.
 
@@ -125,7 +139,7 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
     experience, training = split_training(experience)
     education = education_entries(lines_of(sections, "education"))
     education += [t for t in training if not any(t.degree == e.degree for e in education)]
-    found_skills = find_skills(text)
+    found_skills = _not_only_titles(find_skills(text), text, experience)
     held = _held(experience, text)
     work_text = "\n".join(line for s in sections if s.kind not in ("education", "certifications")
                           for line in s.lines)

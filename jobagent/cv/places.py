@@ -154,12 +154,28 @@ def _header(text: str, limit: int = 12) -> list[str]:
     return out
 
 
+# "Page 2", "Seite 1 von 3", "Página 1/2": the line of a running page header or footer.
+_PAGE_MARK = re.compile(
+    r"\b(?:page|seite|pagina|página|pág|blz)\.?\s*\d{1,2}(?:\s*(?:/|of|von|van|de|sur)\s*\d{1,2})?\b", re.I)
+
+
+def _margins(text: str) -> list[str]:
+    """Lines of the page margins: any line with a page number, and the text's last line (where the DOCX
+    reader puts the page footer). A template that gives the address only in the footer is common."""
+    lines = [c for c in (clean(raw) for raw in text.splitlines()) if c]
+    marked = [line for line in lines if _PAGE_MARK.search(line)]
+    return list(dict.fromkeys(marked + lines[-1:]))
+
+
 def find_location(text: str, top: list[str]) -> str | None:
+    """A labelled location, else a place in the header, the page margins, or the first lines, in that order:
+    the first lines also hold the current job's place, which is where someone works."""
     labelled = _labelled(text)
     if labelled:
         return labelled
     header = _header(text)
-    for lines in (header, [line for line in top if line not in header]):
+    margins = [line for line in _margins(text) if line not in header]
+    for lines in (header, margins, [line for line in top if line not in header and line not in margins]):
         for line in lines:
             for segment in re.split(r"\s*[|·•;\t]\s*|\s[-–—]\s|\s{3,}", line):
                 found = _place_segment(segment.strip(" ."))

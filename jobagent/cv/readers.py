@@ -163,17 +163,19 @@ def _docx_text(source: str, data: bytes) -> str:
     check_docx_archive(source, data)  # before python-docx inflates anything
     try:
         document = docx.Document(io.BytesIO(data))
-        lines: list[str] = []
-        # Contact details often live in the page header, so it comes first, as on the page.
-        for section in document.sections:
-            lines.extend(p.text for p in section.header.paragraphs)
-        # Sidebar templates keep contact details and skills in text boxes, which the body iteration skips.
-        lines.extend(_text_box_lines(document))
+        # Document order, as a reader sees the page: the page header (contact details often live there),
+        # the body with each table's rows and each text box where it is anchored (sidebar templates keep
+        # contacts and skills in text boxes, which the body iteration skips), then the page footer, which
+        # may be the only place a CV gives the city (issue 26 §2).
+        lines = _margin_lines(document, "header")
         for block in document.iter_inner_content():
             if isinstance(block, Table):
                 lines.extend(_table_lines(block))
+                lines.extend(_text_box_lines(block._element))
             else:
+                lines.extend(_text_box_lines(block._element))
                 lines.append(block.text)
+        lines.extend(line for line in _margin_lines(document, "footer") if line not in lines)
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds of errors
         raise InvalidInput(f"CV file is not a readable DOCX: {source} ({_one_line(exc)})") from None
     return "\n".join(lines)
@@ -183,10 +185,25 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
 
 
-def _text_box_lines(document) -> list[str]:  # type: ignore[no-untyped-def]
-    """Paragraphs of every text box once (Word stores a VML copy of each under mc:Fallback)."""
+def _margin_lines(document: Any, part: str) -> list[str]:
+    """The paragraphs and table rows of every section's page header or footer (first-page and even-page
+    variants too), each distinct line once: a running header repeats on every section."""
     lines: list[str] = []
-    for box in document.element.body.iter(f"{_W}txbxContent"):
+    for section in document.sections:
+        variants = [getattr(section, f"{kind}{part}") for kind in ("", "first_page_", "even_page_")]
+        for margin in variants:
+            if margin.is_linked_to_previous and margin is not variants[0]:
+                continue
+            for block in margin.iter_inner_content():
+                found = _table_lines(block) if hasattr(block, "rows") else [block.text]
+                lines.extend(line for line in found if line.strip() and line not in lines)
+    return lines
+
+
+def _text_box_lines(element: Any) -> list[str]:
+    """Paragraphs of every text box under ``element`` once (Word stores a VML copy of each under mc:Fallback)."""
+    lines: list[str] = []
+    for box in element.iter(f"{_W}txbxContent"):
         if any(ancestor.tag == _FALLBACK for ancestor in box.iterancestors()):
             continue
         for paragraph in box.iter(f"{_W}p"):

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from jobagent.cv.lexicon import forms, terms
+from jobagent.cv.lexicon import find_keys, forms, terms
 from jobagent.cv.vocabulary import find_titles
 from jobagent.text import fold
 
@@ -77,6 +77,8 @@ def heading_kind(raw: str) -> tuple[str, str] | None:
     kind, whole = found
     if "," in head or find_titles(head):
         return None  # "Software Engineer, SoundCloud" is an entry, not the "software" section
+    if len(words) > 1 and find_keys(head, "language") and find_keys(head, "proficiency"):
+        return None  # "Spanisch Grundkenntnisse" is a language and its level, not the "Kenntnisse" section
     joiners = set(forms("heading-joiner"))
     headingish = (raw.lstrip().startswith("#") or _bold(raw) or raw.rstrip().endswith(":") or head.isupper()
                   or all(w[0].isupper() or fold(w) in joiners for w in words) or bool(sep)

@@ -26,13 +26,18 @@ def spoken_languages(lines: list[str]) -> list[str]:
         text = strip_bullet(clean(raw))
         if not text:
             continue
+        last: list[str] = []  # the languages of the previous chunk on this line
         for chunk in _CHUNKS.split(text):
             names = find_keys(chunk, "language")
-            if not names:
-                continue
             cefr = _CEFR.search(chunk)
             words = find_keys(chunk, "proficiency")
             level = cefr.group(1) if cefr else (words[0] if words else None)
+            if not names:
+                # A table row or a separated line ("Nederlands | moedertaal"): the level in its own cell
+                # belongs to the language just before it.
+                names, last = ([n for n in last if out.get(n) is None] if level else []), []
+            else:
+                last = names
             for name in names:
                 if out.get(name) is None:
                     out[name] = level
