@@ -50,7 +50,8 @@ class Tricklers:
                 continue
             try:
                 data = sock.recv(4096)
-                self.answers[n] = data  # an answer, or b"" when the proxy closed the connection
+                # an answer, or b"" when the proxy closed the connection; a head may come before its body
+                self.answers[n] = _rest_of_answer(sock, data) if data else data
                 continue
             except BlockingIOError:
                 pass
@@ -67,6 +68,25 @@ class Tricklers:
     def close(self) -> None:
         for sock in self.socks:
             sock.close()
+
+
+def _rest_of_answer(sock: socket.socket, data: bytes) -> bytes:
+    """Read on until the answer's Content-Length has arrived (or the server closes, or 2 s pass): the server
+    may write the status line and headers in one send and the JSON body in the next."""
+    head, sep, body = data.partition(b"\r\n\r\n")
+    length = re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    sock.settimeout(2.0)
+    try:
+        while not sep or (length and len(body) < int(length.group(1))):
+            more = sock.recv(4096)
+            if not more:
+                break
+            data += more
+            head, sep, body = data.partition(b"\r\n\r\n")
+            length = length or re.search(rb"(?im)^content-length:\s*(\d+)", head)
+    except OSError:
+        pass
+    return data
 
 
 def _trickle_for(tricklers: Tricklers, seconds: float) -> None:
