@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
+from urllib.parse import quote
 
 from jobagent.errors import FetchError, FetchUnavailable, InputError, JobagentError
 from jobagent.fetching import fetch_url
@@ -27,6 +28,14 @@ DEFAULT_BASE_URLS: dict[str, str] = {
     "lever": "https://api.lever.co",
     "remotive": "https://remotive.com",
     "arbeitnow": "https://www.arbeitnow.com",
+    # Applicant-tracking systems (issue 27 §1). A base holding "{company}" is per company: the override in
+    # JOBAGENT_SOURCE_BASE_URLS may hold it too (a proxy, or 127.0.0.1 in tests), or leave it out.
+    "ashby": "https://api.ashbyhq.com",
+    "workable": "https://apply.workable.com",
+    "smartrecruiters": "https://api.smartrecruiters.com",
+    "recruitee": "https://{company}.recruitee.com",
+    "personio": "https://{company}.jobs.personio.de",
+    "bamboohr": "https://{company}.bamboohr.com",
 }
 
 
@@ -64,8 +73,15 @@ class HttpOptions:
     backoff: float = 0.5  # seconds before the first retry; doubled for each later one
     sleep: Callable[[float], None] = time.sleep
 
-    def base(self, kind: str) -> str:
-        return (self.base_urls.get(kind) or DEFAULT_BASE_URLS[kind]).rstrip("/")
+    def base(self, kind: str, company: str | None = None) -> str:
+        """The base URL for ``kind``; ``{company}`` in it becomes ``company`` (URL-quoted), so one override
+        such as ``http://127.0.0.1:8080/{company}`` serves every company of a per-company host."""
+        base = (self.base_urls.get(kind) or DEFAULT_BASE_URLS[kind]).rstrip("/")
+        if "{company}" in base:
+            if not company:
+                raise InputError(f"the {kind} base URL {base!r} needs a company name")
+            base = base.replace("{company}", quote(company, safe=""))
+        return base
 
 
 def fetch_bytes(url: str, http: HttpOptions) -> bytes:
