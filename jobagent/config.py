@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     liveness_check: bool = Field(default=True, validation_alias="JOBAGENT_LIVENESS_CHECK")
     liveness_days: int = Field(default=7, ge=1, validation_alias="JOBAGENT_LIVENESS_DAYS")
     liveness_budget: float = Field(default=600.0, gt=0, validation_alias="JOBAGENT_LIVENESS_BUDGET")
+    liveness_cron: str = Field(default="30 8 * * *", validation_alias="JOBAGENT_LIVENESS_CRON")  # UTC
+    # ... and before a digest goes out, its postings not checked today, within this many seconds per run.
+    liveness_delivery_budget: float = Field(default=20.0, gt=0, validation_alias="JOBAGENT_LIVENESS_DELIVERY_BUDGET")
 
     # Monitoring and alerts.
     queue_alert_thresholds: dict[str, int] = Field(default_factory=lambda: {"high": 100, "default": 1000},

@@ -53,6 +53,11 @@ def periodic_tasks(settings: Settings | None = None) -> list[PeriodicTask]:
         # Postings index (issue 12): keep every configured source's postings current between daily searches.
         PeriodicTask("harvest", "jobagent.postings.harvest.harvest_task", "harvest due posting sources",
                      interval=settings.harvest_interval),
+        # Liveness (issue 24 §5): besides the re-check each harvest queues, one a day before the daily search,
+        # so the morning's digests meet postings checked that morning. On the embedded default, which has no
+        # scheduler, 'jobagent schedule run-now liveness' runs the same task in-process.
+        PeriodicTask("liveness", "jobagent.postings.liveness_check.liveness_task",
+                     "re-check shown and saved postings, close the gone", cron=settings.liveness_cron),
     ]
 
 

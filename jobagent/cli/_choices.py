@@ -66,6 +66,7 @@ class PeriodicTaskId(StrEnum):
     daily_search = "daily-search"
     reconcile = "reconcile"
     harvest = "harvest"
+    liveness = "liveness"
 
 
 class LetterLanguage(StrEnum):

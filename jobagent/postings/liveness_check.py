@@ -168,6 +168,46 @@ def run_liveness_check(settings: Settings | None = None, now: datetime | None = 
     return report
 
 
+def recheck_before_delivery(posting_ids: list[str], settings: Settings | None = None,
+                            now: datetime | None = None) -> dict[str, str]:
+    """The postings among ``posting_ids`` that must not go out in a digest, each with its reason.
+
+    A digest is the one thing that reaches people away from the board, so it gets a last look (issue 24 §5):
+    postings the store already holds closed (the harvest or the re-check closed them since the search
+    matched them) are dropped without a request; the open ones not checked in the last day are fetched,
+    one host at a time, within ``JOBAGENT_LIVENESS_DELIVERY_BUDGET`` seconds. Doubt keeps a posting in, as
+    in the daily re-check: an unreachable host, a 5xx or an exhausted budget never drops one. With
+    ``JOBAGENT_LIVENESS_CHECK=off`` only the store's own closures apply. It runs in DeliveryNode, after the
+    matches are stored, so a search's results never wait on it.
+    """
+    from jobagent.postings.harvest import host_slot
+
+    settings = settings or get_settings()
+    now = now or utcnow()
+    unique = list(dict.fromkeys(posting_ids))
+    with session_scope() as s:
+        rows = s.execute(select(Posting.id, Posting.url, Posting.closed_at, Posting.closed_reason)
+                         .where(Posting.id.in_(unique))).all()
+        recent = set(s.scalars(select(PostingCheck.posting_id).where(
+            PostingCheck.posting_id.in_(unique), PostingCheck.checked_at > now - timedelta(days=1))))
+    dropped = {pid: reason or "closed" for pid, _, closed_at, reason in rows if closed_at is not None}
+    if not settings.liveness_check:
+        return dropped
+    due = _round_robin([(pid, url) for pid, url, closed_at, _ in rows
+                        if closed_at is None and url and pid not in recent])
+    stop_at = time.monotonic() + settings.liveness_delivery_budget
+    for done, (pid, url) in enumerate(due):
+        if stop_at - time.monotonic() <= 0.05:
+            log.info("liveness before delivery: budget spent, %d postings go out unchecked", len(due) - done)
+            break
+        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval):
+            outcome, detail = check_posting(url, settings, now, stop_at - time.monotonic())
+        _record(pid, outcome, detail, now)
+        if outcome == "closed":
+            dropped[pid] = detail or "closed"
+    return dropped
+
+
 def liveness_task() -> dict[str, Any]:
     """RQ entry point, queued after each harvest (``liveness_queue.enqueue_liveness_check``); JSON out."""
     from jobagent.submission import ensure_schema

@@ -49,6 +49,7 @@ class JobSearchContext(BaseModel):
     delivered: int = 0
     already_delivered: int = 0
     delivery_failures: dict[str, str] = Field(default_factory=dict)
+    closed_before_delivery: dict[str, str] = Field(default_factory=dict)  # posting id -> why it was held back
     warnings: list[str] = Field(default_factory=list)
     board_states: list[str] = Field(default_factory=list)  # the board (issue 14): each match's state, in order
     # Why-not (issue 24 §2): one record per candidate, written when matching (postings.why_not).
@@ -309,6 +310,7 @@ class DeliveryNode(Node[JobSearchContext]):
     def _notify(self, ctx: JobSearchContext, env: NodeEnv) -> None:
         """Each channel sends what it has not sent this profile and is recorded at once (postings.channels)."""
         from jobagent.postings import channels as ch
+        from jobagent.postings.liveness_check import recheck_before_delivery
         from jobagent.postings.notify import SmtpConfig, digest_text, post_webhook, send_digest
 
         cfg = env.settings
@@ -334,7 +336,12 @@ class DeliveryNode(Node[JobSearchContext]):
                    if name in ch.configured_channels(cfg)}
         with session_scope() as s:
             posting_ids = [_posting_id(s, m.posting) for m in ctx.matches]
-        outcome = ch.deliver(profile_id, env.run_id, ctx.matches, posting_ids, senders,
+        env.check_lease()
+        # A last look before the digest (issue 24 §5): a posting closed since the search is never sent.
+        closed = recheck_before_delivery(posting_ids, cfg)
+        ctx.closed_before_delivery = closed
+        kept = [(m, pid) for m, pid in zip(ctx.matches, posting_ids, strict=True) if pid not in closed]
+        outcome = ch.deliver(profile_id, env.run_id, [m for m, _ in kept], [pid for _, pid in kept], senders,
                              before_send=env.check_lease, transaction=env.fenced)
         ctx.delivered, ctx.already_delivered = outcome.delivered, outcome.already_delivered
         ctx.delivery_failures.update(outcome.failures)
@@ -369,6 +376,7 @@ def _result(ctx: JobSearchContext) -> dict[str, Any]:
         "delivered": ctx.delivered,
         "already_delivered": ctx.already_delivered,
         "delivery_failures": ctx.delivery_failures,
+        "closed_before_delivery": len(ctx.closed_before_delivery),
         "tailored_cvs": ctx.tailored_cvs,
         "warnings": ctx.warnings,
     }

@@ -116,25 +116,27 @@ def test_scheduler_registers_in_utc_whatever_the_host_zone(live: dict[str, str])
     out = run_cli("scheduler", "--burst", environ=tokyo)
     assert out.returncode == 0, out.stderr
     tasks = _show(tokyo)
-    assert set(tasks) == {"daily-search", "reconcile", "harvest"}
+    assert set(tasks) == {"daily-search", "reconcile", "harvest", "liveness"}
     assert tasks["harvest"]["schedule"] == "every 10800 s" and tasks["harvest"]["queue"] == "high"  # issue 12
     nxt = datetime.fromisoformat(tasks["daily-search"]["next_run_utc"])
     now = datetime.now(UTC)
     assert (nxt.hour, nxt.minute) == (9, 0) and now < nxt <= now + timedelta(days=1)
     assert tasks["daily-search"]["queue"] == "high"
     assert tasks["daily-search"]["task"] == "jobagent.daily_search.daily_search_task"
+    check = datetime.fromisoformat(tasks["liveness"]["next_run_utc"])  # issue 24 §5: before the daily search
+    assert (check.hour, check.minute) == (8, 30) and tasks["liveness"]["schedule"] == "cron 30 8 * * * (UTC)"
 
     assert run_cli("scheduler", "--burst", environ=tokyo).returncode == 0  # a restart adds no copy
     assert _show(tokyo)["daily-search"] == tasks["daily-search"]
     redis = Redis.from_url(live["REDIS_URL"])
-    assert redis.zcard(SCHEDULED_JOBS_KEY) == 3
+    assert redis.zcard(SCHEDULED_JOBS_KEY) == 4
     assert b"\x80" not in (redis.hget("rq:job:daily-search", "data") or b"")  # JSON, never a pickle
     assert b"\x80" not in (redis.hget("rq:job:harvest", "data") or b"")
 
     moved = {**tokyo, "JOBAGENT_DAILY_SEARCH_CRON": "30 6 * * *"}
     assert run_cli("scheduler", "--burst", environ=moved).returncode == 0
     nxt = datetime.fromisoformat(_show(moved)["daily-search"]["next_run_utc"])
-    assert (nxt.hour, nxt.minute) == (6, 30) and redis.zcard(SCHEDULED_JOBS_KEY) == 3
+    assert (nxt.hour, nxt.minute) == (6, 30) and redis.zcard(SCHEDULED_JOBS_KEY) == 4
 
 
 def _scheduler(environ: dict[str, str], log_path: str) -> subprocess.Popen[bytes]:
