@@ -113,7 +113,8 @@ def accept_job_search(raw: bytes, settings: Settings, prefix: str, who: Actor) -
                                  num_results=body.num_results,
                                  max_screening=_screening(body.num_results, body.max_screening),
                                  priority=body.priority, radius_km=body.radius_km, settings=settings, actor=who,
-                                 letter_language=body.letter_language)
+                                 letter_language=body.letter_language,
+                                 filters=body.filters.as_filters() if body.filters else None)
     return _accepted(sub, prefix)
 
 
@@ -133,7 +134,9 @@ def submit_from_profile() -> ResponseReturnValue:
     settings = _settings()
     subs = runs.submit_searches_from_profile(body.profile_id, num_results=body.num_results,
                                              max_screening=_screening(body.num_results, body.max_screening),
-                                             settings=settings, actor=actor(), letter_language=body.letter_language)
+                                             settings=settings, actor=actor(), letter_language=body.letter_language,
+                                             radius_km=body.radius_km,
+                                             filters=body.filters.as_filters() if body.filters else None)
     profile = profiles.get_profile(body.profile_id, settings=settings, actor=actor())
     titles = list(profile.suggested_titles)
     accepted = [{"job_title": title, **_accepted(sub, _prefix())} for title, sub in zip(titles, subs, strict=False)]

@@ -27,6 +27,22 @@ class ProfilingRequest(_Body):
     premium: bool = False
 
 
+class SearchFilters(_Body):
+    """The CLI's search filters (``--exclude-company``, ``--type``, ``--min-salary``, ...) over HTTP; the core
+    API checks their values (an unknown employment type is a 400 naming it) and merges them with the
+    profile's standing filters, which a search can tighten but never loosen."""
+
+    company_blocklist: list[str] = Field(default_factory=list, max_length=100)
+    title_exclusions: list[str] = Field(default_factory=list, max_length=100)
+    remote_only: bool = False
+    max_age_days: int | None = Field(default=None, ge=0, le=3650)
+    min_salary: float | None = Field(default=None, ge=0, allow_inf_nan=False)  # annual, like --min-salary
+    employment_types: list[str] = Field(default_factory=list, max_length=20)  # e.g. "apprenticeship"
+
+    def as_filters(self) -> dict[str, object]:
+        return self.model_dump(exclude_defaults=True)
+
+
 class JobSearchRequest(_Body):
     query: str = Field(min_length=1, max_length=MAX_QUERY)
     location: str | None = Field(default=None, max_length=MAX_LOCATION)
@@ -36,6 +52,7 @@ class JobSearchRequest(_Body):
     priority: Literal["high", "default"] | None = None
     radius_km: float | None = Field(default=None, gt=0, le=20000, allow_inf_nan=False)  # default 50 km
     letter_language: str | None = Field(default=None, max_length=20)  # checked by the core API: 400 if unknown
+    filters: SearchFilters | None = None
 
 
 class FromProfileRequest(_Body):
@@ -43,3 +60,5 @@ class FromProfileRequest(_Body):
     num_results: int = Field(default=10, ge=1, le=1000)
     max_screening: int | None = Field(default=None, ge=1, le=1000)  # default: min(5, num_results)
     letter_language: str | None = Field(default=None, max_length=20)
+    radius_km: float | None = Field(default=None, gt=0, le=20000, allow_inf_nan=False)  # default 50 km
+    filters: SearchFilters | None = None

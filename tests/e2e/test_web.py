@@ -131,6 +131,39 @@ def test_job_search_radius(client: FlaskClient, live: dict[str, str]) -> None:
         assert s.get(Run, resp.json["run_id"]).params["radius_km"] == 70.0  # type: ignore[union-attr]
 
 
+def test_search_filters_and_from_profile_radius_over_http(client: FlaskClient, live: dict[str, str]) -> None:
+    """Issue 24 §4/§6 over HTTP: the CLI's --type, --min-salary and other filters, and the radius on
+    from-profile; a bad value is refused before anything is stored."""
+    from jobagent.store.models import Run
+    from jobagent.store.session import session_scope
+
+    base = {"query": "elektroniker", "location": "München"}
+    for filters, status, field in (({"employment_types": ["astronaut"]}, 400, "employment_types"),
+                                   ({"min_salary": -1}, 422, "min_salary"), ({"bogus": True}, 422, "bogus"),
+                                   ({"max_age_days": "7"}, 422, "max_age_days")):
+        resp = client.post("/workflow/job-search", json={**base, "filters": filters}, headers=AUTH)
+        assert resp.status_code == status and field in resp.json["detail"], resp.json
+    assert _counts() == (0, 0)
+    wanted = {"employment_types": ["Ausbildung", "apprenticeship"], "min_salary": 30000,
+              "company_blocklist": ["Initech"], "remote_only": False}
+    resp = client.post("/workflow/job-search", json={**base, "filters": wanted}, headers=AUTH)
+    assert resp.status_code == 202, resp.json
+    with session_scope() as s:
+        params = s.get(Run, resp.json["run_id"]).params  # type: ignore[union-attr]
+    assert params["filters"] == {"employment_types": ["apprenticeship"], "min_salary": 30000.0,
+                                 "company_blocklist": ["Initech"]}
+
+    pid = _profile(location="Leeds", suggested_titles=["Mathematics Teacher", "Teacher of Mathematics"])
+    resp = client.post("/workflow/job-search/from-profile", headers=AUTH,
+                       json={"profile_id": pid, "radius_km": 25, "filters": {"employment_types": ["part_time"]}})
+    assert resp.status_code == 202, resp.json
+    with session_scope() as s:
+        stored = [s.get(Run, r["run_id"]).params for r in resp.json["runs"]]  # type: ignore[union-attr]
+    assert [(p["radius_km"], p["filters"]) for p in stored] == [(25.0, {"employment_types": ["part_time"]})] * 2
+    resp = client.post("/workflow/job-search/from-profile", json={"profile_id": pid, "radius_km": 0}, headers=AUTH)
+    assert resp.status_code == 422 and "radius_km" in resp.json["detail"]
+
+
 @pytest.mark.parametrize(("payload", "status", "error"), [
     ({"email": "jane@example.com", "cv_urls": ["http://127.0.0.1/cv.md"]}, 422, "invalid_request"),  # no name
     ({"name": "Jane", "email": "not-an-email", "cv_urls": ["http://127.0.0.1/cv.md"]}, 400, "invalid_input"),
