@@ -103,23 +103,85 @@ def _parts(text: str) -> list[str]:
     return [" ".join(p.split()) for p in _SPLIT.split(without) if p and p.strip()]
 
 
+@lru_cache(maxsize=1)
+def _subdivisions() -> dict[str, dict[str, str]]:
+    """Folded subdivision name -> {country: its code there}: "norfolk" -> {"GB": "NFK"}, "ontario" -> {"CA":
+    "ON"}, "georgia" -> {"US": "GA"}. ISO 3166-2 from ``pycountry`` (5,000 names, ~0.1 s, once)."""
+    import pycountry
+
+    out: dict[str, dict[str, str]] = {}
+    for sub in pycountry.subdivisions:
+        key = normalize(sub.name)
+        if key:
+            out.setdefault(key, {})[sub.country_code] = sub.code.split("-", 1)[1]
+    return out
+
+
+def _region_hints(parts: list[str]) -> set[tuple[str, str | None]]:
+    """(country, region) pairs the parts after the first name as regions: "Norfolk" (GB), "Ontario" (CA),
+    "Massachusetts" or "MA" (US, MA). A region is never the city itself, so the first part gives none.
+    GeoNames gives US cities their state's code as region, so "MA" also picks Cambridge, Massachusetts."""
+    hints: set[tuple[str, str | None]] = set()
+    subdivisions = _subdivisions()
+    for part in parts[1:]:
+        named = subdivisions.get(normalize(part), {})
+        for country, code in named.items():
+            hints.add((country, code if country == "US" else None))
+        if len(part) == 2 and part.isupper() and "US" in subdivisions.get(_US_STATES.get(part, ""), {}):
+            hints.add(("US", part))
+    return hints
+
+
+_US_STATES = {"AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas", "CA": "california",
+              "CO": "colorado", "CT": "connecticut", "DE": "delaware", "DC": "district of columbia", "FL": "florida",
+              "GA": "georgia", "HI": "hawaii", "ID": "idaho", "IL": "illinois", "IN": "indiana", "IA": "iowa",
+              "KS": "kansas", "KY": "kentucky", "LA": "louisiana", "ME": "maine", "MD": "maryland",
+              "MA": "massachusetts", "MI": "michigan", "MN": "minnesota", "MS": "mississippi", "MO": "missouri",
+              "MT": "montana", "NE": "nebraska", "NV": "nevada", "NH": "new hampshire", "NJ": "new jersey",
+              "NM": "new mexico", "NY": "new york", "NC": "north carolina", "ND": "north dakota", "OH": "ohio",
+              "OK": "oklahoma", "OR": "oregon", "PA": "pennsylvania", "RI": "rhode island", "SC": "south carolina",
+              "SD": "south dakota", "TN": "tennessee", "TX": "texas", "UT": "utah", "VT": "vermont",
+              "VA": "virginia", "WA": "washington", "WV": "west virginia", "WI": "wisconsin", "WY": "wyoming"}
+
+
 @lru_cache(maxsize=4096)
 def resolve(text: str | None) -> Place | None:
-    """The city (or, failing that, the country) a location text names; None when it names neither."""
+    """The city (or, failing that, the region's or the country's) a location text names; None for neither.
+
+    A later part naming a region steers the city: "Paris, TX" is Paris, Texas; "London, Ontario" is in
+    Canada; "Atlanta, Georgia" is the state, not the country, since Georgia the country has no Atlanta. A
+    later part that is a region is no city of its own ("Little Snoring, Norfolk" is in England, not in
+    Norfolk, Virginia) unless a city of that name lies in that region's country (Berlin, Madrid)."""
     if not text or not text.strip():
         return None
     parts = _parts(text)
     country = next((c for c in map(country_of, parts) if c), None)
+    hints = _region_hints(parts)
     cities = _cities()
-    for part in parts:
-        if country_of(part):
+    for i, part in enumerate(parts):
+        region = _subdivisions().get(normalize(part)) if i else None
+        if country_of(part) and not (region and country not in region):
             continue
         candidates = cities.get(normalize(part), [])
+        if region:  # "Norfolk" after a village: a region, unless a city so named is in that region's country
+            candidates = [c for c in candidates if c.country in region]
+        hinted = [c for c in candidates if (c.country, c.region) in hints or (c.country, None) in hints]
         if country:
-            candidates = [c for c in candidates if c.country == country] or []
+            in_country = [c for c in candidates if c.country == country]
+            candidates = [c for c in hinted if c.country == country] or in_country or hinted
+        else:
+            candidates = hinted or candidates
         if candidates:
             return candidates[0]
-    return Place(name=country, country=country) if country else None
+    if country:
+        return Place(name=country, country=country)
+    if len(parts) == 1:  # "Bayern", "Nova Scotia": a region alone, when only one country has one so named
+        hints = {(c, code if c == "US" else None) for c, code in _subdivisions().get(normalize(parts[0]), {}).items()}
+    countries = {c for c, _ in hints}
+    if len(countries) == 1:  # "Little Snoring, Norfolk": no city, but the region says which country
+        only = countries.pop()
+        return Place(name=only, country=only, region=next((r for c, r in hints if r), None))
+    return None
 
 
 def distance_km(a: Place, b: Place) -> float | None:
