@@ -184,3 +184,16 @@ def test_a_smartrecruiters_page_that_never_advances_stops_with_one_line(boards: 
     assert report.outcome == "failed" and "page loop" in (report.error or "") and report.closed == 0
     assert boards.hits()["/v1/companies/AcmeCorp/postings"] == 2  # noticed on the second page
     assert _rows("smartrecruiters:AcmeCorp") == []
+
+
+def test_fetch_with_a_limit_asks_for_no_more_details_than_it_needs(ats: AtsBoards) -> None:
+    from jobagent.postings.sources import parse_source
+
+    ats.sr_gone.add(ats.smartrecruiters["AcmeCorp"][2]["id"])
+    source = parse_source("smartrecruiters:AcmeCorp", base_urls=ats.base_urls(), allow_private=True)
+    got = source.fetch(5)
+    assert [p.title for p in got] == [f"Field Technician {n}" for n in range(5)]
+    assert [p.closed_reason is not None for p in got] == [False, False, True, False, False]
+    assert ats.count() == 1 + 5  # one list page, five details
+    recruitee = parse_source("recruitee:strv", base_urls=ats.base_urls(), allow_private=True).fetch(2)
+    assert [p.title for p in recruitee] == ["Marketing Designer", "Draft Harpsichord Tuner"]

@@ -26,7 +26,7 @@ from urllib.parse import quote
 
 from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.ats_json import dicts, first_postings, json_object, place
+from jobagent.postings.sources.ats_json import dicts, direct_getter, json_object, place
 from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus, clean, object_at, shape_error
 from jobagent.postings.sources.paging import MAX_PAGES, CutShort, Getter, decode_json
 from jobagent.text import html_to_text, parse_date
@@ -49,10 +49,27 @@ class SmartRecruitersSource:
         return f"{self.http.base('smartrecruiters')}/v1/companies/{quote(self.company_id, safe='')}/postings"
 
     def fetch(self, limit: int) -> list[PostingData]:
-        return first_postings(self.harvest, self.http, limit)
+        """Up to ``limit`` postings, asking for no more details than that (a detail is one request each)."""
+        get = direct_getter(self.http)
+        out: list[PostingData] = []
+        try:
+            for items in self._pages(get):
+                for item in items:
+                    if len(out) >= limit:
+                        return out
+                    if posting := self.posting(item, self._detail(item, get)):
+                        out.append(posting)
+        except CutShort:
+            pass  # what was read is what there is
+        return out
 
     def harvest(self, get: Getter) -> Iterator[list[PostingData]]:
         """Every page by ``offset`` until ``totalFound``, each posting with its detail."""
+        for items in self._pages(get):
+            yield [p for item in items if (p := self.posting(item, self._detail(item, get)))]
+
+    def _pages(self, get: Getter) -> Iterator[list[dict[str, Any]]]:
+        """The list entries page by page, with the guards against an unknown company and a page loop."""
         previous: list[str] | None = None
         for page in range(MAX_PAGES):
             offset = page * PAGE_SIZE
@@ -73,7 +90,7 @@ class SmartRecruitersSource:
             if not items:
                 raise CutShort(f"{self.name}: an empty page at offset {offset} of {total}")
             previous = ids
-            yield [p for item in items if (p := self.posting(item, self._detail(item, get)))]
+            yield items
             if offset + len(items) >= total:
                 return
         raise CutShort(f"{self.name}: more than {MAX_PAGES} pages")
