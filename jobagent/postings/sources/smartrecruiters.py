@@ -80,12 +80,12 @@ class SmartRecruitersSource:
             if not isinstance(total, int) or isinstance(total, bool):
                 raise shape_error(url, 'a "totalFound" count')
             if page == 0 and not items:
-                raise SourceError(f"{self.name}: SmartRecruiters lists no postings for {self.company_id!r} "
+                raise SourceError(f"SmartRecruiters lists no postings for {self.company_id!r} "
                                   "(an unknown company is answered the same way); nothing is closed")
             answered = data.get("offset")
             ids = [str(item.get("id")) for item in items]
             if (isinstance(answered, int) and answered != offset) or ids == previous:
-                raise SourceError(f"{self.name}: SmartRecruiters answered the same page again for offset "
+                raise SourceError(f"SmartRecruiters answered the same page again for offset "
                                   f"{offset} (page loop); stopped, nothing is closed")
             if not items:
                 raise CutShort(f"{self.name}: an empty page at offset {offset} of {total}")
