@@ -15,6 +15,7 @@ from jobagent.postings.search import find_candidates
 from jobagent.store.models import Posting, PostingSource
 from jobagent.store.session import session_scope
 from jobagent.submission import ensure_schema
+from jobagent.text import salary_text
 from tests.ats_json_boards import AtsBoards, ashby_job, recruitee_offer, sr_posting, workable_rows
 
 BERLIN = ("Berlin", "Berlin", "Germany", "DE")
@@ -116,6 +117,12 @@ def test_unlisted_ashby_and_unpublished_recruitee_are_stored_closed_and_never_fo
         assert open_one.id in find_candidates(s, "Backend Developer Elixir", None, limit=100).posting_ids
     assert _open("ashby:acme") == 6 and _open("recruitee:strv") == 2
 
+    boards.ashby["acme"][0]["isListed"] = False  # taken off the board since: closed on the next harvest
+    again = harvest_source("ashby:acme")
+    assert again.outcome == "ok" and _open("ashby:acme") == 5
+    welder = next(r for r in _rows("ashby:acme") if r.title == "Robotics Welder 0")
+    assert welder.closed_at is not None and "unlisted" in (welder.closed_reason or "")
+
 
 def test_pay_keeps_its_period_and_a_monthly_salary_is_never_made_annual(boards: AtsBoards) -> None:
     boards.ashby["acme"][0] = ashby_job(0, "Robotics Welder 0", description=_text(0),
@@ -129,6 +136,9 @@ def test_pay_keeps_its_period_and_a_monthly_salary_is_never_made_annual(boards: 
     assert (designer.salary_min, designer.salary_max, designer.salary_currency, designer.salary_interval) == (
         70000, 80000, "CZK", "month")
     assert (designer.salary_annual_min, designer.salary_annual_max) == (840000, 960000)
+    shown = salary_text(designer.salary_min, designer.salary_max, designer.salary_currency,
+                        designer.salary_interval)
+    assert shown == "70,000–80,000 CZK/month"  # as reports show it: the month's figures, never a year's
     monthly = rows["Robotics Welder 0"]
     assert (monthly.salary_min, monthly.salary_max, monthly.salary_currency, monthly.salary_interval) == (
         4000, 5000, "EUR", "month")
