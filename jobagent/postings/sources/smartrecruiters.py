@@ -11,8 +11,8 @@ Quirks guarded here:
 - an unknown company is answered 200 with ``totalFound: 0`` and no content, exactly like a board with no
   postings. Taking that as "the board is empty" would close every posting of a real board after one typo or
   one renamed company, so an empty first page is a ``SourceError`` (the harvest then keeps what it stored and
-  closes nothing). A board that really emptied keeps its postings open until the liveness check, which
-  reads each posting's own page, closes them one by one.
+  closes nothing). A board that really emptied keeps its postings open; the liveness check, which reads
+  the page of each posting people are shown, closes those that answer 404.
 - a page that does not advance (the answer's ``offset`` is not the one asked for, or the same postings come
   back twice) stops with one clear line instead of looping; a board that shrinks mid-harvest (an empty page
   before ``totalFound``) is reported cut short, so nothing is closed on a partial view.
