@@ -32,11 +32,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import InvalidInput, JobagentError, translate
+from jobagent.errors import FetchStatus, InvalidInput, JobagentError, translate
 from jobagent.postings.clipping import clip_postings, storable_validators
 from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions, SourceError
+from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus
 from jobagent.postings.sources.paging import CutShort, NotModified
 from jobagent.redaction import redact_source, redact_text
 from jobagent.store.models import SourceState, utcnow
@@ -135,6 +135,8 @@ class PageGetter:
                                     headers=headers or None)
                 except JobagentError as exc:
                     if attempt >= self.http.retries or not _retryable(exc):
+                        if isinstance(exc, FetchStatus) and not _retryable(exc):
+                            raise SourceStatus(str(exc).splitlines()[0], status=exc.status) from None
                         raise SourceError(str(exc).splitlines()[0]) from None
                     delay = getattr(exc, "retry_after", None)
                     if delay is not None and delay > MAX_RETRY_AFTER:

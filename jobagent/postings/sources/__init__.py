@@ -2,6 +2,8 @@
 
 Specs: ``feed:/path.json``, ``rss:/path-or-url``, ``greenhouse:{token}[?company=Name]``,
 ``lever:{site}[?company=Name]``, ``remotive[:{search}]``, ``arbeitnow[:{query}]``.
+Applicant-tracking systems (issue 27 §1), each ``[?company=Name]``: ``ashby:{board}``, ``workable:{account}``,
+``smartrecruiters:{company}``, ``recruitee:{company}``.
 """
 
 from jobagent.postings.sources.base import (

@@ -43,6 +43,15 @@ class SourceError(JobagentError):
     """A source answered, but with something we cannot use (not JSON, wrong shape, not a feed)."""
 
 
+class SourceStatus(SourceError):
+    """A page answered an HTTP error status that retrying cannot fix. It keeps the status, so a source can
+    tell one posting's detail answering 404 (that posting is gone) from the whole board failing."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class SourcesRefused(InputError):
     """Every source failed, each for a reason retrying cannot fix (refused URLs, malformed feeds, 4xx)."""
 

@@ -6,12 +6,22 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from jobagent.errors import InvalidInput
+from jobagent.postings.sources.ashby import AshbySource
 from jobagent.postings.sources.base import HttpOptions, Source
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
+from jobagent.postings.sources.recruitee import RecruiteeSource
+from jobagent.postings.sources.smartrecruiters import SmartRecruitersSource
+from jobagent.postings.sources.workable import WorkableSource
 from jobagent.redaction import redact_source
 
-KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow")
+KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow",
+         "ashby", "workable", "smartrecruiters", "recruitee")
+
+
+# The JSON applicant-tracking sources of issue 27 §1: ``kind:{board}[?company=Name]``, like greenhouse.
+_ATS_JSON: dict[str, Any] = {"ashby": AshbySource, "workable": WorkableSource,
+                             "smartrecruiters": SmartRecruitersSource, "recruitee": RecruiteeSource}
 
 
 def _split_company(arg: str) -> tuple[str, str | None]:
@@ -60,4 +70,6 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
         raise InvalidInput(f"source {redact_source(spec)!r} needs a board name after '{kind}:'")
     if kind == "greenhouse":
         return GreenhouseSource(token, http=http, company=company, name=spec)
+    if kind in _ATS_JSON:
+        return _ATS_JSON[kind](token, http=http, company=company, name=spec)
     return LeverSource(token, http=http, company=company, name=spec)
