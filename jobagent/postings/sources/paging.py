@@ -1,19 +1,22 @@
 """What a harvest needs from a source: every page, fetched through a getter the harvest controls.
 
-A source's ``harvest(get)`` yields one list of postings per page and calls ``get(url)`` for each page; the
-getter (``postings/harvest.py``) adds conditional headers to the first request, throttles per host and
-honours Retry-After, so the sources stay plain mappers from a board's JSON to ``PostingData``.
+A source's ``harvest(get)`` yields one list of postings per page and calls ``get(url)`` for each page
+(``get(url, json_body=...)`` for a search API that only answers POST); the getter (``postings/harvest.py``)
+revalidates the last harvest's requests, throttles per host and honours Retry-After, so the sources stay
+plain mappers from a board's JSON to ``PostingData``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from jobagent.postings.sources.base import SourceError
 
-Getter = Callable[[str], bytes]
+
+class Getter(Protocol):
+    def __call__(self, url: str, json_body: Any = None) -> bytes: ...
+
 
 # A board with more pages than this is harvested as far as this and reported as cut short (closes nothing).
 MAX_PAGES = 500
@@ -22,6 +25,16 @@ LEVER_PAGE_SIZE = 100
 
 class NotModified(Exception):  # noqa: N818 - it is an answer, not an error
     """The first page answered 304 (or a local file hashed the same): nothing changed since last time."""
+
+
+class PageMissing(SourceError):
+    """The board answered 404/410 for one URL: for a posting's detail page that is the board's own word
+    that the posting is gone, so the source closes that posting instead of failing the whole harvest."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
 
 
 class CutShort(Exception):  # noqa: N818
