@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from jobagent.postings.sources.base import SourceError
+from jobagent.errors import FetchStatus
+from jobagent.postings.sources.base import HttpOptions, SourceError, fetch_bytes
 
 
 class Getter(Protocol):
@@ -50,3 +51,18 @@ def decode_json(url: str, body: bytes) -> Any:
         raise SourceError(f"response from {url} is not JSON (starts with {start!r})") from None
     except RecursionError:
         raise SourceError(f"response from {url} is nested too deeply to be a postings list") from None
+
+
+def direct_getter(http: HttpOptions) -> Getter:
+    """A getter for ``fetch(limit)`` outside a harvest: plain retried requests, no revalidation; a 404/410
+    is ``PageMissing`` here too, so a source's detail pages mean the same in both."""
+
+    def get(url: str, json_body: Any = None) -> bytes:
+        try:
+            return fetch_bytes(url, http, json_body=json_body)
+        except FetchStatus as exc:
+            if exc.status in (404, 410):
+                raise PageMissing(str(exc).splitlines()[0], url=url, status=exc.status) from None
+            raise
+
+    return get
