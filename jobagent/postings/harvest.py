@@ -258,6 +258,9 @@ def _fetch(source: Any, state: dict[str, Any], settings: Settings, report: Harve
         for page in source.harvest(getter):
             report.pages += 1
             postings.extend(page)
+    except CutShort as exc:
+        exc.postings = postings  # what was read is kept (and closes nothing)
+        raise
     finally:
         report.requests = getter.requests
     return postings, {"etag": getter.etag, "last_modified": getter.last_modified}, getter.answers
@@ -296,7 +299,7 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             report.outcome, postings, validators = "unchanged", [], {}
         except CutShort as exc:
             report.outcome, report.error = "partial", str(exc)
-            postings, validators = [], {}
+            postings, validators = exc.postings, {}
         except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, never half-written
             report.outcome, report.error = "failed", _one_line(exc)
             report.permanent = not _retryable(exc)

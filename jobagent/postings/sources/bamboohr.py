@@ -32,6 +32,11 @@ class BambooHRSource:
         self.http = http
         self.name = name or f"bamboohr:{slug}"
 
+    def public_url(self, key: str) -> str:
+        """The opening's page for people: always the real careers site, even when a test or proxy base
+        serves the API, so a stored link does not change when a detail page goes missing."""
+        return f"https://{quote(self.slug, safe='')}.bamboohr.com/careers/{quote(key, safe='')}"
+
     def fetch(self, limit: int) -> list[PostingData]:
         out: list[PostingData] = []
         for page in self.harvest(direct_getter(self.http), limit=limit):
@@ -71,7 +76,7 @@ class BambooHRSource:
         return PostingData(
             source=self.name, external_id=key, title=clean(info.get("jobOpeningName")) or str(
                 clean(opening.get("jobOpeningName"))),
-            url=clean(info.get("jobOpeningShareUrl")) or f"{base}/careers/{quote(key, safe='')}",
+            url=clean(info.get("jobOpeningShareUrl")) or self.public_url(key),
             company=self.company, location=location, remote=remote,
             remote_scope=clean(place.get("country")) if remote else None,
             employment_type=status,

@@ -39,7 +39,10 @@ class PageMissing(SourceError):
 
 
 class CutShort(Exception):  # noqa: N818
-    """The source had more pages than a harvest may take; what was read is kept, nothing is closed."""
+    """The source had more pages than a harvest may take (or its paging went round in a loop); what was
+    read is kept, nothing is closed. The harvest attaches the postings read so far as ``postings``."""
+
+    postings: list[Any] = []  # noqa: RUF012 - set per instance by the harvest before it is re-raised
 
 
 def decode_json(url: str, body: bytes) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 from xml.etree.ElementTree import Element, ParseError
 
 from defusedxml import DefusedXmlException
@@ -77,7 +78,8 @@ class PersonioSource:
         description = "\n\n".join(b for b in blocks if b)
         kinds = [_text(node, "employmentType"), _text(node, "schedule")]
         return PostingData(
-            source=self.name, external_id=key, title=title, url=f"{base}/job/{key}?language=en",
+            source=self.name, external_id=key, title=title,
+            url=f"https://{quote(self.slug, safe='')}.jobs.personio.de/job/{quote(key, safe='')}",
             company=self.company or _text(node, "subcompany") or self.slug,
             location="; ".join(places) or None, remote=any("remote" in p.lower() for p in places),
             employment_type=", ".join(k for k in kinds if k) or None,
