@@ -36,7 +36,17 @@ from jobagent.errors import InvalidInput, JobagentError, translate
 from jobagent.fetching import FetchedDocument
 from jobagent.postings.clipping import clip_postings, storable_validators
 from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
-from jobagent.postings.revalidation import Answer, digest, encode_body, missing, plan_from, request_key, stored_plan
+from jobagent.postings.revalidation import (
+    Answer,
+    answer_of,
+    digest,
+    encode_body,
+    missing,
+    plan_from,
+    request_key,
+    revalidate,
+    stored_plan,
+)
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import HttpOptions, SourceError
 from jobagent.postings.sources.paging import CutShort, NotModified, PageMissing
@@ -142,7 +152,7 @@ class PageGetter:
                 raise
             if doc.status_code == 304:
                 raise NotModified(url)
-            content, answer = doc.content, _answer(url, body, doc)
+            content, answer = doc.content, answer_of(url, body, doc)
         if self.first:
             self.etag, self.last_modified = answer.etag, answer.last_modified
             self.first = False
@@ -150,22 +160,8 @@ class PageGetter:
         return content
 
     def revalidate(self, plan: list[Answer]) -> bool:
-        """True when every request of the last complete harvest answers as it did then (304, the same body,
-        or the same 404); False at the first that differs, keeping any body read for the full harvest."""
-        for planned in plan:
-            try:
-                doc = self._send(planned.url, planned.body, planned.headers())
-            except PageMissing as exc:
-                if planned.digest == missing(exc.status):
-                    continue
-                return False
-            if doc.status_code == 304:
-                continue
-            answer = _answer(planned.url, planned.body, doc)
-            self._replayed[planned.key] = (doc.content, answer)
-            if answer.digest != planned.digest:
-                return False
-        return True
+        """True when every request of the last complete harvest answers as it did then."""
+        return revalidate(self._send, plan, self._replayed)
 
     def _send(self, url: str, body: bytes | None, headers: dict[str, str]) -> FetchedDocument:
         from jobagent.fetching import fetch_url
@@ -195,10 +191,6 @@ class PageGetter:
                     gate.not_before = time.monotonic() + delay  # other sources on this host wait too
                     log.info("harvest: %s answered %s; again in %.2f s", url, line, delay)
         raise AssertionError("unreachable")
-
-
-def _answer(url: str, body: bytes | None, doc: FetchedDocument) -> Answer:
-    return Answer(url, body, digest(doc.content), doc.headers.get("etag"), doc.headers.get("last-modified"))
 
 
 # --- one harvest per source at a time -------------------------------------------------------------------

@@ -17,10 +17,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from jobagent.fetching import FetchedDocument
 from jobagent.limits import MAX_ETAG, MAX_LAST_MODIFIED
+from jobagent.postings.sources.paging import PageMissing
+
+# How the page getter sends one request: (url, POST body or None, headers) -> the answer (304 included).
+Send = Callable[[str, bytes | None, dict[str, str]], FetchedDocument]
 
 # A harvest of more requests than this is not remembered (the row would grow past what is worth keeping);
 # that source is simply harvested in full next time.
@@ -93,3 +99,27 @@ def plan_from(value: Any) -> list[Answer]:
         url, body, hashed, etag, modified = row
         plan.append(Answer(str(url), body.encode() if body is not None else None, str(hashed), etag, modified))
     return plan
+
+
+def answer_of(url: str, body: bytes | None, doc: FetchedDocument) -> Answer:
+    return Answer(url, body, digest(doc.content), doc.headers.get("etag"), doc.headers.get("last-modified"))
+
+
+def revalidate(send: Send, plan: list[Answer], replayed: dict[str, tuple[bytes, Answer]]) -> bool:
+    """True when every planned request answers as it did (304, the same body, or the same 404/410); False
+    at the first that differs. Bodies read on the way go into ``replayed``, so the full harvest that
+    follows a False asks again only the requests that answered 304."""
+    for planned in plan:
+        try:
+            doc = send(planned.url, planned.body, planned.headers())
+        except PageMissing as exc:
+            if planned.digest == missing(exc.status):
+                continue
+            return False
+        if doc.status_code == 304:
+            continue
+        answer = answer_of(planned.url, planned.body, doc)
+        replayed[planned.key] = (doc.content, answer)
+        if answer.digest != planned.digest:
+            return False
+    return True
