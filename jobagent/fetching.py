@@ -141,14 +141,21 @@ def pinned_client(backend: PinnedBackend, user_agent: str) -> httpx.Client:
 
 def fetch_url(url: str, *, max_bytes: int, timeout: float, allow_private: bool = False,
               user_agent: str = "jobagent/0.1", headers: Mapping[str, str] | None = None,
-              deadline: float | None = None, policy: AddressPolicy | None = None) -> FetchedDocument:
+              deadline: float | None = None, policy: AddressPolicy | None = None, method: str = "GET",
+              body: bytes | None = None) -> FetchedDocument:
     """Download a user-supplied URL with every safety check applied.
 
     Redirects are followed by hand so each hop goes through ``check_url``; the body is streamed so a huge
     or endless response costs at most ``max_bytes`` of memory; ``deadline`` (default
     ``JOBAGENT_FETCH_DEADLINE``) bounds the whole download. ``headers`` adds request headers such as
     If-None-Match; a 304 answer to such a conditional request is returned (empty content), not raised.
+
+    ``method="POST"`` with ``body`` serves search APIs that only answer POST (Workday's career sites).
+    A 307/308 redirect repeats the POST with its body to the next (checked) hop; 301/302/303 continue
+    as a GET without it, as browsers do, so a body is never sent anywhere the caller did not aim it.
     """
+    if method not in ("GET", "POST"):
+        raise ValueError(f"fetch_url sends GET or POST, not {method!r}")
     policy = policy or policy_for(allow_private)
     budget = deadline if deadline is not None else _default_deadline()
     deadline_at = time.monotonic() + budget
@@ -163,11 +170,13 @@ def fetch_url(url: str, *, max_bytes: int, timeout: float, allow_private: bool =
             if remaining <= 0:
                 raise FetchDeadline(f"could not fetch {shown}: gave up after the {budget:g} s deadline", url=shown)
             try:
-                with client.stream("GET", current, headers=dict(headers or {}),
+                with client.stream(method, current, headers=dict(headers or {}), content=body,
                                    timeout=httpx.Timeout(min(timeout, remaining))) as resp:
                     location = resp.headers.get("location")
                     if resp.status_code in _REDIRECT_CODES and location:
                         current = str(resp.url.join(location))
+                        if resp.status_code not in (307, 308):
+                            method, body = "GET", None
                         continue
                     answer = {k.lower(): v for k, v in resp.headers.items()}
                     if resp.status_code == 304 and headers:

@@ -3,10 +3,10 @@
 Searches read the store (``postings/search.py``) and never fetch, so the number of requests a board sees
 depends on how many sources there are, not on how many profiles search. Per harvest of a source:
 
-- the request is conditional (``If-None-Match``/``If-Modified-Since`` from the last harvest) when the
-  source answered in one page last time; a 304 costs that one request and only refreshes ``last_seen_at``
-  (and counts misses again); a local file whose SHA-256 is unchanged likewise. Paged sources are fetched in
-  full, since page 1 being unchanged says nothing about the others;
+- every request of the last complete harvest is first asked again, each with its own validators
+  (``postings/revalidation``): when all answer 304 or the same body, the source is unchanged, which only
+  refreshes ``last_seen_at`` (and counts misses again); a local file whose SHA-256 is unchanged likewise.
+  At the first answer that differs the source is harvested in full;
 - one request at a time per host, at least ``JOBAGENT_HOST_MIN_INTERVAL`` apart (process-wide), and a
   429/503's ``Retry-After`` is waited out (up to ``MAX_RETRY_AFTER``) before the page is asked again;
 - a complete harvest upserts and counts misses; ``JOBAGENT_CLOSE_AFTER_MISSES`` consecutive misses close a
@@ -33,11 +33,23 @@ from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import FetchStatus, InvalidInput, JobagentError, translate
+from jobagent.fetching import FetchedDocument
 from jobagent.postings.clipping import clip_postings, storable_validators
 from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
+from jobagent.postings.revalidation import (
+    Answer,
+    answer_of,
+    digest,
+    encode_body,
+    missing,
+    plan_from,
+    request_key,
+    revalidate,
+    stored_plan,
+)
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus
-from jobagent.postings.sources.paging import CutShort, NotModified
+from jobagent.postings.sources.paging import CutShort, NotModified, PageMissing
 from jobagent.redaction import redact_source, redact_text
 from jobagent.store.models import SourceState, utcnow
 from jobagent.store.session import get_engine, session_scope
@@ -110,48 +122,76 @@ def _retryable(exc: BaseException) -> bool:
 
 
 class PageGetter:
-    """The ``get(url)`` a source's ``harvest`` calls: conditional first request, host gate, Retry-After."""
+    """The ``get(url)`` a source's ``harvest`` calls: host gate, Retry-After, POST bodies, and the answers it
+    read (``answers``), which the next harvest revalidates request by request (``postings/revalidation``)."""
 
-    def __init__(self, http: HttpOptions, min_interval: float, etag: str | None, last_modified: str | None):
+    def __init__(self, http: HttpOptions, min_interval: float, etag: str | None = None,
+                 last_modified: str | None = None) -> None:
         self.http = http
         self.min_interval = min_interval
+        # Rows from before per-request answers were kept: the first request is conditional, as it was then.
         self.conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
         self.first = True
         self.requests = 0
         self.etag: str | None = None
         self.last_modified: str | None = None
+        self.answers: list[Answer] = []
+        self._replayed: dict[str, tuple[bytes, Answer]] = {}  # bodies read while revalidating, by request
 
-    def __call__(self, url: str) -> bytes:
+    def __call__(self, url: str, json_body: Any = None) -> bytes:
+        body = encode_body(json_body)
+        replayed = self._replayed.pop(request_key(url, body), None)
+        if replayed is not None:
+            content, answer = replayed
+        else:
+            headers = self.conditional if self.first else {}
+            try:
+                doc = self._send(url, body, headers)
+            except PageMissing as exc:
+                self.answers.append(Answer(url, body, missing(exc.status)))
+                raise
+            if doc.status_code == 304:
+                raise NotModified(url)
+            content, answer = doc.content, answer_of(url, body, doc)
+        if self.first:
+            self.etag, self.last_modified = answer.etag, answer.last_modified
+            self.first = False
+        self.answers.append(answer)
+        return content
+
+    def revalidate(self, plan: list[Answer]) -> bool:
+        """True when every request of the last complete harvest answers as it did then."""
+        return revalidate(self._send, plan, self._replayed)
+
+    def _send(self, url: str, body: bytes | None, headers: dict[str, str]) -> FetchedDocument:
         from jobagent.fetching import fetch_url
 
-        headers = self.conditional if self.first else {}
+        if body is not None:
+            headers = {**headers, "Content-Type": "application/json", "Accept": "application/json"}
         host = (urlsplit(url).hostname or "").lower()
         for attempt in range(self.http.retries + 1):
             with host_slot(host, self.min_interval) as gate:
                 self.requests += 1
                 try:
-                    doc = fetch_url(url, max_bytes=self.http.max_bytes, timeout=self.http.timeout,
-                                    allow_private=self.http.allow_private, user_agent=self.http.user_agent,
-                                    headers=headers or None)
+                    return fetch_url(url, max_bytes=self.http.max_bytes, timeout=self.http.timeout,
+                                     allow_private=self.http.allow_private, user_agent=self.http.user_agent,
+                                     headers=headers or None, method="POST" if body is not None else "GET",
+                                     body=body)
                 except JobagentError as exc:
+                    line = str(exc).splitlines()[0]
+                    status = getattr(exc, "status", None)
+                    if status in (404, 410):
+                        raise PageMissing(line, url=url, status=status) from None
                     if attempt >= self.http.retries or not _retryable(exc):
                         if isinstance(exc, FetchStatus) and not _retryable(exc):
-                            raise SourceStatus(str(exc).splitlines()[0], status=exc.status) from None
-                        raise SourceError(str(exc).splitlines()[0]) from None
+                            raise SourceStatus(line, status=exc.status) from None
+                        raise SourceError(line) from None
                     delay = getattr(exc, "retry_after", None)
                     if delay is not None and delay > MAX_RETRY_AFTER:
-                        raise SourceError(f"{str(exc).splitlines()[0]}; asked to retry after {delay:.0f} s")\
-                            from None
+                        raise SourceError(f"{line}; asked to retry after {delay:.0f} s") from None
                     delay = self.http.backoff * 2**attempt if delay is None else float(delay)
                     gate.not_before = time.monotonic() + delay  # other sources on this host wait too
-                    log.info("harvest: %s answered %s; again in %.2f s", url, str(exc).splitlines()[0], delay)
-                    continue
-            if doc.status_code == 304:
-                raise NotModified(url)
-            if self.first:
-                self.etag, self.last_modified = doc.headers.get("etag"), doc.headers.get("last-modified")
-                self.first = False
-            return doc.content
+                    log.info("harvest: %s answered %s; again in %.2f s", url, line, delay)
         raise AssertionError("unreachable")
 
 
@@ -189,27 +229,35 @@ def source_lock(spec: str) -> Iterator[None]:
 
 
 def _fetch(source: Any, state: dict[str, Any], settings: Settings, report: HarvestReport
-           ) -> tuple[list[PostingData], dict[str, str | None]]:
-    """All postings of the source and the validators to store; raises NotModified / CutShort / errors."""
+           ) -> tuple[list[PostingData], dict[str, str | None], list[Answer]]:
+    """All postings of the source, the validators and the answers to store; raises NotModified / CutShort /
+    errors."""
     postings: list[PostingData] = []
     if getattr(source, "is_local", False):
         body = source.read()
-        digest = "sha256:" + hashlib.sha256(body).hexdigest()
-        if state.get("etag") == digest:
+        hashed = digest(body)
+        if state.get("etag") == hashed:
             raise NotModified(source.name)
         report.pages = 1
-        return source.parse(body), {"etag": digest, "last_modified": None}
+        return source.parse(body), {"etag": hashed, "last_modified": None}, []
     if not hasattr(source, "harvest"):  # a plug-in Source with only fetch(limit)
         report.pages = 1
-        return list(source.fetch(10**9)), {"etag": None, "last_modified": None}
-    getter = PageGetter(source.http, settings.host_min_interval, state.get("etag"), state.get("last_modified"))
+        return list(source.fetch(10**9)), {"etag": None, "last_modified": None}, []
+    plan: list[Answer] = state.get("plan") or []
+    getter = PageGetter(source.http, settings.host_min_interval,
+                        *((None, None) if plan else (state.get("etag"), state.get("last_modified"))))
     try:
+        if plan and getter.revalidate(plan):
+            raise NotModified(source.name)
         for page in source.harvest(getter):
             report.pages += 1
             postings.extend(page)
+    except CutShort as exc:
+        exc.postings = postings  # what was read is kept (and closes nothing)
+        raise
     finally:
         report.requests = getter.requests
-    return postings, {"etag": getter.etag, "last_modified": getter.last_modified}
+    return postings, {"etag": getter.etag, "last_modified": getter.last_modified}, getter.answers
 
 
 def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within: float | None = None,
@@ -225,10 +273,11 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
         with session_scope() as s:
             row = s.get(SourceState, spec)
             state: dict[str, Any] = {"etag": row.etag, "last_modified": row.last_modified,
-                                     "at": row.last_harvest_at, "outcome": row.outcome} if row else {}
+                                     "at": row.last_harvest_at, "outcome": row.outcome,
+                                     "plan": plan_from(row.answers)} if row else {}
             if row and row.pages > 1:
-                # A 304 for page 1 says nothing about page 3 (a posting removed there), so a source that
-                # had several pages is fetched in full; single-page sources (most boards) get the 304.
+                # A 304 for page 1 says nothing about page 3 (a posting removed there): without the answers
+                # of every request (a row from before they were kept), a paged source is fetched in full.
                 state["etag"] = state["last_modified"] = None
         last_good = state.get("at") if state.get("outcome") in SUCCEEDED else None
         if last_good and last_good >= started:
@@ -237,13 +286,14 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
         if fresh_within is not None and last_good and (started - last_good).total_seconds() < fresh_within:
             report.outcome = "fresh"
             return report
+        answers: list[Answer] = []
         try:
-            postings, validators = _fetch(source, state, settings, report)
+            postings, validators, answers = _fetch(source, state, settings, report)
         except NotModified:
             report.outcome, postings, validators = "unchanged", [], {}
         except CutShort as exc:
             report.outcome, report.error = "partial", str(exc)
-            postings, validators = [], {}
+            postings, validators = exc.postings, {}
         except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, never half-written
             report.outcome, report.error = "failed", _one_line(exc)
             report.permanent = not _retryable(exc)
@@ -251,7 +301,7 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
                 log.exception("harvest of %s crashed", spec)
             postings, validators = [], {}
         try:
-            _record(spec, clip_postings(postings), storable_validators(validators), report, settings)
+            _record(spec, clip_postings(postings), storable_validators(validators), report, settings, answers)
         except Exception as exc:
             if _retryable(exc):  # the store is away: nothing can be recorded now, the caller reports it
                 raise
@@ -278,7 +328,7 @@ def _record_refusal(spec: str, exc: BaseException, report: HarvestReport, settin
 
 
 def _record(spec: str, postings: list[PostingData], validators: dict[str, str | None], report: HarvestReport,
-            settings: Settings) -> None:
+            settings: Settings, answers: list[Answer] | None = None) -> None:
     now = utcnow()
     with session_scope() as s:
         if report.outcome == "unchanged":
@@ -293,6 +343,9 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
         state = state_row(s, spec)
         if report.outcome == "ok" or (report.outcome == "partial" and validators):
             state.etag, state.last_modified = validators.get("etag"), validators.get("last_modified")
+        if report.outcome in ("ok", "partial"):
+            # Only a complete harvest's answers describe what is stored; a partial one's would not.
+            state.answers = stored_plan(answers or []) if report.outcome == "ok" else None
         state.last_harvest_at, state.next_harvest_at = now, now + timedelta(seconds=settings.harvest_interval)
         state.outcome, state.error, state.complete = report.outcome, report.error, report.outcome in ("ok",
                                                                                                       "unchanged")

@@ -265,6 +265,9 @@ class SourceState(Base):
     new: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     closed: Mapped[int] = mapped_column(Integer, default=0)
+    # Migration 0022: what each request of the last complete harvest answered, [url, body, sha256, etag,
+    # last_modified] in order, so the next harvest revalidates every page (postings/revalidation.py).
+    answers: Mapped[list[Any] | None] = mapped_column(JSONType)
 
 
 class Match(Base):

@@ -67,10 +67,10 @@ def test_every_page_once_then_304_changes_only_last_seen(harvest_env: BoardServe
         assert s.scalar(select(func.min(Posting.last_seen_at)).join(PostingSource)
                         .where(PostingSource.source == "greenhouse:acme")) > seen_before
         assert s.get(SourceState, "greenhouse:acme").outcome == "unchanged"
-    # A paged board is fetched in full (page 1 unchanged says nothing about page 3), and still changes nothing.
+    # A paged board: each of its pages is asked with its own validators, and three 304s mean unchanged.
     paged = harvest_source("arbeitnow")
-    assert (paged.outcome, paged.requests, paged.new, paged.updated, paged.closed) == ("ok", 3, 0, 0, 0)
-    assert _total() == stored
+    assert (paged.outcome, paged.requests, paged.new, paged.updated, paged.closed) == ("unchanged", 3, 0, 0, 0)
+    assert srv.not_modified == 1 + 3 and _total() == stored
 
 
 def test_changed_posting_is_updated_and_vanished_one_closed_after_two_complete_harvests(
@@ -84,8 +84,8 @@ def test_changed_posting_is_updated_and_vanished_one_closed_after_two_complete_h
     with session_scope() as s:
         row = s.scalar(select(Posting).where(Posting.url == srv.boards["arbeitnow"][0]["url"]))
         assert row.description.endswith("Salary: 90,000 EUR.")
-    second = harvest_source("arbeitnow")  # still missing: the second complete miss
-    assert (second.outcome, second.closed) == ("ok", 1)
+    second = harvest_source("arbeitnow")  # still missing: the second complete miss (every page answers 304)
+    assert (second.outcome, second.closed) == ("unchanged", 1)
     with session_scope() as s:
         closed = s.scalar(select(Posting).where(Posting.url == gone["url"]))
         assert closed is not None and closed.closed_at is not None  # closed, never deleted

@@ -4,8 +4,12 @@ Specs: ``feed:/path.json``, ``rss:/path-or-url``, ``greenhouse:{token}[?company=
 ``lever:{site}[?company=Name]``, ``remotive[:{search}]``, ``arbeitnow[:{query}]``.
 Applicant-tracking systems (issue 27 §1), each ``[?company=Name]``: ``ashby:{board}``, ``workable:{account}``,
 ``smartrecruiters:{company}``, ``recruitee:{company}``.
+``personio:{company}[?company=Name]`` (XML feed), ``bamboohr:{company}[?company=Name]`` (list + details),
+``workday:{career-site URL}`` (``https://acme.wd5.myworkdayjobs.com/External`` or
+``https://wd5.myworkdaysite.com/recruiting/acme/External``; cxs search, 20 a page, + details).
 """
 
+from jobagent.postings.sources.bamboohr import BambooHRSource
 from jobagent.postings.sources.base import (
     DEFAULT_BASE_URLS,
     HttpOptions,
@@ -16,7 +20,9 @@ from jobagent.postings.sources.base import (
 )
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
+from jobagent.postings.sources.personio import PersonioSource
 from jobagent.postings.sources.registry import KINDS, parse_source
+from jobagent.postings.sources.workday import WorkdaySource
 
 __all__ = [
     "DEFAULT_BASE_URLS",
@@ -28,6 +34,9 @@ __all__ = [
     "LeverSource",
     "RemotiveSource",
     "RssSource",
+    "BambooHRSource",
+    "PersonioSource",
+    "WorkdaySource",
     "Source",
     "SourceError",
     "SourceReport",

@@ -10,26 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from jobagent.errors import FetchStatus
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions, SourceStatus, clean, fetch_bytes, shape_error
-from jobagent.postings.sources.paging import CutShort, Getter, decode_json
-from jobagent.retry_policy import is_transient
-
-
-def direct_getter(http: HttpOptions) -> Getter:
-    """A getter for ``fetch(limit)`` (no conditional headers, no host gate): an HTTP error status that
-    retrying cannot fix comes back as ``SourceStatus``, exactly as the harvest's ``PageGetter`` raises it."""
-
-    def get(url: str) -> bytes:
-        try:
-            return fetch_bytes(url, http)
-        except FetchStatus as exc:
-            if is_transient(exc):  # fetch_bytes already retried it
-                raise
-            raise SourceStatus(str(exc).splitlines()[0], status=exc.status) from None
-
-    return get
+from jobagent.postings.sources.base import HttpOptions, clean, shape_error
+from jobagent.postings.sources.paging import CutShort, Getter, decode_json, direct_getter
 
 
 def first_postings(pages: Callable[[Getter], Iterator[list[PostingData]]], http: HttpOptions,

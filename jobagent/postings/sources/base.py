@@ -93,17 +93,21 @@ class HttpOptions:
         return base
 
 
-def fetch_bytes(url: str, http: HttpOptions) -> bytes:
-    """The body at ``url``, retried ``http.retries`` times with backoff when the retry policy says so.
+def fetch_bytes(url: str, http: HttpOptions, *, json_body: Any = None) -> bytes:
+    """The body at ``url``, retried ``http.retries`` times with backoff when the retry policy says so;
+    with ``json_body``, a POST of it as JSON (search APIs such as Workday's answer only POST).
 
     Failures keep their type from the error tree (``FetchStatus``, ``FetchTimeout``, ...), so the workflow's
     retry decision later sees what really happened.
     """
     attempt = 0
+    body = None if json_body is None else json.dumps(json_body, separators=(",", ":")).encode()
+    headers = None if body is None else {"Content-Type": "application/json", "Accept": "application/json"}
     while True:
         try:
             doc = fetch_url(url, max_bytes=http.max_bytes, timeout=http.timeout,
-                            allow_private=http.allow_private, user_agent=http.user_agent)
+                            allow_private=http.allow_private, user_agent=http.user_agent, headers=headers,
+                            method="GET" if body is None else "POST", body=body)
             return doc.content
         except FetchError as exc:
             if attempt >= http.retries or not is_transient(exc):

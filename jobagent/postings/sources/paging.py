@@ -1,19 +1,24 @@
 """What a harvest needs from a source: every page, fetched through a getter the harvest controls.
 
-A source's ``harvest(get)`` yields one list of postings per page and calls ``get(url)`` for each page; the
-getter (``postings/harvest.py``) adds conditional headers to the first request, throttles per host and
-honours Retry-After, so the sources stay plain mappers from a board's JSON to ``PostingData``.
+A source's ``harvest(get)`` yields one list of postings per page and calls ``get(url)`` for each page
+(``get(url, json_body=...)`` for a search API that only answers POST); the getter (``postings/harvest.py``)
+revalidates the last harvest's requests, throttles per host and honours Retry-After, so the sources stay
+plain mappers from a board's JSON to ``PostingData``.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
-from jobagent.postings.sources.base import SourceError
+from jobagent.errors import FetchStatus
+from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus, fetch_bytes
+from jobagent.retry_policy import is_transient
 
-Getter = Callable[[str], bytes]
+
+class Getter(Protocol):
+    def __call__(self, url: str, json_body: Any = None) -> bytes: ...
+
 
 # A board with more pages than this is harvested as far as this and reported as cut short (closes nothing).
 MAX_PAGES = 500
@@ -24,8 +29,20 @@ class NotModified(Exception):  # noqa: N818 - it is an answer, not an error
     """The first page answered 304 (or a local file hashed the same): nothing changed since last time."""
 
 
+class PageMissing(SourceStatus):
+    """The board answered 404/410 for one URL: for a posting's detail page that is the board's own word
+    that the posting is gone, so the source closes that posting instead of failing the whole harvest."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message, status=status)
+        self.url = url
+
+
 class CutShort(Exception):  # noqa: N818
-    """The source had more pages than a harvest may take; what was read is kept, nothing is closed."""
+    """The source had more pages than a harvest may take (or its paging went round in a loop); what was
+    read is kept, nothing is closed. The harvest attaches the postings read so far as ``postings``."""
+
+    postings: list[Any] = []  # noqa: RUF012 - set per instance by the harvest before it is re-raised
 
 
 def decode_json(url: str, body: bytes) -> Any:
@@ -37,3 +54,21 @@ def decode_json(url: str, body: bytes) -> Any:
         raise SourceError(f"response from {url} is not JSON (starts with {start!r})") from None
     except RecursionError:
         raise SourceError(f"response from {url} is nested too deeply to be a postings list") from None
+
+
+def direct_getter(http: HttpOptions) -> Getter:
+    """A getter for ``fetch(limit)`` outside a harvest: plain retried requests, no revalidation; a 404/410
+    is ``PageMissing`` here too, so a source's detail pages mean the same in both."""
+
+    def get(url: str, json_body: Any = None) -> bytes:
+        try:
+            return fetch_bytes(url, http, json_body=json_body)
+        except FetchStatus as exc:
+            if exc.status in (404, 410):
+                raise PageMissing(str(exc).splitlines()[0], url=url, status=exc.status) from None
+            if is_transient(exc):  # fetch_bytes already retried it
+                raise
+            # Another status retrying cannot fix keeps its code, as the harvest's PageGetter raises it.
+            raise SourceStatus(str(exc).splitlines()[0], status=exc.status) from None
+
+    return get

@@ -7,16 +7,19 @@ from urllib.parse import parse_qs
 
 from jobagent.errors import InvalidInput
 from jobagent.postings.sources.ashby import AshbySource
+from jobagent.postings.sources.bamboohr import BambooHRSource
 from jobagent.postings.sources.base import HttpOptions, Source
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
+from jobagent.postings.sources.personio import PersonioSource
 from jobagent.postings.sources.recruitee import RecruiteeSource
 from jobagent.postings.sources.smartrecruiters import SmartRecruitersSource
 from jobagent.postings.sources.workable import WorkableSource
+from jobagent.postings.sources.workday import WorkdaySource
 from jobagent.redaction import redact_source
 
 KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow",
-         "ashby", "workable", "smartrecruiters", "recruitee")
+         "ashby", "workable", "smartrecruiters", "recruitee", "personio", "bamboohr", "workday")
 
 
 # The JSON applicant-tracking sources of issue 27 §1: ``kind:{board}[?company=Name]``, like greenhouse.
@@ -65,9 +68,15 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
         return JsonFeedSource(arg, name=spec, max_bytes=http.max_bytes)
     if kind == "rss":
         return RssSource(arg, http=http, name=spec)
+    if kind == "workday":  # the argument is a URL (its own ?company= is read by the source)
+        return WorkdaySource(arg, http=http, name=spec)
     token, company = _split_company(arg)
     if not token:
         raise InvalidInput(f"source {redact_source(spec)!r} needs a board name after '{kind}:'")
+    if kind == "personio":
+        return PersonioSource(token, http=http, company=company, name=spec)
+    if kind == "bamboohr":
+        return BambooHRSource(token, http=http, company=company, name=spec)
     if kind == "greenhouse":
         return GreenhouseSource(token, http=http, company=company, name=spec)
     if kind in _ATS_JSON:
