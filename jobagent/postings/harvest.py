@@ -205,6 +205,9 @@ def _fetch(source: Any, state: dict[str, Any], settings: Settings, report: Harve
         for page in source.harvest(getter):
             report.pages += 1
             postings.extend(page)
+    except CutShort as exc:
+        exc.read = postings  # type: ignore[attr-defined]  # kept: upserted, nothing closed (paging.CutShort)
+        raise
     finally:
         report.requests = getter.requests
     return postings, {"etag": getter.etag, "last_modified": getter.last_modified}
@@ -241,7 +244,7 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             report.outcome, postings, validators = "unchanged", [], {}
         except CutShort as exc:
             report.outcome, report.error = "partial", str(exc)
-            postings, validators = [], {}
+            postings, validators = list(getattr(exc, "read", [])), {}
         except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, never half-written
             report.outcome, report.error = "failed", _one_line(exc)
             report.permanent = not _retryable(exc)
