@@ -8,10 +8,11 @@ from urllib.parse import parse_qs
 from jobagent.errors import InvalidInput
 from jobagent.postings.sources.base import HttpOptions, Source
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
+from jobagent.postings.sources.jsonld import DEFAULT_MAX_PAGES, JsonLdSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
 from jobagent.redaction import redact_source
 
-KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow")
+KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow", "jsonld")
 
 
 def _split_company(arg: str) -> tuple[str, str | None]:
@@ -55,6 +56,9 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
         return JsonFeedSource(arg, name=spec, max_bytes=http.max_bytes)
     if kind == "rss":
         return RssSource(arg, http=http, name=spec)
+    if kind == "jsonld":
+        return JsonLdSource(arg, http=http, name=spec,
+                            max_pages=getattr(settings, "jsonld_max_pages", None) or DEFAULT_MAX_PAGES)
     token, company = _split_company(arg)
     if not token:
         raise InvalidInput(f"source {redact_source(spec)!r} needs a board name after '{kind}:'")
