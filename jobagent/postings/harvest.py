@@ -247,7 +247,9 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             postings, validators = list(getattr(exc, "read", [])), {}
         except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, never half-written
             report.outcome, report.error = "failed", _one_line(exc)
-            report.permanent = not _retryable(exc)
+            # The getter reports a board still down after its retries as SourceError; the typed cause (a 5xx,
+            # a timeout) is its context, and it says the failure may pass (exit 1, not the user's input).
+            report.permanent = not (_retryable(exc) or (exc.__context__ is not None and _retryable(exc.__context__)))
             if not isinstance(exc, JobagentError):
                 log.exception("harvest of %s crashed", spec)
             postings, validators = [], {}
