@@ -29,6 +29,7 @@ from jobagent.cli import (  # noqa: F401  (importing a module registers its comm
     profiles,
     runs,
     scheduler,
+    sources,  # sources add (issue 27 §6)
     tokens,  # API tokens with owners (issue 23 item 8)
     web,
 )

@@ -296,7 +296,11 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
         state = state_row(s, spec)
         if report.outcome == "ok" or (report.outcome == "partial" and validators):
             state.etag, state.last_modified = validators.get("etag"), validators.get("last_modified")
-        state.last_harvest_at, state.next_harvest_at = now, now + timedelta(seconds=settings.harvest_interval)
+        state.last_harvest_at = now
+        # Only a scheduled source (JOBAGENT_SOURCES or ``sources add``) gets a next harvest; a search's
+        # one-off ``--source`` is harvested for that search and stays off the schedule (issue 27 §6).
+        scheduled = state.added_at is not None or spec in settings.default_sources()
+        state.next_harvest_at = now + timedelta(seconds=settings.harvest_interval) if scheduled else None
         state.outcome, state.error, state.complete = report.outcome, report.error, report.outcome in ("ok",
                                                                                                       "unchanged")
         if state.complete:
@@ -328,8 +332,22 @@ def harvest_sources(specs: list[str], settings: Settings | None = None, *,
         return list(pool.map(one, specs))
 
 
+def added_sources() -> list[str]:
+    """Sources ``jobagent sources add`` put on the schedule, oldest first."""
+    with session_scope() as s:
+        return list(s.scalars(select(SourceState.spec).where(SourceState.added_at.is_not(None))
+                              .order_by(SourceState.added_at, SourceState.spec)))
+
+
 def configured_sources(settings: Settings | None = None) -> list[str]:
-    return (settings or get_settings()).default_sources()
+    """The scheduled sources: JOBAGENT_SOURCES (else the feed) and those added with ``sources add``. The
+    bundled sample feed stands in only while nothing at all is configured."""
+    settings = settings or get_settings()
+    added = added_sources()
+    base = settings.default_sources()
+    if added and not settings.sources.strip() and not settings.postings_feed:
+        base = []
+    return list(dict.fromkeys([*base, *added]))
 
 
 def due_sources(settings: Settings | None = None, now: datetime | None = None) -> list[str]:

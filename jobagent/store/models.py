@@ -265,6 +265,8 @@ class SourceState(Base):
     new: Mapped[int] = mapped_column(Integer, default=0)
     updated: Mapped[int] = mapped_column(Integer, default=0)
     closed: Mapped[int] = mapped_column(Integer, default=0)
+    # Migration 0022: when ``sources add`` put the source on the harvest schedule; NULL: a search's one-off.
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Match(Base):
