@@ -1,5 +1,5 @@
-"""Posting sources: harvest them by hand, show their harvest state (issue 12), and add them to the scheduled
-harvest after one checking request (issue 27 §6)."""
+"""Posting sources: harvest them by hand, show their harvest state (issue 12), add them to the scheduled
+harvest after one checking request, and find a company's board from its careers page (issue 27)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ from pydantic import BaseModel
 from jobagent.config import Settings, get_settings
 from jobagent.submission import ensure_schema
 
-__all__ = ["AddedSource", "HarvestView", "SourceState", "SourcesView", "add_source", "harvest", "list_sources"]
+__all__ = ["AddedSource", "DiscoveredSource", "DiscoveryView", "HarvestView", "SourceState", "SourcesView",
+           "add_source", "discover_source", "harvest", "list_sources"]
 
 
 class HarvestView(BaseModel):
@@ -146,3 +147,42 @@ def add_source(spec: str, *, check: bool = True, settings: Settings | None = Non
     return AddedSource(source=redact_source(spec), kind=spec.partition(":")[0].strip().lower(), checked=check,
                        postings=found, already=already)
 
+
+class DiscoveredSource(BaseModel):
+    kind: str
+    spec: str
+    evidence: str  # the URL (or markup) on the page that names the board
+
+
+class DiscoveryView(BaseModel):
+    url: str
+    sources: list[DiscoveredSource]  # best first: the ATS boards the page names, else its JSON-LD
+    added: AddedSource | None
+
+
+def discover_source(url: str, *, add: bool = False, check: bool = True,
+                    settings: Settings | None = None) -> DiscoveryView:
+    """Read a company's careers page and name the board(s) it uses; with ``add``, add the first one.
+
+    The page is fetched with the SSRF-safe fetcher (private addresses refused unless allowed). A page that
+    names no board we can read raises an ``InputError``.
+    """
+    from jobagent.errors import InputError
+    from jobagent.postings.sources.base import HttpOptions, fetch_bytes
+    from jobagent.postings.sources.discovery import discover
+    from jobagent.postings.sources.pages import read_page
+    from jobagent.redaction import redact_url
+
+    settings = settings or get_settings()
+    url = url.strip()
+    if "://" not in url:
+        url = f"https://{url}"
+    http = HttpOptions(allow_private=settings.allow_private_urls, timeout=settings.http_timeout,
+                       max_bytes=settings.source_max_bytes)
+    found = discover(read_page(fetch_bytes(url, http), url), url)
+    if not found:
+        raise InputError(f"{redact_url(url)}: no applicant-tracking system or schema.org JobPosting markup found "
+                         "on the page")
+    added = add_source(found[0].spec, check=check, settings=settings) if add else None
+    return DiscoveryView(url=redact_url(url), sources=[DiscoveredSource(kind=f.kind, spec=f.spec, evidence=f.evidence)
+                                                       for f in found], added=added)

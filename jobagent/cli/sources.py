@@ -1,12 +1,12 @@
-"""``jobagent sources add``: putting a board on the scheduled harvest (issue 27 §6). Thin over
-``jobagent.api.sources``; ``sources list`` lives with ``harvest``."""
+"""``jobagent sources add`` and ``jobagent sources discover``: putting a board on the scheduled harvest
+(issue 27 §3, §6). Thin over ``jobagent.api.sources``; ``sources list`` lives with ``harvest``."""
 
 from __future__ import annotations
 
 import typer
 
 from jobagent.cli._app import sources_app
-from jobagent.cli.render import Output, announce_store, output_options
+from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 _NO_CHECK = typer.Option(False, "--no-check", help="Add without asking the board first (it may not exist).")
 
@@ -37,3 +37,37 @@ def sources_add(spec: str = typer.Argument(..., help="A source spec, e.g. greenh
     typer.echo(f"{added['source']}: {state}{seen}")
     return None
 
+
+@sources_app.command("discover")
+@output_options
+def sources_discover(url: str = typer.Argument(..., help="A company's careers page, e.g. https://acme.com/careers"),
+                     add: bool = typer.Option(False, "--add", help="Add the first board found (checked first)."),
+                     no_check: bool = _NO_CHECK, *, out: Output) -> None:
+    """Name the applicant-tracking system behind a careers page and the source spec that reads it.
+
+    Spots Greenhouse, Lever, Ashby, Workable, SmartRecruiters, Recruitee, Personio, BambooHR and Workday
+    links or embed scripts; a page with schema.org JobPosting markup only becomes jsonld:URL. Exit status 3
+    when the page names nothing we can read.
+
+    Examples:
+
+        jobagent sources discover https://acme.com/careers
+
+        jobagent sources discover https://acme.com/careers --add --json
+    """
+    from jobagent.api.sources import discover_source
+
+    if add:
+        announce_store()
+    view = discover_source(url, add=add, check=not no_check).model_dump(mode="json")
+    if out.machine:
+        return out.item(view)
+    print_table(f"Boards on {view['url']}", ["kind", "spec", "seen at"],
+                [[f["kind"], f["spec"], f["evidence"]] for f in view["sources"]], flex=["spec", "seen at"])
+    if view["added"]:
+        added = view["added"]
+        state = "already scheduled" if added["already"] else "added to the scheduled harvest"
+        typer.echo(f"{added['source']}: {state}")
+    else:
+        typer.echo(f"add it with: jobagent sources add {view['sources'][0]['spec']}")
+    return None
