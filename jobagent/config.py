@@ -77,6 +77,8 @@ class Settings(BaseSettings):
     search_candidates: int = Field(default=300, validation_alias="JOBAGENT_SEARCH_CANDIDATES")
     source_freshness: int = Field(default=3600, validation_alias="JOBAGENT_SOURCE_FRESHNESS")
     source_max_bytes: int = Field(default=20 * 1024 * 1024, validation_alias="JOBAGENT_SOURCE_MAX_BYTES")
+    # jsonld:URL sources (issue 27 §2): pages read per harvest, the careers page and the same-host pages it links.
+    jsonld_max_pages: int = Field(default=200, ge=1, validation_alias="JOBAGENT_JSONLD_MAX_PAGES")
     # Liveness re-check (issue 24 §5): after each harvest, the postings shown or saved in the last days are
     # fetched again (at most once a day each, paced per host) and closed when gone.
     liveness_check: bool = Field(default=True, validation_alias="JOBAGENT_LIVENESS_CHECK")

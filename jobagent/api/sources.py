@@ -1,4 +1,5 @@
-"""Posting sources: harvest them by hand and show their harvest state (issue 12)."""
+"""Posting sources: harvest them by hand, show their harvest state (issue 12), add them to the scheduled
+harvest after one checking request, and find a company's board from its careers page (issue 27)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from pydantic import BaseModel
 from jobagent.config import Settings, get_settings
 from jobagent.submission import ensure_schema
 
-__all__ = ["HarvestView", "SourceState", "SourcesView", "harvest", "list_sources"]
+__all__ = ["AddedSource", "DiscoveredSource", "DiscoveryView", "HarvestView", "SourceState", "SourcesView",
+           "add_source", "discover_source", "harvest", "list_sources"]
 
 
 class HarvestView(BaseModel):
@@ -31,13 +33,14 @@ class HarvestView(BaseModel):
 
 class SourceState(BaseModel):
     source: str
-    configured: bool
+    kind: str  # greenhouse, lever, jsonld, ... (the spec's prefix)
+    configured: bool  # on the scheduled harvest: JOBAGENT_SOURCES or added with add_source
     last_harvest_at: str | None  # ISO 8601, UTC
     outcome: str | None  # None: a harvest is under way for the first time
     error: str | None
     open: int
     closed: int
-    next_harvest_at: str | None  # ISO 8601, or "due now"
+    next_harvest_at: str | None  # ISO 8601, "due now", or None: not scheduled (harvested for one search)
     requests: int
     pages: int
 
@@ -66,6 +69,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _next_harvest(row: Any, scheduled: bool) -> str | None:
+    if not scheduled:
+        return None
+    return _iso(row.next_harvest_at) if row is not None and row.next_harvest_at is not None else "due now"
+
+
 def list_sources(*, settings: Settings | None = None) -> SourcesView:
     """Every configured or once-harvested source: last harvest, outcome, open/closed postings, next harvest."""
     from sqlalchemy import select
@@ -78,7 +87,9 @@ def list_sources(*, settings: Settings | None = None) -> SourcesView:
 
     settings = settings or get_settings()
     ensure_schema(settings)
-    configured = settings.default_sources()
+    from jobagent.postings.harvest import configured_sources
+
+    configured = configured_sources(settings)
     with session_scope() as s:
         states = {r.spec: r for r in s.scalars(select(SourceRow))}
         counts = source_counts(s)
@@ -87,12 +98,91 @@ def list_sources(*, settings: Settings | None = None) -> SourcesView:
         st = states.get(spec)
         open_n, closed_n = counts.get(spec, (0, 0))
         rows.append(SourceState(
-            source=redact_source(spec), configured=spec in configured,
+            source=redact_source(spec), kind=spec.partition(":")[0].strip().lower(), configured=spec in configured,
             last_harvest_at=_iso(st.last_harvest_at) if st else None,
             outcome=st.outcome if st else "never harvested", error=redact_text(st.error) if st and st.error else None,
             open=open_n, closed=closed_n,
-            next_harvest_at=_iso(st.next_harvest_at) if st else "due now",
+            next_harvest_at=_next_harvest(st, spec in configured),
             requests=st.requests if st else 0, pages=st.pages if st else 0,
         ))
     return SourcesView(sources=rows, default_sources=[redact_source(spec) for spec in configured], kinds=list(KINDS),
                        base_urls={**DEFAULT_BASE_URLS, **settings.source_base_urls})
+
+
+class AddedSource(BaseModel):
+    """A source put on the scheduled harvest."""
+
+    source: str
+    kind: str
+    checked: bool  # one request was made and the board answered
+    postings: int | None  # what that first answer held (None: not checked)
+    already: bool  # it was on the schedule before
+
+
+def add_source(spec: str, *, check: bool = True, settings: Settings | None = None) -> AddedSource:
+    """Put ``spec`` on the scheduled harvest after one request proves the board exists.
+
+    A board that does not exist raises ``BoardNotFound`` (an input error), other refusals an ``InputError``;
+    a board that cannot be asked now raises ``CheckUnavailable`` and nothing is added (``check=False`` adds
+    it unchecked). The next scheduled harvest picks it up (it is due at once).
+    """
+    from jobagent.postings.harvest_store import state_row
+    from jobagent.postings.sources import parse_source
+    from jobagent.postings.sources.checking import check_source
+    from jobagent.redaction import redact_source
+    from jobagent.store.models import utcnow
+    from jobagent.store.session import session_scope
+
+    settings = settings or get_settings()
+    ensure_schema(settings)
+    spec = spec.strip()
+    source = parse_source(spec, settings=settings, base_urls=settings.source_base_urls)
+    found = check_source(source, min_interval=settings.host_min_interval) if check else None
+    with session_scope() as s:
+        row = state_row(s, spec)
+        in_settings = spec in [x.strip() for x in settings.sources.split(",")]
+        already = row.added_at is not None or in_settings
+        if row.added_at is None:
+            row.added_at = utcnow()  # a row without a next harvest time is due at once
+    return AddedSource(source=redact_source(spec), kind=spec.partition(":")[0].strip().lower(), checked=check,
+                       postings=found, already=already)
+
+
+class DiscoveredSource(BaseModel):
+    kind: str
+    spec: str
+    evidence: str  # the URL (or markup) on the page that names the board
+
+
+class DiscoveryView(BaseModel):
+    url: str
+    sources: list[DiscoveredSource]  # best first: the ATS boards the page names, else its JSON-LD
+    added: AddedSource | None
+
+
+def discover_source(url: str, *, add: bool = False, check: bool = True,
+                    settings: Settings | None = None) -> DiscoveryView:
+    """Read a company's careers page and name the board(s) it uses; with ``add``, add the first one.
+
+    The page is fetched with the SSRF-safe fetcher (private addresses refused unless allowed). A page that
+    names no board we can read raises an ``InputError``.
+    """
+    from jobagent.errors import InputError
+    from jobagent.postings.sources.base import HttpOptions, fetch_bytes
+    from jobagent.postings.sources.discovery import discover
+    from jobagent.postings.sources.pages import read_page
+    from jobagent.redaction import redact_url
+
+    settings = settings or get_settings()
+    url = url.strip()
+    if "://" not in url:
+        url = f"https://{url}"
+    http = HttpOptions(allow_private=settings.allow_private_urls, timeout=settings.http_timeout,
+                       max_bytes=settings.source_max_bytes)
+    found = discover(read_page(fetch_bytes(url, http), url), url)
+    if not found:
+        raise InputError(f"{redact_url(url)}: no applicant-tracking system or schema.org JobPosting markup found "
+                         "on the page")
+    added = add_source(found[0].spec, check=check, settings=settings) if add else None
+    return DiscoveryView(url=redact_url(url), sources=[DiscoveredSource(kind=f.kind, spec=f.spec, evidence=f.evidence)
+                                                       for f in found], added=added)

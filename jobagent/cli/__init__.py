@@ -29,6 +29,7 @@ from jobagent.cli import (  # noqa: F401  (importing a module registers its comm
     profiles,
     runs,
     scheduler,
+    sources,  # sources add, sources discover (issue 27)
     tokens,  # API tokens with owners (issue 23 item 8)
     web,
 )

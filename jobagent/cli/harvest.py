@@ -42,10 +42,19 @@ def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest, e.
         raise typer.Exit(3 if all(r["permanent"] for r in failed) else 1)
 
 
+def _next(value: str | None) -> str:
+    """A time, "due now", or "one-off" for a source harvested for one search and not scheduled."""
+    if value is None:
+        return "one-off"
+    return value if value == "due now" else value[5:16].replace("T", " ")
+
+
 @sources_app.command("list")
 @output_options
 def sources_list(*, out: Output) -> None:
-    """Each source's last harvest, outcome, open and closed postings, and next harvest; and the kinds.
+    """Each source's kind, last harvest, outcome, open and closed postings, and next harvest; and the kinds.
+
+    "next" is "one-off" for a source named on a search (search --source) and never added.
 
     With --json: one object with "sources", "kinds" and "base_urls".
 
@@ -61,9 +70,9 @@ def sources_list(*, out: Output) -> None:
     data = list_sources().model_dump(mode="json")
     if out.machine:
         return out.item(data)
-    print_table("Sources", ["source", "last", "outcome", "open", "closed", "next", "error"],
-                [[r["source"], (r["last_harvest_at"] or "")[5:16].replace("T", " "), r["outcome"], r["open"],
-                  r["closed"], (r["next_harvest_at"] or "")[5:16].replace("T", " "), r["error"]]
+    print_table("Sources", ["source", "kind", "last", "outcome", "open", "closed", "next", "error"],
+                [[r["source"], r["kind"], (r["last_harvest_at"] or "")[5:16].replace("T", " "), r["outcome"], r["open"],
+                  r["closed"], _next(r["next_harvest_at"]), r["error"]]
                  for r in data["sources"]], flex=["source", "error"])
     print_table("Source kinds", ["kind", "base URL"], [[k, data["base_urls"].get(k, "(local)")] for k in data["kinds"]],
                 flex=["base URL"])

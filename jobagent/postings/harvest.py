@@ -296,7 +296,9 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             postings, validators = exc.postings, {}
         except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, never half-written
             report.outcome, report.error = "failed", _one_line(exc)
-            report.permanent = not _retryable(exc)
+            # The getter reports a board still down after its retries as SourceError; the typed cause (a 5xx,
+            # a timeout) is its context, and it says the failure may pass (exit 1, not the user's input).
+            report.permanent = not (_retryable(exc) or (exc.__context__ is not None and _retryable(exc.__context__)))
             if not isinstance(exc, JobagentError):
                 log.exception("harvest of %s crashed", spec)
             postings, validators = [], {}
@@ -346,7 +348,11 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
         if report.outcome in ("ok", "partial"):
             # Only a complete harvest's answers describe what is stored; a partial one's would not.
             state.answers = stored_plan(answers or []) if report.outcome == "ok" else None
-        state.last_harvest_at, state.next_harvest_at = now, now + timedelta(seconds=settings.harvest_interval)
+        state.last_harvest_at = now
+        # Only a scheduled source (JOBAGENT_SOURCES or ``sources add``) gets a next harvest; a search's
+        # one-off ``--source`` is harvested for that search and stays off the schedule (issue 27 §6).
+        scheduled = state.added_at is not None or spec in settings.default_sources()
+        state.next_harvest_at = now + timedelta(seconds=settings.harvest_interval) if scheduled else None
         state.outcome, state.error, state.complete = report.outcome, report.error, report.outcome in ("ok",
                                                                                                       "unchanged")
         if state.complete:
@@ -378,8 +384,22 @@ def harvest_sources(specs: list[str], settings: Settings | None = None, *,
         return list(pool.map(one, specs))
 
 
+def added_sources() -> list[str]:
+    """Sources ``jobagent sources add`` put on the schedule, oldest first."""
+    with session_scope() as s:
+        return list(s.scalars(select(SourceState.spec).where(SourceState.added_at.is_not(None))
+                              .order_by(SourceState.added_at, SourceState.spec)))
+
+
 def configured_sources(settings: Settings | None = None) -> list[str]:
-    return (settings or get_settings()).default_sources()
+    """The scheduled sources: JOBAGENT_SOURCES (else the feed) and those added with ``sources add``. The
+    bundled sample feed stands in only while nothing at all is configured."""
+    settings = settings or get_settings()
+    added = added_sources()
+    base = settings.default_sources()
+    if added and not settings.sources.strip() and not settings.postings_feed:
+        base = []
+    return list(dict.fromkeys([*base, *added]))
 
 
 def due_sources(settings: Settings | None = None, now: datetime | None = None) -> list[str]:

@@ -268,6 +268,8 @@ class SourceState(Base):
     # Migration 0022: what each request of the last complete harvest answered, [url, body, sha256, etag,
     # last_modified] in order, so the next harvest revalidates every page (postings/revalidation.py).
     answers: Mapped[list[Any] | None] = mapped_column(JSONType)
+    # Migration 0023: when ``sources add`` put the source on the harvest schedule; NULL: a search's one-off.
+    added_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Match(Base):

@@ -1,7 +1,8 @@
 """Posting sources behind one interface: ``parse_source(spec)`` -> ``Source``; ``fetch_all`` collects them.
 
 Specs: ``feed:/path.json``, ``rss:/path-or-url``, ``greenhouse:{token}[?company=Name]``,
-``lever:{site}[?company=Name]``, ``remotive[:{search}]``, ``arbeitnow[:{query}]``.
+``lever:{site}[?company=Name]``, ``remotive[:{search}]``, ``arbeitnow[:{query}]``,
+``jsonld:{careers page URL}`` (schema.org JobPosting markup).
 Applicant-tracking systems (issue 27 §1), each ``[?company=Name]``: ``ashby:{board}``, ``workable:{account}``,
 ``smartrecruiters:{company}``, ``recruitee:{company}``.
 ``personio:{company}[?company=Name]`` (XML feed), ``bamboohr:{company}[?company=Name]`` (list + details),
@@ -19,6 +20,7 @@ from jobagent.postings.sources.base import (
     fetch_all,
 )
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
+from jobagent.postings.sources.jsonld import JsonLdSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
 from jobagent.postings.sources.personio import PersonioSource
 from jobagent.postings.sources.registry import KINDS, parse_source
@@ -31,6 +33,7 @@ __all__ = [
     "GreenhouseSource",
     "HttpOptions",
     "JsonFeedSource",
+    "JsonLdSource",
     "LeverSource",
     "RemotiveSource",
     "RssSource",

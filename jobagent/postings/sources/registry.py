@@ -10,6 +10,7 @@ from jobagent.postings.sources.ashby import AshbySource
 from jobagent.postings.sources.bamboohr import BambooHRSource
 from jobagent.postings.sources.base import HttpOptions, Source
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
+from jobagent.postings.sources.jsonld import DEFAULT_MAX_PAGES, JsonLdSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
 from jobagent.postings.sources.personio import PersonioSource
 from jobagent.postings.sources.recruitee import RecruiteeSource
@@ -19,7 +20,8 @@ from jobagent.postings.sources.workday import WorkdaySource
 from jobagent.redaction import redact_source
 
 KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow",
-         "ashby", "workable", "smartrecruiters", "recruitee", "personio", "bamboohr", "workday")
+         "ashby", "workable", "smartrecruiters", "recruitee", "personio", "bamboohr", "workday",
+         "jsonld")
 
 
 # The JSON applicant-tracking sources of issue 27 §1: ``kind:{board}[?company=Name]``, like greenhouse.
@@ -70,6 +72,9 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
         return RssSource(arg, http=http, name=spec)
     if kind == "workday":  # the argument is a URL (its own ?company= is read by the source)
         return WorkdaySource(arg, http=http, name=spec)
+    if kind == "jsonld":
+        return JsonLdSource(arg, http=http, name=spec,
+                            max_pages=getattr(settings, "jsonld_max_pages", None) or DEFAULT_MAX_PAGES)
     token, company = _split_company(arg)
     if not token:
         raise InvalidInput(f"source {redact_source(spec)!r} needs a board name after '{kind}:'")
