@@ -298,7 +298,9 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             report.outcome, report.error = "failed", _one_line(exc)
             # The getter reports a board still down after its retries as SourceError; the typed cause (a 5xx,
             # a timeout) is its context, and it says the failure may pass (exit 1, not the user's input).
-            report.permanent = not (_retryable(exc) or (exc.__context__ is not None and _retryable(exc.__context__)))
+            # Only a typed fetch failure counts there: a parser's own error (an XML entity refused) is the answer.
+            cause = exc.__context__
+            report.permanent = not (_retryable(exc) or (isinstance(cause, JobagentError) and _retryable(cause)))
             if not isinstance(exc, JobagentError):
                 log.exception("harvest of %s crashed", spec)
             postings, validators = [], {}
