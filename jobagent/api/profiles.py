@@ -24,6 +24,7 @@ from sqlalchemy import CursorResult, delete, select
 
 from jobagent.actors import OPERATOR, Actor
 from jobagent.config import Settings, get_settings
+from jobagent.cv.confidence import split_edits
 from jobagent.cv.edits import apply_edits, with_items, without_items
 from jobagent.cv.vocabulary import LEVELS
 from jobagent.errors import InvalidInput
@@ -153,6 +154,10 @@ class ProfileView(BaseModel):
     experience: list[dict[str, Any]]
     education: list[dict[str, Any]]
     user_edits: dict[str, Any]
+    # How sure each CV fact is (jobagent.cv.confidence): "high", "medium", "low", "missing", "given" or
+    # "edited" per field, and "entries" with one grade per part of each experience entry; {} for a profile
+    # built before grades were kept.
+    confidence: dict[str, Any] = {}
     cv_sources: list[str]
     filters: dict[str, Any]
     created_at: str | None  # ISO 8601, UTC
@@ -174,13 +179,14 @@ class ProfileDeleted(BaseModel):
 
 
 def profile_view(p: UserProfile) -> ProfileView:
+    edits, confidence = split_edits(dict(p.user_edits or {}))
     return ProfileView(
         profile_id=p.id, name=p.name, email=p.email, location=p.location, premium=p.premium,
         level=p.level, field=p.field, years_experience=p.years_experience,
         titles_held=list(p.titles_held or []), suggested_titles=list(p.suggested_titles or []),
         skills=list(p.skills or []), certifications=list(p.certifications or []),
         languages=list(p.languages or []), cv_language=p.cv_language, experience=list(p.experience or []),
-        education=list(p.education or []), user_edits=dict(p.user_edits or {}),
+        education=list(p.education or []), user_edits=edits, confidence=confidence,
         cv_sources=list(p.cv_sources or []), filters=dict(p.filters or {}),
         created_at=p.created_at.isoformat() if p.created_at else None, owner=p.owner,
         relocate=bool(p.relocate), relocate_to=list(p.relocate_to or []),

@@ -130,17 +130,69 @@ def profile_filters(
 
 # --- corrections and deletion (issue 13; core functions in jobagent.api.profiles) -------------------------
 
+# The ``profile edit`` flag that fixes each graded field (jobagent.cv.confidence); a field no flag edits
+# is fixed in the CV itself, then ``profile refresh``.
+_FIXES = {"location": "--location", "level": "--level", "years_experience": "--years",
+          "suggested_titles": "--add-title / --remove-title", "titles_held": "--add-title / --remove-title",
+          "skills": "--add-skill / --remove-skill"}
+_REFRESH = "fix the CV, then profile refresh --cv"
+_MISSING = "missing"
+
+
+def _value(v: Any) -> Any:
+    if v is None or v == [] or v == "":
+        return _MISSING
+    if isinstance(v, list) and all(isinstance(i, str) for i in v):
+        return ", ".join(v)
+    if isinstance(v, dict):
+        return ", ".join(f"{k}={x}" for k, x in v.items()) or "none"
+    return v
+
+
+def _check(field: str, grade: str | None, profile_id: str) -> str:
+    """The mark of an uncertain field and the command that fixes it; empty for a sure one."""
+    from jobagent.cv.confidence import SURE
+
+    if grade is None or grade in SURE:
+        return ""
+    flag = _FIXES.get(field)
+    fix = f"profile edit {profile_id} {flag}" if flag else _REFRESH
+    return f"? {grade}: {fix}"
+
+
+def _entry_text(e: dict[str, Any], grades: dict[str, str]) -> str:
+    """"Accountant at Grant Thornton (2019-01 – present)", a part not found shown as missing and a part
+    that is not sure followed by "?"."""
+    from jobagent.cv.confidence import SURE
+
+    def part(key: str, value: Any) -> str:
+        if not value:
+            return f"{key} {_MISSING}"
+        return f"{value}?" if grades.get(key, "high") not in SURE else str(value)
+
+    end = e.get("end") or ("present" if e.get("current") else None)
+    return (f"{part('title', e.get('title'))} at {part('employer', e.get('employer'))} "
+            f"({part('start', e.get('start'))} – {part('end', end)})")
+
+
 def _show_profile(p: dict[str, Any], out: Output, title: str) -> None:
     if out.machine:
         return out.item(p)
-    rows = [[k, ", ".join(map(str, v)) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v]
-            for k, v in p.items() if k not in ("experience", "education")]
-    rows.append(["experience", "; ".join(f"{e.get('title')} at {e.get('employer')} ({e.get('start')} – "
-                                         f"{e.get('end') or 'present'})" for e in p.get("experience", []))])
-    rows.append(["education", "; ".join(", ".join(str(x) for x in (e.get("degree"), e.get("institution"),
-                                                                   e.get("end_year")) if x)
-                                        for e in p.get("education", []))])
-    print_table(title, ["field", "value"], rows, flex=["value"], wrap=True)
+    grades: dict[str, Any] = p.get("confidence") or {}
+    pid = p["profile_id"]
+    rows = [[k, _value(v), _check(k, grades.get(k), pid)] for k, v in p.items()
+            if k not in ("experience", "education", "confidence")]
+    entry_grades: list[dict[str, str]] = list(grades.get("entries") or [])
+    entries = [_entry_text(e, entry_grades[n] if n < len(entry_grades) else {})
+               for n, e in enumerate(p.get("experience", []))]
+    rows.append(["experience", "; ".join(entries) or _MISSING, _check("experience", grades.get("experience"), pid)])
+    education = "; ".join(", ".join(str(x) for x in (e.get("degree"), e.get("institution"), e.get("end_year")) if x)
+                          for e in p.get("education", []))
+    rows.append(["education", education or _MISSING, _check("education", grades.get("education"), pid)])
+    if any(row[2] for row in rows):
+        print_table(title, ["field", "value", "check"], rows, flex=["value", "check"], wrap=True)
+    else:
+        print_table(title, ["field", "value"], [row[:2] for row in rows], flex=["value"], wrap=True)
     return None
 
 

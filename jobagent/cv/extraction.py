@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import Any
 
+from jobagent.cv import confidence as grade
 from jobagent.cv.dates import find_range, union_months
 from jobagent.cv.entries import education_entries, experience_entries, is_apprenticeship, is_role, split_training
-from jobagent.cv.places import find_location
+from jobagent.cv.places import locate
 from jobagent.cv.schema import ExperienceEntry, ExtractedProfile
 from jobagent.cv.sections import clean, lines_of, split_sections, strip_bullet
 from jobagent.cv.spoken import spoken_languages
@@ -143,9 +145,10 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
     held = _held(experience, text)
     work_text = "\n".join(line for s in sections if s.kind not in ("education", "certifications")
                           for line in s.lines)
-    years = _stated_years(text)
+    years, years_basis = _stated_years(text), "stated"
     if years is None:
-        years = years_from_entries(experience, now) if experience else _ranges_years(work_text, now)
+        years, years_basis = ((years_from_entries(experience, now), "entries") if experience
+                              else (_ranges_years(work_text, now), "ranges"))
     if not found_skills and not held and years is None and not experience:
         raise InvalidInput("the text does not look like a CV: no skills, job titles or experience found")
     current = current_entry(experience)
@@ -157,13 +160,31 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
     spoken = spoken_languages(lines_of(sections, "languages"))
     languages = spoken or [s for s in found_skills if skills()[s].field == "language"]
     top = _top_lines(text)
+    location, location_basis = locate(text, top)
     titles_held = list(dict.fromkeys([o.title for o in held] +
                                      [e.title for e in experience if e.title and not e.internship]))
     cv_language = detect(text)
     suggested = suggest_for_language(own_titles(experience, band), suggest_titles(held, found_skills, band, field),
                                      cv_language, known=bool(held))
+    entry_grades = [grade.entry_grades(e) for e in experience]
+    confidence: dict[str, Any] = {
+        "location": grade.location_grade(location, location_basis),
+        "level": grade.level_grade(level, current_occ, years, title=current.title_as_written if current else None,
+                                   vocational=vocational),
+        "field": grade.field_grade(field, held),
+        "years_experience": grade.years_grade(years, years_basis),
+        "titles_held": grade.current_title_grade(current, held),
+        "skills": grade.skills_grade(found_skills),
+        "languages": grade.languages_grade(languages, from_section=bool(spoken)),
+        "experience": grade.experience_grade(entry_grades),
+        "education": grade.education_grade(education),
+        "entries": entry_grades,
+    }
+    # The suggestions are built from the current title at the level: no surer than the weaker of the two.
+    confidence["suggested_titles"] = grade.worst([confidence["titles_held"], confidence["level"]]) \
+        if suggested else grade.MISSING
     return ExtractedProfile(
-        location=find_location(text, top),
+        location=location,
         skills=found_skills,
         years_experience=years,
         titles_held=titles_held,
@@ -175,4 +196,5 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
         level=level,
         field=field,
         cv_language=cv_language,
+        confidence=confidence,
     )

@@ -170,15 +170,25 @@ def _margins(text: str) -> list[str]:
 def find_location(text: str, top: list[str]) -> str | None:
     """A labelled location, else a place in the header, the page margins, or the first lines, in that order:
     the first lines also hold the current job's place, which is where someone works."""
+    return locate(text, top)[0]
+
+
+def locate(text: str, top: list[str]) -> tuple[str | None, str]:
+    """(location, where it was found), so the profile can say how sure it is (``jobagent.cv.confidence``):
+    "labelled", "postcode" (a postcode + city in the header), "header", "margin", "top" (the first lines,
+    which also hold the current job's place: maybe where someone works, not lives) or "none"."""
     labelled = _labelled(text)
     if labelled:
-        return labelled
+        return labelled, "labelled"
     header = _header(text)
     margins = [line for line in _margins(text) if line not in header]
-    for lines in (header, margins, [line for line in top if line not in header and line not in margins]):
+    for where, lines in (("header", header), ("margin", margins),
+                         ("top", [line for line in top if line not in header and line not in margins])):
         for line in lines:
             for segment in re.split(r"\s*[|·•;\t]\s*|\s[-–—]\s|\s{3,}", line):
-                found = _place_segment(segment.strip(" ."))
+                segment = segment.strip(" .")
+                found = _place_segment(segment)
                 if found:
-                    return found
-    return None
+                    by_postcode = _postcode_city([segment]) or _postcode_city([p.strip() for p in segment.split(",")])
+                    return found, "postcode" if where == "header" and by_postcode else where
+    return None, "none"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, Field
 
 
@@ -51,3 +53,6 @@ class ExtractedProfile(BaseModel):
     level: str | None = None
     field: str | None = None
     cv_language: str | None = None  # the language the CV is written in ("de"), jobagent.languages.detect
+    # How sure each inferred field is (jobagent.cv.confidence): {"location": "high", "level": "medium", ...,
+    # "entries": [{"title": "high", "employer": "missing", ...}, ...]}, one grade dict per experience entry.
+    confidence: dict[str, Any] = Field(default_factory=dict)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from jobagent.cv.confidence import CONFIDENCE_KEY, GIVEN
 from jobagent.cv.edits import apply_edits
 from jobagent.cv.schema import ExtractedProfile
 from jobagent.store.models import UserProfile
@@ -24,6 +25,11 @@ def store_extracted(profile: UserProfile, extracted: ExtractedProfile, *, locati
     profile.field = extracted.field
     profile.cv_language = extracted.cv_language
     profile.cv_sources = list(cv_sources)
-    if reset_edits:
-        profile.user_edits = {}
-    apply_edits(profile, dict(profile.user_edits or {}))
+    edits = {} if reset_edits else {k: v for k, v in (profile.user_edits or {}).items() if k != CONFIDENCE_KEY}
+    apply_edits(profile, edits)
+    grades = dict(extracted.confidence)
+    if location and location != extracted.location:
+        grades["location"] = GIVEN  # the person gave it at submit
+    # Kept beside the edits (no column of its own): the view reads them together, since an edit settles
+    # the field it changes (jobagent.cv.confidence.with_edits).
+    profile.user_edits = {**edits, CONFIDENCE_KEY: grades} if grades else edits
