@@ -135,29 +135,32 @@ def profile_filters(
 _FIXES = {"location": "--location", "level": "--level", "years_experience": "--years",
           "suggested_titles": "--add-title / --remove-title", "titles_held": "--add-title / --remove-title",
           "skills": "--add-skill / --remove-skill"}
-_REFRESH = "fix the CV, then profile refresh --cv"
+_REFRESH = "fix the CV, then profile refresh"
 _MISSING = "missing"
+# Facts read from the CV: one that is empty was not found there. Other empty fields are just unset.
+_CV_FIELDS = frozenset({"location", "level", "field", "years_experience", "titles_held", "suggested_titles",
+                        "skills", "certifications", "languages", "cv_language", "experience", "education"})
 
 
-def _value(v: Any) -> Any:
-    if v is None or v == [] or v == "":
-        return _MISSING
+def _value(field: str, v: Any) -> Any:
+    if v is None or v == [] or v == "" or v == {}:
+        if field == "owner":
+            return "operator"
+        return _MISSING if field in _CV_FIELDS else "none"
     if isinstance(v, list) and all(isinstance(i, str) for i in v):
         return ", ".join(v)
     if isinstance(v, dict):
-        return ", ".join(f"{k}={x}" for k, x in v.items()) or "none"
+        return ", ".join(f"{k}={x}" for k, x in v.items())
     return v
 
 
-def _check(field: str, grade: str | None, profile_id: str) -> str:
-    """The mark of an uncertain field and the command that fixes it; empty for a sure one."""
+def _check(field: str, grade: str | None) -> str:
+    """The mark of an uncertain field and the edit flag that fixes it; empty for a sure one."""
     from jobagent.cv.confidence import SURE
 
     if grade is None or grade in SURE:
         return ""
-    flag = _FIXES.get(field)
-    fix = f"profile edit {profile_id} {flag}" if flag else _REFRESH
-    return f"? {grade}: {fix}"
+    return f"? {grade}: {_FIXES.get(field, _REFRESH)}"
 
 
 def _entry_text(e: dict[str, Any], grades: dict[str, str]) -> str:
@@ -179,20 +182,22 @@ def _show_profile(p: dict[str, Any], out: Output, title: str) -> None:
     if out.machine:
         return out.item(p)
     grades: dict[str, Any] = p.get("confidence") or {}
-    pid = p["profile_id"]
-    rows = [[k, _value(v), _check(k, grades.get(k), pid)] for k, v in p.items()
+    rows = [[k, _value(k, v), _check(k, grades.get(k))] for k, v in p.items()
             if k not in ("experience", "education", "confidence")]
     entry_grades: list[dict[str, str]] = list(grades.get("entries") or [])
     entries = [_entry_text(e, entry_grades[n] if n < len(entry_grades) else {})
                for n, e in enumerate(p.get("experience", []))]
-    rows.append(["experience", "; ".join(entries) or _MISSING, _check("experience", grades.get("experience"), pid)])
+    rows.append(["experience", "; ".join(entries) or _MISSING, _check("experience", grades.get("experience"))])
     education = "; ".join(", ".join(str(x) for x in (e.get("degree"), e.get("institution"), e.get("end_year")) if x)
                           for e in p.get("education", []))
-    rows.append(["education", education or _MISSING, _check("education", grades.get("education"), pid)])
-    if any(row[2] for row in rows):
-        print_table(title, ["field", "value", "check"], rows, flex=["value", "check"], wrap=True)
-    else:
+    rows.append(["education", education or _MISSING, _check("education", grades.get("education"))])
+    marked = [row[0] for row in rows if row[2]]
+    if not marked:
         print_table(title, ["field", "value"], [row[:2] for row in rows], flex=["value"], wrap=True)
+        return None
+    print_table(title, ["field", "value", "check"], rows, flex=["value", "check"], wrap=True)
+    typer.echo(f"{len(marked)} field(s) to check ({', '.join(marked)}): "
+               f"jobagent profile edit {p['profile_id']} with the flag named under 'check'")
     return None
 
 

@@ -54,7 +54,9 @@ def level_grade(level: str | None, current: Occupation | None, years: int | None
         return MISSING
     if current is not None:
         bare = current.level == "mid" and len(occupations().forms[current.base]) > 1
-        return MEDIUM if bare else HIGH
+        if not bare:
+            return HIGH
+        return MEDIUM if years is not None else LOW
     if written_level(title):
         return HIGH
     if vocational and title:
@@ -63,11 +65,10 @@ def level_grade(level: str | None, current: Occupation | None, years: int | None
 
 
 def current_title_grade(current: ExperienceEntry | None, held: list[Occupation]) -> str:
-    """The current job's title: sure when a current entry names a title the vocabulary knows."""
+    """The latest job's title: sure when the vocabulary knows it, or a current entry names a role word."""
     if current is None:
         return LOW if held else MISSING
-    known = current.title in occupations().by_title
-    if current.current and (known or is_role(current.title_as_written or "")):
+    if current.title in occupations().by_title or current.current and is_role(current.title_as_written or ""):
         return HIGH
     return MEDIUM
 

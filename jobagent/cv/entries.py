@@ -84,6 +84,8 @@ def _headerish(line: str) -> bool:
     text = clean(line)
     if not text or is_bullet(line) or text.endswith(".") or len(text.split()) > 12:
         return False
+    if not re.search(r"[^\W_]", text):
+        return False  # a rule or a heading's underline ("=====", "-----") names no one
     if heading_kind(line):
         return False
     words = [w for w in re.findall(r"[^\W\d_][\w'’&.-]*", text) if len(w) > 3]

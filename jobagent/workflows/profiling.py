@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from jobagent.cv.confidence import uncertain
 from jobagent.cv.intake import normalize_sources, validate_email, validate_name
 from jobagent.cv.schema import ExtractedProfile
 from jobagent.cv.storage import store_extracted
@@ -85,6 +86,8 @@ def _result(ctx: ProfilingContext) -> dict[str, Any]:
         "certifications": extracted.certifications,
         "languages": extracted.languages,
         "cv_language": extracted.cv_language,
+        # The fields to check (issue 26 §3): the full grades are in the profile's view.
+        "uncertain": [f for f in uncertain(extracted.confidence) if not (f == "location" and ctx.location)],
         "warnings": ctx.warnings,
     }
 
