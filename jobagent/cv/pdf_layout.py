@@ -20,16 +20,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from jobagent.cv.sections import heading_kind
+from jobagent.cv.sections import heading_kind, is_bullet
 
 
 @dataclass
 class Fragment:
     x: float
-    y: float
+    y: float  # the baseline, upwards from the page's bottom
     width: float
     text: str
     size: float = 10.0
+    bold: bool | None = None  # None: the reader does not know the weight (pypdf's visitor)
 
 
 # Glyph widths in em, close to Helvetica/Arial/Times averages: enough to tell a word gap from a column gap
@@ -126,25 +127,76 @@ def _join(row: list[Fragment]) -> str:
     return out.strip()
 
 
+def _styled_heading(side: list[Fragment], body_size: float) -> bool:
+    """A side of a row that is a section heading: its words read as one and, when the reader knows the
+    weight, it is set apart (bold or larger), so a skill such as "MS Project" in a column is no heading."""
+    if not side or not heading_kind(_join(side)):
+        return False
+    if any(f.bold is None for f in side):
+        return True
+    return all(f.bold for f in side) or min(f.size for f in side) > body_size + 0.5
+
+
+def _end(row: list[Fragment]) -> float:
+    return max(f.x + f.width for f in row)
+
+
+def _column(rows: list[list[Fragment]]) -> list[str]:
+    """A column's lines, a wrapped line joined to the line it continues.
+
+    A word processor wraps a long line at the column's right edge and may indent what follows a little
+    (a hanging indent); a line that starts up to two and a half ems right of the line above, right under
+    a line that reached the edge, is that line's continuation ("Mestrado em Ciências Farmacêuticas,
+    Universidade do" / "Porto"). Only with real glyph widths (pdfminer): estimated ones cannot tell a full
+    line from a short one.
+    """
+    rows = [row for row in rows if row]
+    if not rows or any(f.bold is None for row in rows for f in row):
+        return [_join(row) for row in rows]
+    edge = max(_end(row) for row in rows)
+    out: list[str] = []
+    prev: list[Fragment] | None = None
+    for row in rows:
+        text = _join(row)
+        if prev is not None and out:
+            size = prev[0].size
+            indent = row[0].x - prev[0].x
+            if 0.3 * size < indent <= 2.5 * size and _end(prev) >= edge - 3 * size \
+                    and 0 < prev[0].y - row[0].y <= 2 * size and not is_bullet(text) and not heading_kind(text):
+                out[-1] = f"{out[-1]} {text}"
+                prev = row
+                continue
+        out.append(text)
+        prev = row
+    return out
+
+
 def page_text(page: Any) -> str:
-    fragments = _fragments(page)
+    """A pypdf page in reading order (pypdf's positioned fragments, widths estimated)."""
+    return arrange(_fragments(page))
+
+
+def arrange(fragments: list[Fragment]) -> str:
+    """The page's lines in reading order, from its positioned words or fragments."""
     if not fragments:
         return ""
+    sizes = sorted(f.size for f in fragments)
+    body_size = sizes[len(sizes) // 2]
     lines = _lines(fragments)
     gutter = _gutter(lines)
     if gutter is None:
-        return "\n".join(_join(row) for row in lines)
+        return "\n".join(_column(lines))
     out: list[str] = []
     block: list[tuple[list[Fragment], list[Fragment]]] = []
 
     def flush() -> None:
         if not block:
             return
-        left_headings = sum(bool(left and heading_kind(_join(left))) for left, _ in block)
-        right_headings = sum(bool(right and heading_kind(_join(right))) for _, right in block)
+        left_headings = sum(_styled_heading(left, body_size) for left, _ in block)
+        right_headings = sum(_styled_heading(right, body_size) for _, right in block)
         if left_headings and right_headings:
-            out.extend(_join(left) for left, _ in block if left)
-            out.extend(_join(right) for _, right in block if right)
+            out.extend(_column([left for left, _ in block]))
+            out.extend(_column([right for _, right in block]))
         else:
             out.extend(" | ".join(_join(side) for side in (left, right) if side) for left, right in block)
         block.clear()

@@ -121,8 +121,6 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
 
     from pypdf import PdfReader
 
-    from jobagent.cv.pdf_layout import page_text
-
     # pypdf logs every oddity of a damaged file as a warning; the user gets one clear line instead.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -137,12 +135,7 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
         from jobagent.cv.bomb_checks import check_pdf_pages
 
         check_pdf_pages(source, reader, max_pages)
-        pages: list[str] = []
-        for page in reader.pages:
-            # Reading order for columns and tables (cv/pdf_layout.py); plain extraction if that finds nothing.
-            pages.append(page_text(page) or page.extract_text() or "")
-            if sum(map(len, pages)) > max_chars:
-                raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
+        pages = _pages_in_order(source, data, reader, max_pages=max_pages, max_chars=max_chars)
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
@@ -152,6 +145,37 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
         raise InvalidInput(f"CV PDF has no extractable text: {source} (probably a scanned image; "
                            "export it as a PDF with selectable text, or use DOCX or plain text)")
     return text
+
+
+def _pages_in_order(source: str, data: bytes, reader: Any, *, max_pages: int, max_chars: int) -> list[str]:
+    """Each page's text in reading order for columns and tables (``cv/pdf_layout.py``), from pdfminer.six's
+    glyph positions (``cv/pdf_words.py``); pypdf's positioned fragments when pdfminer cannot read the file,
+    and pypdf's plain extraction for a page where neither finds a word."""
+    from jobagent.cv.pdf_layout import arrange, page_text
+    from jobagent.cv.pdf_words import pdf_pages
+
+    def bounded(pages: list[str]) -> list[str]:
+        if sum(map(len, pages)) > max_chars:
+            raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
+        return pages
+
+    pages: list[str] = []
+    try:
+        for words in pdf_pages(data, max_pages):
+            pages.append(arrange(words))
+            bounded(pages)
+    except InvalidInput:
+        raise
+    except Exception:  # noqa: BLE001 - pdfminer's errors on a damaged file; pypdf may still read it
+        pages = []
+    if len(pages) != len(reader.pages):
+        pages = [""] * len(reader.pages)
+    for n, page in enumerate(reader.pages):
+        # "(cid:12)": pdfminer found glyphs of a font without a Unicode map, which pypdf may still decode.
+        if not pages[n].strip() or "(cid:" in pages[n]:
+            pages[n] = page_text(page) or page.extract_text() or ""
+            bounded(pages)
+    return pages
 
 
 def _docx_text(source: str, data: bytes) -> str:
