@@ -20,6 +20,7 @@ from jobagent.cv.sections import clean, lines_of, split_sections, strip_bullet
 from jobagent.cv.spoken import spoken_languages
 from jobagent.cv.titles import (
     current_entry,
+    local_title,
     own_titles,
     person_field,
     person_level,
@@ -138,6 +139,8 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
         # No "Experience" heading: dated lines anywhere outside education still describe jobs.
         outside = [line for s in sections if s.kind in ("header", "summary", "other") for line in s.lines]
         experience = experience_entries(outside)
+    cv_language = detect(text)
+    experience = [local_title(e, cv_language) for e in experience]
     experience, training = split_training(experience)
     education = education_entries(lines_of(sections, "education"))
     education += [t for t in training if not any(t.degree == e.degree for e in education)]
@@ -163,7 +166,6 @@ def extract_profile(text: str, *, today: date | None = None) -> ExtractedProfile
     location, location_basis = locate(text, top)
     titles_held = list(dict.fromkeys([o.title for o in held] +
                                      [e.title for e in experience if e.title and not e.internship]))
-    cv_language = detect(text)
     suggested = suggest_for_language(own_titles(experience, band), suggest_titles(held, found_skills, band, field),
                                      cv_language, known=bool(held))
     entry_grades = [grade.entry_grades(e) for e in experience]

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from jobagent.cv.dates import find_range
 from jobagent.cv.sections import heading_kind, is_bullet
 
 
@@ -162,7 +163,8 @@ def _column(rows: list[list[Fragment]]) -> list[str]:
             size = prev[0].size
             indent = row[0].x - prev[0].x
             if 0.3 * size < indent <= 2.5 * size and _end(prev) >= edge - 3 * size \
-                    and 0 < prev[0].y - row[0].y <= 2 * size and not is_bullet(text) and not heading_kind(text):
+                    and 0 < prev[0].y - row[0].y <= 2 * size and not is_bullet(text) and not heading_kind(text) \
+                    and not find_range(text):
                 out[-1] = f"{out[-1]} {text}"
                 prev = row
                 continue

@@ -39,11 +39,13 @@ _CID = re.compile(r"\(cid:(\d+)\)")
 
 
 def _unmapped(text: str) -> str:
-    """A one-byte code the font does not map ("(cid:127)", the bullet of a standard font) as the byte
-    itself, which the reader tidies like pypdf's output (DEL is a bullet); a wider code stays as it is,
-    and the reader then asks pypdf for that page."""
+    """A one-byte code the font does not map as the byte itself ("(cid:127)", DEL, is how a standard font's
+    bullet comes out: "•", as the reader tidies pypdf's output too); a wider code stays as it is, and the
+    reader then asks pypdf for that page."""
     m = _CID.fullmatch(text)
-    return chr(int(m.group(1))) if m and int(m.group(1)) < 256 else text
+    if not m or int(m.group(1)) >= 256:
+        return text
+    return "•" if m.group(1) == "127" else chr(int(m.group(1)))
 
 
 def _words(glyphs: Iterator[Any]) -> list[Fragment]:

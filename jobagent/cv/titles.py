@@ -18,6 +18,7 @@ the years, until a Techniker or Meister grade says more.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from jobagent.cv.lexicon import find_keys
@@ -180,3 +181,19 @@ def titles_for_level(titles_held: list[str], skills: list[str], level: str, fiel
     if level == "senior" and years is not None and years >= 12:
         band = ("senior", "lead")
     return suggest_titles(held, skills, band, field or person_field(held, skills))
+
+
+# "Professor" in a Portuguese, Spanish or French CV is a school teacher ("Professor de matemática",
+# "Professora do ensino secundário"); the vocabulary's English "Professor" is a university chair, a lead
+# role with "Lecturer" beside it. A university post says so in its title.
+_TEACHER_LANGUAGES = frozenset({"pt", "es", "fr"})
+_UNIVERSITY = re.compile(r"universit|catedr|associad|adjunt|auxiliar|titular|conf[ée]rences", re.I)
+
+
+def local_title(entry: ExperienceEntry, language: str | None) -> ExperienceEntry:
+    """The entry with its title read as the CV's language means it (a school "Professor" is a Teacher)."""
+    if language not in _TEACHER_LANGUAGES or entry.title != "Professor" or \
+            _UNIVERSITY.search(entry.title_as_written or ""):
+        return entry
+    teacher = occupations().by_title["Teacher"]
+    return entry.model_copy(update={"title": teacher.title, "level": teacher.level, "field": teacher.field})

@@ -83,3 +83,29 @@ def test_an_edit_settles_the_field_it_changes() -> None:
     assert edits == {"location": "Leeds"}
     assert grades == {"location": "edited", "level": "medium", "skills": "high"}
     assert uncertain(grades) == ["level"]
+
+
+PT_TEACHER = """Ana Costa
+Rua Ferreira Borges 5, 3000-141 Coimbra
+Experiência profissional
+Professora de matemática, Escola Secundária José Falcão, Coimbra, 09/2016 – atual
+- Planificação de aulas e avaliação de turmas do ensino secundário.
+Professora de matemática, Colégio São Teotónio, Coimbra, 09/2012 – 07/2016
+- Preparação de alunos para os exames nacionais de matemática.
+Formação
+Mestrado em Ensino da Matemática, Universidade de Coimbra (2012)
+Línguas
+Português (nativo)
+Inglês (C1)
+"""
+
+
+def test_a_portuguese_professor_is_a_school_teacher_unless_the_title_says_university() -> None:
+    profile = extract_profile(PT_TEACHER.replace("Professora", "Professor"), today=TODAY)
+    assert profile.cv_language == "pt"
+    assert [e.title for e in profile.experience] == ["Teacher", "Teacher"]
+    assert profile.level == "senior" and profile.confidence["level"] == "medium"  # 14 years, a bare title
+    assert not {"Professor", "Lecturer"} & set(profile.suggested_titles), profile.suggested_titles
+    chair = extract_profile(PT_TEACHER.replace("Professora de matemática, Escola Secundária José Falcão",
+                                               "Professor Auxiliar, Universidade de Coimbra", 1), today=TODAY)
+    assert chair.experience[0].title == "Professor"
