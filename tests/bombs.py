@@ -33,9 +33,13 @@ def make_docx_bomb(path: Path, inflated_bytes: int = 1_000_000_000) -> Path:
     return path
 
 
-def make_pdf_bomb(path: Path, pages: int = 6, inflated_per_page: int = 70_000_000) -> Path:
-    """A PDF of ``pages`` pages, each drawing ~``inflated_per_page`` bytes of text operators (Flate)."""
-    line = b"BT /F1 9 Tf 40 700 Td (Experienced data engineer, Python, SQL, Spark, Airflow.) Tj ET\n"
+TEXT_LINE = b"BT /F1 9 Tf 40 700 Td (Experienced data engineer, Python, SQL, Spark, Airflow.) Tj ET\n"
+# Operators that cost a reader time but draw no glyph: what still passes the reader's glyph cap.
+BLANK_LINE = b"BT /F1 9 Tf 40 700 Td () Tj 1 0 0 1 40 700 Tm ET 0 0 m 10 10 l S\n"
+
+
+def make_pdf_bomb(path: Path, pages: int = 6, inflated_per_page: int = 70_000_000, line: bytes = TEXT_LINE) -> Path:
+    """A PDF of ``pages`` pages, each drawing ~``inflated_per_page`` bytes of ``line`` operators (Flate)."""
     block = line * (1_048_576 // len(line))
     streams = []
     for _ in range(pages):

@@ -90,15 +90,50 @@ def _words(glyphs: Iterator[Any]) -> list[Fragment]:
     return out
 
 
-def pdf_pages(data: bytes, max_pages: int) -> Iterator[list[Fragment]]:
-    """Each page's words, at most ``max_pages`` pages (the caller has already counted them with pypdf)."""
+# A dense A4 page of 8-point text holds about 6,000 glyphs; ten times that is no page of a CV.
+PAGE_GLYPHS = 60_000
+
+
+class TooMuchText(Exception):
+    """More glyphs than a CV's text can hold: a page of drawing instructions built to exhaust the reader."""
+
+
+def _device(resources: Any, glyph_limit: int) -> Any:
+    """pdfminer's aggregator that stops once ``glyph_limit`` glyphs were drawn: every glyph is an object
+    kept until its page ends, so a page of repeated text operators (a bomb that passes the content-size
+    checks) would otherwise hold millions of them (measured: 3 pages of 7 MB reached 407 MB)."""
     from pdfminer.converter import PDFPageAggregator
+
+    class Counting(PDFPageAggregator):
+        left = glyph_limit
+
+        def paint_path(self, *args: Any, **kwargs: Any) -> None:
+            """Rules and boxes are not read (the layout comes from the text), and not kept either."""
+
+        def render_image(self, *args: Any, **kwargs: Any) -> None:
+            """Nor are pictures."""
+
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            self.left -= 1
+            if self.left < 0:
+                raise TooMuchText(glyph_limit)
+            return float(super().render_char(*args, **kwargs))
+
+    return Counting(resources, laparams=None)
+
+
+def pdf_pages(data: bytes, max_pages: int, max_glyphs: int = 300_000) -> Iterator[list[Fragment]]:
+    """Each page's words, at most ``max_pages`` pages (the caller has already counted them with pypdf);
+    ``TooMuchText`` after ``max_glyphs`` glyphs over all pages or ``PAGE_GLYPHS`` on one."""
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     resources = PDFResourceManager(caching=True)
-    device = PDFPageAggregator(resources, laparams=None)
+    device = _device(resources, max_glyphs)
     interpreter = PDFPageInterpreter(resources, device)
+    left = max_glyphs
     for page in PDFPage.get_pages(io.BytesIO(data), maxpages=max_pages, password=""):
+        device.left = min(left, PAGE_GLYPHS)
         interpreter.process_page(page)
+        left -= min(left, PAGE_GLYPHS) - device.left
         yield _words(_glyphs(device.get_result()))

@@ -152,20 +152,24 @@ def _pages_in_order(source: str, data: bytes, reader: Any, *, max_pages: int, ma
     glyph positions (``cv/pdf_words.py``); pypdf's positioned fragments when pdfminer cannot read the file,
     and pypdf's plain extraction for a page where neither finds a word."""
     from jobagent.cv.pdf_layout import arrange, page_text
-    from jobagent.cv.pdf_words import pdf_pages
+    from jobagent.cv.pdf_words import TooMuchText, pdf_pages
+
+    too_much = f"CV holds more than {max_chars} characters of text; that is not a CV: {source}"
 
     def bounded(pages: list[str]) -> list[str]:
         if sum(map(len, pages)) > max_chars:
-            raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
+            raise InvalidInput(too_much)
         return pages
 
     pages: list[str] = []
     try:
-        for words in pdf_pages(data, max_pages):
+        for words in pdf_pages(data, max_pages, max_glyphs=max_chars):
             pages.append(arrange(words))
             bounded(pages)
     except InvalidInput:
         raise
+    except TooMuchText:
+        raise InvalidInput(too_much) from None
     except Exception:  # noqa: BLE001 - pdfminer's errors on a damaged file; pypdf may still read it
         pages = []
     if len(pages) != len(reader.pages):

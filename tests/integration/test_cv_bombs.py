@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.bombs import make_docx_bomb, make_pdf_bomb
+from tests.bombs import BLANK_LINE, TEXT_LINE, make_docx_bomb, make_pdf_bomb
 from tests.conftest import ROOT
 from tests.documents import make_pdf
 
@@ -75,7 +75,11 @@ def test_sandbox_limits_hold_when_a_bomb_passes_the_checks(tmp_path: Path, monke
     from jobagent.cv.sandbox import parse_cv_bytes
     from jobagent.errors import InvalidInput
 
-    path = make_pdf_bomb(tmp_path / "cv.pdf", pages=3, inflated_per_page=7_000_000)
+    # For the clock, operators that draw no glyph: 3 pages of 7 MB of text are refused at the reader's
+    # glyph cap within about 5 s (test_a_page_of_repeated_text_is_refused_at_the_glyph_cap). Within 150 MB
+    # the text bomb still meets the memory limit first, while the pages are decoded.
+    line = BLANK_LINE if limit == "JOBAGENT_CV_PARSE_TIMEOUT" else TEXT_LINE
+    path = make_pdf_bomb(tmp_path / "cv.pdf", pages=3, inflated_per_page=7_000_000, line=line)
     if limit == "JOBAGENT_CV_PARSE_MEMORY_MB":  # the memory limit, not the clock, must end this one
         monkeypatch.setenv("JOBAGENT_CV_PARSE_TIMEOUT", "60")
     monkeypatch.setenv(limit, value)
@@ -87,6 +91,22 @@ def test_sandbox_limits_hold_when_a_bomb_passes_the_checks(tmp_path: Path, monke
     assert time.monotonic() - began < 60 and stats["peak_rss_mb"] < BOUND_MB
     if limit == "JOBAGENT_CV_PARSE_MEMORY_MB":
         assert stats["peak_rss_mb"] < 150
+
+
+def test_a_page_of_repeated_text_is_refused_at_the_glyph_cap(tmp_path: Path) -> None:
+    """3 pages of 7 MB of text operators pass the content-size checks; the reader stops at its glyph cap
+    (jobagent/cv/pdf_words.py) with one line, long before the time or memory limit."""
+    from jobagent.config import Settings
+    from jobagent.cv.sandbox import parse_cv_bytes
+    from jobagent.errors import InvalidInput
+
+    path = make_pdf_bomb(tmp_path / "cv.pdf", pages=3, inflated_per_page=7_000_000)
+    stats: dict = {}
+    began = time.monotonic()
+    with pytest.raises(InvalidInput, match="characters of text; that is not a CV"):
+        parse_cv_bytes(str(path), path.read_bytes(), suffix=".pdf", settings=Settings(), stats=stats)
+    print(f"\nglyph cap: {time.monotonic() - began:.1f} s, {stats}")
+    assert time.monotonic() - began < 20 and stats["peak_rss_mb"] < 200
 
 
 def test_a_fifo_is_refused_at_once(tmp_path: Path) -> None:

@@ -78,3 +78,18 @@ def test_a_wrapped_line_with_a_hanging_indent_continues_the_line_above(tmp_path:
     lines = read_cv_bytes("cv.pdf", _pdf(tmp_path / "cv.pdf", rows)).text.splitlines()
     assert "2014 – 2016 Mestrado em Ciências Farmacêuticas, Universidade do Porto" in lines, lines
     assert "2011 – 2014 Curso Técnico, Universidade de Coimbra" in lines, lines
+
+
+def test_the_reader_stops_at_its_glyph_cap(tmp_path: Path) -> None:
+    import pytest
+
+    from jobagent.cv.pdf_words import TooMuchText
+    from jobagent.errors import InvalidInput
+
+    data = _pdf(tmp_path / "cv.pdf", [(50, 800 - 12 * n, "Helvetica", "Experienced data engineer, Python.")
+                                      for n in range(20)])
+    assert len(list(pdf_pages(data, 5, max_glyphs=10_000))) == 1
+    with pytest.raises(TooMuchText):
+        list(pdf_pages(data, 5, max_glyphs=300))  # 20 lines of 30 glyphs
+    with pytest.raises(InvalidInput, match="more than 300 characters of text"):
+        read_cv_bytes("cv.pdf", data, max_chars=300)
