@@ -96,7 +96,7 @@ class DiscoveryNode(Node[JobSearchContext]):
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
         from jobagent.postings.search import discover
 
-        found = discover(ctx.query, ctx.profile, ctx.sources, env.settings)
+        found = discover(ctx.query, ctx.profile, ctx.sources, env.settings, near=ctx.location)
         ctx.source_failures, ctx.new_postings = found.failures, found.new_postings
         ctx.posting_ids, ctx.searched, ctx.sources_searched = found.posting_ids, found.searched, found.sources
         ctx.title_aliases = found.title_aliases
