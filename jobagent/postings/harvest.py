@@ -338,7 +338,7 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
         if report.outcome == "unchanged":
             # The same content as the last complete harvest: what it lacked is still missing, so misses count.
             report.seen = touch_unchanged(s, spec, now)
-            report.closed = count_misses_and_close(s, spec, now, settings.close_after_misses)
+            report.closed = count_misses_and_close(s, spec, now, settings.close_after_misses, unchanged=True)
         elif report.outcome in ("ok", "partial"):
             counts = store_harvest(s, spec, postings, now, complete=report.outcome == "ok",
                                    close_after=settings.close_after_misses)
