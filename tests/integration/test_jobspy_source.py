@@ -19,7 +19,8 @@ from sqlalchemy import select
 
 from jobagent.postings.harvest import harvest_source, harvest_sources
 from jobagent.postings.search import find_candidates
-from jobagent.postings.sources import jobspy_source
+from jobagent.postings.sources import jobspy_source, parse_source
+from jobagent.postings.sources.checking import CheckUnavailable, check_source
 from jobagent.store.models import Posting, PostingSource, UserProfile
 from jobagent.store.session import session_scope
 from jobagent.submission import ensure_schema
@@ -260,3 +261,14 @@ def test_an_unknown_site_is_one_line_and_exit_3(jobspy_env: str, recorder: Recor
     assert line == ("error: unknown jobspy site 'monster'; use one of indeed, linkedin, glassdoor, google "
                     "(e.g. jobspy:indeed)")
     assert recorder.calls == []
+
+
+def test_the_check_of_sources_add_is_paced_too(jobspy_env: str, recorder: Recorder) -> None:
+    source = parse_source("jobspy:indeed")
+    assert [check_source(source, min_interval=0.3) for _ in range(3)] == [1, 1, 1]
+    assert [c.arguments["results_wanted"] for c in recorder.calls] == [1, 1, 1]
+    gaps = [b.started - a.ended for a, b in zip(recorder.calls, recorder.calls[1:], strict=False)]
+    assert min(gaps) >= 0.3 - 0.02, gaps
+    recorder.raising["Data Engineer"] = TimeoutError("read timed out")
+    with pytest.raises(CheckUnavailable, match="could not check the board now .*TimeoutError"):
+        check_source(source, min_interval=0.0)
