@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from contextlib import nullcontext
 from datetime import date
+from unittest.mock import patch
 
 import pytest
 
 from jobagent.errors import InputError
-from jobagent.postings.sources import parse_source
+from jobagent.postings.sources import jobspy_source, parse_source
 from jobagent.postings.sources.jobspy_rows import posting_from_row, present, records
 from jobagent.postings.sources.jobspy_source import _country
 from jobagent.postings.sources.jobspy_terms import Query, plan_queries
+from jobagent.postings.sources.paging import CutShort
 
 
 class _NA:
@@ -99,3 +102,29 @@ def test_the_core_never_imports_the_library() -> None:
             "print(sorted(m for m in ('jobspy', 'pandas', 'numpy', 'curl_cffi') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_remote_profile_searches_remote_postings_not_a_place_called_remote() -> None:
+    asked: list[dict[str, object]] = []
+
+    def scrape(**arguments: object) -> list[dict[str, object]]:
+        asked.append(arguments)
+        return []
+
+    source = parse_source("jobspy:google")
+    source._queries = lambda cap: [Query("Nurse", "Remote"), Query("Nurse", "Lyon")]  # type: ignore[attr-defined]
+    with patch.object(jobspy_source, "scrape_jobs", scrape):
+        assert source.check(lambda host: nullcontext()) == 0  # type: ignore[attr-defined]
+        with pytest.raises(CutShort, match="2 searches read; search results are a sample"):
+            list(source.harvest(_Paced()))  # type: ignore[attr-defined]
+    assert [(a["location"], a["is_remote"], a["google_search_term"]) for a in asked] == [
+        (None, True, "remote Nurse jobs"), (None, True, "remote Nurse jobs"), ("Lyon", False, "Nurse jobs near Lyon")]
+
+
+class _Paced:
+    def __call__(self, url: str, json_body: object = None) -> bytes:
+        raise AssertionError("jobspy sources never fetch through the getter")
+
+    def slot(self, host: str) -> nullcontext[None]:
+        assert host == "www.google.com"
+        return nullcontext()

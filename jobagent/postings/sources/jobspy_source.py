@@ -34,6 +34,7 @@ from jobagent.postings.sources.base import HttpOptions, SourceError
 from jobagent.postings.sources.jobspy_rows import posting_from_row, records
 from jobagent.postings.sources.jobspy_terms import Query, stored_queries
 from jobagent.postings.sources.paging import CutShort, Getter
+from jobagent.text import normalize
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ SITE_HOSTS = {"indeed": "apis.indeed.com", "linkedin": "www.linkedin.com", "glas
               "google": "www.google.com"}
 SITES = tuple(SITE_HOSTS)
 _COUNTRY_NAMES = {"US": "usa", "GB": "uk"}  # jobspy's Country values that are not the country's common name
+_ANYWHERE = frozenset({"remote", "anywhere", "worldwide", "remote only", "fully remote"})  # a profile's "place"
 
 # The boundary with the library: None imports ``jobspy.scrape_jobs`` at first use. Tests set a recorder here.
 scrape_jobs: Callable[..., Any] | None = None
@@ -167,16 +169,19 @@ class JobSpySource:
         rows at all raises ``AggregatorUnavailable``."""
         where = f" in {query.location}" if query.location else ""
         asked = f"{self.name}: search {query.term!r}{where}"
+        remote = normalize(query.location or "") in _ANYWHERE  # "Remote" is no place to search in, but a filter
         arguments: dict[str, Any] = {
-            "site_name": [self.site], "search_term": query.term, "location": query.location,
+            "site_name": [self.site], "search_term": query.term, "location": None if remote else query.location,
+            "is_remote": remote,
             "results_wanted": wanted, "hours_old": self.hours_old or None, "description_format": "markdown",
             "verbose": 0,
         }
         if self.site in ("indeed", "glassdoor"):
             arguments["country_indeed"] = _country(query.location, self.country, countries)
         if self.site == "google":  # Google Jobs reads its own phrasing (jobspy's README)
-            arguments["google_search_term"] = f"{query.term} jobs near {query.location}" if query.location else (
-                f"{query.term} jobs")
+            arguments["google_search_term"] = (f"remote {query.term} jobs" if remote else
+                                               f"{query.term} jobs near {query.location}" if query.location else
+                                               f"{query.term} jobs")
         with slot(self.host):
             try:
                 frame = scrape(**arguments)
