@@ -19,13 +19,12 @@ from jobagent.config import Settings
 from jobagent.errors import InvalidInput, NotFound
 from jobagent.postings import board as domain
 from jobagent.postings.salary import stored_pay
-from jobagent.store.lookup import require_profile
+from jobagent.store.lookup import MIN_PREFIX, require_profile, resolve_prefix
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from jobagent.text import salary_text  # h3: the one salary formatter, shared with the reports
 
 SHORT_ID = 8
-MIN_PREFIX = 4
 
 
 class BoardRow(BaseModel):
@@ -168,7 +167,7 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
     _ensure_schema(settings)
     now = utcnow()
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         previous = s.scalar(select(BoardLook.last_look_at).where(BoardLook.profile_id == profile_id))
         q = (select(*_columns(s.get_bind().dialect.name)).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id))
@@ -190,23 +189,18 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
 
 
 def _resolve(s: Session, profile_id: str, posting_id: str) -> BoardEntry:
-    """The profile's entry for a full posting id or a unique prefix of one (the board shows 8 characters)."""
+    """The profile's entry for a full posting id or a unique prefix of one (the board shows 8 characters);
+    an ambiguous prefix is refused with the candidates on this board (``AmbiguousId``)."""
     given = (posting_id or "").strip()
     if not given:
         raise InvalidInput("posting id must not be empty")
     if len(given) < MIN_PREFIX:
         raise InvalidInput(f"posting id {given!r} is too short; give at least {MIN_PREFIX} characters")
-    entry = s.scalar(select(BoardEntry).where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == given)
-                     .with_for_update())
+    full = resolve_prefix(s, BoardEntry.posting_id, given, "posting", where=[BoardEntry.profile_id == profile_id])
+    entry = s.scalar(select(BoardEntry).where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == full)
+                     .with_for_update()) if full else None
     if entry is not None:
         return entry
-    found = s.scalars(select(BoardEntry).where(BoardEntry.profile_id == profile_id,
-                                               BoardEntry.posting_id.startswith(given, autoescape=True)).limit(2)
-                      .with_for_update()).all()
-    if len(found) > 1:
-        raise InvalidInput(f"posting id {given!r} matches several postings on this board; give more characters")
-    if found:
-        return found[0]
     if s.scalar(select(Posting.id).where(Posting.id.startswith(given, autoescape=True)).limit(1)) is None:
         raise NotFound(f"posting {given} not found")
     raise InvalidInput(f"posting {given} was found by no run of profile {profile_id}")
@@ -264,7 +258,7 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
         raise InvalidInput("company_block goes with state skipped only")
     _ensure_schema(settings)
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         entry = _resolve(s, profile_id, posting_id)
         now = utcnow()
         previous = domain.change_state(s, entry, state, note, now)
@@ -285,7 +279,7 @@ def history(profile_id: str, posting_id: str, *, settings: Settings | None = Non
             actor: Actor = OPERATOR) -> list[BoardEventView]:
     _ensure_schema(settings)
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         return _history(s, profile_id, _resolve(s, profile_id, posting_id).posting_id)
 
 
@@ -294,7 +288,7 @@ def review_item(profile_id: str, posting_id: str, *, settings: Settings | None =
     """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt."""
     _ensure_schema(settings)
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         entry = _resolve(s, profile_id, posting_id)
         q = (select(*_COLUMNS).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == entry.posting_id))

@@ -13,7 +13,7 @@ from typing import Any
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import PANEL_SEARCH, app
 from jobagent.cli._choices import BoardState
 from jobagent.cli.render import Output, announce_store, compact_salary, csv_cell, output_options
 
@@ -57,7 +57,7 @@ def format_table(rows: list[Any]) -> list[str]:
     return [line([name for name, _ in _COLUMNS]), *(line(_cells(r)) for r in rows)]
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def board(
     profile_id: str = typer.Argument(..., help="The profile whose board to show."),
@@ -89,7 +89,7 @@ def board(
     typer.echo(f"{count} posting{'' if count == 1 else 's'}; previous look: {last}")
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def mark(
     posting_id: str = typer.Argument(..., help="A posting id from the board (its first 8 characters will do)."),
@@ -181,7 +181,7 @@ def _show(item: Any, index: int, total: int) -> None:
 _REVIEW_KEYS = {"s": "saved", "a": "applied", "x": "skipped"}
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 def review(profile_id: str = typer.Argument(..., help="The profile whose new postings to walk through.")) -> None:
     """Walk the profile's new postings one at a time: s save, a applied, x skip, o open, n next, q quit.
 

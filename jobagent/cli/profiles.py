@@ -89,7 +89,8 @@ def profile_show(profile_id: str = _PROFILE_ID, *, out: Output) -> None:
     from jobagent.api.profiles import get_profile
 
     announce_store()
-    _show_profile(get_profile(profile_id).model_dump(mode="json"), out, f"Profile {profile_id}")
+    shown = get_profile(profile_id).model_dump(mode="json")
+    _show_profile(shown, out, f"Profile {shown['profile_id']}")
 
 
 @profile_app.command("filters")

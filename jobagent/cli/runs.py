@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import PANEL_SEARCH, app
 from jobagent.cli._choices import LetterLanguage, Priority, RunState
 from jobagent.cli.render import (
     Output,
@@ -35,7 +35,7 @@ def _positive_km(value: float | None) -> float | None:
     return value
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def search(
     query: str | None = typer.Argument(None, help="What to search for, e.g. 'backend engineer'."),
@@ -125,7 +125,7 @@ def search(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def status(run_id: str = typer.Argument(..., help="A run id (as printed by search, profile create, runs)."),
            watch: bool = typer.Option(False, "--watch", help="Show live progress until the run ends."),
@@ -146,7 +146,7 @@ def status(run_id: str = typer.Argument(..., help="A run id (as printed by searc
     show_status(api.get_status(run_id), out)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def runs(status: RunState | None = typer.Option(None, "--status", help="Only runs in this state."),
          limit: int = typer.Option(20, "--limit", min=1, help="At most this many, newest first."),
@@ -188,7 +188,7 @@ def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> 
                 typer.echo(f"{m.rank}. {m.url}")
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def matches(run_id: str = typer.Argument(..., help="The run id of a job search."),
             open_report: bool = typer.Option(False, "--open", help="Open the HTML report in the browser "
@@ -261,7 +261,7 @@ def _open_report(path: str) -> None:
         typer.echo(path)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 def demo(as_json: bool = typer.Option(False, "--json", help="Print one object: the profile, the search "
                                       "run and its matches.")) -> None:
     """Profile the bundled sample CV and run a job search on the bundled postings feed.
