@@ -155,12 +155,18 @@ def _record_look(s: Session, profile_id: str, now: datetime) -> None:
 
 
 def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool = False, since: str | None = None,
-          record_look: bool = True, settings: Settings | None = None, actor: Actor = OPERATOR) -> BoardView:
+          record_look: bool = True, limit: int | None = None, offset: int = 0, settings: Settings | None = None,
+          actor: Actor = OPERATOR) -> BoardView:
     """Every posting any run found for the profile, once, best score first.
 
     ``statuses`` keeps those states; ``new_only`` keeps ``new`` postings found since the previous look;
-    ``since`` (``7d``, ``12h``, a date) keeps postings first found since then.
+    ``since`` (``7d``, ``12h``, a date) keeps postings first found since then. ``limit`` and ``offset`` page
+    through the rows in that order (``limit=50, offset=50``: the second fifty).
     """
+    if limit is not None and limit < 1:
+        raise InvalidInput("limit must be at least 1")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
     for state in statuses or []:
         domain.check_state(state)
     cutoff = domain.parse_since(since) if since is not None else None
@@ -180,6 +186,8 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
         if cutoff is not None:
             q = q.where(BoardEntry.first_found_at >= cutoff)
         q = q.order_by(BoardEntry.best_score.desc(), BoardEntry.first_found_at.desc(), BoardEntry.posting_id)
+        if limit is not None or offset:
+            q = q.limit(limit).offset(offset)
         salaries: dict[tuple[Any, ...], str | None] = {}
         rows = [_row(r, salaries) for r in s.connection().execute(q)]  # Core rows: no ORM loading step
         if record_look:
