@@ -105,7 +105,9 @@ def profile_id_for(s: Session, profile_id: str, *, actor: Actor = OPERATOR) -> s
 
 def find_profile(s: Session, profile_id: str, *, for_update: bool = False, actor: Actor = OPERATOR) -> UserProfile:
     """The profile with this id or unique prefix, if the actor may see it; NotFound otherwise."""
-    profile = s.get(UserProfile, profile_id_for(s, profile_id, actor=actor), with_for_update=for_update)
+    profile = s.get(UserProfile, profile_id, with_for_update=for_update)  # a whole id: one query, as before
+    if profile is None or not actor.sees(profile.owner):
+        profile = s.get(UserProfile, profile_id_for(s, profile_id, actor=actor), with_for_update=for_update)
     if profile is None or not actor.sees(profile.owner):
         raise NotFound(f"profile {profile_id} not found")
     return profile
