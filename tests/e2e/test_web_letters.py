@@ -100,3 +100,28 @@ def test_board_paging_over_http(searched: dict[str, Any]) -> None:
                            ("limit=ten", "limit must be a whole number")):
         resp = client.get(f"{url}?{query}", headers=AUTH)
         assert resp.status_code == 400 and message in resp.json["detail"], (query, resp.json)
+
+
+def test_a_prefix_is_resolved_among_the_askers_own_rows(env: Callable[..., dict[str, str]], clean_pg: str) -> None:
+    """An ambiguous prefix lists only ids the asker may see: another owner's never show, not even as a candidate."""
+    from jobagent.actors import OPERATOR, Actor
+    from jobagent.api import profiles
+    from jobagent.errors import AmbiguousId, NotFound
+    from jobagent.store.models import UserProfile
+    from jobagent.store.session import session_scope
+
+    env(database_url=clean_pg)
+    ids = {"alice": "abc123a1-0000-4000-8000-000000000000", "bob": "abc123b2-0000-4000-8000-000000000000"}
+    with session_scope() as s:
+        s.add_all(UserProfile(id=pid, name=owner, email=f"{owner}@example.org", owner=owner)
+                  for owner, pid in ids.items())
+    for owner, pid in ids.items():
+        assert profiles.get_profile("abc123", actor=Actor(name=owner)).profile_id == pid
+    with pytest.raises(AmbiguousId) as refused:
+        profiles.get_profile("abc123", actor=OPERATOR)
+    assert refused.value.candidates == sorted(ids.values())
+    for asker in (Actor(name="carol"), Actor(name=None)):
+        with pytest.raises(NotFound):
+            profiles.get_profile("abc123", actor=asker)
+    with pytest.raises(NotFound):  # a whole id of another owner's is answered like a missing one
+        profiles.get_profile(ids["bob"], actor=Actor(name="alice"))
