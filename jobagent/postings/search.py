@@ -286,14 +286,14 @@ def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None
     repeated search within the hour fetches nothing); default sources only when never harvested at all (the
     scheduled harvest keeps them current). A source that fails is reported; its stored postings still count.
     """
-    from jobagent.postings.harvest import configured_sources, harvest_sources, never_harvested
+    from jobagent.postings.harvest import harvest_sources, never_harvested, search_sources
     from jobagent.postings.sources.base import SourcesRefused, SourcesUnavailable
     from jobagent.store.session import session_scope
 
     if sources:
         reports = harvest_sources(list(sources), settings, fresh_within=settings.source_freshness)
     else:
-        first = never_harvested(configured_sources(settings))
+        first = never_harvested(search_sources(settings))
         reports = harvest_sources(first, settings) if first else []
     failed = [r for r in reports if r.outcome == "failed"]
     with session_scope() as s:
