@@ -20,7 +20,7 @@ from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
 from jobagent.postings.indexing import Slot, query_slots, text_slots
-from jobagent.postings.near_candidates import TitleMatches, near_first
+from jobagent.postings.near_candidates import near_first, scan_size
 from jobagent.postings.schema import ProfileFacts
 from jobagent.store.models import Posting, PostingSource, SourceState
 from jobagent.text import words
@@ -184,26 +184,28 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     # the postings whose descriptions name the person's skills.
     ranked = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
     loose = ranked if any(len(g) > 1 for g in title_groups) else []
-    near_pg = TitleMatches("t.posting_id", "FROM posting_titles t JOIN postings p ON p.id = t.posting_id, "
-                           "to_tsquery('simple', :qt) qt WHERE t.title_vector @@ qt AND "
-                           f"{_scope_sql(sources, params, open_sql='t.open', id_sql='t.posting_id')}",
-                           "ts_rank_cd(t.title_vector, qt) DESC")
-    near_sqlite = TitleMatches("p.id", "FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE "
-                               f"postings_fts MATCH :qf AND {scope}", "bm25(postings_fts, 10.0, 1.0)")
+    scan = scan_size(near, limit)
     if session.get_bind().dialect.name != "postgresql":
         result = _sqlite_candidates(session, result, [title_groups, loose], _skill_groups(skills, titles), sources,
                                     limit)
-        result.posting_ids = near_first(session, result.posting_ids, near, limit, near_sqlite,
-                                        {**params, "qf": fts5_query(title_groups, "search_title")})
+        if scan > limit and len(result.posting_ids) >= limit:  # a full room: look deeper for the city's postings
+            deep = session.execute(text(
+                "SELECT p.id, p.location FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE "
+                f"postings_fts MATCH :qf AND {scope} ORDER BY bm25(postings_fts, 10.0, 1.0), p.id LIMIT :scan"),
+                {**params, "qf": fts5_query(title_groups, "search_title"), "scan": scan}).all()
+            result.posting_ids = near_first(result.posting_ids, [(pid, loc) for pid, loc in deep], near, limit)
         return result
     params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(_skill_groups(skills, titles, text_slots)),
                   qw=pg_tsquery(ranked))
     # The title side is ``search_title`` (already folded and stemmed in Python) under the ``simple`` config;
     # the description side stays PostgreSQL's english vector, which the unfolded text slots reach.
     title_scope = _scope_sql(sources, params, open_sql="t.open", id_sql="t.posting_id")
-    first = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('simple', :qt) qt "
-             f"WHERE t.title_vector @@ qt AND {title_scope} "
-             "ORDER BY ts_rank_cd(t.title_vector, qt) DESC, t.posting_id LIMIT :n")
+    first = ("SELECT t.posting_id, ts_rank_cd(t.title_vector, qt) AS r FROM posting_titles t, "
+             f"to_tsquery('simple', :qt) qt WHERE t.title_vector @@ qt AND {title_scope} "
+             "ORDER BY r DESC, t.posting_id LIMIT :scan")
+    if scan > limit:  # the same ranking read deeper, with each row's location, for the near pass
+        first = (f"SELECT q.posting_id, p.location FROM ({first}) q JOIN postings p ON p.id = q.posting_id "
+                 "ORDER BY q.r DESC, q.posting_id")
     fill = ("SELECT p.id FROM postings p JOIN posting_titles t ON t.posting_id = p.id, "
             "to_tsquery('english', :qs) qs, to_tsquery('simple', :qw) qw "
             f"WHERE p.search_vector @@ qs AND NOT (t.title_vector @@ to_tsquery('simple', :qt)) AND {scope} "
@@ -211,8 +213,10 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     partial = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('simple', :qw) qw "
                f"WHERE t.title_vector @@ qw AND NOT (t.title_vector @@ to_tsquery('simple', :qt)) AND {title_scope} "
                "ORDER BY ts_rank_cd(t.title_vector, qw) DESC, t.posting_id LIMIT :m")
-    ids = near_first(session, [row[0] for row in session.execute(text(first), params)], near, limit, near_pg,
-                     params)
+    rows = session.execute(text(first), {**params, "scan": scan}).all()
+    ids = [r[0] for r in rows[:limit]]
+    if scan > limit:
+        ids = near_first(ids, [(r[0], r[1]) for r in rows], near, limit)
     if loose and len(ids) < limit:
         ids += [row[0] for row in session.execute(text(partial), {**params, "m": max(1, (limit - len(ids)) // 2)})]
     if len(ids) < limit:
