@@ -22,7 +22,7 @@ from jobagent.postings.salary import stored_pay
 from jobagent.store.lookup import require_profile
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
-from jobagent.text import salary_text  # h3: the one salary formatter, shared with the reports
+from jobagent.text import parse_since, salary_text  # h3: the one salary formatter, shared with the reports
 
 SHORT_ID = 8
 MIN_PREFIX = 4
@@ -160,11 +160,11 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
     """Every posting any run found for the profile, once, best score first.
 
     ``statuses`` keeps those states; ``new_only`` keeps ``new`` postings found since the previous look;
-    ``since`` (``7d``, ``12h``, a date) keeps postings first found since then.
+    ``since`` (``90s``, ``12h``, ``2w``, a date: ``jobagent.text.parse_since``) keeps postings first found since then.
     """
     for state in statuses or []:
         domain.check_state(state)
-    cutoff = domain.parse_since(since) if since is not None else None
+    cutoff = parse_since(since) if since is not None else None
     _ensure_schema(settings)
     now = utcnow()
     with session_scope() as s:

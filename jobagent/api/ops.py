@@ -8,7 +8,7 @@ messages name fields, never CLI flags.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -191,10 +191,12 @@ class Requeued(BaseModel):
 
 
 def parse_since(text: str) -> timedelta:
-    """``90s``, ``15m``, ``1h``, ``2d`` (a bare number is seconds); refused as field ``since``."""
-    from jobagent.monitoring.manual_retry import parse_since as parse
+    """How far back ``text`` reaches: an age (``90s``, ``15m``, ``1h``, ``2d``, ``2w``) or a date, read by the
+    one grammar every command shares (``jobagent.text.parse_since``); refused as field ``since``."""
+    from jobagent.text import parse_since as moment
 
-    return parse(text)
+    now = datetime.now(UTC)
+    return now - moment(text, now)
 
 
 def retry(run_or_execution_id: str, *, settings: Settings | None = None) -> Requeued:
@@ -207,7 +209,7 @@ def retry(run_or_execution_id: str, *, settings: Settings | None = None) -> Requ
 
 
 def retry_failed(since: str | timedelta, *, settings: Settings | None = None) -> list[Requeued]:
-    """Requeue every execution that failed within ``since`` (``1h``, ``2d`` or a timedelta)."""
+    """Requeue every execution that failed within ``since`` (``90s``, ``2w``, a date, or a timedelta)."""
     from jobagent.monitoring.manual_retry import retry_failed as retry_all
 
     settings = settings or get_settings()

@@ -15,6 +15,7 @@ import typer
 
 from jobagent.cli._app import app
 from jobagent.cli._choices import BoardState
+from jobagent.cli._values import since_value
 from jobagent.cli.render import Output, announce_store, compact_salary, csv_cell, output_options
 
 __all__ = ["board", "csv_cell", "format_table", "mark", "review"]
@@ -64,7 +65,7 @@ def board(
     status: list[BoardState] = typer.Option([], "--status", help="Only this state. Repeatable."),
     new: bool = typer.Option(False, "--new", help="Only new postings found since your last look."),
     since: str | None = typer.Option(None, "--since", help="Only postings first found since, e.g. 7d, 12h, "
-                                     "2026-11-30."),
+                                     "2026-11-30.", callback=since_value),
     *,
     out: Output,
 ) -> None:

@@ -187,12 +187,12 @@ def test_applied_history_and_refusals(env, store_url: str, cli) -> None:
         (("mark", ids[1], "--profile", profile_id, "--save", "--skip"), "give exactly one of"),
         (("mark", ids[1], "--profile", profile_id, "--save", "--company"), "--company goes with --skip"),
         (("board", profile_id, "--status", "maybe"), "'maybe' is not one of"),  # a choice: usage, exit 2
-        (("board", profile_id, "--since", "last tuesday"), "since must be an age like 7d"),
+        (("board", profile_id, "--since", "last tuesday"), "since must be an age like 90s"),  # usage, exit 2
         (("board", "no-such-profile"), "profile no-such-profile not found"),
     ]
     for args, message in refused:
         code, out, err = cli(*args)
-        assert code == (2 if "maybe" in args else 3), (args, out, err)
+        assert code == (2 if "maybe" in args or "--since" in args else 3), (args, out, err)
         errors = [line for line in err.splitlines() if not line.startswith("jobagent: embedded mode")]
         assert len(errors) == 1 and message in errors[0], (args, err)
     assert snapshot() == before  # nothing changed
