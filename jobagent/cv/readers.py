@@ -14,7 +14,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from jobagent.cv.schema import CVDocument
-from jobagent.errors import InvalidInput
+from jobagent.errors import InvalidInput, first_line
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED = "PDF (.pdf), Word (.docx) and plain text (.txt, .md, .markdown, .text)"
@@ -111,10 +111,6 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _one_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
 
 def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int = 300_000) -> str:
     import logging
@@ -146,7 +142,7 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
-        raise InvalidInput(f"CV file is not a readable PDF: {source} ({_one_line(exc)})") from None
+        raise InvalidInput(f"CV file is not a readable PDF: {source} ({first_line(exc)})") from None
     text = "\n".join(pages)
     if not text.strip():
         raise InvalidInput(f"CV PDF has no extractable text: {source} (probably a scanned image; "
@@ -177,7 +173,7 @@ def _docx_text(source: str, data: bytes) -> str:
                 lines.append(block.text)
         lines.extend(line for line in _margin_lines(document, "footer") if line not in lines)
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds of errors
-        raise InvalidInput(f"CV file is not a readable DOCX: {source} ({_one_line(exc)})") from None
+        raise InvalidInput(f"CV file is not a readable DOCX: {source} ({first_line(exc)})") from None
     return "\n".join(lines)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
-from jobagent.errors import InvalidInput
+from jobagent.errors import IllegalTransition, InvalidInput
 from jobagent.postings.dedup import repost_key
 from jobagent.store.models import BoardEntry, BoardEvent, Posting, utcnow
 from jobagent.store.upsert import dialect_insert
@@ -41,10 +41,6 @@ CASCADING = APPLIED_FAMILY | {"skipped"}
 MATCHABLE = frozenset({"new"})
 
 EXCERPT_CHARS = 600
-
-
-class IllegalTransition(InvalidInput):
-    """A state change the board does not allow (e.g. ``rejected`` → ``offer``)."""
 
 
 def check_state(state: str) -> str:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from jinja2 import Template, TemplateError
 
-from jobagent.errors import InvalidInput, JobagentError
+from jobagent.errors import InvalidInput, UngroundedLetter
 from jobagent.postings.matching import same_city, title_similarity
 from jobagent.postings.phrases import Phrases, all_prepositions, letter_language
 from jobagent.postings.schema import MatchResult, ProfileFacts
@@ -45,10 +45,6 @@ _EMPLOYER = _employer_pattern(all_prepositions())
 # A sentence ends at . ! or ?, but not inside "B.V." or "S.A." (a company's name must never be cut in two).
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<![.\s][A-ZÀ-Þ]\.)\s+")
 _WORD = r"[^\W_][\w&]*(?:[.-][^\W_][\w&]*)*"  # Unicode words: "Müller" is not "Möller"
-
-
-class UngroundedLetter(JobagentError):
-    """A letter states something the profile does not support; it must not be sent."""
 
 
 def _profile_text(profile: ProfileFacts) -> str:

@@ -273,8 +273,8 @@ def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None
     repeated search within the hour fetches nothing); default sources only when never harvested at all (the
     scheduled harvest keeps them current). A source that fails is reported; its stored postings still count.
     """
+    from jobagent.errors import SourcesRefused, SourcesUnavailable
     from jobagent.postings.harvest import configured_sources, harvest_sources, never_harvested
-    from jobagent.postings.sources.base import SourcesRefused, SourcesUnavailable
     from jobagent.store.session import session_scope
 
     if sources:

@@ -15,7 +15,15 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import InvalidInput, JobagentError, NotFound, ServiceUnavailable, StoreRefused, translate
+from jobagent.errors import (
+    InvalidInput,
+    JobagentError,
+    NotFound,
+    ServiceUnavailable,
+    StoreRefused,
+    first_line,
+    translate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +92,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _unexpected(exc: Exception) -> ResponseReturnValue:
         mapped = translate(exc)  # only what the error tree calls unavailable (a connection) is a 503
         if isinstance(mapped, ServiceUnavailable):
-            log.warning("service unavailable: %s", str(mapped).splitlines()[0])
+            log.warning("service unavailable: %s", first_line(mapped))
             return error(503, "unavailable", f"a backing service is unavailable ({type(exc).__name__}); retry later")
         if isinstance(mapped, JobagentError):
             return _domain_error(mapped)

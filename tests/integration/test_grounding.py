@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from jobagent.api import postings, runs
-from jobagent.errors import InvalidInput
-from jobagent.postings.letters import UngroundedLetter, ungrounded_claims, write_cover_letter
+from jobagent.errors import InvalidInput, UngroundedLetter
+from jobagent.postings.letters import ungrounded_claims, write_cover_letter
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 
 PROFILE = ProfileFacts(name="Jane Doe", email="jane@example.org", location="Berlin, Germany",

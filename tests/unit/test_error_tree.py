@@ -24,10 +24,12 @@ from jobagent.errors import (
     NotFound,
     QueueUnavailable,
     ServiceUnavailable,
+    SourcesRefused,
+    SourcesUnavailable,
     translate,
 )
 from jobagent.postings.sources import fetch_all, parse_source
-from jobagent.postings.sources.base import SourceReport, SourcesRefused, SourcesUnavailable
+from jobagent.postings.sources.base import SourceReport
 from jobagent.retry_policy import is_permanent, is_transient, retry_delay
 from tests.servers import free_port
 

@@ -19,17 +19,10 @@ from jobagent.errors import (
     FetchTimeout,
     FetchUnavailable,
     InvalidInput,
+    SourceError,
 )
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources import (
-    ArbeitnowSource,
-    HttpOptions,
-    LeverSource,
-    Source,
-    SourceError,
-    fetch_all,
-    parse_source,
-)
+from jobagent.postings.sources import ArbeitnowSource, HttpOptions, LeverSource, Source, fetch_all, parse_source
 from jobagent.retry_policy import is_permanent, is_transient
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"

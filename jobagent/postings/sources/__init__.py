@@ -11,14 +11,7 @@ Applicant-tracking systems (issue 27 §1), each ``[?company=Name]``: ``ashby:{bo
 """
 
 from jobagent.postings.sources.bamboohr import BambooHRSource
-from jobagent.postings.sources.base import (
-    DEFAULT_BASE_URLS,
-    HttpOptions,
-    Source,
-    SourceError,
-    SourceReport,
-    fetch_all,
-)
+from jobagent.postings.sources.base import DEFAULT_BASE_URLS, HttpOptions, Source, SourceReport, fetch_all
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
 from jobagent.postings.sources.jsonld import JsonLdSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
@@ -41,7 +34,6 @@ __all__ = [
     "PersonioSource",
     "WorkdaySource",
     "Source",
-    "SourceError",
     "SourceReport",
     "fetch_all",
     "parse_source",

@@ -14,7 +14,14 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote
 
-from jobagent.errors import FetchError, FetchUnavailable, InputError, JobagentError
+from jobagent.errors import (
+    FetchError,
+    InputError,
+    JobagentError,
+    SourceError,
+    SourcesRefused,
+    SourcesUnavailable,
+)
 from jobagent.fetching import fetch_url
 from jobagent.postings.schema import PostingData
 from jobagent.redaction import redact_url
@@ -37,27 +44,6 @@ DEFAULT_BASE_URLS: dict[str, str] = {
     "personio": "https://{company}.jobs.personio.de",
     "bamboohr": "https://{company}.bamboohr.com",
 }
-
-
-class SourceError(JobagentError):
-    """A source answered, but with something we cannot use (not JSON, wrong shape, not a feed)."""
-
-
-class SourceStatus(SourceError):
-    """A page answered an HTTP error status that retrying cannot fix. It keeps the status, so a source can
-    tell one posting's detail answering 404 (that posting is gone) from the whole board failing."""
-
-    def __init__(self, message: str, *, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class SourcesRefused(InputError):
-    """Every source failed, each for a reason retrying cannot fix (refused URLs, malformed feeds, 4xx)."""
-
-
-class SourcesUnavailable(FetchUnavailable):
-    """Every source failed, and at least one for a reason that may pass (5xx, timeout, connection)."""
 
 
 @runtime_checkable
