@@ -24,7 +24,6 @@ make sense without a traceback. Whether a failure is worth another attempt is de
     ├── SourceError                      a source answered with something we cannot use
     │   └── SourceStatus(status)         an HTTP error status retrying cannot fix
     │       └── PageMissing(url)         404/410 for one page: that posting is gone
-    ├── UngroundedLetter                 a letter claims what the profile does not support
     ├── DeliveryError                    a report, e-mail or webhook could not be delivered
     ├── BackupError                      a backup or its restore proof failed
     ├── LeaseLost                        another worker took the execution over
@@ -170,10 +169,6 @@ class CheckUnavailable(FetchUnavailable):
 
 class IllegalTransition(InvalidInput):
     """A state change the board does not allow (e.g. ``rejected`` → ``offer``)."""
-
-
-class UngroundedLetter(JobagentError):
-    """A letter states something the profile does not support; it must not be sent."""
 
 
 class DeliveryError(JobagentError):

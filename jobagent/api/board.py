@@ -281,14 +281,6 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
                           history=_history(s, profile_id, entry.posting_id))
 
 
-def history(profile_id: str, posting_id: str, *, settings: Settings | None = None,
-            actor: Actor = OPERATOR) -> list[BoardEventView]:
-    _ensure_schema(settings)
-    with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
-        return _history(s, profile_id, _resolve(s, profile_id, posting_id).posting_id)
-
-
 def review_item(profile_id: str, posting_id: str, *, settings: Settings | None = None,
                 actor: Actor = OPERATOR) -> ReviewItem:
     """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt."""

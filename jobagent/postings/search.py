@@ -83,12 +83,6 @@ def _words(term: str) -> list[Slot]:
     return query_slots(term, drop=_drop(term))
 
 
-def search_terms(query: str, profile: ProfileFacts | None) -> list[str]:
-    """Every phrase the search looks for: titles with their synonyms, then the strongest skills."""
-    titles, skills = _titles(query, profile), _skills(profile)
-    return list(dict.fromkeys([*titles, *skills]))
-
-
 def _titles(query: str, profile: ProfileFacts | None) -> list[str]:
     titles = [t for t in [query, *(profile.suggested_titles if profile else [])] if t.strip()]
     titles += [a for t in list(titles) for a in aliases(t)]

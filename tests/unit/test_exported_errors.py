@@ -36,7 +36,6 @@ TREE = {
     "SourceError": ("JobagentError",),
     "SourceStatus": ("SourceError",),
     "PageMissing": ("SourceStatus",),
-    "UngroundedLetter": ("JobagentError",),
     "DeliveryError": ("JobagentError",),
     "BackupError": ("JobagentError",),
     "LeaseLost": ("JobagentError",),
@@ -104,7 +103,6 @@ def test_first_line_is_the_one_way_to_shorten_an_exception(exc: BaseException, n
 # Lines that still cut an exception by hand, each with its reason; strict: an entry no longer needed fails.
 PENDING_FIRST_LINES = {
     "jobagent/postings/harvest.py",  # inside the harvest's retry loop, which the pacing branch rewrites
-    "jobagent/postings/sources/base.py",  # the pre-harvest fetch_all, deleted with the dead paths
 }
 
 
