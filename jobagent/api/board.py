@@ -24,6 +24,9 @@ from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Post
 from jobagent.store.session import session_scope
 from jobagent.text import parse_since, salary_text  # h3: the one salary formatter, shared with the reports
 
+__all__ = ["MIN_PREFIX", "SHORT_ID", "BoardEventView", "BoardRow", "BoardView", "MarkResult", "ReviewItem", "board",
+           "mark", "review_item"]
+
 SHORT_ID = 8
 MIN_PREFIX = 4
 
@@ -161,6 +164,18 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
 
     ``statuses`` keeps those states; ``new_only`` keeps ``new`` postings found since the previous look;
     ``since`` (``90s``, ``12h``, ``2w``, a date: ``jobagent.text.parse_since``) keeps postings first found since then.
+
+    :param profile_id: the profile whose board to read.
+    :param statuses: keep only entries in these states (``new``, ``saved``, ``applied`` ...); None keeps all.
+    :param new_only: keep only ``new`` postings first found since the previous look.
+    :param since: keep postings first found since then: an age (``90s``, ``12h``, ``2w``) or a date.
+    :param record_look: remember this look, so the next ``new_only`` starts from now.
+
+    Example::
+
+        view = board(profile_id, statuses=["new", "saved"], since="7d")
+        for row in view.rows:
+            print(row.short_id, row.best_score, row.title)
     """
     for state in statuses or []:
         domain.check_state(state)
@@ -254,6 +269,17 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
 
     A skip or an application also moves the posting's copies (same company and title); ``company_block``
     (with ``skipped``) adds the company to the profile's blocklist filter. All or nothing: one transaction.
+
+    :param profile_id: whose board.
+    :param posting_id: the posting, in full or a unique prefix of at least four characters.
+    :param state: the target state; refused with the allowed ones when the transition table forbids it.
+    :param note: kept in the history with the change.
+    :param company_block: with ``skipped``: also block the company in the profile's filters and skip its other postings.
+
+    Example::
+
+        result = mark(profile_id, "3f9c2a1b", "applied", note="sent CV via site")
+        assert result.state == "applied" and result.history[-1].note == "sent CV via site"
     """
     domain.check_state(state)
     if note is not None:
@@ -283,7 +309,16 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
 
 def review_item(profile_id: str, posting_id: str, *, settings: Settings | None = None,
                 actor: Actor = OPERATOR) -> ReviewItem:
-    """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt."""
+    """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt.
+
+    :param profile_id: whose board.
+    :param posting_id: the posting, in full or a unique prefix.
+
+    Example::
+
+        item = review_item(profile_id, "3f9c2a1b")
+        print(item.row.title, item.reasons, item.excerpt[:80])
+    """
     _ensure_schema(settings)
     with session_scope() as s:
         require_profile(s, profile_id, actor=actor)
