@@ -63,6 +63,7 @@ def _countries() -> dict[str, str]:
 
 
 _index: dict[str, list[Place]] | None = None
+_names: dict[int, tuple[str, ...]] = {}  # geonameid -> every folded name the index knows it by
 
 
 def _cities() -> dict[str, list[Place]]:
@@ -84,6 +85,12 @@ def _cities() -> dict[str, list[Place]]:
                     if key:  # a city's own name ranks above another city's foreign name for it
                         index.setdefault(key, []).append((name != c["name"], -int(c["population"]), place))
             _index = {k: [t[2] for t in sorted(v, key=lambda t: t[:2])] for k, v in index.items()}
+            by_id: dict[int, list[str]] = {}
+            for key, found in _index.items():
+                for c in found:
+                    by_id.setdefault(c.geonameid or 0, []).append(key)
+            _names.clear()
+            _names.update((gid, tuple(sorted(keys))) for gid, keys in by_id.items())
         return _index
 
 
@@ -150,25 +157,53 @@ _US_STATES = {"AL": "alabama", "AK": "alaska", "AZ": "arizona", "AR": "arkansas"
               "VA": "virginia", "WA": "washington", "WV": "west virginia", "WI": "wisconsin", "WY": "wyoming"}
 
 
+# Connectors inside a town's name that postings drop or keep: "Frankfurt an der Oder" is GeoNames' "Frankfurt
+# (Oder)", "Newcastle upon Tyne" keeps its name, "Freiburg im Breisgau" is "Freiburg".
+_CONNECTOR = re.compile(r"\s+(?:an der|am|im|in der|ob der|upon|on|sur|bei|aan de|aan den)\s+")
+_QUALIFIED = re.compile(r"([^\W\d][^,;|()]*?)\s*\(([^()]+)\)")
+
+
+def _whole_qualified(text: str) -> str:
+    """ "Frankfurt (Oder)" and "Halle (Saale)" are towns' own names, not a city and a region: keep them whole
+    (as "Frankfurt Oder") when the gazetteer knows the pair, else let the brackets split as before."""
+    def keep(m: re.Match[str]) -> str:
+        joined = f"{m.group(1).strip()} {m.group(2).strip()}"
+        return joined if normalize(joined) in _cities() else m.group(0)
+    return _QUALIFIED.sub(keep, text) if "(" in text else text
+
+
+def _named(part: str) -> list[Place]:
+    """The cities a part names: its own words first, then without a connector ("Frankfurt an der Oder" ->
+    "frankfurt oder"), then the name before it ("Mülheim an der Ruhr" -> "Mülheim")."""
+    cities = _cities()
+    found = cities.get(normalize(part))
+    if found or not _CONNECTOR.search(part):
+        return found or []
+    return cities.get(normalize(_CONNECTOR.sub(" ", part))) or cities.get(normalize(_CONNECTOR.split(part)[0])) or []
+
+
 @lru_cache(maxsize=4096)
-def resolve(text: str | None) -> Place | None:
+def resolve(text: str | None, prefer: str | None = None) -> Place | None:
     """The city (or, failing that, the region's or the country's) a location text names; None for neither.
 
     A later part naming a region steers the city: "Paris, TX" is Paris, Texas; "London, Ontario" is in
     Canada; "Atlanta, Georgia" is the state, not the country, since Georgia the country has no Atlanta. A
     later part that is a region is no city of its own ("Little Snoring, Norfolk" is in England, not in
-    Norfolk, Virginia) unless a city of that name lies in that region's country (Berlin, Madrid)."""
+    Norfolk, Virginia) unless a city of that name lies in that region's country (Berlin, Madrid).
+
+    ``prefer``: the country to read a bare, ambiguous name in, when the text itself names none. A posting in
+    "Valencia" read for someone in Spain is Valencia, Spain, not the larger Valencia in Venezuela; with no
+    preference the most populous city of the name wins."""
     if not text or not text.strip():
         return None
-    parts = _parts(text)
+    parts = _parts(_whole_qualified(text))
     country = next((c for c in map(country_of, parts) if c), None)
     hints = _region_hints(parts)
-    cities = _cities()
     for i, part in enumerate(parts):
         region = _subdivisions().get(normalize(part)) if i else None
         if country_of(part) and not (region and country not in region):
             continue
-        candidates = cities.get(normalize(part), [])
+        candidates = _named(part)
         if region:  # "Norfolk" after a village: a region, unless a city so named is in that region's country
             candidates = [c for c in candidates if c.country in region]
         hinted = [c for c in candidates if (c.country, c.region) in hints or (c.country, None) in hints]
@@ -177,6 +212,8 @@ def resolve(text: str | None) -> Place | None:
             candidates = [c for c in hinted if c.country == country] or in_country or hinted
         else:
             candidates = hinted or candidates
+            if prefer and not hinted:
+                candidates = [c for c in candidates if c.country == prefer] or candidates
         if candidates:
             return candidates[0]
     if country:
@@ -188,6 +225,16 @@ def resolve(text: str | None) -> Place | None:
         only = countries.pop()
         return Place(name=only, country=only, region=next((r for c, r in hints if r), None))
     return None
+
+
+def names_of(place: Place) -> tuple[str, ...]:
+    """Every folded name the gazetteer knows a city by ("munich", "munchen", "monaco di baviera", ...), for
+    finding postings that write the person's city in any language; kept beside the name index when it is
+    built (a scan of the index per city cost 50-300 ms, paid again in every forked task)."""
+    if not place.is_city:
+        return ()
+    _cities()
+    return _names.get(place.geonameid or 0, ())
 
 
 def distance_km(a: Place, b: Place) -> float | None:

@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -167,6 +167,12 @@ class PageGetter:
             self.first = False
         self.answers.append(answer)
         return content
+
+    def slot(self, host: str) -> AbstractContextManager[_HostGate]:
+        """The host's pacing slot for a source whose library makes its own requests (``jobspy:SITE``): each
+        call it holds counts as one request."""
+        self.requests += 1
+        return host_slot(host, self.min_interval)
 
     def revalidate(self, plan: list[Answer]) -> bool:
         """True when every request of the last complete harvest answers as it did then."""
@@ -346,7 +352,7 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
         if report.outcome == "unchanged":
             # The same content as the last complete harvest: what it lacked is still missing, so misses count.
             report.seen = touch_unchanged(s, spec, now)
-            report.closed = count_misses_and_close(s, spec, now, settings.close_after_misses)
+            report.closed = count_misses_and_close(s, spec, now, settings.close_after_misses, unchanged=True)
         elif report.outcome in ("ok", "partial"):
             counts = store_harvest(s, spec, postings, now, complete=report.outcome == "ok",
                                    close_after=settings.close_after_misses)

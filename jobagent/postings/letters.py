@@ -18,7 +18,7 @@ from jinja2 import Template, TemplateError
 
 from jobagent.errors import InvalidInput
 from jobagent.postings.matching import same_city, title_similarity
-from jobagent.postings.phrases import Phrases, all_prepositions, letter_language
+from jobagent.postings.phrases import Phrases, all_prepositions, posting_letter_language
 from jobagent.postings.schema import MatchResult, ProfileFacts
 from jobagent.text import count_word, normalize, templates
 
@@ -190,7 +190,7 @@ def cv_highlights(profile: ProfileFacts, match: MatchResult, language: str | Non
 def _letter(profile: ProfileFacts, match: MatchResult, company_notes: str, templates_dir: str | None,
             language: str | None) -> str:
     """The rendered template: the user's ``cover_letter.<lang>.md.j2`` or ``cover_letter.md.j2``, else ours."""
-    code = letter_language(match.posting.language, language)
+    code = posting_letter_language(match.posting, language)
     try:
         template = templates(templates_dir).select_template([f"cover_letter.{code}.md.j2", "cover_letter.md.j2"])
         return _render(template, profile, match, company_notes, Phrases(code))

@@ -33,9 +33,23 @@ def _text_city(location: str | None) -> str:
     return normalize((location or "").split(",")[0])
 
 
+def read_together(wanted: str | None, where: str | None) -> tuple[Place | None, Place | None]:
+    """The person's place and the posting's, each ambiguous bare name read in the other's country: a posting
+    in "Valencia" for someone in "Valencia, España" is in Spain, and someone in plain "Valencia" is in the
+    very Valencia of a posting in "Valencia, Spain". Names that stay apart after that are apart."""
+    person = resolve(wanted)
+    place = resolve(where, person.country if person else None)
+    if person and place and person.country != place.country:
+        again = resolve(wanted, place.country)
+        d = distance_km(again, place) if again and again.is_city and place.is_city else None
+        if again and d is not None and d <= SAME_CITY_KM:
+            person = again
+    return person, place
+
+
 def same_city(a: str | None, b: str | None) -> bool:
     """The same city: resolved places within a district of each other, else the text before the first comma."""
-    pa, pb = resolve(a), resolve(b)
+    pa, pb = read_together(a, b)
     if pa and pb and pa.is_city and pb.is_city:
         d = distance_km(pa, pb)
         return d is not None and d <= SAME_CITY_KM
@@ -88,7 +102,7 @@ def location_fit(posting: PostingData, wanted: str | None, *, radius_km: float =
                            exclude=REASON_NO_LOCATION)
     if not where:
         return LocationFit(0.5, f"location not stated; wanted {wanted}")
-    place = resolve(where)
+    person, place = read_together(wanted, where)
     if person is None or place is None:
         if same_city(where, wanted):
             return LocationFit(1.0, f"in {where}, matching {wanted}")

@@ -31,6 +31,20 @@ def letter_language(posting_language: str | None, forced: str | None = None) -> 
     return supported(forced) or supported(posting_language) or DEFAULT
 
 
+def posting_letter_language(posting: Any, forced: str | None = None) -> str:
+    """``letter_language`` for a posting whose language was never stored (harvested before detection, or
+    from a source that gives none): read from its title and text now, so a German advert still gets a German
+    letter rather than the English default."""
+    if supported(forced):
+        return letter_language(None, forced)
+    code = posting.language
+    if not supported(code) and not code:
+        from jobagent.languages import detect
+
+        code = detect(f"{posting.title or ''}\n{posting.description or ''}")
+    return letter_language(code)
+
+
 def all_prepositions() -> list[str]:
     """Every language's words before an employer's name; a letter of unknown language is read with all."""
     return sorted({p for t in _table().values() for p in t["prepositions"]}, key=lambda p: (-len(p), p))

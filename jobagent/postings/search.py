@@ -20,6 +20,7 @@ from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
 from jobagent.postings.indexing import Slot, query_slots, text_slots
+from jobagent.postings.near_candidates import TitleMatches, near_first
 from jobagent.postings.schema import ProfileFacts
 from jobagent.store.models import Posting, PostingSource, SourceState
 from jobagent.text import words
@@ -152,13 +153,14 @@ def _scope_sql(sources: list[str] | None, params: dict[str, Any], *, open_sql: s
 
 
 def find_candidates(session: Session, query: str, profile: ProfileFacts | None, *, sources: list[str] | None = None,
-                    limit: int = 300) -> SearchResult:
+                    limit: int = 300, near: str | None = None) -> SearchResult:
     """The ``limit`` open postings the full-text index ranks highest for this query and profile.
 
     Two passes, because ranking every posting that shares a common word ("engineer") is what makes a naive
     OR query slow on 100,000 postings: first postings whose *title* holds a wanted title (ranked on the
     small title index), then, to fill up, postings whose text names two of the profile's strongest skills
-    or a wanted title, ordered by how many title words they share.
+    or a wanted title, ordered by how many title words they share. ``near``: the person's location; when the
+    title pass is full, postings in that city get a share of the room (``near_candidates``).
     """
     titles, skills = _titles(query, profile), _skills(profile)
     result = SearchResult(terms=[*titles, *skills])
@@ -176,9 +178,18 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     # the postings whose descriptions name the person's skills.
     ranked = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
     loose = ranked if any(len(g) > 1 for g in title_groups) else []
+    near_pg = TitleMatches("t.posting_id", "FROM posting_titles t JOIN postings p ON p.id = t.posting_id, "
+                           "to_tsquery('simple', :qt) qt WHERE t.title_vector @@ qt AND "
+                           f"{_scope_sql(sources, params, open_sql='t.open', id_sql='t.posting_id')}",
+                           "ts_rank_cd(t.title_vector, qt) DESC")
+    near_sqlite = TitleMatches("p.id", "FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE "
+                               f"postings_fts MATCH :qf AND {scope}", "bm25(postings_fts, 10.0, 1.0)")
     if session.get_bind().dialect.name != "postgresql":
-        return _sqlite_candidates(session, result, [title_groups, loose], _skill_groups(skills, titles), sources,
-                                  limit)
+        result = _sqlite_candidates(session, result, [title_groups, loose], _skill_groups(skills, titles), sources,
+                                    limit)
+        result.posting_ids = near_first(session, result.posting_ids, near, limit, near_sqlite,
+                                        {**params, "qf": fts5_query(title_groups, "search_title")})
+        return result
     params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(_skill_groups(skills, titles, text_slots)),
                   qw=pg_tsquery(ranked))
     # The title side is ``search_title`` (already folded and stemmed in Python) under the ``simple`` config;
@@ -194,7 +205,8 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     partial = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('simple', :qw) qw "
                f"WHERE t.title_vector @@ qw AND NOT (t.title_vector @@ to_tsquery('simple', :qt)) AND {title_scope} "
                "ORDER BY ts_rank_cd(t.title_vector, qw) DESC, t.posting_id LIMIT :m")
-    ids = [row[0] for row in session.execute(text(first), params)]
+    ids = near_first(session, [row[0] for row in session.execute(text(first), params)], near, limit, near_pg,
+                     params)
     if loose and len(ids) < limit:
         ids += [row[0] for row in session.execute(text(partial), {**params, "m": max(1, (limit - len(ids)) // 2)})]
     if len(ids) < limit:
@@ -260,7 +272,8 @@ class Discovery:
     title_aliases: list[str]
 
 
-def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None, settings: Any) -> Discovery:
+def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None, settings: Any,
+             near: str | None = None) -> Discovery:
     """What ``DiscoveryNode`` does: make sure the sources it needs have been harvested, then search the store.
 
     Named sources are harvested when their last good harvest is older than JOBAGENT_SOURCE_FRESHNESS (so a
@@ -278,7 +291,7 @@ def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None
         reports = harvest_sources(first, settings) if first else []
     failed = [r for r in reports if r.outcome == "failed"]
     with session_scope() as s:
-        found = find_candidates(s, query, profile, sources=sources, limit=settings.search_candidates)
+        found = find_candidates(s, query, profile, sources=sources, limit=settings.search_candidates, near=near)
     if sources and failed and len(failed) == len(sources) and not found.searched:
         why = "; ".join(f"{r.source}: {r.error}" for r in failed)
         if all(r.permanent for r in failed):

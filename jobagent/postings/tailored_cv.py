@@ -45,9 +45,9 @@ def _dates(e: dict[str, Any], ph: Phrases) -> str:
 
 def tailored_markdown(profile: ProfileFacts, match: MatchResult, language: str | None = None) -> str:
     """The CV in the posting's language (headings and dates; the entries stay as the person wrote them)."""
-    from jobagent.postings.phrases import letter_language
+    from jobagent.postings.phrases import posting_letter_language
 
-    ph = Phrases(letter_language(match.posting.language, language))
+    ph = Phrases(posting_letter_language(match.posting, language))
     prepared = ph.cv("prepared_for").format(title=match.posting.title, company=match.posting.company)
     lines = [f"# {profile.name}", " | ".join(x for x in (profile.location, profile.email) if x), ""]
     lines += [f"*{prepared}*", "", f"## {ph.cv('experience')}", ""]

@@ -96,7 +96,7 @@ class DiscoveryNode(Node[JobSearchContext]):
     def run(self, ctx: JobSearchContext, env: NodeEnv) -> None:
         from jobagent.postings.search import discover
 
-        found = discover(ctx.query, ctx.profile, ctx.sources, env.settings)
+        found = discover(ctx.query, ctx.profile, ctx.sources, env.settings, near=ctx.location)
         ctx.source_failures, ctx.new_postings = found.failures, found.new_postings
         ctx.posting_ids, ctx.searched, ctx.sources_searched = found.posting_ids, found.searched, found.sources
         ctx.title_aliases = found.title_aliases
@@ -254,11 +254,11 @@ class FabricationNode(Node[JobSearchContext]):
 def _llm_letter(profile: ProfileFacts, match: MatchResult, fallback: str, cfg: Any,
                 language: str | None) -> tuple[str, str | None]:
     from jobagent.postings.llm_letters import LLMConfig, llm_cover_letter
-    from jobagent.postings.phrases import letter_language
+    from jobagent.postings.phrases import posting_letter_language
 
     config = LLMConfig(base_url=cfg.llm_base_url, model=cfg.llm_model, api_key=cfg.llm_api_key,
                        timeout=cfg.http_timeout, allow_private=cfg.allow_private_urls)
-    return llm_cover_letter(config, profile, match, fallback, letter_language(match.posting.language, language))
+    return llm_cover_letter(config, profile, match, fallback, posting_letter_language(match.posting, language))
 
 
 class CompletionNode(Node[JobSearchContext]):

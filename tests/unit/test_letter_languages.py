@@ -194,3 +194,13 @@ def test_german_bullets_are_ranked_by_content_words_not_function_words() -> None
         "description": "Sie übernehmen Schaltschrankbau, Inbetriebnahme oder Wartung einer Anlage für eine Fabrik."})})
     md = tailored_markdown(profile, match)
     assert md.index(relevant) < md.index(filler)
+
+
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_a_posting_with_no_stored_language_gets_a_letter_in_the_language_it_is_written_in(case: Case) -> None:
+    match = _match(case)
+    unknown = match.model_copy(update={"posting": match.posting.model_copy(update={
+        "language": None, "description": f"{case.description} {case.description}"})})
+    letter = write_cover_letter(_profile(case), unknown, "")
+    assert letter.startswith(case.greeting), letter[:80]
+    assert case.sign_off in letter

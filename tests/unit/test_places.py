@@ -35,6 +35,13 @@ CASES = [
     ("Little Snoring, Norfolk", None, "GB"), ("Much Wenlock, Shropshire", None, "GB"),
     ("Oberammergau, Bayern", None, "DE"), ("Bayern", None, "DE"), ("Texas", None, "US"),
     ("Giethoorn, Overijssel", None, "NL"),
+    # a town's own bracketed or connected name is one name, not a city and a region
+    ("Frankfurt (Oder)", "Frankfurt (Oder)", "DE"), ("Frankfurt an der Oder", "Frankfurt (Oder)", "DE"),
+    ("15230 Frankfurt (Oder)", "Frankfurt (Oder)", "DE"), ("Frankfurt", "Frankfurt am Main", "DE"),
+    ("Frankfurt am Main", "Frankfurt am Main", "DE"), ("Halle (Saale)", "Halle (Saale)", "DE"),
+    ("Halle an der Saale", "Halle (Saale)", "DE"), ("Mülheim an der Ruhr", "Mülheim", "DE"),
+    ("Freiburg im Breisgau", "Freiburg", "DE"), ("Newcastle upon Tyne", "Newcastle upon Tyne", "GB"),
+    ("Leeds (West Yorkshire)", "Leeds", "GB"), ("München (Bayern)", "Munich", "DE"),
 ]
 
 
@@ -45,6 +52,21 @@ def test_resolves_to_the_right_place(text: str, city: str | None, country: str) 
     assert place.country == country, (text, place)
     if city is not None:
         assert place.name == city and place.is_city, (text, place)
+
+
+@pytest.mark.parametrize(("text", "prefer", "country"), [
+    ("Valencia", "ES", "ES"), ("Valencia", "VE", "VE"), ("Valencia", None, "VE"), ("Córdoba", "ES", "ES"),
+    ("Cordoba", "AR", "AR"), ("León", "ES", "ES"), ("Mérida", "ES", "ES"), ("Toledo", "ES", "ES"),
+    ("Victoria", "CA", "CA"), ("Perth", "GB", "GB"),
+    # the text's own country or region beats the preference
+    ("Valencia, Venezuela", "ES", "VE"), ("Paris, TX", "FR", "US"), ("Cambridge, MA", "GB", "US"),
+    # a preference for a country with no city of that name changes nothing
+    ("Leeds", "ES", "GB"),
+])
+def test_an_ambiguous_bare_name_is_read_in_the_preferred_country(text: str, prefer: str | None,
+                                                                  country: str) -> None:
+    place = resolve(text, prefer)
+    assert place is not None and place.country == country, (text, prefer, place)
 
 
 def test_a_region_code_picks_the_city_in_that_state() -> None:
@@ -83,3 +105,28 @@ def test_remote_scopes(text: str, country: str, admitted: bool) -> None:
 
 def test_remote_anywhere_has_no_scope() -> None:
     assert remote_scope("Remote (worldwide)") is None and remote_scope("Remote") is None
+
+
+@pytest.mark.parametrize(("posting_at", "wanted"), [
+    ("Valencia", "Valencia, España"), ("Valencia, Spain", "Valencia"), ("46001 Valencia", "Valencia, Spain"),
+    ("Frankfurt (Oder)", "Frankfurt an der Oder"), ("Córdoba", "Córdoba, Andalucía"),
+])
+def test_an_ambiguous_name_on_either_side_fits_the_same_city(posting_at: str, wanted: str) -> None:
+    from jobagent.postings.location_fit import location_fit, same_city
+    from jobagent.postings.schema import PostingData
+
+    posting = PostingData(source="feed:x", external_id="1", title="Teacher", company="C", location=posting_at)
+    fit = location_fit(posting, wanted)
+    assert fit.fit == 1.0 and not fit.abroad, fit
+    assert same_city(wanted, posting_at)
+
+
+def test_frankfurt_on_the_oder_is_not_frankfurt_on_the_main() -> None:
+    from jobagent.postings.location_fit import location_fit
+    from jobagent.postings.schema import PostingData
+
+    posting = PostingData(source="feed:x", external_id="1", title="Teacher", company="C", location="Frankfurt (Oder)")
+    fit = location_fit(posting, "60311 Frankfurt am Main")
+    assert fit.fit < 1.0 and "km" in fit.reason, fit  # 440 km apart, one country
+    far = PostingData(source="feed:x", external_id="2", title="T", company="C", location="Valencia, Venezuela")
+    assert location_fit(far, "Valencia, Spain").abroad
