@@ -9,6 +9,7 @@ make sense without a traceback. Whether a failure is worth another attempt is de
     │   ├── NotFound                     an id that does not exist
     │   │   └── BoardNotFound            a source spec names a board its host does not have
     │   ├── FetchRefused (also FetchError)  refused URL, too big, too many redirects
+    │   ├── AggregatorsMissing           the python-jobspy extra is not installed
     │   ├── IllegalTransition            a board state change that is not allowed
     │   └── SourcesRefused               every source failed for a reason retrying cannot fix
     ├── PermanentFailure                 a node knows retrying cannot help
@@ -20,10 +21,12 @@ make sense without a traceback. Whether a failure is worth another attempt is de
     │   │   └── FetchDeadline            the overall download deadline passed (slow loris): not retried
     │   └── FetchUnavailable             connection refused/reset, DNS failure: retried
     │       ├── SourcesUnavailable       every source failed, at least one for a passing reason
-    │       └── CheckUnavailable         a board could not be checked now
+    │       ├── CheckUnavailable         a board could not be checked now
+    │       └── AggregatorUnavailable    a job site behind python-jobspy did not answer usefully
     ├── SourceError                      a source answered with something we cannot use
-    │   └── SourceStatus(status)         an HTTP error status retrying cannot fix
-    │       └── PageMissing(url)         404/410 for one page: that posting is gone
+    │   ├── SourceStatus(status)         an HTTP error status retrying cannot fix
+    │   │   └── PageMissing(url)         404/410 for one page: that posting is gone
+    │   └── AggregatorRefused            python-jobspy refused what it was asked
     ├── DeliveryError                    a report, e-mail or webhook could not be delivered
     ├── BackupError                      a backup or its restore proof failed
     ├── LeaseLost                        another worker took the execution over
@@ -165,6 +168,20 @@ class BoardNotFound(NotFound):
 
 class CheckUnavailable(FetchUnavailable):
     """The board could not be asked now (5xx, timeout, connection): not added, since it may not exist."""
+
+
+class AggregatorsMissing(InputError):
+    """python-jobspy is not installed: the operator must install the extra (exit 3, not retried)."""
+
+
+
+class AggregatorUnavailable(FetchUnavailable):
+    """The site did not answer the library usefully (blocked, 429, network): another harvest may work."""
+
+
+
+class AggregatorRefused(SourceError):
+    """The library refused what it was asked (an argument it does not accept): retrying cannot help."""
 
 
 class IllegalTransition(InvalidInput):

@@ -201,6 +201,6 @@ def test_a_posting_with_no_stored_language_gets_a_letter_in_the_language_it_is_w
     match = _match(case)
     unknown = match.model_copy(update={"posting": match.posting.model_copy(update={
         "language": None, "description": f"{case.description} {case.description}"})})
-    letter = write_cover_letter(_profile(case), unknown, "")
+    letter = write_grounded_letter(_profile(case), unknown, "")[0]
     assert letter.startswith(case.greeting), letter[:80]
     assert case.sign_off in letter
