@@ -42,7 +42,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> None:
 
 def rebuild_marked_postings(url: str | None = None) -> int:
     """``jobagent.postings.reindex.rebuild_marked`` in one transaction, once the schema has the column."""
-    from sqlalchemy import inspect
+    from sqlalchemy import inspect, text
 
     from jobagent.store.session import get_engine
 
@@ -50,6 +50,8 @@ def rebuild_marked_postings(url: str | None = None) -> int:
         if not inspect(conn).has_table("postings") or "search_title" not in {
                 c["name"] for c in inspect(conn).get_columns("postings")}:
             return 0  # an upgrade that stopped before 0013
+        if conn.execute(text("SELECT 1 FROM postings WHERE search_title IS NULL LIMIT 1")).first() is None:
+            return 0  # nothing marked: the indexer (stemmers, language detection) is not even imported
         from jobagent.postings.reindex import rebuild_marked
 
         return rebuild_marked(conn)

@@ -44,3 +44,30 @@ def test_the_check_sees_lazy_and_aliased_imports() -> None:
               "import jobagent.text as t\nfrom jobagent.store import fulltext, models\nimport hashlib\n")
     assert _jobagent_imports(source) == {"jobagent.postings.board", "jobagent.text", "jobagent.store.fulltext",
                                          "jobagent.store.models"}
+
+
+def test_marked_postings_are_rebuilt_once_by_the_upgrade(tmp_path: Path) -> None:
+    """What 0013/0021 ask for (``search_title`` NULL) is done by ``upgrade`` with live code, once: a second
+    upgrade finds nothing marked, and a harvested posting (never NULL) is left alone."""
+    import sqlalchemy as sa
+
+    from jobagent.store.migrate import rebuild_marked_postings, upgrade
+    from tests.migration_stores import insert
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    upgrade(url)
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        insert(conn, "postings", id="de-1", fingerprint="stale", source="feed:x", external_id="de-1",
+               title="Mathematiklehrer (m/w/d)", company="Gymnasium Nord", language="de", search_title=None)
+        insert(conn, "postings", id="en-1", fingerprint="kept", source="feed:x", external_id="en-1",
+               title="Nurse", company="Clinic", language="en", search_title="as harvested")
+    upgrade(url)  # already at head: only the rebuild has work
+    with engine.connect() as conn:
+        rows = dict(conn.execute(sa.text("SELECT id, search_title FROM postings")).all())
+        prints = dict(conn.execute(sa.text("SELECT id, fingerprint FROM postings")).all())
+    engine.dispose()
+    assert {"mathematik", "lehrer"} <= set(rows["de-1"].split())  # compound parts: the live indexer ran
+    assert rows["en-1"] == "as harvested" and prints["en-1"] == "kept"
+    assert prints["de-1"] != "stale"  # the key recomputed with the live normaliser
+    assert rebuild_marked_postings(url) == 0
