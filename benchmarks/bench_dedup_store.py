@@ -49,15 +49,16 @@ def main() -> None:
 
     servers = start_local_servers(redis=False)
     try:
-        from jobagent.postings.storage import save_postings
+        from jobagent.postings.harvest_store import store_harvest
         from jobagent.store.migrate import upgrade
+        from jobagent.store.models import utcnow
         from jobagent.store.session import session_scope
 
         upgrade()
         rng = random.Random(7)
         stored = [_posting(i, rng, "old") for i in range(N)]
         with session_scope() as s:
-            save_postings(s, stored)
+            store_harvest(s, "feed:bench", stored, utcnow(), complete=False, close_after=3)
         fresh = [_posting(i, rng, "new") for i in range(N // 2, N + N // 2)]  # half re-posts of stored ones
 
         with session_scope() as s:
@@ -67,7 +68,7 @@ def main() -> None:
             s.rollback()
         with session_scope() as s:
             t0 = time.perf_counter()
-            _, new = save_postings(s, fresh)
+            new = store_harvest(s, "feed:bench", fresh, utcnow(), complete=False, close_after=3).new
             bulk = time.perf_counter() - t0
         assert new == naive_new == N // 2, (new, naive_new)
         print(f"dedup {N} new against {N} stored on PostgreSQL: bulk {bulk:.3f} s (incl. inserting {new} new), "

@@ -19,7 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jobagent.cv import extract_profile, read_cv  # noqa: E402
+from jobagent.cv import extract_profile  # noqa: E402
+from jobagent.cv.readers import read_cv_bytes  # noqa: E402  (what the sandbox child runs)
 from tests import cv_corpus as corpus  # noqa: E402
 
 N = 100
@@ -68,7 +69,8 @@ def main() -> None:
             full, base = [], []
             for path in paths:
                 t0 = time.perf_counter()
-                profile = extract_profile(read_cv(str(path)).text, today=today)
+                doc = read_cv_bytes(str(path), path.read_bytes(), suffix=path.suffix)
+                profile = extract_profile(doc.text, today=today)
                 full.append((time.perf_counter() - t0) * 1000)
                 assert len(profile.experience) == 8, (path, len(profile.experience))
                 t0 = time.perf_counter()

@@ -275,7 +275,7 @@ def bench_harvest(data_dir: str) -> None:
 def main() -> None:
     from sqlalchemy import text
 
-    from jobagent.postings.feeds import read_feed  # noqa: F401  (import cost outside the timings)
+    from jobagent.postings.feeds import parse_feed  # noqa: F401  (import cost outside the timings)
     from jobagent.postings.schema import PostingData
     from jobagent.store.migrate import upgrade
     from jobagent.store.session import get_engine

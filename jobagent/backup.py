@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from jobagent.errors import JobagentError
+from jobagent.errors import BackupError, first_line
 from jobagent.local_servers import find_pg_bin
 
 PREFIX = "jobagent-"
@@ -37,10 +37,6 @@ SUFFIX = ".dump"
 # URL query parameters that libpq also understands as environment variables.
 _QUERY_ENV = {"sslmode": "PGSSLMODE", "sslrootcert": "PGSSLROOTCERT", "host": "PGHOST", "port": "PGPORT",
               "connect_timeout": "PGCONNECT_TIMEOUT", "application_name": "PGAPPNAME"}
-
-
-class BackupError(JobagentError):
-    """A backup or its restore proof failed; the message says which step and why."""
 
 
 def _pg_program(name: str) -> str:
@@ -81,7 +77,7 @@ def _connect(params: dict[str, str], autocommit: bool = False) -> Any:
         return psycopg.connect(make_conninfo("", **params), autocommit=autocommit, connect_timeout=10)
     except psycopg.Error as exc:
         raise BackupError(f"cannot connect to PostgreSQL at {params.get('host', 'local socket')}: "
-                          f"{str(exc).strip().splitlines()[0]}") from None
+                          f"{first_line(exc)}") from None
 
 
 def _tables(conn: Any) -> list[tuple[str, str]]:

@@ -29,7 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Table, insert, select
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import InvalidInput, translate
+from jobagent.errors import InvalidInput, first_line, translate
 from jobagent.limits import MAX_DEDUP_KEY
 from jobagent.retry_policy import is_transient
 from jobagent.search_specs import search_spec
@@ -195,7 +195,7 @@ def _insert_per_profile(batch: list[tuple[str, SubmissionSpec]], summary: FanOut
         except Exception as exc:
             if is_transient(exc):
                 raise
-            _refused(summary, str(profile_id), len(group), str(translate(exc)).splitlines()[0])
+            _refused(summary, str(profile_id), len(group), first_line(translate(exc)))
             refused += len(group)
     return items, refused
 
@@ -267,7 +267,7 @@ def _harvest_due(settings: Settings, summary: FanOutSummary) -> None:
         reports = harvest_sources(due_sources(settings), settings)
     except Exception as exc:  # noqa: BLE001 - the searches still run on the postings already stored
         log.exception("daily search: harvesting the due sources failed")
-        summary.errors.append(f"harvest: {str(translate(exc)).splitlines()[0]}")
+        summary.errors.append(f"harvest: {first_line(translate(exc))}")
         return
     summary.harvests.extend(report.line() for report in reports)
 

@@ -7,19 +7,37 @@ make sense without a traceback. Whether a failure is worth another attempt is de
     JobagentError
     ├── InputError (= InvalidInput)      permanent: the user's input is wrong
     │   ├── NotFound                     an id that does not exist
+    │   │   └── BoardNotFound            a source spec names a board its host does not have
     │   ├── AmbiguousId(candidates)      an id prefix that several rows start with
-    │   └── FetchRefused (also FetchError)  refused URL, too big, too many redirects
+    │   ├── FetchRefused (also FetchError)  refused URL, too big, too many redirects
+    │   ├── AggregatorsMissing           the python-jobspy extra is not installed
+    │   ├── IllegalTransition            a board state change that is not allowed
+    │   └── SourcesRefused               every source failed for a reason retrying cannot fix
     ├── PermanentFailure                 a node knows retrying cannot help
-    │   └── StoreRefused                 the database refused a value (too long, out of range): a bug
+    │   ├── StoreRefused                 the database refused a value (too long, out of range): a bug
+    │   └── SoftTimeLimitExceeded        a workflow ran past its soft time limit
     ├── FetchError                       fetching a URL failed; ``.url`` is already redacted
     │   ├── FetchStatus(status, retry_after)  an HTTP error answer: 5xx/408/429 retry, other 4xx do not
     │   ├── FetchTimeout                 connect/read timeout: retried
     │   │   └── FetchDeadline            the overall download deadline passed (slow loris): not retried
     │   └── FetchUnavailable             connection refused/reset, DNS failure: retried
+    │       ├── SourcesUnavailable       every source failed, at least one for a passing reason
+    │       ├── CheckUnavailable         a board could not be checked now
+    │       └── AggregatorUnavailable    a job site behind python-jobspy did not answer usefully
+    ├── SourceError                      a source answered with something we cannot use
+    │   ├── SourceStatus(status)         an HTTP error status retrying cannot fix
+    │   │   └── PageMissing(url)         404/410 for one page: that posting is gone
+    │   └── AggregatorRefused            python-jobspy refused what it was asked
+    ├── DeliveryError                    a report, e-mail or webhook could not be delivered
+    ├── BackupError                      a backup or its restore proof failed
+    ├── LeaseLost                        another worker took the execution over
     └── ServiceUnavailable               our own infrastructure is away: retried, CLI exit 1, HTTP 503
         ├── DatabaseUnavailable          PostgreSQL (or SQLite) cannot be reached
         └── QueueUnavailable             Redis cannot be reached
             └── EnqueueFailed            ... at the moment a run was handed to the queue
+
+Every subclass lives here (tests/unit/test_exported_errors.py walks the package to keep it so), and
+``first_line`` is the one way to shorten an exception for a status column or a log line.
 
 ``translate`` is the one place that turns httpx, psycopg, SQLAlchemy and redis exceptions into this tree.
 """
@@ -127,9 +145,88 @@ class EnqueueFailed(QueueUnavailable):
         self.run_ids = run_ids
 
 
-def _first_line(exc: BaseException) -> str:
+class SourceError(JobagentError):
+    """A source answered, but with something we cannot use (not JSON, wrong shape, not a feed)."""
+
+
+class SourceStatus(SourceError):
+    """A page answered an HTTP error status that retrying cannot fix. It keeps the status, so a source can
+    tell one posting's detail answering 404 (that posting is gone) from the whole board failing."""
+
+    def __init__(self, message: str, *, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class PageMissing(SourceStatus):
+    """The board answered 404/410 for one URL: for a posting's detail page that is the board's own word
+    that the posting is gone, so the source closes that posting instead of failing the whole harvest."""
+
+    def __init__(self, message: str, *, url: str, status: int) -> None:
+        super().__init__(message, status=status)
+        self.url = url
+
+
+class SourcesRefused(InputError):
+    """Every source failed, each for a reason retrying cannot fix (refused URLs, malformed feeds, 4xx)."""
+
+
+class SourcesUnavailable(FetchUnavailable):
+    """Every source failed, and at least one for a reason that may pass (5xx, timeout, connection)."""
+
+
+class BoardNotFound(NotFound):
+    """The board a spec names does not exist: its host answered 404 or 410."""
+
+
+class CheckUnavailable(FetchUnavailable):
+    """The board could not be asked now (5xx, timeout, connection): not added, since it may not exist."""
+
+
+class AggregatorsMissing(InputError):
+    """python-jobspy is not installed: the operator must install the extra (exit 3, not retried)."""
+
+
+
+class AggregatorUnavailable(FetchUnavailable):
+    """The site did not answer the library usefully (blocked, 429, network): another harvest may work."""
+
+
+
+class AggregatorRefused(SourceError):
+    """The library refused what it was asked (an argument it does not accept): retrying cannot help."""
+
+
+class IllegalTransition(InvalidInput):
+    """A state change the board does not allow (e.g. ``rejected`` → ``offer``)."""
+
+
+class DeliveryError(JobagentError):
+    """A report, email or webhook could not be delivered; the message is one line for the user."""
+
+
+class BackupError(JobagentError):
+    """A backup or its restore proof failed; the message says which step and why."""
+
+
+class LeaseLost(JobagentError):
+    """Another worker took this execution over (our lease expired); stop without recording anything."""
+
+
+class SoftTimeLimitExceeded(PermanentFailure):
+    """A workflow ran past its soft time limit before its next node: the same input would take as long
+    again, so it is not retried."""
+
+
+def first_line(exc: BaseException, *, named: bool = False) -> str:
+    """The first line of ``exc``'s message, or its class name when it has none: what a status column, a log
+    line or a one-line error shows (a library's message can run to a traceback-like page). ``named`` puts the
+    class name in front, for exceptions outside this tree whose message alone may say nothing ("0")."""
     text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
+    line = text.splitlines()[0].strip() if text else ""
+    if not line:
+        return type(exc).__name__
+    return f"{type(exc).__name__}: {line}" if named else line
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -158,13 +255,13 @@ def _translate_httpx(exc: BaseException, url: str) -> JobagentError | None:
     if isinstance(exc, httpx.TimeoutException):
         return FetchTimeout(f"{where}: timed out ({type(exc).__name__})", url=url)
     if isinstance(exc, httpx.InvalidURL | httpx.UnsupportedProtocol):
-        return FetchRefused(f"{where}: invalid URL ({_first_line(exc)})", url=url)
+        return FetchRefused(f"{where}: invalid URL ({first_line(exc)})", url=url)
     if isinstance(exc, httpx.HTTPStatusError):
         resp = exc.response
         return FetchStatus(f"{where}: HTTP {resp.status_code} {resp.reason_phrase}".rstrip(), url=url,
                            status=resp.status_code, retry_after=parse_retry_after(resp.headers.get("retry-after")))
     if isinstance(exc, httpx.HTTPError):  # ConnectError, ReadError, RemoteProtocolError, ProxyError ...
-        return FetchUnavailable(f"{where}: {_first_line(exc)}", url=url)
+        return FetchUnavailable(f"{where}: {first_line(exc)}", url=url)
     return None
 
 
@@ -185,11 +282,11 @@ def _translate_database(exc: BaseException) -> JobagentError | None:
     sqlstate = str(getattr(orig, "sqlstate", None) or "")
     if sqlstate[:2] in _REFUSED_CLASSES and sqlstate != _UNIQUE_VIOLATION:  # psycopg: ProgramLimitExceeded
         # is an OperationalError, and without this it read "cannot reach PostgreSQL" and was retried
-        return StoreRefused(f"the database refused a value: {_first_line(orig)}")
+        return StoreRefused(f"the database refused a value: {first_line(orig)}")
     if not isinstance(exc, types):
         return None
     if type(orig).__module__.startswith("sqlite3"):
-        return DatabaseUnavailable(f"cannot open SQLite at {_configured_address('database')}: {_first_line(orig)}")
+        return DatabaseUnavailable(f"cannot open SQLite at {_configured_address('database')}: {first_line(orig)}")
     return DatabaseUnavailable(f"cannot reach PostgreSQL at {_address('database', str(orig))}: "
                                f"{_short_reason(orig)}")
 
@@ -242,7 +339,7 @@ def _short_reason(exc: BaseException) -> str:
     """The reason without the driver's own address prefix: libpq's 'connection to server at "h", port 1
     failed: Connection refused' and redis's 'Error 111 connecting to h:1. Connection refused.' both
     become 'Connection refused' (the address is already in our words)."""
-    line = _first_line(exc)
+    line = first_line(exc)
     if "failed: " in line:
         return line.rsplit("failed: ", 1)[-1].strip() or line
     m = _REDIS_ADDRESS.search(line)

@@ -105,6 +105,12 @@ def country_of(text: str | None) -> str | None:
     return _countries().get(key)
 
 
+def cities_named(name: str | None) -> list[Place]:
+    """Every gazetteer city called ``name`` (any of its local or foreign names), most populous first; no
+    region or country steering, unlike ``resolve``: for readers that ask whether a word is a city at all."""
+    return list(_cities().get(normalize(name), [])) if name and name.strip() else []
+
+
 def _parts(text: str) -> list[str]:
     without = _POSTCODE.sub(" ", text)
     return [" ".join(p.split()) for p in _SPLIT.split(without) if p and p.strip()]

@@ -9,6 +9,8 @@
   A word boundary here is "no letter or digit touching", in any script ("caf" is not in "café").
 - ``parse_date``: the one date reader for sources and CVs: epoch seconds or milliseconds, ISO 8601,
   feedparser's ``struct_time``, and the CV forms "2019-03", "03/2019", "Mar 2019"; "Present" is no date.
+- ``parse_age`` / ``parse_since``: the one ``--since`` grammar of every command and endpoint: an age
+  (``90s``, ``15m``, ``12h``, ``2d``, ``2w``) or, for ``parse_since``, a date as ``parse_date`` reads it.
 - ``month_number`` / ``month_label`` / ``MONTH_NAME``: the one month table ("Sept." included).
 - ``salary_text``: a salary range as the board and the reports print it.
 - ``templates``: the one Jinja environment; autoescape is decided by the template's name (HTML escaped,
@@ -21,10 +23,13 @@ import calendar
 import re
 import time
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
+
+from jobagent.errors import InvalidInput
+from jobagent.limits import MAX_SINCE_DAYS
 
 if TYPE_CHECKING:  # jinja2 is imported on first use: the CLI's start-up does not pay for it
     from jinja2 import Environment
@@ -244,6 +249,45 @@ def parse_date(value: Any) -> datetime | None:
     except ValueError:
         return None
     return datetime(d.year, d.month, d.day, tzinfo=UTC)
+
+
+# ------------------------------------------------------------------------------------------- ages
+
+_AGE = re.compile(r"^\s*(\d{1,15}(?:\.\d{1,6})?)\s*([smhdw])\s*$", re.IGNORECASE)
+_AGE_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+_AGE_EXAMPLES = "90s, 15m, 12h, 2d or 2w"
+
+
+def parse_age(text: str) -> timedelta:
+    """``90s``, ``15m``, ``12h``, ``2d``, ``2w`` (decimals allowed: ``1.5h``) as a timedelta.
+
+    The one age grammar: ``retry --since`` once took s/m/h/d and ``board --since`` m/h/d/w, so ``2w`` failed
+    on one command and ``90s`` on the other. A unit is required (a bare ``7`` meant seconds to one command
+    and an epoch date to the other). Refused as field ``since`` (``InvalidInput``): the CLI reports it as a
+    usage error, HTTP as a 400.
+    """
+    m = _AGE.match(text) if isinstance(text, str) else None
+    if m is None:
+        raise InvalidInput(f"since must be an age like {_AGE_EXAMPLES}; got {text!r}")
+    seconds = float(m.group(1)) * _AGE_SECONDS[m.group(2).lower()]
+    if not seconds > 0:
+        raise InvalidInput(f"since must be positive; got {text!r}")
+    if seconds > MAX_SINCE_DAYS * 86400:  # "99999999999d" would overflow timedelta
+        raise InvalidInput(f"since must be at most {MAX_SINCE_DAYS} days; got {text!r}")
+    return timedelta(seconds=seconds)
+
+
+def parse_since(text: str, now: datetime | None = None) -> datetime:
+    """The moment ``text`` names: an age before ``now`` (``parse_age``) or a date (``parse_date``: UTC when
+    no zone is given). Every ``--since`` reads through here, so the commands cannot drift apart again."""
+    if isinstance(text, str) and _AGE.match(text):
+        return (now or datetime.now(UTC)) - parse_age(text)
+    raw = " ".join(text.split()) if isinstance(text, str) else ""
+    when = None if not raw or raw.replace(".", "", 1).isdigit() else parse_date(raw)
+    if when is None:
+        raise InvalidInput(f"since must be an age like {_AGE_EXAMPLES}, or a date like 2026-11-30; "
+                           f"got {text!r}")
+    return when
 
 
 # ------------------------------------------------------------------------------------------- salaries

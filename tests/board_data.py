@@ -75,9 +75,9 @@ def seed_board(profile_id: str, n: int, *, seed: int = 14, query: str = "seeded 
 
     from jobagent.postings.board import record_matches
     from jobagent.postings.feeds import posting_from_dict
-    from jobagent.postings.storage import save_postings
     from jobagent.store.models import Match, Run, new_id, utcnow
     from jobagent.store.session import session_scope
+    from tests.stored_postings import store_postings
 
     rng = random.Random(seed)
     raw = [posting(i, rng) for i in range(n - twins)]
@@ -89,7 +89,7 @@ def seed_board(profile_id: str, n: int, *, seed: int = 14, query: str = "seeded 
              "location": raw[j]["location"].split(",")[0] + " (hybrid)"} for j in range(twins)]
     datas = [posting_from_dict(item, f"feed:seed-{seed}") for item in raw]
     with session_scope() as s:
-        ids, _ = save_postings(s, [d for d in datas if d is not None])
+        ids, _ = store_postings(s, [d for d in datas if d is not None])
         run = Run(workflow_type="job_search", profile_id=profile_id, query=query, location="Berlin, Germany")
         s.add(run)
         s.flush()

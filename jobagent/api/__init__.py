@@ -15,4 +15,11 @@ here knows about command-line flags or HTTP status codes, and messages name fiel
 Faces import these modules, never ``jobagent.store``, ``jobagent.queue`` or ``jobagent.monitoring``
 (checked by tests/unit/test_import_layers.py). Submodules are imported on use, so ``import jobagent.api``
 stays cheap for the CLI's start-up.
+
+Every public function documents its parameters (``settings`` and ``actor``, taken by most, are not repeated:
+the settings to use instead of the environment's, and who is asking) and shows an example, as arq's ``cron()``
+does. ``erasure`` holds the steps of ``profiles.delete_profile`` and is not part of the surface.
+tests/unit/test_api_surface.py pins ``__all__`` here and in each module.
 """
+
+__all__ = ["board", "maintenance", "ops", "postings", "profiles", "runs", "sources", "telemetry", "tokens", "why_not"]

@@ -22,7 +22,10 @@ from jobagent.postings.salary import stored_pay
 from jobagent.store.lookup import MIN_PREFIX, require_profile, resolve_prefix
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
-from jobagent.text import salary_text  # h3: the one salary formatter, shared with the reports
+from jobagent.text import parse_since, salary_text  # h3: the one salary formatter, shared with the reports
+
+__all__ = ["MIN_PREFIX", "SHORT_ID", "BoardEventView", "BoardRow", "BoardView", "MarkResult", "ReviewItem", "board",
+           "mark", "review_item"]
 
 SHORT_ID = 8
 
@@ -160,8 +163,21 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
     """Every posting any run found for the profile, once, best score first.
 
     ``statuses`` keeps those states; ``new_only`` keeps ``new`` postings found since the previous look;
-    ``since`` (``7d``, ``12h``, a date) keeps postings first found since then. ``limit`` and ``offset`` page
-    through the rows in that order (``limit=50, offset=50``: the second fifty).
+    ``since`` (``90s``, ``12h``, ``2w``, a date: ``jobagent.text.parse_since``) keeps postings first found since then.
+
+    :param profile_id: the profile whose board to read.
+    :param statuses: keep only entries in these states (``new``, ``saved``, ``applied`` ...); None keeps all.
+    :param new_only: keep only ``new`` postings first found since the previous look.
+    :param since: keep postings first found since then: an age (``90s``, ``12h``, ``2w``) or a date.
+    :param record_look: remember this look, so the next ``new_only`` starts from now.
+    :param limit: at most this many rows; ``offset``: skip this many first (``limit=50, offset=50``: the
+        second fifty).
+
+    Example::
+
+        view = board(profile_id, statuses=["new", "saved"], since="7d")
+        for row in view.rows:
+            print(row.short_id, row.best_score, row.title)
     """
     if limit is not None and limit < 1:
         raise InvalidInput("limit must be at least 1")
@@ -169,7 +185,7 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
         raise InvalidInput("offset must not be negative")
     for state in statuses or []:
         domain.check_state(state)
-    cutoff = domain.parse_since(since) if since is not None else None
+    cutoff = parse_since(since) if since is not None else None
     _ensure_schema(settings)
     now = utcnow()
     with session_scope() as s:
@@ -256,6 +272,17 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
 
     A skip or an application also moves the posting's copies (same company and title); ``company_block``
     (with ``skipped``) adds the company to the profile's blocklist filter. All or nothing: one transaction.
+
+    :param profile_id: whose board.
+    :param posting_id: the posting, in full or a unique prefix of at least four characters.
+    :param state: the target state; refused with the allowed ones when the transition table forbids it.
+    :param note: kept in the history with the change.
+    :param company_block: with ``skipped``: also block the company in the profile's filters and skip its other postings.
+
+    Example::
+
+        result = mark(profile_id, "3f9c2a1b", "applied", note="sent CV via site")
+        assert result.state == "applied" and result.history[-1].note == "sent CV via site"
     """
     domain.check_state(state)
     if note is not None:
@@ -283,17 +310,18 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
                           history=_history(s, profile_id, entry.posting_id))
 
 
-def history(profile_id: str, posting_id: str, *, settings: Settings | None = None,
-            actor: Actor = OPERATOR) -> list[BoardEventView]:
-    _ensure_schema(settings)
-    with session_scope() as s:
-        profile_id = require_profile(s, profile_id, actor=actor)
-        return _history(s, profile_id, _resolve(s, profile_id, posting_id).posting_id)
-
-
 def review_item(profile_id: str, posting_id: str, *, settings: Settings | None = None,
                 actor: Actor = OPERATOR) -> ReviewItem:
-    """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt."""
+    """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt.
+
+    :param profile_id: whose board.
+    :param posting_id: the posting, in full or a unique prefix.
+
+    Example::
+
+        item = review_item(profile_id, "3f9c2a1b")
+        print(item.row.title, item.reasons, item.excerpt[:80])
+    """
     _ensure_schema(settings)
     with session_scope() as s:
         profile_id = require_profile(s, profile_id, actor=actor)

@@ -45,14 +45,28 @@ class RestoreReport(BaseModel):
 
 
 def run_backup(*, settings: Settings | None = None) -> BackupReport:
-    """pg_dump -Fc, check it, record its sha256, prune old dumps, rsync if configured."""
+    """pg_dump -Fc, check it, record its sha256, prune old dumps, rsync if configured.
+
+    Example::
+
+        report = run_backup()
+        print(report.path, report.sha256)
+    """
     from jobagent.backup import run_backup as run
 
     return BackupReport.model_validate(run(settings))
 
 
 def verify_backup(*, dump: Path | None = None, settings: Settings | None = None) -> RestoreReport:
-    """Restore a dump (default: the newest) into a scratch database and compare row counts."""
+    """Restore a dump (default: the newest) into a scratch database and compare row counts.
+
+    :param dump: the dump to restore; None takes the newest in the backup directory.
+
+    Example::
+
+        report = verify_backup()
+        print(report.tables, report.rows, report.seconds)
+    """
     from jobagent.backup import verify_backup as verify
 
     return RestoreReport.model_validate(verify(settings, dump=dump))
@@ -67,14 +81,28 @@ class ScheduledTask(BaseModel):
 
 
 def list_scheduled(*, settings: Settings | None = None) -> list[ScheduledTask]:
-    """The periodic tasks registered in Redis and their next run, in UTC (none in embedded mode)."""
+    """The periodic tasks registered in Redis and their next run, in UTC (none in embedded mode).
+
+    Example::
+
+        for task in list_scheduled():
+            print(task.id, task.schedule, task.next_run_utc)
+    """
     from jobagent.scheduler import list_scheduled as listed
 
     return [ScheduledTask.model_validate(row) for row in listed(settings)]
 
 
 def run_now(task_id: str) -> dict[str, Any]:
-    """Run a periodic task in this process now; its summary (counts, ``errors``, ``failed_to_enqueue``)."""
+    """Run a periodic task in this process now; its summary (counts, ``errors``, ``failed_to_enqueue``).
+
+    :param task_id: the id of a registered periodic task (``daily-search``, ``harvest``, ...).
+
+    Example::
+
+        summary = run_now("harvest")
+        assert not summary.get("errors")
+    """
     from jobagent.scheduler import run_now as run
 
     return run(task_id)

@@ -8,14 +8,13 @@ messages name fields, never CLI flags.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel
 
 from jobagent.api.telemetry import init_telemetry
 from jobagent.config import Settings, get_settings
-from jobagent.submission import ensure_schema
 
 __all__ = ["HealthReport", "MonitorReport", "QueueOverview", "ReconcileReport", "Requeued", "SchemaState",
            "current_revision", "ensure_schema", "health", "init_telemetry", "monitor", "parse_since", "ping_queue",
@@ -40,14 +39,25 @@ class QueueOverview(BaseModel):
 
 
 def queue_overview(*, settings: Settings | None = None) -> QueueOverview:
-    """Depths and worker counts per queue (read without RQ's cleanup side effects)."""
+    """Depths and worker counts per queue (read without RQ's cleanup side effects).
+
+    Example::
+
+        overview = queue_overview()
+        print(overview.queues, overview.workers)
+    """
     from jobagent.queue import queue_stats
 
     return QueueOverview.model_validate(queue_stats(settings))
 
 
 def ping_queue(settings: Settings | None = None) -> None:
-    """Raise (the Redis client's own error) when a configured Redis does not answer; embedded has none."""
+    """Raise (the Redis client's own error) when a configured Redis does not answer; embedded has none.
+
+    Example::
+
+        ping_queue()  # raises when the configured Redis does not answer
+    """
     settings = settings or get_settings()
     if settings.redis_url:
         from jobagent.queue import get_redis
@@ -71,7 +81,13 @@ class HealthReport(BaseModel):
 
 
 def health(*, settings: Settings | None = None) -> HealthReport:
-    """Ping Redis and the database; never raises (the reason is for the operator)."""
+    """Ping Redis and the database; never raises (the reason is for the operator).
+
+    Example::
+
+        report = health()
+        print(report.status, report.redis, report.database)
+    """
     from sqlalchemy import text
 
     from jobagent.queue import get_redis
@@ -150,7 +166,15 @@ class MonitorReport(BaseModel):
 
 
 def monitor(*, alert: bool = True, settings: Settings | None = None) -> MonitorReport:
-    """Check once and send rate-limited alerts for the problems (unless ``alert`` is false)."""
+    """Check once and send rate-limited alerts for the problems (unless ``alert`` is false).
+
+    :param alert: send the rate-limited alerts for the problems found (False only checks).
+
+    Example::
+
+        report = monitor(alert=False)
+        print(report.healthy)
+    """
     from jobagent.monitoring.health import check
 
     settings = settings or get_settings()
@@ -176,7 +200,16 @@ class ReconcileReport(BaseModel):
 
 
 def reconcile(*, dry_run: bool = False, page: int = 1000, settings: Settings | None = None) -> ReconcileReport:
-    """Requeue executions whose queue job was lost (or fail them after too many requeues)."""
+    """Requeue executions whose queue job was lost (or fail them after too many requeues).
+
+    :param dry_run: report what would be done without changing anything.
+    :param page: how many executions to read per query.
+
+    Example::
+
+        report = reconcile(dry_run=True)
+        print(report.scanned, report.requeued, report.failed)
+    """
     from jobagent.monitoring.reconcile import reconcile as run_reconcile
 
     settings = settings or get_settings()
@@ -191,14 +224,31 @@ class Requeued(BaseModel):
 
 
 def parse_since(text: str) -> timedelta:
-    """``90s``, ``15m``, ``1h``, ``2d`` (a bare number is seconds); refused as field ``since``."""
-    from jobagent.monitoring.manual_retry import parse_since as parse
+    """How far back ``text`` reaches: an age (``90s``, ``15m``, ``1h``, ``2d``, ``2w``) or a date, read by the
+    one grammar every command shares (``jobagent.text.parse_since``); refused as field ``since``.
 
-    return parse(text)
+    :param text: an age (``90s``, ``15m``, ``1h``, ``2d``, ``2w``) or a date (``2026-11-30``).
+
+    Example::
+
+        assert parse_since("2w") >= timedelta(days=13)
+    """
+    from jobagent.text import parse_since as moment
+
+    now = datetime.now(UTC)
+    return now - moment(text, now)
 
 
 def retry(run_or_execution_id: str, *, settings: Settings | None = None) -> Requeued:
-    """Requeue one failed execution (or a run's latest); it resumes at the node that failed."""
+    """Requeue one failed execution (or a run's latest); it resumes at the node that failed.
+
+    :param run_or_execution_id: a failed execution, or a run whose latest execution failed.
+
+    Example::
+
+        requeued = retry(run_id)
+        print(requeued.execution_id, requeued.queue)
+    """
     from jobagent.monitoring.manual_retry import retry_execution
 
     settings = settings or get_settings()
@@ -207,7 +257,15 @@ def retry(run_or_execution_id: str, *, settings: Settings | None = None) -> Requ
 
 
 def retry_failed(since: str | timedelta, *, settings: Settings | None = None) -> list[Requeued]:
-    """Requeue every execution that failed within ``since`` (``1h``, ``2d`` or a timedelta)."""
+    """Requeue every execution that failed within ``since`` (``90s``, ``2w``, a date, or a timedelta).
+
+    :param since: how far back, by completion time: an age (``90s``, ``2w``), a date, or a timedelta.
+
+    Example::
+
+        for requeued in retry_failed("2d"):
+            print(requeued.run_id)
+    """
     from jobagent.monitoring.manual_retry import retry_failed as retry_all
 
     settings = settings or get_settings()
@@ -218,8 +276,27 @@ def retry_failed(since: str | timedelta, *, settings: Settings | None = None) ->
 
 # --- schema and telemetry -------------------------------------------------------------------------------
 
+def ensure_schema(settings: Settings | None = None) -> None:
+    """The embedded default migrates its SQLite file itself; servers run ``jobagent db upgrade``.
+
+    Example::
+
+        ensure_schema()  # embedded mode: the SQLite file is migrated on first use
+    """
+    from jobagent.submission import ensure_schema as ensure
+
+    ensure(settings)
+
+
 def upgrade_schema(revision: str = "head", *, settings: Settings | None = None) -> str | None:
-    """Apply the migrations up to ``revision``; returns the database's revision afterwards."""
+    """Apply the migrations up to ``revision``; returns the database's revision afterwards.
+
+    :param revision: the revision to migrate to (``head`` for the newest).
+
+    Example::
+
+        assert upgrade_schema() == current_revision().head
+    """
     from jobagent.store.migrate import current_revision as current
     from jobagent.store.migrate import upgrade
 
@@ -239,7 +316,13 @@ class SchemaState(BaseModel):
 
 
 def current_revision(*, settings: Settings | None = None) -> SchemaState:
-    """The database's schema revision and the newest one this release ships."""
+    """The database's schema revision and the newest one this release ships.
+
+    Example::
+
+        state = current_revision()
+        print(state.current, state.head)
+    """
     from jobagent.store.migrate import current_revision as current
     from jobagent.store.migrate import head_revision
 

@@ -114,8 +114,16 @@ def _result(ex: WorkflowExecution) -> dict[str, Any]:
 
 def list_matches(run_or_execution_id: str, *, settings: Settings | None = None,
                  actor: Actor = OPERATOR) -> list[MatchView]:
-    """The matches of a job-search run (given by run or execution id, or a unique prefix), in rank order; the
-    letters go with the run, so another owner's run is not found."""
+    """The matches of a job-search run (given by run or execution id, or a unique prefix), in rank order;
+    the letters go with the run, so another owner's run is not found.
+
+    :param run_or_execution_id: a job-search run, or one of its executions.
+
+    Example::
+
+        for m in list_matches(run_id):
+            print(m.rank, m.score, m.title, m.company)
+    """
     settings = settings or get_settings()
     ensure_schema(settings)
     with session_scope() as s:

@@ -33,6 +33,9 @@ from jobagent.search_specs import check_filters
 from jobagent.store.lookup import find_profile
 from jobagent.store.models import Delivery, UserProfile
 from jobagent.store.session import session_scope
+
+__all__ = ["MAX_YEARS", "ProfileDeleted", "ProfileEdit", "ProfileView", "delete_profile", "edit_profile", "get_profile",
+           "list_profiles", "refresh_profile", "set_profile_filters", "validate_edit"]
 from jobagent.submission import Submission, SubmissionSpec, _queue_for, ensure_schema
 from jobagent.submission_groups import submit_one
 
@@ -72,7 +75,14 @@ def _clean_items(items: list[str], what: str) -> list[str]:
 
 
 def validate_edit(edit: ProfileEdit) -> ProfileEdit:
-    """The checked edit; any bad field refuses the whole edit, so nothing is half-applied."""
+    """The checked edit; any bad field refuses the whole edit, so nothing is half-applied.
+
+    :param edit: the requested changes; every field is checked before any is applied.
+
+    Example::
+
+        checked = validate_edit(ProfileEdit(add_skills=["Rust"], remove_titles=["Intern"]))
+    """
     if edit.is_empty():
         raise InvalidInput("nothing to change: give at least one field to edit")
     checked = ProfileEdit(
@@ -199,7 +209,16 @@ def _ensure(settings: Settings | None) -> None:
 
 def edit_profile(profile_id: str, edit: ProfileEdit, *, settings: Settings | None = None,
                  actor: Actor = OPERATOR) -> ProfileView:
-    """Change a profile and remember the change, so a refresh from a new CV keeps it."""
+    """Change a profile and remember the change, so a refresh from a new CV keeps it.
+
+    :param profile_id: the profile to change.
+    :param edit: the changes (titles, skills, years, location, level ...), checked as a whole by ``validate_edit``.
+
+    Example::
+
+        view = edit_profile(profile_id, ProfileEdit(add_skills=["Kubernetes"]))
+        assert "Kubernetes" in view.skills
+    """
     checked = validate_edit(edit)
     _ensure(settings)
     with session_scope() as s:
@@ -229,7 +248,15 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None,
     """Remove the profile and every copy of the person (``jobagent.api.erasure``): running searches are
     stopped first, runs stay detached and empty, matches, reports, tailored CVs and queue tasks go, and the
     CV bytes stored for them unless another run names the same file. One transaction for the store: a
-    failure leaves the profile as it was; files and queue tasks are removed once it has committed."""
+    failure leaves the profile as it was; files and queue tasks are removed once it has committed.
+
+    :param profile_id: the profile to erase.
+
+    Example::
+
+        deleted = delete_profile(profile_id)
+        print(deleted.runs_stopped, deleted.files_deleted)
+    """
     from jobagent.api.erasure import erase_runs, remove_files, remove_tasks
 
     settings = settings or get_settings()
@@ -249,7 +276,17 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None,
 
 def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = False,
                     settings: Settings | None = None, actor: Actor = OPERATOR) -> Submission:
-    """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``."""
+    """Re-profile an existing profile from new CVs; recorded edits are re-applied unless ``reset``.
+
+    :param profile_id: the profile to rebuild.
+    :param cv_sources: the new CVs (paths or http(s) URLs).
+    :param reset: drop the recorded edits instead of re-applying them.
+
+    Example::
+
+        sub = refresh_profile(profile_id, ["cv-2026.pdf"])
+        print(sub.run_id)
+    """
     from jobagent.cv.intake import intake_sources
     from jobagent.cv.stored import store_documents
 
@@ -268,7 +305,15 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
 
 
 def get_profile(profile_id: str, *, settings: Settings | None = None, actor: Actor = OPERATOR) -> ProfileView:
-    """One profile, with its CV entries, level and recorded edits."""
+    """One profile, with its CV entries, level and recorded edits.
+
+    :param profile_id: the profile to show.
+
+    Example::
+
+        view = get_profile(profile_id)
+        print(view.name, view.level, view.suggested_titles)
+    """
     _ensure(settings)
     with session_scope() as s:
         profile = find_profile(s, profile_id, actor=actor)
@@ -277,7 +322,15 @@ def get_profile(profile_id: str, *, settings: Settings | None = None, actor: Act
 
 def list_profiles(*, limit: int = 50, settings: Settings | None = None,
                   actor: Actor = OPERATOR) -> list[ProfileView]:
-    """Profiles, newest first; only the actor's own unless it is an admin."""
+    """Profiles, newest first; only the actor's own unless it is an admin.
+
+    :param limit: at most this many, newest first.
+
+    Example::
+
+        for p in list_profiles(limit=10):
+            print(p.profile_id, p.name)
+    """
     if limit < 1:
         raise InvalidInput("limit must be at least 1")
     _ensure(settings)
@@ -290,7 +343,16 @@ def list_profiles(*, limit: int = 50, settings: Settings | None = None,
 
 def set_profile_filters(profile_id: str, filters: dict[str, Any], *,
                         settings: Settings | None = None, actor: Actor = OPERATOR) -> ProfileView:
-    """Standing filters every search for this profile applies (replacing the previous ones)."""
+    """Standing filters every search for this profile applies (replacing the previous ones).
+
+    :param profile_id: the profile the filters belong to.
+    :param filters: the standing filters (``company_blocklist``, ``remote_only``, ``min_salary`` ...),
+        replacing the old ones.
+
+    Example::
+
+        view = set_profile_filters(profile_id, {"company_blocklist": ["Acme"], "remote_only": True})
+    """
     _ensure(settings)
     checked = check_filters(filters)
     with session_scope() as s:

@@ -101,7 +101,20 @@ def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: 
                      premium: bool = False, priority: str | None = None,
                      settings: Settings | None = None, actor: Actor = OPERATOR) -> Submission:
     """Build a profile from CVs (paths or http(s) URLs); local files are read here, once. The run, and the
-    profile it makes, belong to ``actor``."""
+    profile it makes, belong to ``actor``.
+
+    :param name: the person's name.
+    :param email: their e-mail address (checked).
+    :param cv_sources: CVs as local paths or http(s) URLs.
+    :param location: where they look for work; None takes the CV's.
+    :param premium: use the premium extraction when configured.
+    :param priority: ``high`` or ``default`` queue; None for the default.
+
+    Example::
+
+        sub = submit_profiling("Ada Lovelace", "ada@example.org", ["cv.pdf"], location="London")
+        profile_id = wait_for(sub.run_id).result["profile_id"]
+    """
     from jobagent.cv.intake import intake_sources, validate_email, validate_name
     from jobagent.cv.stored import store_documents
 
@@ -121,7 +134,17 @@ def submit_profiling(name: str, email: str, cv_sources: list[str], *, location: 
 
 def submit_diagnostic(*, sleep_seconds: float = 0.0, echo: str = "", priority: str | None = None,
                       settings: Settings | None = None) -> Submission:
-    """A canary through the whole stack (queue, worker, store) with no domain work."""
+    """A canary through the whole stack (queue, worker, store) with no domain work.
+
+    :param sleep_seconds: how long the task sleeps in the worker.
+    :param echo: text the task returns as its result.
+    :param priority: ``high`` or ``default`` queue; None for the default.
+
+    Example::
+
+        sub = submit_diagnostic(echo="ping")
+        print(wait_for(sub.run_id).result)
+    """
     settings = settings or get_settings()
     spec = SubmissionSpec("diagnostic", _queue_for(priority, False), {"sleep_seconds": sleep_seconds, "echo": echo})
     return submit_one(spec, settings)
@@ -129,7 +152,16 @@ def submit_diagnostic(*, sleep_seconds: float = 0.0, echo: str = "", priority: s
 
 def submit_workflow(workflow_type: str, context: dict[str, Any], *, priority: str | None = None,
                     settings: Settings | None = None) -> Submission:
-    """Submit a workflow registered by a plugin module (``JOBAGENT_WORKFLOW_MODULES``)."""
+    """Submit a workflow registered by a plugin module (``JOBAGENT_WORKFLOW_MODULES``).
+
+    :param workflow_type: the name a plugin module registered.
+    :param context: the workflow's input, validated by its context model.
+    :param priority: ``high`` or ``default`` queue; None for the default.
+
+    Example::
+
+        sub = submit_workflow("test_fail", {"fail_times": 1, "marker_dir": "/tmp/m"})
+    """
     from jobagent.workflows import get_workflow
 
     settings = settings or get_settings()
@@ -199,7 +231,25 @@ def submit_job_search(query: str, *, location: str | None = None, profile_id: st
     the commute radius (50 km when not given).
 
     ``letter_language`` (en, de, nl, fr, es, pt) writes every letter in that language; by default each
-    letter is in its posting's language."""
+    letter is in its posting's language.
+
+    :param query: what to look for (a title or keywords).
+    :param location: where; None uses the profile's location.
+    :param profile_id: the profile to match against (skills, titles, filters, board).
+    :param num_results: how many matches to keep.
+    :param max_screening: how many of the best matches get research and a letter.
+    :param priority: ``high`` or ``default`` queue; None for the default.
+    :param feed: a local postings file to harvest and search (tests, demos).
+    :param sources: only these source specs (``greenhouse:acme``, ``feed:/path.json``).
+    :param filters: filters for this search, on top of the profile's standing ones.
+    :param radius_km: how far from ``location`` an on-site posting may be.
+    :param letter_language: the letters' language (one of the six); None follows each posting.
+
+    Example::
+
+        sub = submit_job_search("backend engineer", location="Berlin", profile_id=profile_id, num_results=20)
+        status = wait_for(sub.run_id)
+    """
     if letter_language is not None:
         check_letter_language(letter_language)  # before a feed is harvested or a row is written
     settings = settings or get_settings()
@@ -216,7 +266,23 @@ def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_
                                  sources: list[str] | None = None, filters: dict[str, Any] | None = None,
                                  radius_km: float | None = None, settings: Settings | None = None,
                                  actor: Actor = OPERATOR, letter_language: str | None = None) -> list[Submission]:
-    """One search per suggested title; a profile that cannot search gets an error and no runs."""
+    """One search per suggested title; a profile that cannot search gets an error and no runs.
+
+    :param profile_id: the profile whose suggested titles to search.
+    :param num_results: how many matches each search keeps.
+    :param max_screening: how many of the best matches get research and a letter.
+    :param priority: ``high`` or ``default`` queue; None for the default.
+    :param feed: a local postings file to harvest and search (tests, demos).
+    :param sources: only these source specs.
+    :param filters: filters for these searches, on top of the profile's standing ones.
+    :param radius_km: how far from the profile's location an on-site posting may be.
+    :param letter_language: the letters' language; None follows each posting.
+
+    Example::
+
+        subs = submit_searches_from_profile(profile_id, num_results=10)
+        print([s.run_id for s in subs])
+    """
     if letter_language is not None:
         check_letter_language(letter_language)
     settings = settings or get_settings()
@@ -232,7 +298,15 @@ def submit_searches_from_profile(profile_id: str, *, num_results: int = 10, max_
 
 def get_status(run_or_execution_id: str, *, settings: Settings | None = None,
                actor: Actor = OPERATOR) -> RunStatus:
-    """The status of an execution, or of a run's latest execution, read from the store."""
+    """The status of an execution, or of a run's latest execution, read from the store.
+
+    :param run_or_execution_id: a run id (its latest execution) or an execution id.
+
+    Example::
+
+        st = get_status(sub.run_id)
+        print(st.status, st.current_node, st.progress_percent)
+    """
     from jobagent.queue import task_status
 
     settings = settings or get_settings()
@@ -245,7 +319,17 @@ def get_status(run_or_execution_id: str, *, settings: Settings | None = None,
 
 def wait_for(run_id: str, *, timeout: float = 3600, poll: float = 0.5,
              settings: Settings | None = None, actor: Actor = OPERATOR) -> RunStatus:
-    """Poll until the run completes or fails (or ``timeout`` seconds pass: then its status as it is)."""
+    """Poll until the run completes or fails (or ``timeout`` seconds pass: then its status as it is).
+
+    :param run_id: the run to wait for.
+    :param timeout: give up after this many seconds and return the status as it is.
+    :param poll: seconds between two reads of the status.
+
+    Example::
+
+        status = wait_for(sub.run_id, timeout=120)
+        assert status.status in ("completed", "failed")
+    """
     deadline = time.monotonic() + timeout
     while True:
         status = get_status(run_id, settings=settings, actor=actor)
@@ -256,7 +340,16 @@ def wait_for(run_id: str, *, timeout: float = 3600, poll: float = 0.5,
 
 def list_runs(*, status: str | None = None, limit: int = 20,
               settings: Settings | None = None, actor: Actor = OPERATOR) -> list[RunSummary]:
-    """The newest executions first, optionally only those in one status; a non-admin sees only its own."""
+    """The newest executions first, optionally only those in one status; a non-admin sees only its own.
+
+    :param status: keep only executions in this status (``pending``, ``processing``, ``completed``, ``failed``).
+    :param limit: at most this many, newest first.
+
+    Example::
+
+        for run in list_runs(status="failed", limit=5):
+            print(run.run_id, run.error_message)
+    """
     settings = settings or get_settings()
     if status is not None and status not in STATUSES:
         raise InvalidInput(f"unknown status {status!r}; use one of {', '.join(STATUSES)}")

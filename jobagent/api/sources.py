@@ -53,7 +53,15 @@ class SourcesView(BaseModel):
 
 
 def harvest(specs: list[str] | None = None, *, settings: Settings | None = None) -> list[HarvestView]:
-    """Harvest the given sources (default: every configured one) now, whatever their schedule."""
+    """Harvest the given sources (default: every configured one) now, whatever their schedule.
+
+    :param specs: the source specs to harvest; None harvests every configured source.
+
+    Example::
+
+        for h in harvest(["greenhouse:acme"]):
+            print(h.source, h.outcome, h.new)
+    """
     from jobagent.postings.harvest import configured_sources, harvest_sources
     from jobagent.postings.sources import parse_source
 
@@ -76,7 +84,13 @@ def _next_harvest(row: Any, scheduled: bool) -> str | None:
 
 
 def list_sources(*, settings: Settings | None = None) -> SourcesView:
-    """Every configured or once-harvested source: last harvest, outcome, open/closed postings, next harvest."""
+    """Every configured or once-harvested source: last harvest, outcome, open/closed postings, next harvest.
+
+    Example::
+
+        for state in list_sources().sources:
+            print(state.source, state.outcome, state.open, state.next_harvest_at)
+    """
     from sqlalchemy import select
 
     from jobagent.postings.harvest_store import source_counts
@@ -125,6 +139,14 @@ def add_source(spec: str, *, check: bool = True, settings: Settings | None = Non
     A board that does not exist raises ``BoardNotFound`` (an input error), other refusals an ``InputError``;
     a board that cannot be asked now raises ``CheckUnavailable`` and nothing is added (``check=False`` adds
     it unchecked). The next scheduled harvest picks it up (it is due at once).
+
+    :param spec: the source, e.g. ``greenhouse:acme`` or ``workday:https://acme.wd5.myworkdayjobs.com/External``.
+    :param check: ask the board once first, so a typo is refused rather than harvested forever.
+
+    Example::
+
+        added = add_source("lever:globex")
+        print(added.source, added.postings)
     """
     from jobagent.postings.harvest_store import state_row
     from jobagent.postings.sources import parse_source
@@ -166,6 +188,15 @@ def discover_source(url: str, *, add: bool = False, check: bool = True,
 
     The page is fetched with the SSRF-safe fetcher (private addresses refused unless allowed). A page that
     names no board we can read raises an ``InputError``.
+
+    :param url: a company's careers page.
+    :param add: add the first board found to the scheduled harvest.
+    :param check: with ``add``: ask the board once first.
+
+    Example::
+
+        view = discover_source("https://acme.example/careers", add=True)
+        print([found.spec for found in view.sources], view.added)
     """
     from jobagent.errors import InputError
     from jobagent.postings.sources.base import HttpOptions, fetch_bytes

@@ -3,9 +3,18 @@
 
 from __future__ import annotations
 
+__all__ = ["init_telemetry"]
+
 
 def init_telemetry(component: str) -> None:
-    """Error reporting (Sentry) for a face or process; a no-op without SENTRY_DSN."""
+    """Error reporting (Sentry) for a face or process; a no-op without SENTRY_DSN.
+
+    :param component: the face or process reporting (``cli``, ``web``, ``worker``).
+
+    Example::
+
+        init_telemetry("cli")
+    """
     from jobagent.monitoring.sentry import init_sentry
 
     init_sentry(component)

@@ -55,7 +55,14 @@ class NewToken(BaseModel):
 
 
 def token_hash(token: str) -> str:
-    """The stored form of a token: hex sha256 (the secret has 256 random bits, so no salt or slow hash)."""
+    """The stored form of a token: hex sha256 (the secret has 256 random bits, so no salt or slow hash).
+
+    :param token: the secret as the client sends it.
+
+    Example::
+
+        assert len(token_hash("secret")) == 64
+    """
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -74,7 +81,16 @@ def _view(row: ApiToken) -> TokenView:
 
 
 def create_token(name: str, *, admin: bool = False, settings: Settings | None = None) -> NewToken:
-    """A new token for ``name``; refused while ``name`` has a live token (revoke it first)."""
+    """A new token for ``name``; refused while ``name`` has a live token (revoke it first).
+
+    :param name: the owner's name (one live token per name).
+    :param admin: the token sees every profile, not only its owner's.
+
+    Example::
+
+        new = create_token("ada")
+        print(new.token)  # shown once; only its hash is stored
+    """
     checked = _check_name(name)
     settings = settings or get_settings()
     ensure_schema(settings)
@@ -91,7 +107,13 @@ def create_token(name: str, *, admin: bool = False, settings: Settings | None = 
 
 
 def list_tokens(*, settings: Settings | None = None) -> list[TokenView]:
-    """Every token by name, revoked ones included (the ``API_TOKENS`` setting is not listed)."""
+    """Every token by name, revoked ones included (the ``API_TOKENS`` setting is not listed).
+
+    Example::
+
+        for t in list_tokens():
+            print(t.name, t.admin, t.revoked)
+    """
     settings = settings or get_settings()
     ensure_schema(settings)
     with session_scope(settings.effective_database_url) as s:
@@ -99,7 +121,14 @@ def list_tokens(*, settings: Settings | None = None) -> list[TokenView]:
 
 
 def revoke_token(name: str, *, settings: Settings | None = None) -> TokenView:
-    """Revoke ``name``'s token: the shim refuses it from the next request on. Revoking twice is harmless."""
+    """Revoke ``name``'s token: the shim refuses it from the next request on. Revoking twice is harmless.
+
+    :param name: the owner whose token to revoke.
+
+    Example::
+
+        revoke_token("ada")
+    """
     checked = _check_name(name)
     settings = settings or get_settings()
     ensure_schema(settings)
@@ -125,7 +154,16 @@ def authenticate(token: str | None, *, settings: Settings) -> Actor | None:
     """The actor a bearer token stands for, or None (no such token, or revoked).
 
     ``API_TOKENS`` are the operator's (admin, owner NULL); any other token is looked up by its hash, on
-    every call, so revocation is immediate."""
+    every call, so revocation is immediate.
+
+    :param token: the bearer token a request carried; None for none.
+
+    Example::
+
+        actor = authenticate(request_token, settings=get_settings())
+        if actor is None:
+            ...  # 401
+    """
     if not token:
         return None
     if _operator_token(token.encode(), settings.api_token_list()):

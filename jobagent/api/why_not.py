@@ -35,7 +35,16 @@ class WhyNotView(BaseModel):
 
 
 def why_not(run_or_execution_id: str, posting_id: str, *, settings: Settings | None = None) -> WhyNotView:
-    """The fate of one posting in one job-search run, with its score components when it was scored."""
+    """The fate of one posting in one job-search run, with its score components when it was scored.
+
+    :param run_or_execution_id: the job-search run.
+    :param posting_id: the posting, in full or a unique prefix.
+
+    Example::
+
+        view = why_not(run_id, "3f9c2a1b")
+        print(view.fate, view.reason, view.score_parts)
+    """
     from jobagent.postings.why_not import explain
 
     settings = settings or get_settings()

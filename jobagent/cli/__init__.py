@@ -50,7 +50,7 @@ def _kind(name: str) -> str:
 
 def error_report(exc: BaseException) -> tuple[str, str, int] | None:
     """(message, kind, exit code) for an error the CLI reports in one line; None for a real bug."""
-    from jobagent.errors import AmbiguousId, InputError, JobagentError, NotFound, translate
+    from jobagent.errors import AmbiguousId, InputError, JobagentError, NotFound, first_line, translate
 
     mapped = translate(exc)
     if isinstance(mapped, AmbiguousId):  # the message lists the candidates
@@ -63,8 +63,7 @@ def error_report(exc: BaseException) -> tuple[str, str, int] | None:
         return str(mapped), _kind(type(mapped).__name__), EXIT_FAILURE
     service = _service_name(exc)
     if service:  # any other library failure of a backing service: still one line, exit 1
-        detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        return f"{service} failed: {detail}", "service_failed", EXIT_FAILURE
+        return f"{service} failed: {first_line(exc)}", "service_failed", EXIT_FAILURE
     return None
 
 

@@ -15,6 +15,7 @@ import typer
 
 from jobagent.cli._app import PANEL_SEARCH, app
 from jobagent.cli._choices import BoardState
+from jobagent.cli._values import since_value
 from jobagent.cli.render import Output, announce_store, compact_salary, csv_cell, output_options
 
 __all__ = ["board", "csv_cell", "format_table", "mark", "review"]
@@ -103,7 +104,7 @@ def board(
     status: list[BoardState] = typer.Option([], "--status", help="Only this state. Repeatable."),
     new: bool = typer.Option(False, "--new", help="Only new postings found since your last look."),
     since: str | None = typer.Option(None, "--since", help="Only postings first found since, e.g. 7d, 12h, "
-                                     "2026-11-30."),
+                                     "2026-11-30.", callback=since_value),
     limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many rows."),
     offset: int = typer.Option(0, "--offset", min=0, help="Skip this many rows first (with --limit: pages)."),
     *,

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from jobagent.cli._app import PANEL_OPERATIONS, app
+from jobagent.cli._values import since_value
 from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 if TYPE_CHECKING:
@@ -133,7 +134,8 @@ def reconcile(
 def retry(
     execution_id: str | None = typer.Argument(None, help="A failed execution (or run) id."),
     failed: bool = typer.Option(False, "--failed", help="Retry every execution that failed recently."),
-    since: str = typer.Option("1h", "--since", help="With --failed: how far back (30m, 1h, 2d)."),
+    since: str = typer.Option("1h", "--since", help="With --failed: how far back (90s, 30m, 1h, 2d, 2w, or a "
+                              "date).", callback=since_value),
     *,
     out: Output,
 ) -> None:

@@ -1,10 +1,11 @@
-"""CV reading (PDF, DOCX, text, URLs) and rule-based profile extraction."""
+"""CV reading (PDF, DOCX, text, URLs; parsed in a sandbox, ``cv.stored.read_source``) and rule-based profile
+extraction."""
 
 from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["extract_profile", "read_cv"]
+__all__ = ["extract_profile"]
 
 
 def __getattr__(name: str) -> Any:
@@ -14,8 +15,4 @@ def __getattr__(name: str) -> Any:
         from jobagent.cv.extraction import extract_profile
 
         return extract_profile
-    if name == "read_cv":
-        from jobagent.cv.readers import read_cv
-
-        return read_cv
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -10,57 +10,28 @@ else, and a part that names an organisation is never a home: "Hospital La Paz, M
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib.resources import files
 
 from jobagent.cv.lexicon import has_term
 from jobagent.cv.sections import clean, heading_kind
 from jobagent.cv.vocabulary import find_skills
-from jobagent.text import fold
-
-COUNTRIES = set(
-    "Afghanistan Albania Algeria Argentina Armenia Australia Austria Azerbaijan Bangladesh Belarus "
-    "Belgium Bolivia Brazil Bulgaria Cambodia Cameroon Canada Chile China Colombia Croatia Cuba Cyprus "
-    "Czechia Denmark Ecuador Egypt England Estonia Ethiopia Finland France Georgia Germany Ghana Greece "
-    "Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy Japan Jordan Kazakhstan Kenya "
-    "Kosovo Latvia Lebanon Lithuania Luxembourg Malaysia Malta Mexico Moldova Montenegro Morocco Nepal "
-    "Netherlands Nigeria Norway Pakistan Peru Philippines Poland Portugal Qatar Romania Russia Scotland "
-    "Senegal Serbia Singapore Slovakia Slovenia Spain Sweden Switzerland Taiwan Tanzania Thailand "
-    "Tunisia Turkey Türkiye Uganda Ukraine Uruguay Uzbekistan Venezuela Vietnam Wales Zambia UK USA US "
-    "UAE EU".split()
-) | {
-    # The same countries as CVs in the other five languages write them.
-    "Deutschland", "Österreich", "Schweiz", "Niederlande", "Nederland", "Belgien", "België", "Belgique",
-    "Frankreich", "Frankrijk", "Francia", "França", "Spanien", "Spanje", "Espagne", "España", "Espanha",
-    "Italien", "Italië", "Italie", "Italia", "Itália", "Irland", "Ierland", "Irlande", "Irlanda", "Autriche",
-    "Oostenrijk", "Suisse", "Zwitserland", "Suiza", "Suíça", "Luxemburg", "Polen", "Polska", "Pologne",
-    "Polonia", "Polónia", "Brasil", "Brasilien", "Brésil", "Duitsland", "Allemagne", "Alemania", "Alemanha",
-    "Pays-Bas", "Países Bajos", "Países Baixos", "Holanda", "Bélgica", "Reino Unido", "Royaume-Uni",
-    "Vereinigtes Königreich", "Verenigd Koninkrijk", "Großbritannien", "Grossbritannien", "Dänemark",
-    "Danmark", "Schweden", "Sverige", "Norwegen", "Norge", "Griechenland", "Grèce", "Grecia", "Grécia",
-    "Türkei", "Turquie", "Turquía", "Turquia", "Marokko", "Maroc", "Marruecos", "Marrocos"} | {
-    "United Kingdom", "United States", "United States of America", "United Arab Emirates", "New Zealand",
-    "South Africa", "South Korea", "Saudi Arabia", "Czech Republic", "Sri Lanka", "Hong Kong", "Costa Rica",
-    "Bosnia and Herzegovina", "North Macedonia", "Dominican Republic", "Northern Ireland", "The Netherlands"}
-
-
-@lru_cache(maxsize=1)
-def cities() -> frozenset[str]:
-    text = (files("jobagent") / "data" / "cities.txt").read_text(encoding="utf-8")
-    return frozenset(fold(line.strip()) for line in text.splitlines() if line.strip() and line[0] != "#")
-
-
-@lru_cache(maxsize=1)
-def _countries() -> frozenset[str]:
-    return frozenset(fold(c) for c in COUNTRIES if not re.fullmatch(r"[A-Z]{2,3}", c))
+from jobagent.places import cities_named, country_of, resolve
 
 
 def is_country(part: str) -> bool:
-    return part in COUNTRIES or fold(part) in _countries()
+    """A country as CVs write it, in any of the six languages ("Deutschland", "UK", "Reino Unido"): asked of
+    ``jobagent.places``, the one country table for postings and CVs. A three-letter ISO code counts only in
+    capitals, since "Can", "And" or "Per" in a header line are words, not Canada, Andorra and Peru."""
+    if len(part) == 3 and not part.isupper():
+        return False
+    return country_of(part) is not None
 
 
 def is_city(part: str) -> bool:
-    return fold(part) in cities()
+    """A city (or a region) the gazetteer of ``jobagent.places`` knows: "Toronto", "Luxembourg", "Bayern"."""
+    if cities_named(part):
+        return True
+    place = resolve(part)
+    return place is not None and not place.is_city and place.region is not None
 
 
 def is_place(part: str) -> bool:

@@ -1,4 +1,5 @@
-"""Turning a CV the user points at (a file or an http(s) URL) into plain text.
+"""Turning CV bytes into plain text (run inside the sandbox, ``jobagent.cv.sandbox``; reading the file or URL is
+``jobagent.cv.stored.read_source``).
 
 Every failure is an ``InvalidInput`` with one line naming the source, because the fix is always on the
 user's side: a wrong path, a corrupt or scanned PDF, a file type we do not read.
@@ -9,37 +10,13 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import unquote, urlsplit
 
 from jobagent.cv.schema import CVDocument
-from jobagent.errors import InvalidInput
+from jobagent.errors import InvalidInput, first_line
 
 TEXT_EXTENSIONS = {".txt", ".md", ".markdown", ".text"}
 SUPPORTED = "PDF (.pdf), Word (.docx) and plain text (.txt, .md, .markdown, .text)"
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def read_cv(source: str, *, max_bytes: int = 10 * 1024 * 1024, timeout: float = 20.0,
-            allow_private: bool = False) -> CVDocument:
-    """Read a CV from a local path or an http(s) URL.
-
-    The kind is decided by the bytes first and the name second, because users rename files and servers
-    send vague content types; a ``.pdf`` that is really a DOCX is still read.
-    """
-    content_type: str | None = None
-    if _URL.match(source):
-        from jobagent.fetching import fetch_url  # here, so the sandboxed parser never imports httpx
-
-        # Any scheme goes to fetch_url, so ftp:// or file:// get a clear refusal rather than "not found".
-        fetched = fetch_url(source, max_bytes=max_bytes, timeout=timeout, allow_private=allow_private)
-        data, content_type = fetched.content, fetched.content_type
-        suffix = PurePosixPath(unquote(urlsplit(fetched.final_url).path)).suffix.lower()
-    else:
-        data = _read_file(source, max_bytes)
-        suffix = Path(source).suffix.lower()
-    return read_cv_bytes(source, data, suffix=suffix, content_type=content_type)
 
 
 def read_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: str | None = None,
@@ -63,12 +40,6 @@ def read_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: s
     if not text:
         raise InvalidInput(f"CV is empty: {source}")
     return CVDocument(source=source, kind=kind, text=text)
-
-
-def _read_file(source: str, max_bytes: int) -> bytes:
-    from jobagent.cv.local_files import read_local_file  # a regular file only, opened non-blocking (issue 11)
-
-    return read_local_file(source, max_bytes)
 
 
 def _detect_kind(source: str, data: bytes, suffix: str, content_type: str | None) -> str:
@@ -111,10 +82,6 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
-def _one_line(exc: Exception) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
 
 def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int = 300_000) -> str:
     import logging
@@ -139,7 +106,7 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
-        raise InvalidInput(f"CV file is not a readable PDF: {source} ({_one_line(exc)})") from None
+        raise InvalidInput(f"CV file is not a readable PDF: {source} ({first_line(exc)})") from None
     text = "\n".join(pages)
     if not text.strip():
         raise InvalidInput(f"CV PDF has no extractable text: {source} (probably a scanned image; "
@@ -205,7 +172,7 @@ def _docx_text(source: str, data: bytes) -> str:
                 lines.append(block.text)
         lines.extend(line for line in _margin_lines(document, "footer") if line not in lines)
     except Exception as exc:  # noqa: BLE001 - python-docx and lxml raise many kinds of errors
-        raise InvalidInput(f"CV file is not a readable DOCX: {source} ({_one_line(exc)})") from None
+        raise InvalidInput(f"CV file is not a readable DOCX: {source} ({first_line(exc)})") from None
     return "\n".join(lines)
 
 

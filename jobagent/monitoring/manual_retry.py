@@ -15,28 +15,10 @@ from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import EnqueueFailed, InvalidInput
-from jobagent.limits import MAX_SINCE_DAYS
 from jobagent.store.lookup import find_execution
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import FAILED, PENDING
-
-
-def parse_since(text: str) -> timedelta:
-    """``90s``, ``15m``, ``1h``, ``2d`` (a bare number is seconds)."""
-    units = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-    raw = text.strip().lower()
-    unit = raw[-1] if raw and raw[-1] in units else "s"
-    number = raw[:-1] if raw and raw[-1] in units else raw
-    try:
-        value = float(number)
-    except ValueError:
-        raise InvalidInput(f"cannot read since {text!r}; use e.g. 30m, 1h or 2d") from None
-    if not value > 0:  # also NaN
-        raise InvalidInput("since must be positive")
-    if value * units[unit] > MAX_SINCE_DAYS * 86400:  # "inf" or "99999999999d" would overflow timedelta
-        raise InvalidInput(f"since must be at most {MAX_SINCE_DAYS} days; got {text!r}")
-    return timedelta(seconds=value * units[unit])
 
 
 def _drop_old_job(execution_id: str, settings: Settings) -> None:

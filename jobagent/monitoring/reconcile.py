@@ -27,6 +27,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select
 
 from jobagent.config import Settings, get_settings
+from jobagent.errors import first_line
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import session_scope
 from jobagent.workflows.engine import FAILED, PENDING, PROCESSING
@@ -175,7 +176,7 @@ def reconcile(settings: Settings | None = None, *, dry_run: bool = False, page: 
                 _handle(ex, summary, conn, settings, now, dry_run, fetch_task, enqueue_execution)
             except Exception as exc:  # noqa: BLE001 - one bad row must not stop (or roll back) the others
                 # Reported once: the CLI prints it, the scheduled pass alerts on it (see _alert).
-                summary.problems.append(f"execution {ex.id}: could not be handled: {_one_line(exc)}")
+                summary.problems.append(f"execution {ex.id}: could not be handled: {first_line(exc, named=True)}")
     if not dry_run:
         _alert(summary, settings)
     return summary
@@ -223,7 +224,7 @@ def drop_task(job: Any, conn: Any) -> None:
         return
     except Exception as exc:  # noqa: BLE001 - ValueError today; any RQ bookkeeping error gets the fallback
         log.warning("reconcile: RQ could not delete task %s (%s); removing it from the registries directly",
-                    job.id, _one_line(exc))
+                    job.id, first_line(exc, named=True))
     purge_task_ids(conn, job.id, job.origin)
 
 
@@ -268,10 +269,6 @@ def purge_task_ids(conn: Any, job_id: str, queue_name: str) -> None:
     pipe.delete(executions_key, keys.key, keys.dependents_key, keys.dependencies_key, Result.get_key(job_id))
     pipe.execute()
 
-
-def _one_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0]}" if text else type(exc).__name__
 
 
 def _alert(summary: ReconcileSummary, settings: Settings) -> None:

@@ -8,20 +8,17 @@ application covers them too, including ones found later.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, insert, select, update
 from sqlalchemy.orm import Session
 
-from jobagent.errors import InvalidInput
-from jobagent.limits import MAX_SINCE_DAYS
+from jobagent.errors import IllegalTransition, InvalidInput
 from jobagent.postings.dedup import repost_key
 from jobagent.store.models import BoardEntry, BoardEvent, Posting, utcnow
 from jobagent.store.upsert import dialect_insert
-from jobagent.text import parse_date
 
 STATES = ("new", "saved", "applied", "interviewing", "offer", "rejected", "withdrawn", "skipped")
 
@@ -44,12 +41,6 @@ CASCADING = APPLIED_FAMILY | {"skipped"}
 MATCHABLE = frozenset({"new"})
 
 EXCERPT_CHARS = 600
-_SINCE = re.compile(r"^\s*(\d+)\s*([mhdw])\s*$", re.IGNORECASE)
-_UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-
-
-class IllegalTransition(InvalidInput):
-    """A state change the board does not allow (e.g. ``rejected`` → ``offer``)."""
 
 
 def check_state(state: str) -> str:
@@ -67,23 +58,6 @@ def check_transition(current: str, target: str) -> None:
     if target not in allowed:
         options = ", ".join(s for s in STATES if s in allowed) or "nothing (it is final)"
         raise IllegalTransition(f"cannot change a posting from {current} to {target}; allowed: {options}")
-
-
-def parse_since(text: str, now: datetime | None = None) -> datetime:
-    """``7d``, ``12h``, ``2w``, ``30m`` before now, or a date/datetime (``text.parse_date``: UTC when no zone
-    is given)."""
-    now = now or utcnow()
-    m = _SINCE.match(text or "")
-    if m:
-        digits = m.group(1).lstrip("0") or "0"
-        age = timedelta(**{_UNITS[m.group(2).lower()]: int(digits)}) if len(digits) <= 9 else None
-        if age is None or age > timedelta(days=MAX_SINCE_DAYS):  # "99999999999d" overflowed timedelta: a 500
-            raise InvalidInput(f"since must be at most {MAX_SINCE_DAYS} days; got {text!r}")
-        return now - age
-    when = parse_date(text) if isinstance(text, str) else None
-    if when is None:
-        raise InvalidInput(f"since must be an age like 7d, 12h or 2w, or a date like 2026-11-30; got {text!r}")
-    return when
 
 
 def _insert(session: Session) -> Any:

@@ -117,7 +117,7 @@ def deliver(profile_id: str, run_id: str, matches: list[MatchResult], posting_id
     (the engine's lease check: a worker that lost its execution must not send), and ``transaction`` is the
     one the claim is written in (the engine's fenced one, so a deleted profile is never claimed for).
     """
-    from jobagent.postings.notify import DeliveryError
+    from jobagent.errors import DeliveryError
 
     outcome = ChannelOutcome()
     unique = list(dict.fromkeys(posting_ids))

@@ -10,7 +10,6 @@ import csv
 import hashlib
 import io
 import json
-import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,6 @@ from jobagent.postings.dedup import canonical_url
 from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.text import html_to_text, normalize, parse_date
-
-log = logging.getLogger(__name__)
 
 # Tags whose end starts a new line, so paragraphs and list items do not run into one another.
 _TRUE_WORDS = {"true", "yes", "y", "1", "remote", "fully remote"}
@@ -209,16 +206,3 @@ def parse_feed(body: bytes, path: str, source: str | None = None) -> FeedLoad:
         else:
             result.postings.append(posting)
     return result
-
-
-def read_feed(path: str, max_bytes: int = DEFAULT_FEED_MAX_BYTES, source: str | None = None) -> FeedLoad:
-    """The postings and how many entries were unusable; problems the user can fix are ``InvalidInput``."""
-    return parse_feed(read_capped(path, max_bytes), path, source)
-
-
-def load_feed(path: str) -> list[PostingData]:
-    """The usable postings; skipped entries are logged so a half-broken export is visible but not fatal."""
-    result = read_feed(path)
-    if result.skipped:
-        log.warning("postings feed %s: skipped %d entries without a title or company", path, result.skipped)
-    return result.postings

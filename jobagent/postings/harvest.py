@@ -32,7 +32,16 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import FetchStatus, InvalidInput, JobagentError, translate
+from jobagent.errors import (
+    FetchStatus,
+    InvalidInput,
+    JobagentError,
+    PageMissing,
+    SourceError,
+    SourceStatus,
+    first_line,
+    translate,
+)
 from jobagent.fetching import FetchedDocument
 from jobagent.postings.clipping import clip_postings, storable_validators
 from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
@@ -48,8 +57,8 @@ from jobagent.postings.revalidation import (
     stored_plan,
 )
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus
-from jobagent.postings.sources.paging import CutShort, NotModified, PageMissing
+from jobagent.postings.sources.base import HttpOptions
+from jobagent.postings.sources.paging import CutShort, NotModified
 from jobagent.redaction import redact_source, redact_text
 from jobagent.store.models import SourceState, utcnow
 from jobagent.store.session import get_engine, session_scope
@@ -324,8 +333,7 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
 
 
 def _one_line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    return text if isinstance(exc, JobagentError) else f"unexpected error: {type(exc).__name__}: {text}"
+    return first_line(exc) if isinstance(exc, JobagentError) else f"unexpected error: {first_line(exc, named=True)}"
 
 
 def _record_refusal(spec: str, exc: BaseException, report: HarvestReport, settings: Settings) -> None:

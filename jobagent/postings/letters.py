@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from jinja2 import Template, TemplateError
 
-from jobagent.errors import InvalidInput, JobagentError
+from jobagent.errors import InvalidInput
 from jobagent.postings.matching import same_city, title_similarity
 from jobagent.postings.phrases import Phrases, all_prepositions, posting_letter_language
 from jobagent.postings.schema import MatchResult, ProfileFacts
@@ -45,10 +45,6 @@ _EMPLOYER = _employer_pattern(all_prepositions())
 # A sentence ends at . ! or ?, but not inside "B.V." or "S.A." (a company's name must never be cut in two).
 _SENTENCE_END = re.compile(r"(?<=[.!?])(?<![.\s][A-ZÀ-Þ]\.)\s+")
 _WORD = r"[^\W_][\w&]*(?:[.-][^\W_][\w&]*)*"  # Unicode words: "Müller" is not "Möller"
-
-
-class UngroundedLetter(JobagentError):
-    """A letter states something the profile does not support; it must not be sent."""
 
 
 def _profile_text(profile: ProfileFacts) -> str:
@@ -202,22 +198,6 @@ def _letter(profile: ProfileFacts, match: MatchResult, company_notes: str, templ
         raise InvalidInput(f"cover letter template error: {exc.__class__.__name__}: {exc}") from exc
 
 
-def write_cover_letter(profile: ProfileFacts, match: MatchResult, company_notes: str, *,
-                       templates_dir: str | None = None, language: str | None = None) -> str:
-    """Markdown letter from the template; ``company_notes`` is passed through for custom templates.
-
-    Written in ``language`` when given (one of the six), else in the posting's language, else English.
-    Raises ``UngroundedLetter`` rather than return a letter that claims what the profile does not hold,
-    and ``InvalidInput`` for a template that does not render.
-    """
-    letter = _letter(profile, match, company_notes, templates_dir, language)
-    problems = ungrounded_claims(letter, profile, match, company_notes)
-    if problems:
-        raise UngroundedLetter(f"cover letter for {match.posting.title} at {match.posting.company} states "
-                               f"what the profile does not: {', '.join(problems)}")
-    return letter
-
-
 def _intro(profile: ProfileFacts, match: MatchResult, years: int | None, ph: Phrases) -> str:
     from jobagent.postings.evidence import current_role
 
@@ -290,7 +270,10 @@ def write_grounded_letter(profile: ProfileFacts, match: MatchResult, company_not
                           templates_dir: str | None = None, language: str | None = None) -> tuple[str, list[str]]:
     """The template letter, repaired when it can be: (letter or "", warnings saying what was dropped and why).
 
-    ``language`` as for ``write_cover_letter``: the user's choice, else the posting's language, else English.
+    Written in ``language`` when given (one of the six), else in the posting's language, else English;
+    ``company_notes`` is passed through for custom templates. A sentence that claims what neither the profile
+    nor the posting holds is dropped; a letter left with nothing is "" (never sent). A template that does not
+    render is ``InvalidInput``.
     """
     letter = _letter(profile, match, company_notes, templates_dir, language)
     repaired, problems = repair_letter(letter, profile, match, company_notes)

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from sqlalchemy import or_, select, update
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import FetchRefused, FetchStatus, JobagentError
+from jobagent.errors import FetchRefused, FetchStatus, JobagentError, first_line
 from jobagent.postings.liveness import closed_by_date, closed_by_text, listing_redirect
 from jobagent.redaction import redact_url
 from jobagent.store.models import BoardEntry, Match, Posting, PostingCheck, utcnow
@@ -113,11 +113,11 @@ def check_posting(url: str, settings: Settings, now: datetime, remaining: float)
     except FetchStatus as exc:
         if exc.status in _CLOSING_STATUSES:
             return "closed", f"the page answered HTTP {exc.status}"
-        return "unreachable", str(exc).splitlines()[0]
+        return "unreachable", first_line(exc)
     except FetchRefused as exc:
-        return "refused", str(exc).splitlines()[0]
+        return "refused", first_line(exc)
     except JobagentError as exc:  # timeouts, deadlines, refused connections, DNS: doubt keeps it open
-        return "unreachable", str(exc).splitlines()[0]
+        return "unreachable", first_line(exc)
     reason = page_verdict(url, doc.final_url, doc.content, doc.content_type, now)
     return ("closed", reason) if reason else ("open", None)
 

@@ -16,17 +16,13 @@ from typing import Any
 
 import httpx
 
-from jobagent.errors import JobagentError
+from jobagent.errors import DeliveryError, JobagentError
 from jobagent.fetching import PinnedBackend, check_url, pinned_client
 from jobagent.postings.reports import _one_line, safe_url
 from jobagent.postings.schema import MatchResult
 
 DIGEST_LIMIT = 10
 _BODY_SNIPPET = 200
-
-
-class DeliveryError(JobagentError):
-    """A report, email or webhook could not be delivered; the message is one line for the user."""
 
 
 # ---------------------------------------------------------------------------------------------- digest

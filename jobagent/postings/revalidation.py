@@ -21,9 +21,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from jobagent.errors import PageMissing
 from jobagent.fetching import FetchedDocument
 from jobagent.limits import MAX_ETAG, MAX_LAST_MODIFIED
-from jobagent.postings.sources.paging import PageMissing
 
 # How the page getter sends one request: (url, POST body or None, headers) -> the answer (304 included).
 Send = Callable[[str, bytes | None, dict[str, str]], FetchedDocument]

@@ -84,12 +84,6 @@ def _words(term: str) -> list[Slot]:
     return query_slots(term, drop=_drop(term))
 
 
-def search_terms(query: str, profile: ProfileFacts | None) -> list[str]:
-    """Every phrase the search looks for: titles with their synonyms, then the strongest skills."""
-    titles, skills = _titles(query, profile), _skills(profile)
-    return list(dict.fromkeys([*titles, *skills]))
-
-
 def _titles(query: str, profile: ProfileFacts | None) -> list[str]:
     titles = [t for t in [query, *(profile.suggested_titles if profile else [])] if t.strip()]
     titles += [a for t in list(titles) for a in aliases(t)]
@@ -290,8 +284,8 @@ def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None
     repeated search within the hour fetches nothing); default sources only when never harvested at all (the
     scheduled harvest keeps them current). A source that fails is reported; its stored postings still count.
     """
+    from jobagent.errors import SourcesRefused, SourcesUnavailable
     from jobagent.postings.harvest import harvest_sources, never_harvested, search_sources
-    from jobagent.postings.sources.base import SourcesRefused, SourcesUnavailable
     from jobagent.store.session import session_scope
 
     if sources:

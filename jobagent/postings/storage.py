@@ -1,4 +1,4 @@
-"""Storing postings once, however many sources or runs find them.
+"""Finding stored postings in bulk, however many sources or runs find them (the harvest store writes them).
 
 Dedup happens in bulk: one IN query per thousand URLs and fingerprints, then one multi-row INSERT, so a
 discovery of thousands of postings costs a handful of round trips instead of two per posting
@@ -10,14 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from jobagent.postings.dedup import posting_keys
-from jobagent.postings.harvest_marks import mark
-from jobagent.postings.indexing import index_fields
-from jobagent.postings.schema import PostingData
-from jobagent.store.models import Posting, new_id, utcnow
+from jobagent.store.models import Posting
 
 _CHUNK = 900  # rows per statement: a row of ~20 columns stays below SQLite's 32,766 bound parameters
 
@@ -48,35 +44,3 @@ class StoredIds:
     def find(self, fp: str, url: str | None) -> str | None:
         """The stored id: a canonical URL match first, else the fingerprint's."""
         return (self.by_url.get(url) if url else None) or self.by_fp.get(fp)
-
-
-def save_postings(session: Session, postings: list[PostingData]) -> tuple[list[str], int]:
-    """The stored ids of ``postings`` in order (each once) and how many were new.
-
-    A posting is the same as a stored one when its canonical URL matches, else when its company + title +
-    location fingerprint does. A concurrent run inserting the same posting makes the flush fail on the
-    unique fingerprint; the caller retries, and the retry finds the row.
-    """
-    now = utcnow()
-    keyed = [(p, *posting_keys(p)) for p in (mark(p, now) for p in postings)]
-    stored = StoredIds(session, ((fp, url) for _, fp, url in keyed))
-    ids: list[str] = []
-    seen: set[str] = set()
-    rows: list[dict[str, Any]] = []
-    for posting, fp, url in keyed:
-        posting_id = stored.find(fp, url)
-        if posting_id is None:
-            posting_id = new_id()
-            rows.append({"id": posting_id, "fingerprint": fp, "canonical_url": url, "first_seen_at": now,
-                         "closed_at": now if posting.closed_reason else None,
-                         **posting.model_dump(), **index_fields(posting.title, posting.description,
-                                                                posting.language)})
-            stored.by_fp[fp] = posting_id
-            if url:
-                stored.by_url[url] = posting_id
-        if posting_id not in seen:
-            seen.add(posting_id)
-            ids.append(posting_id)
-    if rows:
-        session.execute(insert(Posting), rows)
-    return ids, len(rows)

@@ -31,9 +31,30 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None, revision: str = "head") -> None:
+    """Run the migrations up to ``revision``, then rebuild the postings a migration marked (``search_title``
+    NULL) with the live indexer: migrations stay free of live code (issue 28 §6), and the derived columns
+    still follow the code that derives them."""
     from alembic import command
 
     command.upgrade(alembic_config(url), revision)
+    rebuild_marked_postings(url)
+
+
+def rebuild_marked_postings(url: str | None = None) -> int:
+    """``jobagent.postings.reindex.rebuild_marked`` in one transaction, once the schema has the column."""
+    from sqlalchemy import inspect, text
+
+    from jobagent.store.session import get_engine
+
+    with get_engine(url).begin() as conn:
+        if not inspect(conn).has_table("postings") or "search_title" not in {
+                c["name"] for c in inspect(conn).get_columns("postings")}:
+            return 0  # an upgrade that stopped before 0013
+        if conn.execute(text("SELECT 1 FROM postings WHERE search_title IS NULL LIMIT 1")).first() is None:
+            return 0  # nothing marked: the indexer (stemmers, language detection) is not even imported
+        from jobagent.postings.reindex import rebuild_marked
+
+        return rebuild_marked(conn)
 
 
 def stored_revision(url: str | None = None) -> str | None:

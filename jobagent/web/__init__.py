@@ -22,6 +22,7 @@ from jobagent.errors import (
     NotFound,
     ServiceUnavailable,
     StoreRefused,
+    first_line,
     translate,
 )
 
@@ -94,7 +95,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _unexpected(exc: Exception) -> ResponseReturnValue:
         mapped = translate(exc)  # only what the error tree calls unavailable (a connection) is a 503
         if isinstance(mapped, ServiceUnavailable):
-            log.warning("service unavailable: %s", str(mapped).splitlines()[0])
+            log.warning("service unavailable: %s", first_line(mapped))
             return error(503, "unavailable", f"a backing service is unavailable ({type(exc).__name__}); retry later")
         if isinstance(mapped, JobagentError):
             return _domain_error(mapped)

@@ -25,12 +25,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import ReturningUpdate
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import JobagentError, PermanentFailure
+from jobagent.errors import JobagentError, LeaseLost, PermanentFailure, SoftTimeLimitExceeded
 from jobagent.retry_policy import is_permanent
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import execute_alone, get_engine, session_scope
 from jobagent.workflows import pg_records
-from jobagent.workflows.lease import Lease, LeaseLost, lease_is_fresh
+from jobagent.workflows.lease import Lease, lease_is_fresh
 
 log = logging.getLogger(__name__)
 
@@ -80,10 +80,6 @@ class Workflow(Generic[C]):
     context_model: type[C]
     nodes: list[Node[C]]
     result: Callable[[C], dict[str, Any]] = field(default=lambda ctx: {})
-
-
-class SoftTimeLimitExceeded(PermanentFailure):
-    pass
 
 
 def _fail_message(node: str | None, exc: BaseException) -> str:

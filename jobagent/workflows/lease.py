@@ -31,15 +31,11 @@ from pathlib import Path
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from jobagent.errors import JobagentError
+from jobagent.errors import LeaseLost
 from jobagent.store.models import WorkflowExecution, utcnow
 from jobagent.store.session import execute_alone, rows_affected, session_scope
 
 log = logging.getLogger(__name__)
-
-
-class LeaseLost(JobagentError):
-    """Another worker took this execution over (our lease expired); stop without recording anything."""
 
 
 def _pid_alive(pid: int) -> bool:

@@ -57,12 +57,12 @@ def test_bad_values_are_input_errors_on_both_faces(shim: WebStack, live: dict[st
         resp = http.post("/workflow/job-search", json={"query": "ß" * 200, "location": "Berlin"})  # 400 folded
         assert resp.status_code == 400 and "query is longer than 300" in resp.json()["detail"], resp.text
     cli = run_cli("board", profile, "--since", "99999999999d", environ=live)
-    assert cli.returncode == 3 and cli.stderr.startswith("error: since must be at most"), cli.stderr
+    assert cli.returncode == 2 and "since must be at most" in cli.stderr, cli.stderr  # a usage error
     assert "Traceback" not in cli.stderr
     cli = run_cli("search", "a" * 400, "--location", "Berlin", environ=live)
     assert cli.returncode == 3 and "query is longer than 300 characters" in cli.stderr, cli.stderr
     cli = run_cli("retry", "--failed", "--since", "infd", environ=live)
-    assert cli.returncode in (2, 3) and "Traceback" not in cli.stderr, cli.stderr
+    assert cli.returncode == 2 and "Traceback" not in cli.stderr, cli.stderr
     cv = shim.log_dir / "cv.md"
     cv.write_text((Path(__file__).resolve().parents[2] / "jobagent" / "data" / "sample_cv.md").read_text())
     cli = run_cli("profile", "create", "--name", "Ada", "--email", "ada@example.org", "--cv", str(cv),

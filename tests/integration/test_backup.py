@@ -17,7 +17,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from jobagent.backup import BackupError, libpq_env, libpq_params, prune, run_backup, verify_backup
+from jobagent.backup import libpq_env, libpq_params, prune, run_backup, verify_backup
+from jobagent.errors import BackupError
 from tests.conftest import run_cli
 from tests.servers import PostgresServer, require_tool
 

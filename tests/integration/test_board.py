@@ -138,8 +138,8 @@ def test_repost_arriving_on_the_board_inherits_skip_and_applied(env, store_url: 
     rng = __import__("random").Random(1)
     from jobagent.postings.board import record_matches
     from jobagent.postings.feeds import posting_from_dict
-    from jobagent.postings.storage import save_postings
     from jobagent.store.models import Posting
+    from tests.stored_postings import store_postings
 
     with session_scope() as s:
         src = {pid: s.get(Posting, pid) for pid in (skip_one, apply_one)}
@@ -147,10 +147,13 @@ def test_repost_arriving_on_the_board_inherits_skip_and_applied(env, store_url: 
                                      "company": src[pid].company, "location": "Remote, EU",
                                      "url": f"https://late.example.com/{i}"}, "feed:late")
                   for i, pid in enumerate((skip_one, apply_one))]
-        new_ids, _ = save_postings(s, [c for c in copies if c is not None])
+        new_ids, _ = store_postings(s, [c for c in copies if c is not None])
         states = record_matches(s, profile_id, run_id, [(pid, 99.0) for pid in new_ids])
     assert [states[pid] for pid in new_ids] == ["skipped", "applied"]
-    assert api.history(profile_id, new_ids[0])[0].note == f"repost of {skip_one[:8]}"
+    with session_scope() as s:
+        first = s.scalars(select(BoardEvent.note).where(BoardEvent.posting_id == new_ids[0])
+                          .order_by(BoardEvent.at)).first()
+    assert first == f"repost of {skip_one[:8]}"
     assert not {r.posting_id for r in api.board(profile_id, new_only=True).rows} & set(new_ids)
 
 
@@ -163,10 +166,10 @@ def test_applied_history_and_refusals(env, store_url: str, cli) -> None:
     target = ids[7]
     steps = [("--applied", "sent CV via site"), ("--interviewing", "call on Monday"), ("--offer", "80k")]
     for flag, note in steps:
-        code, out, err = cli("mark", target[:10], "--profile", profile_id, flag, "--note", note)
+        code, out, err = cli("mark", target[:10], "--profile", profile_id, flag, "--note", note, "--json")
         assert code == 0, err
-    hist = api.history(profile_id, target)
-    assert [(e.from_state, e.to_state, e.note) for e in hist] == [
+    hist = json.loads(out)["history"]  # what the last mark answered: the posting's whole history
+    assert [(e["from_state"], e["to_state"], e["note"]) for e in hist] == [
         (None, "new", None), ("new", "applied", "sent CV via site"), ("applied", "interviewing", "call on Monday"),
         ("interviewing", "offer", "80k")]
 
@@ -187,12 +190,12 @@ def test_applied_history_and_refusals(env, store_url: str, cli) -> None:
         (("mark", ids[1], "--profile", profile_id, "--save", "--skip"), "give exactly one of"),
         (("mark", ids[1], "--profile", profile_id, "--save", "--company"), "--company goes with --skip"),
         (("board", profile_id, "--status", "maybe"), "'maybe' is not one of"),  # a choice: usage, exit 2
-        (("board", profile_id, "--since", "last tuesday"), "since must be an age like 7d"),
+        (("board", profile_id, "--since", "last tuesday"), "since must be an age like 90s"),  # usage, exit 2
         (("board", "no-such-profile"), "profile no-such-profile not found"),
     ]
     for args, message in refused:
         code, out, err = cli(*args)
-        assert code == (2 if "maybe" in args else 3), (args, out, err)
+        assert code == (2 if "maybe" in args or "--since" in args else 3), (args, out, err)
         errors = [line for line in err.splitlines() if not line.startswith("jobagent: embedded mode")]
         assert len(errors) == 1 and message in errors[0], (args, err)
     assert snapshot() == before  # nothing changed

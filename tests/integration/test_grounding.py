@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from jobagent.api import postings, runs
 from jobagent.errors import InvalidInput
-from jobagent.postings.letters import UngroundedLetter, ungrounded_claims, write_cover_letter
+from jobagent.postings.letters import ungrounded_claims, write_grounded_letter
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 
 PROFILE = ProfileFacts(name="Jane Doe", email="jane@example.org", location="Berlin, Germany",
@@ -19,7 +20,8 @@ MATCH = MatchResult(posting=POSTING, score=80, matched_skills=["Python", "Postgr
 
 
 def test_bundled_template_is_grounded() -> None:
-    letter = write_cover_letter(PROFILE, MATCH, "")
+    letter, warnings = write_grounded_letter(PROFILE, MATCH, "")
+    assert warnings == []
     assert "7 years" in letter and "Python and PostgreSQL" in letter
     assert "Kubernetes" not in letter and "10" not in letter  # the posting's wishes are not the user's facts
     assert ungrounded_claims(letter, PROFILE, MATCH) == []
@@ -27,8 +29,10 @@ def test_bundled_template_is_grounded() -> None:
 
 def test_invented_facts_are_caught(tmp_path: Path) -> None:
     (tmp_path / "cover_letter.md.j2").write_text("I am {{ name }} with 12 years of Kubernetes and Rust.\n")
-    with pytest.raises(UngroundedLetter, match=r"number 12, skill (Rust, skill Kubernetes|Kubernetes, skill Rust)"):
-        write_cover_letter(PROFILE, MATCH, "", templates_dir=str(tmp_path))
+    letter, [warning] = write_grounded_letter(PROFILE, MATCH, "", templates_dir=str(tmp_path))
+    assert letter == ""  # its one sentence states what the profile does not: nothing is left to send
+    assert re.search(r"states what the profile does not: number 12, skill (Rust, skill Kubernetes|Kubernetes, "
+                     r"skill Rust); no letter written", warning), warning
 
 
 def test_invented_employer_and_degree_are_caught() -> None:
@@ -39,13 +43,13 @@ def test_invented_employer_and_degree_are_caught() -> None:
 def test_broken_template_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "cover_letter.md.j2").write_text("Dear {{ company }\n")
     with pytest.raises(InvalidInput, match="cover letter template error: TemplateSyntaxError"):
-        write_cover_letter(PROFILE, MATCH, "", templates_dir=str(tmp_path))
+        write_grounded_letter(PROFILE, MATCH, "", templates_dir=str(tmp_path))
 
 
 def test_user_template_overrides_bundled_one(tmp_path: Path) -> None:
     (tmp_path / "cover_letter.md.j2").write_text("Hello {{ company }}, {{ name }} here ({{ skills }}).\n")
-    assert write_cover_letter(PROFILE, MATCH, "", templates_dir=str(tmp_path)) == \
-        "Hello Acme, Jane Doe here (Python and PostgreSQL).\n"
+    assert write_grounded_letter(PROFILE, MATCH, "", templates_dir=str(tmp_path)) == \
+        ("Hello Acme, Jane Doe here (Python and PostgreSQL).\n", [])
 
 
 def test_search_with_ungrounded_template_keeps_matches_without_letters(env, store_url: str, tmp_path: Path) -> None:

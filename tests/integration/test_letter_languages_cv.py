@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from jobagent.cv import extract_profile, read_cv
+from jobagent.cv import extract_profile
 from jobagent.postings.letters import repair_letter, ungrounded_claims, write_grounded_letter
 from jobagent.postings.phrases import Phrases
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from tests.cv_languages import CVS, LangCV, render
+from tests.cv_reading import read_cv
 
 POSTINGS = {  # lang -> (title, company, city, description)
     "de": ("Elektroniker für Betriebstechnik (m/w/d)", "Siemens Mobility GmbH", "München",

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from jobagent.cv import extract_profile, read_cv
+from jobagent.cv import extract_profile
 from jobagent.postings.letters import repair_letter, ungrounded_claims, write_grounded_letter
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from jobagent.postings.tailored_cv import write_tailored_cv
 from tests import cv_corpus as corpus
+from tests.cv_reading import read_cv
 
 
 def _facts(case: corpus.Case, tmp_path: Path, fmt: str = "pdf") -> ProfileFacts:

@@ -23,12 +23,12 @@ from jobagent.postings.liveness_check import liveness_task, run_liveness_check
 from jobagent.postings.liveness_queue import TASK_FUNC, enqueue_liveness_check
 from jobagent.postings.schema import PostingData
 from jobagent.postings.search import find_candidates
-from jobagent.postings.storage import save_postings
 from jobagent.queue import get_queue
 from jobagent.store.models import BoardEntry, Posting, PostingCheck, utcnow
 from jobagent.store.session import session_scope
 from tests.board_data import make_profile, write_feed
 from tests.liveness_server import CareersServer
+from tests.stored_postings import store_postings
 
 FAST = {"JOBAGENT_ALLOW_PRIVATE_URLS": "true", "JOBAGENT_HOST_MIN_INTERVAL": "0", "JOBAGENT_HTTP_TIMEOUT": "1",
         "JOBAGENT_FETCH_DEADLINE": "2"}
@@ -44,7 +44,7 @@ def _seed(urls: dict[str, str], *, shown_days_ago: float = 0.5) -> tuple[str, di
     """Postings at ``urls`` on a profile's board, found ``shown_days_ago``; returns (profile, name -> id)."""
     profile_id = make_profile()
     with session_scope() as s:
-        ids, _ = save_postings(s, [PostingData(source="test", external_id=name, url=url, title=f"Role {name}",
+        ids, _ = store_postings(s, [PostingData(source="test", external_id=name, url=url, title=f"Role {name}",
                                                company="Acme", description="A live advert.")
                                    for name, url in urls.items()])
         when = utcnow() - timedelta(days=shown_days_ago)

@@ -11,15 +11,9 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, Session
 
-from jobagent.errors import JobagentError
+from jobagent.errors import DeliveryError, JobagentError
 from jobagent.postings import reports
-from jobagent.postings.notify import (
-    DeliveryError,
-    SmtpConfig,
-    digest_text,
-    post_webhook,
-    send_digest,
-)
+from jobagent.postings.notify import SmtpConfig, digest_text, post_webhook, send_digest
 from jobagent.postings.reports import render_html_report, write_html_report
 from jobagent.postings.schema import MatchResult, PostingData
 from tests.local_services import REFUSED, _Collector

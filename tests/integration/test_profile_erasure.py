@@ -135,9 +135,10 @@ def test_a_deletion_waits_for_a_fenced_write_in_progress_and_then_fences_the_wor
 
     from jobagent.api.profiles import ProfileDeleted, delete_profile
     from jobagent.config import get_settings
+    from jobagent.errors import LeaseLost
     from jobagent.store.models import Run, UserProfile, utcnow
     from jobagent.submission_rows import SubmissionSpec, execution_row, run_row
-    from jobagent.workflows.lease import Lease, LeaseLost
+    from jobagent.workflows.lease import Lease
 
     env(database_url=clean_pg)
     name, email, _ = _person(tmp_path)

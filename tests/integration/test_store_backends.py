@@ -95,8 +95,8 @@ def test_search_and_profile_filters(env, store_url: str, tmp_path: Path) -> None
 
 def test_save_postings_dedups_in_bulk(env, store_url: str) -> None:
     from jobagent.postings.schema import PostingData
-    from jobagent.postings.storage import save_postings
     from jobagent.store.session import session_scope
+    from tests.stored_postings import store_postings
 
     env(database_url=store_url)
 
@@ -105,11 +105,11 @@ def test_save_postings_dedups_in_bulk(env, store_url: str) -> None:
                            title=f"Engineer {i}", company=company, location="Berlin")
 
     with session_scope() as s:
-        ids, new = save_postings(s, [posting(i, "a") for i in range(1500)])  # more than one IN chunk
+        ids, new = store_postings(s, [posting(i, "a") for i in range(1500)])  # more than one IN chunk
     assert new == 1500 and len(set(ids)) == 1500
     again = [posting(i, "b", company="Acme GmbH") for i in range(1000, 2000)]  # same URLs, other wording
     again.append(PostingData(source="t", external_id="x", title="Engineer 5", company="Acme", location="Berlin"))
     with session_scope() as s:
-        ids2, new2 = save_postings(s, again + again[:10])
+        ids2, new2 = store_postings(s, again + again[:10])
     assert new2 == 500  # 1000-1499 matched by URL, the URL-less one by fingerprint, repeats once
     assert ids2[:500] == ids[1000:1500] and ids2[-1] == ids[5] and len(ids2) == 1001

@@ -8,10 +8,10 @@ from collections.abc import Callable
 
 import pytest
 
-from jobagent.errors import InvalidInput
+from jobagent.errors import InvalidInput, SourceError, SourceStatus
 from jobagent.postings.sources import parse_source
 from jobagent.postings.sources.ashby import AshbySource, pay
-from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus
+from jobagent.postings.sources.base import HttpOptions
 from jobagent.postings.sources.paging import CutShort
 from jobagent.postings.sources.recruitee import RecruiteeSource
 from jobagent.postings.sources.smartrecruiters import SmartRecruitersSource

@@ -12,10 +12,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from jobagent.errors import InvalidInput
+from jobagent.errors import InvalidInput, SourceError
 from jobagent.fetching import fetch_url
 from jobagent.postings.revalidation import Answer, plan_from, stored_plan
-from jobagent.postings.sources import KINDS, HttpOptions, SourceError, parse_source
+from jobagent.postings.sources import KINDS, HttpOptions, parse_source
 from jobagent.postings.sources.personio import parse_feed
 from jobagent.postings.sources.workday import WorkdaySource, career_site, posted_on
 from tests.ats_xml_workday_boards import BOMB, AtsServer, personio_xml

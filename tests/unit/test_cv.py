@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from jobagent.cv import extract_profile, read_cv
+from jobagent.cv import extract_profile
 from jobagent.cv.vocabulary import occupations, skills
 from jobagent.errors import InvalidInput
+from tests.cv_reading import read_cv
 from tests.documents import make_pdf
 
 TODAY = date(2026, 11, 28)

@@ -7,20 +7,21 @@ from pathlib import Path
 
 import pytest
 
-from jobagent.cv import extract_profile, read_cv
+from jobagent.cv import extract_profile
 from jobagent.cv.dates import find_range
 from jobagent.cv.extraction import years_from_entries
 from jobagent.cv.schema import ExperienceEntry, ExtractedProfile
 from jobagent.cv.titles import in_band, person_level
 from jobagent.cv.vocabulary import LEVEL_RANK, find_skills, occupations, parse_title
 from tests import cv_corpus as corpus
+from tests.cv_reading import parse_cv_file
 
 TODAY = date(2026, 11, 28)
 FIELDS = {c.key for c in corpus.CASES}
 
 
 def _profile(case: corpus.Case, fmt: str, tmp_path: Path) -> ExtractedProfile:
-    doc = read_cv(str(corpus.write(case, fmt, tmp_path)))
+    doc = parse_cv_file(str(corpus.write(case, fmt, tmp_path)))
     return extract_profile(doc.text, today=TODAY)
 
 
@@ -190,7 +191,7 @@ def test_employer_title_and_dates_on_three_lines() -> None:
 
 def test_docx_sidebar_in_a_text_box_is_read_once(tmp_path: Path) -> None:
     case = next(c for c in corpus.CASES if c.key == "design")
-    doc = read_cv(str(corpus.write_docx_text_box(case, tmp_path / "box.docx")))
+    doc = parse_cv_file(str(corpus.write_docx_text_box(case, tmp_path / "box.docx")))
     assert doc.text.count(corpus.email_of(case)) == 1  # the VML copy is not read twice
     p = extract_profile(doc.text, today=TODAY)
     assert p.location == case.location

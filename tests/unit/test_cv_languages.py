@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from jobagent.cv import extract_profile, read_cv
+from jobagent.cv import extract_profile
 from jobagent.cv.dates import find_range
 from jobagent.cv.places import find_location
 from jobagent.cv.sections import heading_kind
@@ -16,12 +16,13 @@ from jobagent.cv.spoken import spoken_languages
 from jobagent.cv.titles import written_level
 from jobagent.text import fold, month_number
 from tests.cv_languages import CVS, LAYOUTS, TODAY, LangCV, render
+from tests.cv_reading import parse_cv_file
 
 _TODAY = date(TODAY[0], TODAY[1], 1)
 
 
 def _read(cv: LangCV, layout: str, tmp_path: Path) -> tuple[str, object]:
-    text = read_cv(str(render(cv, layout, tmp_path))).text
+    text = parse_cv_file(str(render(cv, layout, tmp_path))).text
     return text, extract_profile(text, today=_TODAY)
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from jobagent.cv import extract_profile, read_cv
+from jobagent.cv import extract_profile
+from tests.cv_reading import parse_cv_file
 
 TODAY = date(2026, 11, 28)
 BODY = ["Anna Weber", "Data Engineer", "", "Experience",
@@ -27,7 +28,7 @@ def test_docx_city_only_in_the_page_footer(tmp_path: Path) -> None:
         document.add_paragraph(line)
     path = tmp_path / "cv.docx"
     document.save(str(path))
-    text = read_cv(str(path)).text
+    text = parse_cv_file(str(path)).text
     assert text.splitlines()[0].startswith("anna.weber@")  # header first, footer last: document order
     assert text.splitlines()[-1] == "Lindenstraße 4, 80797 München, Deutschland"
     assert extract_profile(text, today=TODAY).location == "München, Deutschland"

@@ -24,10 +24,10 @@ from jobagent.errors import (
     NotFound,
     QueueUnavailable,
     ServiceUnavailable,
+    SourcesRefused,
+    SourcesUnavailable,
     translate,
 )
-from jobagent.postings.sources import fetch_all, parse_source
-from jobagent.postings.sources.base import SourceReport, SourcesRefused, SourcesUnavailable
 from jobagent.retry_policy import is_permanent, is_transient, retry_delay
 from tests.servers import free_port
 
@@ -100,17 +100,22 @@ def test_retry_delay_honours_retry_after() -> None:
     assert retry_delay(FetchStatus("x", status=503, retry_after=9999), 0, base=1, cap=60) == 60
 
 
-def test_every_source_failed_is_permanent_only_when_every_cause_is(tmp_path: Path) -> None:
+def test_a_harvest_marks_a_source_failure_permanent_only_when_its_cause_is(env, tmp_path: Path) -> None:
+    """What ``discover`` decides from (SourcesRefused only when every failure is permanent) comes from the
+    harvest's reports: a malformed or missing feed is permanent, a board that cannot be reached is not."""
+    from jobagent.postings.harvest import harvest_sources
+    from jobagent.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    upgrade(url)
+    env(database_url=url, JOBAGENT_ALLOW_PRIVATE_URLS="true",
+        JOBAGENT_SOURCE_BASE_URLS=json.dumps({"greenhouse": f"http://127.0.0.1:{free_port()}"}))
     bad = tmp_path / "malformed.json"
     bad.write_text('{"postings": [ {"title": "x" ')
-    report = fetch_all([parse_source(f"feed:{bad}"), parse_source(f"feed:{tmp_path / 'gone.json'}")], limit=5)
-    assert len(report.failures) == 2 and not report.postings
-    refused = report.every_source_failed("; ".join(report.failures.values()))
-    assert isinstance(refused, SourcesRefused) and is_permanent(refused)  # a malformed feed: no retries
-    mixed = SourceReport(errors={"a": FetchRefused("x"), "b": FetchStatus("y", status=502)})
-    assert isinstance(mixed.every_source_failed("..."), SourcesUnavailable)
-    assert not is_permanent(mixed.every_source_failed("..."))
-    assert json.dumps(str(refused))  # one plain line for the status
+    reports = harvest_sources([f"feed:{bad}", f"feed:{tmp_path / 'gone.json'}", "greenhouse:acme"])
+    assert [r.outcome for r in reports] == ["failed"] * 3
+    assert [r.permanent for r in reports] == [True, True, False]
+    assert all(r.error and "\n" not in r.error for r in reports)  # one plain line for the status
 
 
 def test_translate_redacts_library_messages() -> None:

@@ -12,10 +12,11 @@ from pathlib import Path
 import pytest
 
 import jobagent.fetching as fetching
-from jobagent.cv import extract_profile, read_cv
+from jobagent.cv import extract_profile
 from jobagent.errors import FetchStatus, FetchTimeout, FetchUnavailable, InvalidInput
 from jobagent.fetching import check_url, fetch_url
 from jobagent.retry_policy import is_permanent
+from tests.cv_reading import read_cv
 from tests.documents import CV_LINES, make_pdf
 
 CV_TEXT = "\n".join(CV_LINES).encode()

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from jobagent.cv.vocabulary import find_skills
-from jobagent.postings.letters import ungrounded_claims, write_cover_letter, write_grounded_letter
+from jobagent.postings.letters import ungrounded_claims, write_grounded_letter
 from jobagent.postings.phrases import Phrases
 from jobagent.postings.schema import MatchResult, PostingData, ProfileFacts
 from jobagent.postings.tailored_cv import tailored_markdown, write_tailored_cv
@@ -144,16 +144,16 @@ def test_every_phrase_filled_with_true_facts_passes_the_check(case: Case) -> Non
 
 def test_a_language_outside_the_six_falls_back_to_english() -> None:
     case = CASES[1]
-    letter = write_cover_letter(_profile(case), _match(case, language="ru"), "")
+    letter = write_grounded_letter(_profile(case), _match(case, language="ru"), "")[0]
     assert letter.startswith("Dear Schenker Deutschland AG hiring team,")
     assert "Kind regards," in letter
 
 
 def test_a_forced_language_wins_over_the_posting_s() -> None:
     case = CASES[1]
-    english = write_cover_letter(_profile(case), _match(case), "", language="en")
+    english = write_grounded_letter(_profile(case), _match(case), "", language="en")[0]
     assert english.startswith("Dear Schenker Deutschland AG hiring team,")
-    french = write_cover_letter(_profile(case), _match(case), "", language="fr")
+    french = write_grounded_letter(_profile(case), _match(case), "", language="fr")[0]
     assert french.startswith("Madame, Monsieur,")
 
 
@@ -201,6 +201,6 @@ def test_a_posting_with_no_stored_language_gets_a_letter_in_the_language_it_is_w
     match = _match(case)
     unknown = match.model_copy(update={"posting": match.posting.model_copy(update={
         "language": None, "description": f"{case.description} {case.description}"})})
-    letter = write_cover_letter(_profile(case), unknown, "")
+    letter = write_grounded_letter(_profile(case), unknown, "")[0]
     assert letter.startswith(case.greeting), letter[:80]
     assert case.sign_off in letter

@@ -10,14 +10,21 @@ import pytest
 
 from jobagent.errors import InvalidInput
 from jobagent.postings.dedup import canonical_url, posting_fingerprint
-from jobagent.postings.feeds import load_feed, read_feed
-from jobagent.postings.letters import cv_highlights, write_cover_letter
+from jobagent.postings.feeds import parse_feed, read_capped
+from jobagent.postings.letters import cv_highlights, write_grounded_letter
 from jobagent.postings.matching import rank_postings, score_posting
 from jobagent.postings.reports import write_report
 from jobagent.postings.research import company_notes
 from jobagent.postings.schema import PostingData, ProfileFacts
+from jobagent.postings.sources.local import JsonFeedSource
 
 SAMPLE = Path(__file__).resolve().parents[2] / "jobagent" / "data" / "sample_postings.json"
+
+
+def _feed(path: str) -> list[PostingData]:
+    """A feed file as the harvest reads it: the ``feed:`` source's read and parse."""
+    source = JsonFeedSource(path)
+    return source.parse(source.read())
 
 
 def _profile(**overrides: object) -> ProfileFacts:
@@ -60,7 +67,7 @@ def test_load_feed_list_form_maps_fields_and_strips_html(tmp_path: Path) -> None
         "salary_max": 80000, "salary_currency": "EUR", "job_type": "full-time",
         "description": "<p>We build <b>APIs</b> &amp; tools.</p><ul><li>Python</li><li>SQL</li></ul>",
     }])
-    [p] = load_feed(path)
+    [p] = _feed(path)
     assert p.source == f"feed:{path}"
     assert (p.external_id, p.company, p.employment_type) == ("42", "Acme", "full-time")
     assert p.posted_at == datetime(2024, 5, 2, tzinfo=UTC)  # every source gives aware UTC times (text.parse_date)
@@ -76,39 +83,39 @@ def test_load_feed_object_form_with_datetime_remote_and_fallback_id(tmp_path: Pa
          "posted_at": "2024-05-06T09:30:00+00:00", "url": "https://Beta.example/p/1?utm_source=x"},
         {"title": "Data Engineer", "company": "Gamma"},
     ]})
-    first, second = load_feed(path)
+    first, second = _feed(path)
     assert first.remote is True
     assert first.posted_at is not None and first.posted_at.hour == 9
     assert len(first.external_id) == 40 and first.external_id != second.external_id
     # The fallback id is stable: same feed, same ids.
-    assert [p.external_id for p in load_feed(path)] == [first.external_id, second.external_id]
+    assert [p.external_id for p in _feed(path)] == [first.external_id, second.external_id]
 
 
 def test_entries_without_title_or_company_are_skipped_and_counted(tmp_path: Path) -> None:
     path = _write(tmp_path, [{"title": "Backend Engineer", "company": "Acme"}, {"title": "No company"},
                              {"company": "No title"}, "not an object", {"title": "  ", "company": "Blank"}])
-    result = read_feed(path)
+    result = parse_feed(read_capped(path, 10**6), path)
     assert [p.title for p in result.postings] == ["Backend Engineer"]
     assert result.skipped == 4
-    assert len(load_feed(path)) == 1
+    assert len(_feed(path)) == 1
 
 
 def test_bad_json_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "feed.json"
     path.write_text('[\n  {"title": "A", "company": "B"},\n  {"title": oops}\n]\n', encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"not valid JSON: .*feed\.json \(line 3\)"):
-        load_feed(str(path))
+        _feed(str(path))
 
 
 def test_missing_feed_is_invalid_input(tmp_path: Path) -> None:
     missing = str(tmp_path / "nope.json")
     with pytest.raises(InvalidInput, match="postings feed not found: " + missing):
-        load_feed(missing)
+        _feed(missing)
 
 
 def test_wrong_top_level_shape_is_invalid_input(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput, match="must be a list"):
-        load_feed(_write(tmp_path, {"items": []}))
+        _feed(_write(tmp_path, {"items": []}))
 
 
 def test_fingerprint_ignores_case_and_punctuation_but_not_company() -> None:
@@ -182,7 +189,7 @@ def test_rank_postings_orders_by_score_then_title_and_limits() -> None:
 
 
 def test_sample_feed_ranks_backend_roles_above_nurse_and_sales() -> None:
-    postings = load_feed(str(SAMPLE))
+    postings = _feed(str(SAMPLE))
     assert len(postings) >= 15
     ranked = rank_postings(_profile(), postings, query="backend engineer", location="Berlin", limit=None)
     titles = [m.posting.title for m in ranked]
@@ -218,7 +225,7 @@ def test_company_notes_count_roles_and_quote_only_postings() -> None:
 def test_cover_letter_mentions_only_matched_skills_and_real_years() -> None:
     profile = _profile()
     match = score_posting(profile, BACKEND, query="backend engineer", location="Berlin")
-    letter = write_cover_letter(profile, match, company_notes("Parcelwise", [BACKEND]))
+    letter = write_grounded_letter(profile, match, company_notes("Parcelwise", [BACKEND]))[0]
     assert "Dear Parcelwise hiring team" in letter
     assert "Senior Backend Engineer" in letter
     for skill in match.matched_skills:
@@ -233,7 +240,7 @@ def test_cover_letter_mentions_only_matched_skills_and_real_years() -> None:
 def test_cover_letter_omits_years_and_skills_when_unknown() -> None:
     profile = _profile(years_experience=None, titles_held=[], skills=["Rust"])
     match = score_posting(profile, BACKEND, query="backend engineer", location="Berlin")
-    letter = write_cover_letter(profile, match, "")
+    letter = write_grounded_letter(profile, match, "")[0]
     assert "years" not in letter
     assert "Rust" not in letter and "asks for" not in letter
 
@@ -256,7 +263,7 @@ def test_cv_highlights_are_grounded_and_bounded() -> None:
 def test_write_report_is_atomic_and_complete(tmp_path: Path) -> None:
     profile = _profile()
     ranked = rank_postings(profile, [BACKEND, NURSE], query="backend engineer", location="Berlin", limit=None)
-    rows = [(m, company_notes(m.posting.company, [BACKEND, NURSE]), write_cover_letter(profile, m, ""))
+    rows = [(m, company_notes(m.posting.company, [BACKEND, NURSE]), write_grounded_letter(profile, m, "")[0])
             for m in ranked]
     target = tmp_path / "reports" / "nested" / "run.md"
     out = write_report(target, query="backend engineer", location="Berlin", profile_name="Ada Example",
@@ -300,10 +307,10 @@ def test_csv_feed(tmp_path: Path) -> None:
                     "Data Engineer,Acme,Berlin,https://acme.example/1,60000,false,Python and SQL\n"
                     ",Nameless,Berlin,,,,\n"
                     "SRE,Beta,Remote,,,true,<p>On call</p>\n", encoding="utf-8")
-    result = read_feed(str(path))
+    result = parse_feed(read_capped(str(path), 10**6), str(path))
     assert [p.title for p in result.postings] == ["Data Engineer", "SRE"] and result.skipped == 1
     assert result.postings[0].salary_min == 60000 and result.postings[0].remote is False
     assert result.postings[1].remote is True and result.postings[1].description == "On call"
     path.write_bytes(b"title,company\n\xff\xfe,bad\n")
     with pytest.raises(InvalidInput, match="not UTF-8"):
-        read_feed(str(path))
+        parse_feed(read_capped(str(path), 10**6), str(path))

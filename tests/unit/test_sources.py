@@ -19,17 +19,10 @@ from jobagent.errors import (
     FetchTimeout,
     FetchUnavailable,
     InvalidInput,
+    SourceError,
 )
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources import (
-    ArbeitnowSource,
-    HttpOptions,
-    LeverSource,
-    Source,
-    SourceError,
-    fetch_all,
-    parse_source,
-)
+from jobagent.postings.sources import ArbeitnowSource, HttpOptions, LeverSource, parse_source
 from jobagent.retry_policy import is_permanent, is_transient
 
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "sources"
@@ -392,10 +385,10 @@ def test_redirects_are_followed(server: _Server, hits: list[str], sleeps: SleepR
 
 def test_loopback_refused_without_allow_private(server: _Server, hits: list[str]) -> None:
     source = parse_source("greenhouse:acme", base_urls={"greenhouse": server.base})
-    report = fetch_all([source], limit=5)
-    assert report.postings == []
-    reason = report.failures["greenhouse:acme"]
-    assert "refused URL" in reason and "loopback" in reason
+    with pytest.raises(FetchRefused) as refused:
+        source.fetch(5)
+    assert "refused URL" in str(refused.value) and "loopback" in str(refused.value)
+    assert is_permanent(refused.value)
     assert hits == []  # the guard refused before any request left
 
 
@@ -408,32 +401,36 @@ def test_settings_like_object_enables_private(server: _Server, hits: list[str]) 
         denied.fetch(5)
 
 
-def test_fetch_all_reports_failures_and_keeps_the_rest(server: _Server, hits: list[str],
-                                                       sleeps: SleepRecorder) -> None:
-    http = _http(server, sleeps)
-    sources = [parse_source(spec, http=http) for spec in
-               ("greenhouse:acme", "greenhouse:html", "greenhouse:broken", "lever:globex", "remotive:python")]
-    sources.append(parse_source(f"feed:{FIXTURES / 'missing.json'}"))
-    report = fetch_all(sources, limit=1)
-    assert [p.source for p in report.postings] == ["greenhouse:acme", "lever:globex", "remotive:python"]
-    assert set(report.failures) == {"greenhouse:html", "greenhouse:broken", f"feed:{FIXTURES / 'missing.json'}"}
-    assert "not JSON" in report.failures["greenhouse:html"]
-    assert "HTTP 500" in report.failures["greenhouse:broken"]
-    assert "not found" in report.failures[f"feed:{FIXTURES / 'missing.json'}"]
+def _harvest_env(env, tmp_path: Path, server: _Server) -> None:
+    """An embedded SQLite store and the fixture server as every board's base URL: the harvest's settings."""
+    import json
+
+    from jobagent.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    upgrade(url)
+    env(database_url=url, JOBAGENT_ALLOW_PRIVATE_URLS="true",
+        JOBAGENT_SOURCE_BASE_URLS=json.dumps({k: server.base for k in ("greenhouse", "lever", "remotive")}))
 
 
-def test_fetch_all_survives_a_crashing_source() -> None:
-    class Crashing:
-        name = "crash:test"
+def test_a_harvest_reports_failing_sources_and_keeps_the_rest(server: _Server, env, tmp_path: Path) -> None:
+    """The production path (the harvest; fetch_all, which tests alone used, is gone): a failing source is
+    reported with one line and whether retrying can help, and the others' postings are stored."""
+    from jobagent.postings.harvest import harvest_sources
 
-        def fetch(self, limit: int) -> list[PostingData]:
-            raise KeyError("boom")
-
-    crashing = Crashing()
-    assert isinstance(crashing, Source)
-    report = fetch_all([crashing, parse_source(f"feed:{FIXTURES / 'feed.json'}")], limit=10)
-    assert len(report.postings) == 2
-    assert report.failures["crash:test"].startswith("unexpected error: KeyError")
+    _harvest_env(env, tmp_path, server)
+    missing = f"feed:{FIXTURES / 'missing.json'}"
+    reports = {r.source: r for r in harvest_sources(
+        ["greenhouse:acme", "greenhouse:html", "greenhouse:broken", "lever:globex", "remotive:python", missing])}
+    assert {s for s, r in reports.items() if r.outcome == "ok"} == {"greenhouse:acme", "lever:globex",
+                                                                   "remotive:python"}
+    assert all(reports[s].new > 0 for s in ("greenhouse:acme", "lever:globex", "remotive:python"))
+    failed = {s: r for s, r in reports.items() if r.outcome == "failed"}
+    assert set(failed) == {"greenhouse:html", "greenhouse:broken", missing}
+    assert "not JSON" in (failed["greenhouse:html"].error or "")
+    assert "HTTP 500" in (failed["greenhouse:broken"].error or "")
+    assert "not found" in (failed[missing].error or "") and failed[missing].permanent
+    assert all("\n" not in (r.error or "") for r in failed.values())
 
 
 # --- spec parsing and helpers ---------------------------------------------------------------------------

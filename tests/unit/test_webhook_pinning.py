@@ -15,7 +15,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from jobagent.postings.notify import DeliveryError, post_webhook
+from jobagent.errors import DeliveryError
+from jobagent.postings.notify import post_webhook
 
 HOST = "hooks.rebind.test"
 

@@ -1,4 +1,4 @@
-"""Posting sources behind one interface: ``parse_source(spec)`` -> ``Source``; ``fetch_all`` collects them.
+"""Posting sources behind one interface: ``parse_source(spec)`` -> ``Source``; the harvest collects them.
 
 Specs: ``feed:/path.json``, ``rss:/path-or-url``, ``greenhouse:{token}[?company=Name]``,
 ``lever:{site}[?company=Name]``, ``remotive[:{search}]``, ``arbeitnow[:{query}]``,
@@ -12,14 +12,7 @@ Applicant-tracking systems (issue 27 §1), each ``[?company=Name]``: ``ashby:{bo
 """
 
 from jobagent.postings.sources.bamboohr import BambooHRSource
-from jobagent.postings.sources.base import (
-    DEFAULT_BASE_URLS,
-    HttpOptions,
-    Source,
-    SourceError,
-    SourceReport,
-    fetch_all,
-)
+from jobagent.postings.sources.base import DEFAULT_BASE_URLS, HttpOptions, Source
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
 from jobagent.postings.sources.jsonld import JsonLdSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
@@ -42,8 +35,5 @@ __all__ = [
     "PersonioSource",
     "WorkdaySource",
     "Source",
-    "SourceError",
-    "SourceReport",
-    "fetch_all",
     "parse_source",
 ]

@@ -13,10 +13,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+from jobagent.errors import PageMissing
 from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import HttpOptions, clean, object_at, shape_error
-from jobagent.postings.sources.paging import Getter, PageMissing, decode_json, direct_getter
+from jobagent.postings.sources.paging import Getter, decode_json, direct_getter
 from jobagent.text import html_to_text, parse_date
 
 CLOSED_GONE = "the careers site answers {status} for the opening"

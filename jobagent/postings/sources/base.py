@@ -1,4 +1,4 @@
-"""The ``Source`` interface, the shared HTTP/JSON helpers and ``fetch_all``.
+"""The ``Source`` interface and the shared HTTP/JSON helpers.
 
 Every network read goes through ``jobagent.fetching.fetch_url`` so the SSRF guard, timeouts, size cap and
 per-hop redirect checks apply to job boards exactly as they do to CV URLs.
@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote
 
-from jobagent.errors import FetchError, FetchUnavailable, InputError, JobagentError
+from jobagent.errors import (
+    FetchError,
+    InputError,
+    SourceError,
+)
 from jobagent.fetching import fetch_url
 from jobagent.postings.schema import PostingData
 from jobagent.redaction import redact_url
@@ -37,27 +41,6 @@ DEFAULT_BASE_URLS: dict[str, str] = {
     "personio": "https://{company}.jobs.personio.de",
     "bamboohr": "https://{company}.bamboohr.com",
 }
-
-
-class SourceError(JobagentError):
-    """A source answered, but with something we cannot use (not JSON, wrong shape, not a feed)."""
-
-
-class SourceStatus(SourceError):
-    """A page answered an HTTP error status that retrying cannot fix. It keeps the status, so a source can
-    tell one posting's detail answering 404 (that posting is gone) from the whole board failing."""
-
-    def __init__(self, message: str, *, status: int) -> None:
-        super().__init__(message)
-        self.status = status
-
-
-class SourcesRefused(InputError):
-    """Every source failed, each for a reason retrying cannot fix (refused URLs, malformed feeds, 4xx)."""
-
-
-class SourcesUnavailable(FetchUnavailable):
-    """Every source failed, and at least one for a reason that may pass (5xx, timeout, connection)."""
 
 
 @runtime_checkable
@@ -148,38 +131,3 @@ def clean(value: Any) -> str | None:
         return None
     text = " ".join(str(value).split())
     return text or None
-
-
-@dataclass
-class SourceReport:
-    postings: list[PostingData] = field(default_factory=list)
-    failures: dict[str, str] = field(default_factory=dict)
-    errors: dict[str, BaseException] = field(default_factory=dict)  # the typed cause behind each failure
-
-    def every_source_failed(self, message: str) -> JobagentError:
-        """The typed error for "no source worked": permanent only when every cause is permanent, so a
-        malformed local feed fails at once while a board answering 503 is retried."""
-        if self.errors and not any(is_transient(exc) for exc in self.errors.values()):
-            return SourcesRefused(f"every posting source failed: {message}")
-        return SourcesUnavailable(f"every posting source failed: {message}")
-
-
-def fetch_all(sources: list[Source], limit: int) -> SourceReport:
-    """Up to ``limit`` postings from each source; a failing source is logged and reported, never raised."""
-    report = SourceReport()
-    for source in sources:
-        try:
-            postings = source.fetch(limit)
-        except JobagentError as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            report.errors[source.name] = exc
-        except Exception as exc:  # a bug or odd data in one source must not cost the others their postings
-            log.exception("source %s crashed", source.name)
-            reason = f"unexpected error: {type(exc).__name__}: {exc}".splitlines()[0]
-            report.errors[source.name] = exc
-        else:
-            report.postings.extend(postings[:limit])
-            continue
-        log.warning("source %s failed: %s", source.name, reason)
-        report.failures[source.name] = reason
-    return report

@@ -19,20 +19,22 @@ from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import urlsplit
 
-from jobagent.errors import FetchError, FetchStatus, FetchTimeout, FetchUnavailable, InputError, NotFound
+from jobagent.errors import (
+    BoardNotFound,
+    CheckUnavailable,
+    FetchError,
+    FetchStatus,
+    FetchTimeout,
+    FetchUnavailable,
+    InputError,
+    SourceError,
+    first_line,
+)
 from jobagent.fetching import fetch_url
-from jobagent.postings.sources.base import Source, SourceError
+from jobagent.postings.sources.base import Source
 from jobagent.postings.sources.paging import Getter
 from jobagent.redaction import redact_source
 from jobagent.retry_policy import is_transient
-
-
-class BoardNotFound(NotFound):
-    """The board a spec names does not exist: its host answered 404 or 410."""
-
-
-class CheckUnavailable(FetchUnavailable):
-    """The board could not be asked now (5xx, timeout, connection): not added, since it may not exist."""
 
 
 def _one_request(source: Source, min_interval: float) -> Getter:
@@ -87,21 +89,18 @@ def check_source(source: Source, *, min_interval: float = 0.0) -> int:
             raise BoardNotFound(f"{shown}: no such board ({exc.url or 'the board'} answered {exc.status})") from None
         if is_transient(exc):
             raise _unavailable(shown, exc) from None
-        raise InputError(f"{shown}: the board refused the request: {_line(exc)}") from None
+        raise InputError(f"{shown}: the board refused the request: {first_line(exc)}") from None
     except (FetchTimeout, FetchUnavailable) as exc:
         raise _unavailable(shown, exc) from None
     except SourceError as exc:
-        raise InputError(f"{shown}: not a board we can read: {_line(exc)}") from None
+        raise InputError(f"{shown}: not a board we can read: {first_line(exc)}") from None
     except FetchError as exc:
         if is_transient(exc):
             raise _unavailable(shown, exc) from None
         raise
 
 
-def _line(exc: BaseException) -> str:
-    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-
 
 def _unavailable(shown: str, exc: FetchError) -> CheckUnavailable:
-    return CheckUnavailable(f"{shown}: could not check the board now ({_line(exc)}); not added: try again later, "
+    return CheckUnavailable(f"{shown}: could not check the board now ({first_line(exc)}); not added: try again later, "
                             "or add it without the check", url=exc.url)

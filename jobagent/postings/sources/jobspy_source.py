@@ -28,7 +28,13 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from typing import Any
 
-from jobagent.errors import FetchUnavailable, InputError
+from jobagent.errors import (
+    AggregatorRefused,
+    AggregatorsMissing,
+    AggregatorUnavailable,
+    InputError,
+    first_line,
+)
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.base import HttpOptions, SourceError
 from jobagent.postings.sources.jobspy_rows import posting_from_row, records
@@ -51,18 +57,6 @@ _ANYWHERE = frozenset({"remote", "anywhere", "worldwide", "remote only", "fully 
 scrape_jobs: Callable[..., Any] | None = None
 
 Slot = Callable[[str], AbstractContextManager[Any]]
-
-
-class AggregatorsMissing(InputError):
-    """python-jobspy is not installed: the operator must install the extra (exit 3, not retried)."""
-
-
-class AggregatorUnavailable(FetchUnavailable):
-    """The site did not answer the library usefully (blocked, 429, network): another harvest may work."""
-
-
-class AggregatorRefused(SourceError):
-    """The library refused what it was asked (an argument it does not accept): retrying cannot help."""
 
 
 def _library() -> tuple[Callable[..., Any], frozenset[str]]:
@@ -91,11 +85,6 @@ def _country(location: str | None, default: str, known: frozenset[str]) -> str:
     found = pycountry.countries.get(alpha_2=place.country)
     name = _COUNTRY_NAMES.get(place.country) or (str(getattr(found, "name", "")).lower() if found else "")
     return name if name and (not known or name in known) else default
-
-
-def _line(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else ""
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 class JobSpySource:
@@ -186,13 +175,14 @@ class JobSpySource:
             try:
                 frame = scrape(**arguments)
             except ValueError as exc:
-                raise AggregatorRefused(f"{asked}: the library refused it: {_line(exc)}") from None
+                raise AggregatorRefused(f"{asked}: the library refused it: {first_line(exc, named=True)}") from None
             except Exception as exc:  # noqa: BLE001 - blocked, 429, a dropped connection: the site, not us
-                raise AggregatorUnavailable(f"{asked}: {_line(exc)}", url=f"https://{self.host}/") from exc
+                raise AggregatorUnavailable(f"{asked}: {first_line(exc, named=True)}",
+                                            url=f"https://{self.host}/") from exc
         attrs = getattr(frame, "attrs", None)
         errors = attrs.get("errors") if isinstance(attrs, dict) else None
         error = errors.get(self.site) if isinstance(errors, dict) else None
-        failed = f"{asked}: {self.site} failed: {str(error).splitlines()[0]}" if error else None
+        failed = f"{asked}: {self.site} failed: {first_line(error)}" if error else None
         rows = records(frame)
         if failed and not rows:
             raise AggregatorUnavailable(failed, url=f"https://{self.host}/")

@@ -24,11 +24,11 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
-from jobagent.errors import FetchStatus, InvalidInput
+from jobagent.errors import FetchStatus, InvalidInput, SourceError, SourceStatus
 from jobagent.postings.liveness import closed_by_date
 from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus, clean
+from jobagent.postings.sources.base import HttpOptions, clean
 from jobagent.postings.sources.pages import job_postings, read_page
 from jobagent.postings.sources.paging import CutShort, Getter, direct_getter
 from jobagent.text import html_to_text, parse_date

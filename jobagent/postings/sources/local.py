@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from jobagent.errors import InvalidInput
+from jobagent.errors import InvalidInput, SourceError
 from jobagent.postings.feeds import DEFAULT_FEED_MAX_BYTES, parse_feed, read_capped
 from jobagent.postings.rss import parse_rss, rss_postings
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions, SourceError, fetch_bytes
+from jobagent.postings.sources.base import HttpOptions, fetch_bytes
 from jobagent.postings.sources.paging import Getter
 
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any, Protocol
 
-from jobagent.errors import FetchStatus
-from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus, fetch_bytes
+from jobagent.errors import FetchStatus, PageMissing, SourceError, SourceStatus, first_line
+from jobagent.postings.sources.base import HttpOptions, fetch_bytes
 from jobagent.retry_policy import is_transient
 
 
@@ -27,15 +27,6 @@ LEVER_PAGE_SIZE = 100
 
 class NotModified(Exception):  # noqa: N818 - it is an answer, not an error
     """The first page answered 304 (or a local file hashed the same): nothing changed since last time."""
-
-
-class PageMissing(SourceStatus):
-    """The board answered 404/410 for one URL: for a posting's detail page that is the board's own word
-    that the posting is gone, so the source closes that posting instead of failing the whole harvest."""
-
-    def __init__(self, message: str, *, url: str, status: int) -> None:
-        super().__init__(message, status=status)
-        self.url = url
 
 
 class CutShort(Exception):  # noqa: N818
@@ -65,10 +56,10 @@ def direct_getter(http: HttpOptions) -> Getter:
             return fetch_bytes(url, http, json_body=json_body)
         except FetchStatus as exc:
             if exc.status in (404, 410):
-                raise PageMissing(str(exc).splitlines()[0], url=url, status=exc.status) from None
+                raise PageMissing(first_line(exc), url=url, status=exc.status) from None
             if is_transient(exc):  # fetch_bytes already retried it
                 raise
             # Another status retrying cannot fix keeps its code, as the harvest's PageGetter raises it.
-            raise SourceStatus(str(exc).splitlines()[0], status=exc.status) from None
+            raise SourceStatus(first_line(exc), status=exc.status) from None
 
     return get

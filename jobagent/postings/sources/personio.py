@@ -20,9 +20,10 @@ from xml.etree.ElementTree import Element, ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from jobagent.errors import SourceError
 from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions, SourceError, clean, shape_error
+from jobagent.postings.sources.base import HttpOptions, clean, shape_error
 from jobagent.postings.sources.paging import Getter, direct_getter
 from jobagent.text import html_to_text, parse_date
 

@@ -24,10 +24,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+from jobagent.errors import SourceError, SourceStatus
 from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
 from jobagent.postings.sources.ats_json import dicts, direct_getter, json_object, place
-from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus, clean, object_at, shape_error
+from jobagent.postings.sources.base import HttpOptions, clean, object_at, shape_error
 from jobagent.postings.sources.paging import MAX_PAGES, CutShort, Getter, decode_json
 from jobagent.text import html_to_text, parse_date
 

@@ -24,11 +24,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
-from jobagent.errors import InvalidInput
+from jobagent.errors import InvalidInput, PageMissing, SourceError
 from jobagent.postings.salary import read_pay
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions, SourceError, clean, list_at, object_at, shape_error
-from jobagent.postings.sources.paging import MAX_PAGES, CutShort, Getter, PageMissing, decode_json, direct_getter
+from jobagent.postings.sources.base import HttpOptions, clean, list_at, object_at, shape_error
+from jobagent.postings.sources.paging import MAX_PAGES, CutShort, Getter, decode_json, direct_getter
 from jobagent.redaction import redact_url
 from jobagent.text import html_to_text, parse_date
 

@@ -8,6 +8,9 @@ Revises: 0003
 Create Date: 2026-12-01
 """
 
+import hashlib
+import re
+import unicodedata
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,9 +66,27 @@ def upgrade() -> None:
     _backfill()
 
 
-def _backfill() -> None:
-    from jobagent.postings.board import repost_key
+# The repost key as it was written when this migration was (issue 28 §6: a migration never imports live
+# code): ASCII letters and digits of company (trailing legal forms dropped) and title. 0013 marks every
+# posting for the rebuild that recomputes these keys with the Unicode normaliser.
+_LEGAL_SUFFIXES = {"gmbh", "inc", "ltd", "ag", "llc", "limited", "incorporated", "corp", "corporation", "plc",
+                   "co", "kg", "mbh"}
 
+
+def _normalize(text: str | None) -> str:
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    folded = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", folded).split())
+
+
+def repost_key(company: str, title: str) -> str:
+    words = _normalize(company).split()
+    while len(words) > 1 and words[-1] in _LEGAL_SUFFIXES:
+        words.pop()
+    return hashlib.sha1(f"{' '.join(words)}|{_normalize(title)}".encode()).hexdigest()
+
+
+def _backfill() -> None:
     bind = op.get_bind()
     rows = bind.execute(sa.text(
         "SELECT r.profile_id, m.posting_id, m.score, m.run_id, m.created_at, p.company, p.title "
