@@ -1,7 +1,8 @@
 """Checks on what a user submits for profiling, run both before anything is stored and in the worker.
 
 Running them at submit time means a typo'd path, a corrupt PDF or a refused URL is one clear line for
-the user and no rows at all, instead of a failed run to clean up later.
+the user and no rows at all, instead of a failed run to clean up later. The text that submit-time parse
+extracts is kept with the bytes (``jobagent.cv.stored``), so the worker does not parse the file again.
 """
 
 from __future__ import annotations
@@ -80,10 +81,13 @@ def normalize_sources(sources: list[str], settings: Settings, *,
 
 @dataclass(frozen=True)
 class LocalCV:
-    """A local CV file as read once at submit time; the worker parses these bytes, never the path again."""
+    """A local CV file as read and parsed once at submit time; the worker uses this text (stored with the
+    bytes), never the path or the reader again."""
 
     path: str
     data: bytes
+    text: str | None = None
+    kind: str | None = None
 
     @property
     def sha256(self) -> str:
@@ -92,9 +96,15 @@ class LocalCV:
 
 def intake_sources(sources: list[str], settings: Settings) -> tuple[list[str], list[LocalCV]]:
     """Check every source; read each local file once, parse it in the sandbox and extract a profile, so a
-    bad file is refused before any row exists. Returns the normalized sources and the local files' bytes."""
+    bad file is refused before any row exists. Returns the normalized sources and the local files' bytes
+    with the text the parse extracted."""
+    from jobagent.cv.sandbox import parse_cv_bytes, warm
+
+    sources = list(sources)
+    if any(not is_url(source.strip()) for source in sources):
+        warm()  # the sandbox's server starts while the extraction vocabularies are imported
     from jobagent.cv.extraction import extract_profile
-    from jobagent.cv.sandbox import parse_cv_bytes
+
     normalized: list[str] = []
     local: list[LocalCV] = []
     for source, url in _checked(sources, settings):
@@ -106,5 +116,5 @@ def intake_sources(sources: list[str], settings: Settings) -> tuple[list[str], l
         doc = parse_cv_bytes(str(path), data, suffix=path.suffix.lower(), settings=settings)
         extract_profile(doc.text)
         normalized.append(str(path))
-        local.append(LocalCV(str(path), data))
+        local.append(LocalCV(str(path), data, text=doc.text, kind=doc.kind))
     return normalized, local

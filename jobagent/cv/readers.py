@@ -43,16 +43,17 @@ def read_cv(source: str, *, max_bytes: int = 10 * 1024 * 1024, timeout: float = 
 
 
 def read_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: str | None = None,
-                  max_pages: int = 40, max_chars: int = 300_000) -> CVDocument:
+                  max_pages: int = 20, max_chars: int = 300_000, ocr: dict[str, Any] | None = None) -> CVDocument:
     """Parse CV bytes already read (what ``jobagent.cv.sandbox`` runs in its child process).
 
-    ``max_pages`` and ``max_chars`` bound the work a hostile PDF can ask for (issue 11).
+    ``max_pages`` and ``max_chars`` bound the work a hostile PDF can ask for (issue 11); ``ocr`` (the
+    Tesseract binary and languages) is how a scanned PDF is read (``jobagent.cv.ocr``).
     """
     if not data.strip():
         raise InvalidInput(f"CV is empty: {source}")
     kind = _detect_kind(source, data, suffix, content_type)
     if kind == "pdf":
-        text = _pdf_text(source, data, max_pages=max_pages, max_chars=max_chars)
+        text = _pdf_text(source, data, max_pages=max_pages, max_chars=max_chars, ocr=ocr)
     elif kind == "docx":
         text = _docx_text(source, data)
     else:
@@ -116,7 +117,8 @@ def _one_line(exc: Exception) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int = 300_000) -> str:
+def _pdf_text(source: str, data: bytes, *, max_pages: int = 20, max_chars: int = 300_000,
+              ocr: dict[str, Any] | None = None) -> str:
     import logging
 
     from pypdf import PdfReader
@@ -143,14 +145,17 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
             pages.append(page_text(page) or page.extract_text() or "")
             if sum(map(len, pages)) > max_chars:
                 raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
+        text = "\n".join(pages)
+        if not text.strip():  # a scan: one image per page (issue 26)
+            from jobagent.cv.ocr import ocr_pdf
+
+            text = ocr_pdf(source, reader, ocr)
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
         raise InvalidInput(f"CV file is not a readable PDF: {source} ({_one_line(exc)})") from None
-    text = "\n".join(pages)
     if not text.strip():
-        raise InvalidInput(f"CV PDF has no extractable text: {source} (probably a scanned image; "
-                           "export it as a PDF with selectable text, or use DOCX or plain text)")
+        raise InvalidInput(f"CV PDF is empty: {source} (no text and no scanned page in it)")
     return text
 
 
