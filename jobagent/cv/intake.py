@@ -94,16 +94,28 @@ class LocalCV:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def warm_sandbox(sources: list[str]) -> None:
+    """Start the CV sandbox's server now when a local file will be parsed, so its start-up (an interpreter
+    and the readers' imports) overlaps the caller's own imports instead of adding to them (issue 26 §4).
+    A face calls this before importing the API; ``intake_sources`` calls it too."""
+    if any(not is_url(source.strip()) for source in sources):
+        from jobagent.cv.sandbox import warm
+
+        warm()
+
+
 def intake_sources(sources: list[str], settings: Settings) -> tuple[list[str], list[LocalCV]]:
     """Check every source; read each local file once, parse it in the sandbox and extract a profile, so a
     bad file is refused before any row exists. Returns the normalized sources and the local files' bytes
     with the text the parse extracted."""
-    from jobagent.cv.sandbox import parse_cv_bytes, warm
+    from jobagent.cv.sandbox import parse_cv_bytes
 
-    sources = list(sources)
-    if any(not is_url(source.strip()) for source in sources):
-        warm()  # the sandbox's server starts while the extraction vocabularies are imported
+    warm_sandbox(sources)  # the server starts while the extraction vocabularies and the language model load
     from jobagent.cv.extraction import extract_profile
+    from jobagent.languages import detect
+
+    if any(not is_url(source.strip()) for source in sources):
+        detect("warm up")  # loads the language model, which extract_profile would load after the parse
 
     normalized: list[str] = []
     local: list[LocalCV] = []
