@@ -107,6 +107,9 @@ def _run(request: dict[str, Any], data: bytes | None, timeout: float, source: st
                 if attempt == 2:
                     raise InvalidInput(f"CV file could not be read (the parser stopped: {exc}): {source}") from None
                 continue
+            except BaseException:  # e.g. RQ's hard time limit mid-conversation: the stream is out of step
+                server.close()
+                raise
             _release(server)
             break
     errors = str(reply.get("stderr") or "")

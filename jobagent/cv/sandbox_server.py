@@ -7,11 +7,11 @@ nothing (``isolation.child_env``), and it leaves the network first thing (``isol
 everything forked from it starts off the network and without credentials.
 
 For each request it forks one child, which does what the one-shot child did: a fresh temporary directory
-(made by the caller) as working directory, HOME and TMPDIR; ``RLIMIT_AS`` and ``RLIMIT_CPU``; its own
-session (so a deadline kills whatever it started, Tesseract included); no capabilities left (so it cannot
-ptrace this non-dumpable server and read the next user's CV); then the parse. This server enforces the
-wall-clock deadline, reaps the child with ``wait4`` (its own rusage) and answers. A fork of a warm process
-costs a few milliseconds.
+(made by the caller) as working directory, HOME and TMPDIR; ``RLIMIT_AS``, ``RLIMIT_CPU`` and
+``RLIMIT_FSIZE``; its own session (so a deadline kills whatever it started, Tesseract included); no
+capabilities left (so it cannot ptrace this non-dumpable server and read the next user's CV); then the
+parse. This server enforces the wall-clock deadline, reaps the child with ``wait4`` (its own rusage) and
+answers. A fork of a warm process costs a few milliseconds.
 
 Frames on stdin/stdout: 8 bytes of big-endian length, then the payload; a request is a JSON header frame
 followed by the CV bytes as a raw frame, an answer one JSON frame. EOF on stdin ends the server.
@@ -37,6 +37,7 @@ from jobagent.cv.isolation import drop_network
 _PR_SET_DUMPABLE = 4
 _PR_SET_NO_NEW_PRIVS = 38
 _ANSWER, _STDERR = ".answer.json", ".stderr"
+_MAX_FILE = 64 * 1024 * 1024  # any one file the child (or Tesseract) writes; a CV's answer is far smaller
 
 
 def read_frame(stream: IO[bytes]) -> bytes | None:
@@ -159,7 +160,7 @@ def _serve(request: dict[str, Any], data: bytes, network: str, libc: Any) -> dic
     answer: Any = None
     try:
         with open(os.path.join(workdir, _ANSWER), "rb") as fh:
-            answer = json.loads(fh.read())
+            answer = json.loads(fh.read(_MAX_FILE))
     except (OSError, ValueError):
         answer = None
     try:
@@ -235,6 +236,7 @@ def _parse(request: dict[str, Any], data: bytes, network: str) -> dict[str, Any]
     try:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (_MAX_FILE, _MAX_FILE))  # page images, the answer
     except (OSError, ValueError) as exc:  # e.g. a seccomp filter without setrlimit: timeout and cgroup remain
         sys.stderr.write(f"jobagent.cv.sandbox: could not set resource limits: {exc}\n")
     source = request["source"]
