@@ -22,7 +22,12 @@ _IMAGE_MIN_PIXELS = 200 * 200  # logos and signature images are not pages of tex
 
 def ocr_pdf(source: str, reader: Any, settings: dict[str, Any] | None) -> str:
     """The text Tesseract reads in the PDF's page images; "" when the PDF holds no image to read."""
-    images = _page_images(reader)
+    try:
+        images = _page_images(reader)
+    except Exception as exc:  # noqa: BLE001 - pypdf and Pillow raise many kinds of errors on damaged images
+        text = str(exc).strip().splitlines()
+        raise InvalidInput(f"CV file is not a readable PDF: {source} ({text[0] if text else type(exc).__name__})"
+                           ) from None
     if not images:
         return ""
     binary = _binary((settings or {}).get("tesseract") or "tesseract")

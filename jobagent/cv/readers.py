@@ -145,15 +145,15 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 20, max_chars: int =
             pages.append(page_text(page) or page.extract_text() or "")
             if sum(map(len, pages)) > max_chars:
                 raise InvalidInput(f"CV holds more than {max_chars} characters of text; that is not a CV: {source}")
-        text = "\n".join(pages)
-        if not text.strip():  # a scan: one image per page (issue 26)
-            from jobagent.cv.ocr import ocr_pdf
-
-            text = ocr_pdf(source, reader, ocr)
     except InvalidInput:
         raise
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
         raise InvalidInput(f"CV file is not a readable PDF: {source} ({_one_line(exc)})") from None
+    text = "\n".join(pages)
+    if not text.strip():  # a scan: one image per page, read by Tesseract (issue 26)
+        from jobagent.cv.ocr import ocr_pdf
+
+        text = ocr_pdf(source, reader, ocr)
     if not text.strip():
         raise InvalidInput(f"CV PDF is empty: {source} (no text and no scanned page in it)")
     return text
