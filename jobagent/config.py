@@ -68,8 +68,14 @@ class Settings(BaseSettings):
     lease_seconds: int = Field(default=90, validation_alias="JOBAGENT_LEASE_SECONDS")
     cv_parse_memory_mb: int = Field(default=512, validation_alias="JOBAGENT_CV_PARSE_MEMORY_MB")
     cv_parse_timeout: float = Field(default=30.0, validation_alias="JOBAGENT_CV_PARSE_TIMEOUT")
-    cv_max_pages: int = Field(default=40, validation_alias="JOBAGENT_CV_MAX_PAGES")
+    # 20 pages: a long academic CV fits; a 40-page file is a thesis or a bomb, not a CV (issue 26).
+    cv_max_pages: int = Field(default=20, validation_alias="JOBAGENT_CV_MAX_PAGES")
     cv_max_chars: int = Field(default=300_000, validation_alias="JOBAGENT_CV_MAX_CHARS")
+    # Scanned PDFs (issue 26): the Tesseract binary, run inside the sandbox, and the languages it tries.
+    cv_tesseract: str = Field(default="tesseract", validation_alias="JOBAGENT_CV_TESSERACT")
+    cv_ocr_languages: str = Field(default="eng+deu+nld+fra+spa+por", validation_alias="JOBAGENT_CV_OCR_LANGUAGES")
+    # Stored CV bytes and text are deleted this long after a profile was built from them (issue 26 §4).
+    cv_retention_days: int = Field(default=30, ge=1, validation_alias="JOBAGENT_CV_RETENTION_DAYS")
     # Postings index (issue 12): harvest once per source, search the store per profile.
     harvest_interval: int = Field(default=3 * 3600, validation_alias="JOBAGENT_HARVEST_INTERVAL")
     host_min_interval: float = Field(default=2.0, validation_alias="JOBAGENT_HOST_MIN_INTERVAL")

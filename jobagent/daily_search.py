@@ -55,6 +55,7 @@ class FanOutSummary:
     seconds: float = 0.0
     errors: list[str] = field(default_factory=list)
     harvests: list[str] = field(default_factory=list)  # issue 12: one line per source harvested first
+    cv_documents_expired: int = 0  # issue 26 §4: stored CVs past JOBAGENT_CV_RETENTION_DAYS, deleted
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -244,6 +245,7 @@ def fan_out_daily_search(day: date | None = None, *, settings: Settings | None =
     summary = FanOutSummary(day=day.isoformat())
     began = time.perf_counter()
     _harvest_due(settings, summary)
+    _expire_cv_documents(settings, summary)
     pending: list[tuple[str, SubmissionSpec]] = []
     for page in _eligible_profiles(size, summary):
         for profile in page:
@@ -270,6 +272,18 @@ def _harvest_due(settings: Settings, summary: FanOutSummary) -> None:
         summary.errors.append(f"harvest: {first_line(translate(exc))}")
         return
     summary.harvests.extend(report.line() for report in reports)
+
+
+def _expire_cv_documents(settings: Settings, summary: FanOutSummary) -> None:
+    """Issue 26 §4: the CV retention sweep rides on this daily task rather than a scheduled task of its
+    own, so the embedded default's 'schedule run-now daily-search' runs it too. Its failure stops no search."""
+    from jobagent.cv.stored import sweep_documents
+
+    try:
+        summary.cv_documents_expired = sweep_documents(settings)
+    except Exception as exc:  # noqa: BLE001 - the searches still run; the next day's sweep catches up
+        log.exception("daily search: the CV retention sweep failed")
+        summary.errors.append(f"cv retention: {str(translate(exc)).splitlines()[0]}")
 
 
 def daily_search_task() -> dict[str, Any]:

@@ -42,6 +42,9 @@ def profile_create(
 
         jobagent profile create --name "Jane Doe" --email jane@example.org --cv cv.pdf --cv letters.docx
     """
+    from jobagent.cv.intake import warm_sandbox
+
+    warm_sandbox(cv)  # the CV sandbox starts while the API is imported (issue 26 §4)
     from jobagent.api.runs import submit_profiling
 
     announce_store()

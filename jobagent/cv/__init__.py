@@ -9,7 +9,7 @@ __all__ = ["extract_profile"]
 
 
 def __getattr__(name: str) -> Any:
-    """Lazy exports (PEP 562): the sandboxed CV parser (``python -m jobagent.cv.sandbox``) imports only the
+    """Lazy exports (PEP 562): the sandboxed CV parser (``python -m jobagent.cv.sandbox_server``) imports only the
     readers, not the extraction vocabularies, so each parse starts faster (issue 11)."""
     if name == "extract_profile":
         from jobagent.cv.extraction import extract_profile

@@ -1,7 +1,8 @@
 """Checks on what a user submits for profiling, run both before anything is stored and in the worker.
 
 Running them at submit time means a typo'd path, a corrupt PDF or a refused URL is one clear line for
-the user and no rows at all, instead of a failed run to clean up later.
+the user and no rows at all, instead of a failed run to clean up later. The text that submit-time parse
+extracts is kept with the bytes (``jobagent.cv.stored``), so the worker does not parse the file again.
 """
 
 from __future__ import annotations
@@ -80,21 +81,42 @@ def normalize_sources(sources: list[str], settings: Settings, *,
 
 @dataclass(frozen=True)
 class LocalCV:
-    """A local CV file as read once at submit time; the worker parses these bytes, never the path again."""
+    """A local CV file as read and parsed once at submit time; the worker uses this text (stored with the
+    bytes), never the path or the reader again."""
 
     path: str
     data: bytes
+    text: str | None = None
+    kind: str | None = None
 
     @property
     def sha256(self) -> str:
         return hashlib.sha256(self.data).hexdigest()
 
 
+def warm_sandbox(sources: list[str]) -> None:
+    """Start the CV sandbox's server now when a local file will be parsed, so its start-up (an interpreter
+    and the readers' imports) overlaps the caller's own imports instead of adding to them (issue 26 §4).
+    A face calls this before importing the API; ``intake_sources`` calls it too."""
+    if any(not is_url(source.strip()) for source in sources):
+        from jobagent.cv.sandbox import warm
+
+        warm()
+
+
 def intake_sources(sources: list[str], settings: Settings) -> tuple[list[str], list[LocalCV]]:
     """Check every source; read each local file once, parse it in the sandbox and extract a profile, so a
-    bad file is refused before any row exists. Returns the normalized sources and the local files' bytes."""
-    from jobagent.cv.extraction import extract_profile
+    bad file is refused before any row exists. Returns the normalized sources and the local files' bytes
+    with the text the parse extracted."""
     from jobagent.cv.sandbox import parse_cv_bytes
+
+    warm_sandbox(sources)  # the server starts while the extraction vocabularies and the language model load
+    from jobagent.cv.extraction import extract_profile
+    from jobagent.languages import detect
+
+    if any(not is_url(source.strip()) for source in sources):
+        detect("warm up")  # loads the language model, which extract_profile would load after the parse
+
     normalized: list[str] = []
     local: list[LocalCV] = []
     for source, url in _checked(sources, settings):
@@ -106,5 +128,5 @@ def intake_sources(sources: list[str], settings: Settings) -> tuple[list[str], l
         doc = parse_cv_bytes(str(path), data, suffix=path.suffix.lower(), settings=settings)
         extract_profile(doc.text)
         normalized.append(str(path))
-        local.append(LocalCV(str(path), data))
+        local.append(LocalCV(str(path), data, text=doc.text, kind=doc.kind))
     return normalized, local

@@ -20,16 +20,17 @@ SUPPORTED = "PDF (.pdf), Word (.docx) and plain text (.txt, .md, .markdown, .tex
 
 
 def read_cv_bytes(source: str, data: bytes, *, suffix: str = "", content_type: str | None = None,
-                  max_pages: int = 40, max_chars: int = 300_000) -> CVDocument:
+                  max_pages: int = 20, max_chars: int = 300_000, ocr: dict[str, Any] | None = None) -> CVDocument:
     """Parse CV bytes already read (what ``jobagent.cv.sandbox`` runs in its child process).
 
-    ``max_pages`` and ``max_chars`` bound the work a hostile PDF can ask for (issue 11).
+    ``max_pages`` and ``max_chars`` bound the work a hostile PDF can ask for (issue 11); ``ocr`` (the
+    Tesseract binary and languages) is how a scanned PDF is read (``jobagent.cv.ocr``).
     """
     if not data.strip():
         raise InvalidInput(f"CV is empty: {source}")
     kind = _detect_kind(source, data, suffix, content_type)
     if kind == "pdf":
-        text = _pdf_text(source, data, max_pages=max_pages, max_chars=max_chars)
+        text = _pdf_text(source, data, max_pages=max_pages, max_chars=max_chars, ocr=ocr)
     elif kind == "docx":
         text = _docx_text(source, data)
     else:
@@ -83,7 +84,8 @@ def _is_utf8(data: bytes) -> bool:
 
 
 
-def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int = 300_000) -> str:
+def _pdf_text(source: str, data: bytes, *, max_pages: int = 20, max_chars: int = 300_000,
+              ocr: dict[str, Any] | None = None) -> str:
     import logging
 
     from pypdf import PdfReader
@@ -108,9 +110,12 @@ def _pdf_text(source: str, data: bytes, *, max_pages: int = 40, max_chars: int =
     except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of errors on damaged files
         raise InvalidInput(f"CV file is not a readable PDF: {source} ({first_line(exc)})") from None
     text = "\n".join(pages)
+    if not text.strip():  # a scan: one image per page, read by Tesseract (issue 26)
+        from jobagent.cv.ocr import ocr_pdf
+
+        text = ocr_pdf(source, reader, ocr)
     if not text.strip():
-        raise InvalidInput(f"CV PDF has no extractable text: {source} (probably a scanned image; "
-                           "export it as a PDF with selectable text, or use DOCX or plain text)")
+        raise InvalidInput(f"CV PDF is empty: {source} (no text and no scanned page in it)")
     return text
 
 

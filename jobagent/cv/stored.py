@@ -1,19 +1,24 @@
-"""CV bytes kept in the store between submit and the worker, keyed by their sha256.
+"""CV bytes kept in the store between submit and the worker, keyed by their sha256, with their text.
 
-Submit reads a local CV file once and stores its bytes here; the run's context names the path and the
-hash. The worker parses those bytes (checking the hash), never the path: a file swapped for a symlink
-after submission is not read (no TOCTOU), and workers on other hosts need no shared storage. URLs are
-still fetched by the worker. Every parse goes through ``jobagent.cv.sandbox``.
+Submit reads a local CV file once, parses it once in the sandbox and stores the bytes and the extracted
+text here; the run's context names the path and the hash. The worker uses that text (checking the hash of
+the bytes): it never reads the path again (a file swapped for a symlink after submission is not read, and
+workers on other hosts need no shared storage) and never parses the file again (issue 26 §4). URLs are
+still fetched and parsed by the worker, in the sandbox (``jobagent.cv.sandbox``).
+
+Retention: the rows go with their profile (``release_documents``), and ``JOBAGENT_CV_RETENTION_DAYS``
+after a profile was built from them (``sweep_documents``, run by the daily fan-out).
 """
 
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from sqlalchemy import Text, cast, delete, select
+from sqlalchemy import Text, cast, delete, select, update
 from sqlalchemy.orm import Session
 
 from jobagent.config import Settings
@@ -28,15 +33,38 @@ from jobagent.store.upsert import dialect_insert
 
 
 def store_documents(documents: list[LocalCV]) -> dict[str, str]:
-    """Insert each document unless the same bytes are stored already; returns path → sha256."""
+    """Insert each document with its text; the same bytes stored already get the text and a cleared
+    ``profiled_at`` (a new run is about to use them, so the retention clock starts again after it).
+    Returns path → sha256."""
     if not documents:
         return {}
     with session_scope() as s:
-        rows = {d.sha256: {"sha256": d.sha256, "size": len(d.data), "content": d.data, "created_at": utcnow()}
+        rows = {d.sha256: {"sha256": d.sha256, "size": len(d.data), "content": d.data, "created_at": utcnow(),
+                           "text": d.text, "kind": d.kind, "profiled_at": None}
                 for d in documents}
-        s.execute(dialect_insert(s, StoredCV).values(list(rows.values()))
-                  .on_conflict_do_nothing(index_elements=["sha256"]))
+        insert = dialect_insert(s, StoredCV).values(list(rows.values()))
+        s.execute(insert.on_conflict_do_update(
+            index_elements=["sha256"], set_={"text": insert.excluded.text, "kind": insert.excluded.kind,
+                                             "profiled_at": None}))
     return {d.path: d.sha256 for d in documents}
+
+
+def mark_profiled(s: Session, hashes: set[str]) -> None:
+    """Start the retention clock of the documents a profile was just built from (in that transaction)."""
+    if hashes:
+        s.execute(update(StoredCV).where(StoredCV.sha256.in_(sorted(hashes))).values(profiled_at=utcnow()))
+
+
+def sweep_documents(settings: Settings, now: datetime | None = None) -> int:
+    """Delete the stored CVs whose profile was built more than ``cv_retention_days`` ago; returns how many.
+
+    Only ``profiled_at`` counts: a document no run has used yet (submitted, still queued) is kept, and
+    ``store_documents`` clears the mark when the same file is submitted again.
+    """
+    cutoff = (now or utcnow()) - timedelta(days=settings.cv_retention_days)
+    with session_scope() as s:
+        done = s.execute(delete(StoredCV).where(StoredCV.profiled_at.is_not(None), StoredCV.profiled_at < cutoff))
+        return int(getattr(done, "rowcount", 0) or 0)
 
 
 def named_documents(params: list[dict[str, Any]]) -> set[str]:
@@ -62,16 +90,21 @@ def release_documents(s: Session, hashes: set[str]) -> int:
 
 def read_source(source: str, sha256: str | None, settings: Settings,
                 stats: dict[str, Any] | None = None) -> CVDocument:
-    """The CV text of one source: stored bytes when submit kept them, else the URL (or, for runs submitted
-    before bytes were stored, the path), parsed in the sandbox."""
+    """The CV text of one source: the text extracted at submit when it was stored, else (rows stored before
+    migration 0024) its stored bytes, else the URL (or, for runs submitted before bytes were stored, the
+    path), parsed in the sandbox."""
     if sha256:
         with session_scope() as s:
             row = s.get(StoredCV, sha256)
             data = bytes(row.content) if row is not None else None
+            text, kind = (row.text, row.kind) if row is not None else (None, None)
         if data is None:
-            raise InvalidInput(f"the stored copy of CV {source} is missing; submit the profile again")
+            raise InvalidInput(f"the stored copy of CV {source} is missing (deleted after "
+                               f"{settings.cv_retention_days} days, or with its profile); submit the profile again")
         if hashlib.sha256(data).hexdigest() != sha256:
             raise InvalidInput(f"the stored copy of CV {source} does not match its checksum; submit it again")
+        if text is not None:
+            return CVDocument(source=source, kind=kind or "text", text=text)
         return parse_cv_bytes(source, data, suffix=Path(source).suffix.lower(), settings=settings, stats=stats)
     if is_url(source):
         from jobagent.fetching import fetch_url

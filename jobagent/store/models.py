@@ -333,18 +333,24 @@ class AlertState(Base):
 
 
 class StoredCV(Base):
-    """The bytes of a local CV file, read once at submit time and keyed by their sha256 (issue 11).
+    """The bytes of a local CV file, read once at submit time and keyed by their sha256 (issue 11), with
+    the text the submit-time sandbox extracted from them (issue 26 §4).
 
-    The worker parses these bytes instead of re-reading the path, so a file swapped after submission
-    (a TOCTOU) is never read, and workers on other hosts need no shared storage.
+    The worker uses that text instead of re-reading the path (a file swapped after submission, a TOCTOU,
+    is never read, and workers on other hosts need no shared storage) or parsing the bytes again. Rows are
+    deleted with their profile, and ``JOBAGENT_CV_RETENTION_DAYS`` after ``profiled_at``.
     """
 
     __tablename__ = "cv_documents"
+    __table_args__ = (Index("ix_cv_documents_profiled_at", "profiled_at"),)
 
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     content: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    text: Mapped[str | None] = mapped_column(Text)  # None for rows stored before migration 0024
+    kind: Mapped[str | None] = mapped_column(String(16))  # "pdf" | "docx" | "text"
+    profiled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when a profile was last built from it
 
 # --- the board (issue 14): one row per profile × posting, its history, and the profile's last look ---------
 

@@ -43,10 +43,11 @@ class CVProcessingNode(Node[ProfilingContext]):
 
     def run(self, ctx: ProfilingContext, env: NodeEnv) -> None:
         from jobagent.cv.extraction import extract_profile
-        from jobagent.cv.stored import read_source
+        from jobagent.cv.stored import mark_profiled, read_source
 
         s = env.settings
-        # Stored bytes (never the path again) or the URL, parsed in the sandboxed child (issue 11).
+        # The text extracted at submit, stored with the bytes (never the path or the reader again, issue 26
+        # §4); a URL is fetched and parsed here, in the sandboxed child (issue 11).
         texts = [read_source(src, ctx.cv_documents.get(src), s).text for src in ctx.cv_sources]
         extracted = extract_profile("\n\n".join(texts))
         ctx.extracted = extracted
@@ -65,6 +66,7 @@ class CVProcessingNode(Node[ProfilingContext]):
             store_extracted(profile, extracted, location=location, premium=ctx.premium,
                             cv_sources=ctx.cv_sources, reset_edits=ctx.reset_edits)
             session.flush()
+            mark_profiled(session, set(ctx.cv_documents.values()))  # their retention clock starts now
             ctx.profile_id = profile.id
             if run is not None:
                 run.profile_id = profile.id

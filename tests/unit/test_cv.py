@@ -187,9 +187,9 @@ def test_scanned_and_encrypted_pdfs(tmp_path: Path) -> None:
 
     scanned = tmp_path / "scan.pdf"
     c = canvas.Canvas(str(scanned))
-    c.rect(50, 50, 200, 200, fill=1)  # a picture and no text, like a scan
+    c.rect(50, 50, 200, 200, fill=1)  # a drawing and no text or image: nothing to read, not even by OCR
     c.save()
-    assert "no extractable text" in _error(str(scanned))
+    assert "CV PDF is empty" in _error(str(scanned))
 
     locked = tmp_path / "locked.pdf"
     writer = PdfWriter(clone_from=PdfReader(str(make_pdf(tmp_path / "plain.pdf", PDF_LINES))))
