@@ -170,8 +170,8 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
     :param new_only: keep only ``new`` postings first found since the previous look.
     :param since: keep postings first found since then: an age (``90s``, ``12h``, ``2w``) or a date.
     :param record_look: remember this look, so the next ``new_only`` starts from now.
-    :param limit: at most this many rows; ``offset``: skip this many first (``limit=50, offset=50``: the
-        second fifty).
+    :param limit: at most this many rows (None: all).
+    :param offset: skip this many rows first (``limit=50, offset=50``: the second fifty).
 
     Example::
 

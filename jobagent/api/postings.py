@@ -136,10 +136,17 @@ def list_matches(run_or_execution_id: str, *, settings: Settings | None = None,
 
 def letter(run_or_execution_id: str, rank_or_posting_id: str, *, settings: Settings | None = None,
            actor: Actor = OPERATOR) -> LetterView:
-    """One match's letter: ``rank_or_posting_id`` is its rank in the run (``2``) or its posting id (or a
-    unique prefix of one, among this run's matches). NotFound for an unknown run or match.
+    """One match's letter, or why it has none (``letter_missing``). NotFound for an unknown run or match.
 
-    Example: ``letter("3f2a9c1e", "1").cover_letter``."""
+    :param run_or_execution_id: a job-search run, one of its executions, or a unique prefix of either.
+    :param rank_or_posting_id: the match's rank in the run (``2``), or its posting id (or a unique prefix
+        of one, among this run's matches).
+
+    Example::
+
+        view = letter("3f2a9c1e", "1")
+        print(view.cover_letter or view.letter_missing)
+    """
     settings = settings or get_settings()
     ensure_schema(settings)
     which = rank_or_posting_id.strip()
@@ -164,7 +171,15 @@ def letter(run_or_execution_id: str, rank_or_posting_id: str, *, settings: Setti
 
 
 def letter_docx(view: LetterView, path: str | Path) -> Path:
-    """Write the letter of ``view`` to ``path`` as a Word document; InvalidInput when the match has none."""
+    """Write the letter of ``view`` to ``path`` as a Word document; InvalidInput when the match has none.
+
+    :param view: what ``letter`` returned.
+    :param path: the ``.docx`` file to write (through a ``.partial`` file, so a failure leaves none).
+
+    Example::
+
+        letter_docx(letter(run_id, "1"), "letter.docx")
+    """
     from jobagent.postings.letter_docx import write_letter_docx
 
     if view.cover_letter is None:

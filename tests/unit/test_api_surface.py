@@ -21,7 +21,7 @@ SURFACE = {
     "ops": ["HealthReport", "MonitorReport", "QueueOverview", "ReconcileReport", "Requeued", "SchemaState",
             "current_revision", "ensure_schema", "health", "init_telemetry", "monitor", "parse_since", "ping_queue",
             "queue_overview", "reconcile", "retry", "retry_failed", "upgrade_schema"],
-    "postings": ["MatchView", "list_matches"],
+    "postings": ["LetterView", "MatchView", "letter", "letter_docx", "list_matches"],
     "profiles": ["MAX_YEARS", "ProfileDeleted", "ProfileEdit", "ProfileView", "delete_profile", "edit_profile",
                  "get_profile", "list_profiles", "refresh_profile", "set_profile_filters", "validate_edit"],
     "runs": ["RunStatus", "RunSummary", "STATUSES", "Submission", "get_status", "list_runs", "submit_diagnostic",
