@@ -1,5 +1,6 @@
-"""The skills and occupations vocabularies (``jobagent/data/skills.tsv``, ``occupations.tsv``) and a fast
-phrase matcher over them.
+"""The skills and occupations vocabularies (``jobagent/data/skills.tsv``, with the same skills as German,
+Dutch, French, Spanish and Portuguese CVs write them in ``skills_translations.tsv``; ``occupations.tsv``)
+and a fast phrase matcher over them.
 
 Matching works on tokens, not one regex per term: a CV is split once into word-like tokens ("C++", "GD&T",
 "CI/CD", "Node.js" stay whole) and phrases of up to six tokens are looked up in dictionaries, longest
