@@ -198,3 +198,15 @@ def test_relevance_personas_skills_are_known() -> None:
     missing = [(p.key, written) for p in PERSONAS if p.lang != "en" for written in p.skills
                if not find_skills(written)]
     assert missing == [("teacher-utrecht", "havo"), ("teacher-utrecht", "vwo")]
+
+
+def test_cv_truth_skills_have_their_translations() -> None:
+    """Every skill the generated CVs of tests/cv_truth.py draw on has a row in every language, except the
+    products and standards that every language writes the same way ("Figma", "IFRS", "Incoterms")."""
+    from tests.cv_truth_words import PROFESSIONS
+
+    same_everywhere = {"Adobe Illustrator", "Adobe Photoshop", "AutoCAD", "Docker", "Figma", "Git", "IFRS",
+                       "Incoterms", "Java", "Kubernetes", "MS Project", "PostgreSQL", "Python", "Revit", "SAP",
+                       "SCADA", "Salesforce"}
+    drawn = {s for _, named, _ in PROFESSIONS.values() for s in named}
+    assert drawn - set(skill_translations()) == same_everywhere
