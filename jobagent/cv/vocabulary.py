@@ -1,5 +1,6 @@
-"""The skills and occupations vocabularies (``jobagent/data/skills.tsv``, ``occupations.tsv``) and a fast
-phrase matcher over them.
+"""The skills and occupations vocabularies (``jobagent/data/skills.tsv``, with the same skills as German,
+Dutch, French, Spanish and Portuguese CVs write them in ``skills_translations.tsv``; ``occupations.tsv``)
+and a fast phrase matcher over them.
 
 Matching works on tokens, not one regex per term: a CV is split once into word-like tokens ("C++", "GD&T",
 "CI/CD", "Node.js" stay whole) and phrases of up to six tokens are looked up in dictionaries, longest
@@ -15,6 +16,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
+
+from jobagent.text import fold
 
 LEVELS = ("entry", "junior", "mid", "senior", "lead", "manager", "director")
 LEVEL_RANK = {name: i for i, name in enumerate(LEVELS)}
@@ -159,6 +162,37 @@ def skills() -> dict[str, Skill]:
     return out
 
 
+TRANSLATED = ("de", "nl", "fr", "es", "pt")  # the columns of skills_translations.tsv, in order
+_GERMAN_SPELLING = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+
+
+def _spellings(form: str, lang: str) -> list[str]:
+    """A translated form as written, and as CVs also type it: without accents ("gestao de stocks"), with
+    German umlauts spelled out ("Menueplanung"), with the typographic apostrophe ("d’équipe").
+
+    The phrase index folds case only, so the other spellings are added here, at load time, rather than
+    by folding every CV token at match time (which would also change what the English forms match).
+    """
+    out = [form]
+    if lang == "de":
+        out.append(form.translate(_GERMAN_SPELLING))
+    if not form.isascii() and not form.startswith("="):
+        out.append(fold(form))
+    out += [f.replace("'", "’") for f in out if "'" in f]
+    return list(dict.fromkeys(out))
+
+
+def skill_translations() -> dict[str, dict[str, list[str]]]:
+    """canonical skill → language → its forms in that language (skills_translations.tsv, as written)."""
+    out: dict[str, dict[str, list[str]]] = {}
+    for row in _rows("skills_translations.tsv"):
+        name = row[0].removeprefix("=")
+        for lang, cell in zip(TRANSLATED, row[1:], strict=False):
+            forms = [a.strip() for a in cell.split("|") if a.strip()]
+            out.setdefault(name, {}).setdefault(lang, []).extend(forms)
+    return out
+
+
 @lru_cache(maxsize=1)
 def skill_index() -> PhraseIndex:
     index = PhraseIndex()
@@ -167,7 +201,44 @@ def skill_index() -> PhraseIndex:
         aliases = [a for a in (row[2].split("|") if len(row) > 2 else []) if a.strip()]
         for form in [row[0], *aliases]:
             index.add(form, name)
+    # English first: a translated form that happens to be an English alias too keeps its English meaning.
+    known = skills()
+    for name, by_lang in skill_translations().items():
+        if name not in known:
+            raise ValueError(f"skills_translations.tsv names {name!r}, which skills.tsv does not define")
+        for lang, forms in by_lang.items():
+            for form in forms:
+                for spelling in _spellings(form, lang):
+                    index.add(spelling, name)
     return index
+
+
+_FIRST = re.compile(r"[^\W_]+")
+SkillForms = tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]
+
+
+@lru_cache(maxsize=1)
+def _skill_forms() -> dict[str, SkillForms]:
+    folded: dict[str, dict[str, list[str]]] = {}
+    exact: dict[str, dict[str, list[str]]] = {}
+    for table, out in ((skill_index().folded, folded), (skill_index().exact, exact)):
+        for key, value in table.items():
+            first = (_FIRST.findall(key.lower()) or [""])[0]
+            out.setdefault(str(value), {}).setdefault(first, []).append(key)
+    return {name: ({w: tuple(f) for w, f in folded.get(name, {}).items()},
+                   {w: tuple(f) for w, f in exact.get(name, {}).items()}) for name in set(folded) | set(exact)}
+
+
+@lru_cache(maxsize=4096)
+def skill_forms(skill: str) -> SkillForms:
+    """Every way the vocabulary writes a skill, in English and the other five languages, for matching a
+    profile's (canonical) skill against a posting: a French posting names "Inventory Management" as
+    "gestion des stocks" and "Food Safety" as "HACCP". Returns (lowercased forms, forms that match only as
+    written), each grouped under its first word in lower case, so that a caller holding a text's words
+    searches only for the forms that can occur in it. Empty for a skill the vocabulary does not know.
+    """
+    name = skill_index().lookup(_key(skill))
+    return _skill_forms().get(str(name), ({}, {})) if name is not None else ({}, {})
 
 
 def find_skills(text: str) -> list[str]:

@@ -67,6 +67,9 @@ _TITLE_SYNONYMS = {"developer": "engineer", "dev": "engineer", "engineers": "eng
                    "developers": "engineer", "programmer": "engineer"}
 
 
+_WORDS = re.compile(r"[^\W_]+")  # a text's words as skill_forms() keys its forms ("stocks," is "stocks")
+
+
 def matched_skills(skills: list[str], text: str) -> list[str]:
     """Profile skills the text names, in the profile's order and spelling, each once.
 
@@ -76,6 +79,7 @@ def matched_skills(skills: list[str], text: str) -> list[str]:
     lowered = text.lower()
     seen: set[str] = set()
     found: list[str] = []
+    present: set[str] | None = None  # the text's words, once a skill is not found under its own name
     for skill in skills:
         key = skill.strip().lower()
         if not key or key in seen:
@@ -83,7 +87,24 @@ def matched_skills(skills: list[str], text: str) -> list[str]:
         seen.add(key)
         if count_word(lowered, key, stop_at=1):
             found.append(skill.strip())
+            continue
+        if present is None:
+            present = set(_WORDS.findall(lowered))
+        if _named_otherwise(skill, text, lowered, present):
+            found.append(skill.strip())
     return found
+
+
+def _named_otherwise(skill: str, text: str, lowered: str, present: set[str]) -> bool:
+    """The skill under another of its names: the profile holds canonical (English) skill names, and a
+    French posting writes "Inventory Management" as "gestion des stocks", "Food Safety" as "HACCP"
+    (jobagent/data/skills.tsv and skills_translations.tsv). Forms are grouped by their first word, and
+    only the groups whose word is among the text's words (``present``) are searched for."""
+    from jobagent.cv.vocabulary import skill_forms
+
+    folded, exact = skill_forms(skill.strip())
+    return (any(count_word(lowered, f, stop_at=1) for first in present.intersection(folded) for f in folded[first])
+            or any(count_word(text, f, stop_at=1) for first in present.intersection(exact) for f in exact[first]))
 
 
 @lru_cache(maxsize=8192)
