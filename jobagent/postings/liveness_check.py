@@ -139,7 +139,7 @@ def _record(pid: str, outcome: str, detail: str | None, now: datetime) -> None:
 
 def run_liveness_check(settings: Settings | None = None, now: datetime | None = None) -> LivenessReport:
     """Re-check every due posting within the time budget; what the budget did not reach waits for next time."""
-    from jobagent.postings.harvest import host_slot
+    from jobagent.pacing import host_slot
 
     settings = settings or get_settings()
     report = LivenessReport()
@@ -180,7 +180,7 @@ def recheck_before_delivery(posting_ids: list[str], settings: Settings | None = 
     ``JOBAGENT_LIVENESS_CHECK=off`` only the store's own closures apply. It runs in DeliveryNode, after the
     matches are stored, so a search's results never wait on it.
     """
-    from jobagent.postings.harvest import host_slot
+    from jobagent.pacing import host_slot
 
     settings = settings or get_settings()
     now = now or utcnow()

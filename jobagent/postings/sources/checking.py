@@ -34,7 +34,7 @@ class CheckUnavailable(FetchUnavailable):
 
 
 def _one_request(source: Source, min_interval: float) -> Getter:
-    from jobagent.postings.harvest import host_slot
+    from jobagent.pacing import host_slot
 
     http = getattr(source, "http")  # noqa: B009 - only sources with a harvest(get) come here
     asked: list[int] = []
