@@ -7,8 +7,9 @@ depends on how many sources there are, not on how many profiles search. Per harv
   (``postings/revalidation``): when all answer 304 or the same body, the source is unchanged, which only
   refreshes ``last_seen_at`` (and counts misses again); a local file whose SHA-256 is unchanged likewise.
   At the first answer that differs the source is harvested in full;
-- one request at a time per host, at least ``JOBAGENT_HOST_MIN_INTERVAL`` apart (process-wide), and a
-  429/503's ``Retry-After`` is waited out (up to ``MAX_RETRY_AFTER``) before the page is asked again;
+- one request at a time per host, at least ``JOBAGENT_HOST_MIN_INTERVAL`` apart, shared by every process
+  under workers (``jobagent.pacing``), and a 429/503's ``Retry-After`` holds the host for all of them (up to
+  ``retry_policy.MAX_RETRY_AFTER``) before the page is asked again (``postings/page_getter``);
 - a complete harvest upserts and counts misses; ``JOBAGENT_CLOSE_AFTER_MISSES`` consecutive misses close a
   posting; a failed harvest writes nothing but its ``sources`` row, a cut-short one closes nothing;
 - a lock per source (a PostgreSQL advisory lock; an in-process lock on SQLite) serializes two harvests of
@@ -133,7 +134,8 @@ def _fetch(source: Any, state: dict[str, Any], settings: Settings, report: Harve
         return list(source.fetch(10**9)), {"etag": None, "last_modified": None}, []
     plan: list[Answer] = state.get("plan") or []
     getter = PageGetter(source.http, settings.host_min_interval,
-                        *((None, None) if plan else (state.get("etag"), state.get("last_modified"))))
+                        *((None, None) if plan else (state.get("etag"), state.get("last_modified"))),
+                        settings=settings)
     try:
         if plan and getter.revalidate(plan):
             raise NotModified(source.name)

@@ -154,7 +154,7 @@ def run_liveness_check(settings: Settings | None = None, now: datetime | None = 
         if remaining <= 0.05:
             report.out_of_budget = report.due - report.checked
             break
-        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval):
+        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval, settings):
             checked_at = now or utcnow()
             outcome, detail = check_posting(url, settings, checked_at, stop_at - time.monotonic())
         _record(pid, outcome, detail, checked_at)
@@ -200,7 +200,7 @@ def recheck_before_delivery(posting_ids: list[str], settings: Settings | None = 
         if stop_at - time.monotonic() <= 0.05:
             log.info("liveness before delivery: budget spent, %d postings go out unchecked", len(due) - done)
             break
-        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval):
+        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval, settings):
             outcome, detail = check_posting(url, settings, now, stop_at - time.monotonic())
         _record(pid, outcome, detail, now)
         if outcome == "closed":

@@ -4,36 +4,31 @@ read, which the next harvest revalidates request by request (``postings/revalida
 from __future__ import annotations
 
 import logging
-import time
-from typing import Any
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from jobagent.errors import FetchStatus, JobagentError
 from jobagent.fetching import FetchedDocument
-from jobagent.pacing import host_slot
+from jobagent.pacing import Slot, hold, host_slot
 from jobagent.postings.revalidation import Answer, answer_of, encode_body, missing, request_key, revalidate
 from jobagent.postings.sources.base import HttpOptions, SourceError, SourceStatus
 from jobagent.postings.sources.paging import NotModified, PageMissing
+from jobagent.retry_policy import asks_too_long, is_transient, retry_http
+
+if TYPE_CHECKING:
+    from jobagent.config import Settings
 
 log = logging.getLogger(__name__)
-
-MAX_RETRY_AFTER = 120.0  # a board asking for longer is reported as failed rather than holding a worker
-
-
-def _retryable(exc: BaseException) -> bool:
-    """The one retry policy decides from the error's type (5xx, 429, timeouts, connection errors)."""
-    from jobagent.retry_policy import is_transient
-
-    return is_transient(exc)
-
 
 class PageGetter:
     """The ``get(url)`` a source's ``harvest`` calls: host gate, Retry-After, POST bodies, and the answers it
     read (``answers``), which the next harvest revalidates request by request (``postings/revalidation``)."""
 
     def __init__(self, http: HttpOptions, min_interval: float, etag: str | None = None,
-                 last_modified: str | None = None) -> None:
+                 last_modified: str | None = None, settings: Settings | None = None) -> None:
         self.http = http
+        self.settings = settings
         self.min_interval = min_interval
         # Rows from before per-request answers were kept: the first request is conditional, as it was then.
         self.conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
@@ -65,6 +60,12 @@ class PageGetter:
         self.answers.append(answer)
         return content
 
+    def slot(self, host: str) -> AbstractContextManager[Slot]:
+        """The host's pacing slot for a source whose library makes its own requests (``jobspy:SITE``): each
+        call it holds counts as one request, paced like every other request to that host."""
+        self.requests += 1
+        return host_slot(host, self.min_interval, self.settings)
+
     def revalidate(self, plan: list[Answer]) -> bool:
         """True when every request of the last complete harvest answers as it did then."""
         return revalidate(self._send, plan, self._replayed)
@@ -75,29 +76,34 @@ class PageGetter:
         if body is not None:
             headers = {**headers, "Content-Type": "application/json", "Accept": "application/json"}
         host = (urlsplit(url).hostname or "").lower()
-        for attempt in range(self.http.retries + 1):
-            with host_slot(host, self.min_interval) as gate:
+
+        def attempt() -> FetchedDocument:
+            with host_slot(host, self.min_interval, self.settings):
                 self.requests += 1
-                try:
-                    return fetch_url(url, max_bytes=self.http.max_bytes, timeout=self.http.timeout,
-                                     allow_private=self.http.allow_private, user_agent=self.http.user_agent,
-                                     headers=headers or None, method="POST" if body is not None else "GET",
-                                     body=body)
-                except JobagentError as exc:
-                    line = str(exc).splitlines()[0]
-                    status = getattr(exc, "status", None)
-                    if status in (404, 410):
-                        raise PageMissing(line, url=url, status=status) from None
-                    if attempt >= self.http.retries or not _retryable(exc):
-                        if isinstance(exc, FetchStatus) and not _retryable(exc):
-                            raise SourceStatus(line, status=exc.status) from None
-                        raise SourceError(line) from None
-                    delay = getattr(exc, "retry_after", None)
-                    if delay is not None and delay > MAX_RETRY_AFTER:
-                        raise SourceError(f"{line}; asked to retry after {delay:.0f} s") from None
-                    delay = self.http.backoff * 2**attempt if delay is None else float(delay)
-                    gate.not_before = time.monotonic() + delay  # other sources on this host wait too
-                    log.info("harvest: %s answered %s; again in %.2f s", url, line, delay)
-        raise AssertionError("unreachable")
+                return fetch_url(url, max_bytes=self.http.max_bytes, timeout=self.http.timeout,
+                                 allow_private=self.http.allow_private, user_agent=self.http.user_agent,
+                                 headers=headers or None, method="POST" if body is not None else "GET", body=body)
+
+        def before_retry(exc: BaseException, delay: float) -> None:
+            # Other sources on this host, in every process, wait too; the next attempt's slot waits it out.
+            hold(host, delay, self.settings)
+            log.info("harvest: %s answered %s; again in %.2f s", url, _line(exc), delay)
+
+        try:
+            return retry_http(attempt, retries=self.http.retries, backoff=self.http.backoff,
+                              sleep=lambda _: None, before_retry=before_retry)
+        except JobagentError as exc:  # raised here, so the typed cause stays the context of what we raise
+            line, status = _line(exc), getattr(exc, "status", None)
+            if status in (404, 410):
+                raise PageMissing(line, url=url, status=status) from None
+            if (after := asks_too_long(exc)) is not None:
+                raise SourceError(f"{line}; asked to retry after {after:.0f} s") from None
+            if isinstance(exc, FetchStatus) and not is_transient(exc):
+                raise SourceStatus(line, status=exc.status) from None
+            raise SourceError(line) from None
+
+
+def _line(exc: BaseException) -> str:
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
 
 
