@@ -5,9 +5,12 @@ jobspy source) takes a slot here first, so a board sees the pace we promise whic
 
 - Embedded mode (no ``REDIS_URL``): one process, so an in-process gate per host is the whole story.
 - Under workers (``REDIS_URL`` set): N workers would send N times the rate with a gate each, so the start
-  of each request is also admitted by a pyrate-limiter ``RedisBucket`` per host (one permit per interval,
-  a sliding-window log in one Lua call: nothing of our own decides who goes first). The in-process gate
+  of each request is also admitted by a pyrate-limiter bucket per host in Redis (GCRA, one permit per
+  interval, decided in one Lua call: nothing of our own decides who goes first). The in-process gate
   still serializes this process's threads, so a host sees at most one request at a time from each process.
+- One request at a time per host across processes too: a redis-py ``Lock`` per host is held while the
+  request runs, and its end holds the host for the interval. Admission by start time alone let a request
+  that a busy process sent late land right before the next process's one (seen in the test: 4 ms apart).
 - A board that answers 429/503 with ``Retry-After`` (or keeps failing) is held: ``hold(host, seconds)``
   writes ``jobagent:pacing:hold:HOST`` (the hold-until time in ms since the epoch, expiring with it), and
   every process's ``host_slot`` waits it out before its next request to that host.
@@ -38,6 +41,8 @@ log = logging.getLogger(__name__)
 
 BUCKET_KEY = "jobagent:pacing:host:{host}"
 HOLD_KEY = "jobagent:pacing:hold:{host}"
+BUSY_KEY = "jobagent:pacing:busy:{host}"
+BUSY_LEASE = 90.0  # seconds a request may hold its host (fetches end by JOBAGENT_FETCH_DEADLINE, 30 s)
 FALLBACK_SECONDS = 30.0  # in-process pacing after Redis failed, before asking it again
 MAX_HOLD = 600.0  # a hold is never waited longer than this (the getter refuses longer Retry-After itself)
 
@@ -92,21 +97,22 @@ class _Shared:
         # redis-py's default retries (about 3.5 s for a refused port).
         self.redis: Redis = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2,
                                            retry=Retry(NoBackoff(), 0))
-        self._limiters: dict[tuple[str, int], Any] = {}
+        self._buckets: dict[tuple[str, int], Any] = {}
         self._lock = threading.Lock()
         self.down_until = 0.0  # time.monotonic(); in-process pacing only until then
         self.warned = False
 
-    def limiter(self, host: str, interval_ms: int) -> tuple[Any, Any]:
-        from pyrate_limiter import Limiter, Rate, RedisBucket, SingleBucketFactory
+    def bucket(self, host: str, interval_ms: int) -> Any:
+        from pyrate_limiter import GCRA, Rate, RedisStateStore, StateBucket
 
         with self._lock:
-            found = self._limiters.get((host, interval_ms))
+            found = self._buckets.get((host, interval_ms))
             if found is None:
-                bucket = RedisBucket.init([Rate(1, interval_ms)], self.redis, BUCKET_KEY.format(host=host))
-                # No leaker thread per process: each admission trims the log itself (see ``admit``).
-                found = (Limiter(SingleBucketFactory(bucket, schedule_leak=False), buffer_ms=5), bucket)
-                self._limiters[(host, interval_ms)] = found
+                # GCRA with a burst of 1: one permit per interval, perfectly smooth; its state is one Redis
+                # hash per host, updated by one Lua call (atomic across processes) and expiring by itself.
+                store = RedisStateStore(self.redis, BUCKET_KEY.format(host=host))
+                found = StateBucket([Rate(1, interval_ms, burst=1)], GCRA(), store)
+                self._buckets[(host, interval_ms)] = found
             return found
 
     def wait_hold(self, host: str) -> None:
@@ -118,15 +124,38 @@ class _Shared:
                 return
             time.sleep(min(wait, deadline - time.monotonic()))
 
-    def admit(self, host: str, interval: float) -> None:
-        """Wait out a hold, then take this host's permit (blocking), then any hold set meanwhile."""
+    def admit(self, host: str, interval: float) -> Any:
+        """This host's turn across processes: its lock (one request at a time), then the hold (a Retry-After,
+        or the interval after the last request ended), then the rate limiter's permit. Returns the lock."""
+        lock = self.redis.lock(BUSY_KEY.format(host=host), timeout=BUSY_LEASE, sleep=0.01)
+        lock.acquire()
+        try:
+            self._admit(host, interval)
+        except BaseException:
+            _release(lock)
+            raise
+        return lock
+
+    def done(self, host: str, interval: float, lock: Any) -> None:
+        """The request ended: the next one, from any process, waits the interval from now."""
+        try:
+            if interval > 0:
+                self.hold(host, interval)
+        finally:
+            _release(lock)
+
+    def _admit(self, host: str, interval: float) -> None:
         self.wait_hold(host)
         interval_ms = int(interval * 1000)
         if interval_ms > 0:
-            limiter, bucket = self.limiter(host, interval_ms)
-            limiter.try_acquire(host)
-            bucket.leak(bucket.now())
-            self.redis.pexpire(BUCKET_KEY.format(host=host), max(interval_ms * 4, 60_000))
+            from pyrate_limiter import RateItem
+
+            bucket = self.bucket(host, interval_ms)
+            # Each try is stamped with the clock read just then: a stamp carried over a sleep (as
+            # ``Limiter``'s blocking retry does, adding the planned sleep) lags the real time and let a
+            # second process in 60 ms after the first in this file's test.
+            while not bucket.put(item := RateItem(host, bucket.now())):
+                time.sleep(max(bucket.waiting(item), 1) / 1000)
             self.wait_hold(host)
 
     def hold(self, host: str, seconds: float) -> None:
@@ -135,6 +164,15 @@ class _Shared:
         current = self.redis.get(key)
         if current is None or int(current) < until_ms:  # a hold only ever grows
             self.redis.set(key, until_ms, px=max(1, int(seconds * 1000)))
+
+
+def _release(lock: Any) -> None:
+    from redis.exceptions import LockError
+
+    try:
+        lock.release()
+    except LockError:  # its lease ran out during a long request; someone else may hold it now
+        pass
 
 
 _shared: dict[str, _Shared] = {}
@@ -161,20 +199,21 @@ def _redis_failed(shared: _Shared, exc: BaseException) -> None:
         log.debug("pacing: Redis still unavailable: %s", exc)
 
 
-def _redis_call(shared: _Shared | None, call: Any, *args: Any) -> None:
+def _redis_call(shared: _Shared | None, call: Any, *args: Any) -> Any:
     """Run one Redis step of pacing; Redis away switches this process to in-process pacing for a while."""
     from redis.exceptions import RedisError
 
     if shared is None or time.monotonic() < shared.down_until:
-        return
+        return None
     try:
-        call(*args)
+        result = call(*args)
     except (RedisError, OSError) as exc:
         _redis_failed(shared, exc)
-    else:
-        if shared.warned:
-            shared.warned = False
-            log.info("pacing: Redis is back; pacing is shared again")
+        return None
+    if shared.warned:
+        shared.warned = False
+        log.info("pacing: Redis is back; pacing is shared again")
+    return result
 
 
 # --- the API callers use -------------------------------------------------------------------------------
@@ -214,11 +253,13 @@ def host_slot(host: str, min_interval: float, settings: Settings | None = None) 
         wait = gate.not_before - time.monotonic()
         if wait > 0:
             time.sleep(wait)
-        _redis_call(shared, shared.admit if shared else None, host, interval)
+        lock = _redis_call(shared, shared.admit if shared else None, host, interval)
         try:
             yield Slot(host, settings)
         finally:
             gate.not_before = max(gate.not_before, time.monotonic() + interval)
+            if shared is not None and lock is not None:
+                _redis_call(shared, shared.done, host, interval, lock)
 
 
 def hold(host: str, seconds: float, settings: Settings | None = None) -> None:
