@@ -81,6 +81,15 @@ class Settings(BaseSettings):
     source_max_bytes: int = Field(default=20 * 1024 * 1024, validation_alias="JOBAGENT_SOURCE_MAX_BYTES")
     # jsonld:URL sources (issue 27 §2): pages read per harvest, the careers page and the same-host pages it links.
     jsonld_max_pages: int = Field(default=200, ge=1, validation_alias="JOBAGENT_JSONLD_MAX_PAGES")
+    # jobspy:SITE aggregator sources (issue 27 §4, `pip install 'jobagent[aggregators]'`): one harvest asks the
+    # site once per search term, the stored profiles' suggested titles x locations, deduplicated and capped.
+    jobspy_max_queries: int = Field(default=10, ge=1, le=200, validation_alias="JOBAGENT_JOBSPY_MAX_QUERIES")
+    jobspy_results_wanted: int = Field(default=50, ge=1, le=1000, validation_alias="JOBAGENT_JOBSPY_RESULTS_WANTED")
+    jobspy_hours_old: int = Field(default=72, ge=0, validation_alias="JOBAGENT_JOBSPY_HOURS_OLD")  # 0: any age
+    jobspy_country: str = Field(default="usa", validation_alias="JOBAGENT_JOBSPY_COUNTRY")  # when a place names none
+    # Search results are a sample of a site, not its whole board: by default a posting missing from them is not
+    # closed (the liveness check still closes what people are shown). True: misses close as for a company board.
+    jobspy_close_missing: bool = Field(default=False, validation_alias="JOBAGENT_JOBSPY_CLOSE_MISSING")
     # Liveness re-check (issue 24 §5): after each harvest, the postings shown or saved in the last days are
     # fetched again (at most once a day each, paced per host) and closed when gone.
     liveness_check: bool = Field(default=True, validation_alias="JOBAGENT_LIVENESS_CHECK")

@@ -7,6 +7,7 @@ make sense without a traceback. Whether a failure is worth another attempt is de
     JobagentError
     ├── InputError (= InvalidInput)      permanent: the user's input is wrong
     │   ├── NotFound                     an id that does not exist
+    │   ├── AmbiguousId(candidates)      an id prefix that several rows start with
     │   └── FetchRefused (also FetchError)  refused URL, too big, too many redirects
     ├── PermanentFailure                 a node knows retrying cannot help
     │   └── StoreRefused                 the database refused a value (too long, out of range): a bug
@@ -41,6 +42,18 @@ InvalidInput = InputError  # the historical name; ``raise InvalidInput`` and ``e
 
 class NotFound(InputError):
     """An id that does not exist in the store."""
+
+
+class AmbiguousId(InputError):
+    """An id prefix that several rows start with: ``candidates`` are their full ids, so a face can list them
+    (CLI exit 3, HTTP 409) and the user copies the one meant."""
+
+    def __init__(self, noun: str, given: str, candidates: list[str]) -> None:
+        self.noun = noun
+        self.given = given
+        self.candidates = candidates
+        super().__init__(f"{noun} id {given!r} is ambiguous; it starts {len(candidates)} ids: "
+                         f"{', '.join(candidates)}")
 
 
 class PermanentFailure(JobagentError):

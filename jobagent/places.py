@@ -63,6 +63,7 @@ def _countries() -> dict[str, str]:
 
 
 _index: dict[str, list[Place]] | None = None
+_names: dict[int, tuple[str, ...]] = {}  # geonameid -> every folded name the index knows it by
 
 
 def _cities() -> dict[str, list[Place]]:
@@ -84,6 +85,12 @@ def _cities() -> dict[str, list[Place]]:
                     if key:  # a city's own name ranks above another city's foreign name for it
                         index.setdefault(key, []).append((name != c["name"], -int(c["population"]), place))
             _index = {k: [t[2] for t in sorted(v, key=lambda t: t[:2])] for k, v in index.items()}
+            by_id: dict[int, list[str]] = {}
+            for key, found in _index.items():
+                for c in found:
+                    by_id.setdefault(c.geonameid or 0, []).append(key)
+            _names.clear()
+            _names.update((gid, tuple(sorted(keys))) for gid, keys in by_id.items())
         return _index
 
 
@@ -214,13 +221,14 @@ def resolve(text: str | None, prefer: str | None = None) -> Place | None:
     return None
 
 
-@lru_cache(maxsize=256)
 def names_of(place: Place) -> tuple[str, ...]:
     """Every folded name the gazetteer knows a city by ("munich", "munchen", "monaco di baviera", ...), for
-    finding postings that write the person's city in any language. One scan of the index per city (~5 ms)."""
+    finding postings that write the person's city in any language; kept beside the name index when it is
+    built (a scan of the index per city cost 50-300 ms, paid again in every forked task)."""
     if not place.is_city:
         return ()
-    return tuple(sorted(k for k, found in _cities().items() if any(c.geonameid == place.geonameid for c in found)))
+    _cities()
+    return _names.get(place.geonameid or 0, ())
 
 
 def distance_km(a: Place, b: Place) -> float | None:

@@ -54,7 +54,9 @@ def preload(settings: Settings | None = None) -> None:
     The domain packages are walked rather than listed, so a new module is preloaded without anyone
     remembering to add it here.
     """
+    from jobagent import places
     from jobagent.cv.vocabulary import occupations, skill_index
+    from jobagent.languages import detect
     from jobagent.workflows import BUILTIN_MODULES
 
     importlib.import_module("jobagent.tasks")
@@ -65,6 +67,10 @@ def preload(settings: Settings | None = None) -> None:
     # Issue 13: the vocabularies (~80 ms to build) are built once here, so each forked task inherits them.
     skill_index()
     occupations()
+    # The gazetteer's name index (~1.7 s) and the language model (~0.7 s) likewise: every search task reads
+    # places and languages, and a forked task that built them itself paid both again each time.
+    places.resolve("London")
+    detect("Preloading the language model.")
     for module in (*BUILTIN_MODULES.values(), *plugin_modules(settings)):
         importlib.import_module(module)
 

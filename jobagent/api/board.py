@@ -19,13 +19,12 @@ from jobagent.config import Settings
 from jobagent.errors import InvalidInput, NotFound
 from jobagent.postings import board as domain
 from jobagent.postings.salary import stored_pay
-from jobagent.store.lookup import require_profile
+from jobagent.store.lookup import MIN_PREFIX, require_profile, resolve_prefix
 from jobagent.store.models import BoardEntry, BoardEvent, BoardLook, Match, Posting, UserProfile, utcnow
 from jobagent.store.session import session_scope
 from jobagent.text import salary_text  # h3: the one salary formatter, shared with the reports
 
 SHORT_ID = 8
-MIN_PREFIX = 4
 
 
 class BoardRow(BaseModel):
@@ -156,19 +155,25 @@ def _record_look(s: Session, profile_id: str, now: datetime) -> None:
 
 
 def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool = False, since: str | None = None,
-          record_look: bool = True, settings: Settings | None = None, actor: Actor = OPERATOR) -> BoardView:
+          record_look: bool = True, limit: int | None = None, offset: int = 0, settings: Settings | None = None,
+          actor: Actor = OPERATOR) -> BoardView:
     """Every posting any run found for the profile, once, best score first.
 
     ``statuses`` keeps those states; ``new_only`` keeps ``new`` postings found since the previous look;
-    ``since`` (``7d``, ``12h``, a date) keeps postings first found since then.
+    ``since`` (``7d``, ``12h``, a date) keeps postings first found since then. ``limit`` and ``offset`` page
+    through the rows in that order (``limit=50, offset=50``: the second fifty).
     """
+    if limit is not None and limit < 1:
+        raise InvalidInput("limit must be at least 1")
+    if offset < 0:
+        raise InvalidInput("offset must not be negative")
     for state in statuses or []:
         domain.check_state(state)
     cutoff = domain.parse_since(since) if since is not None else None
     _ensure_schema(settings)
     now = utcnow()
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         previous = s.scalar(select(BoardLook.last_look_at).where(BoardLook.profile_id == profile_id))
         q = (select(*_columns(s.get_bind().dialect.name)).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id))
@@ -181,6 +186,8 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
         if cutoff is not None:
             q = q.where(BoardEntry.first_found_at >= cutoff)
         q = q.order_by(BoardEntry.best_score.desc(), BoardEntry.first_found_at.desc(), BoardEntry.posting_id)
+        if limit is not None or offset:
+            q = q.limit(limit).offset(offset)
         salaries: dict[tuple[Any, ...], str | None] = {}
         rows = [_row(r, salaries) for r in s.connection().execute(q)]  # Core rows: no ORM loading step
         if record_look:
@@ -190,23 +197,18 @@ def board(profile_id: str, *, statuses: list[str] | None = None, new_only: bool 
 
 
 def _resolve(s: Session, profile_id: str, posting_id: str) -> BoardEntry:
-    """The profile's entry for a full posting id or a unique prefix of one (the board shows 8 characters)."""
+    """The profile's entry for a full posting id or a unique prefix of one (the board shows 8 characters);
+    an ambiguous prefix is refused with the candidates on this board (``AmbiguousId``)."""
     given = (posting_id or "").strip()
     if not given:
         raise InvalidInput("posting id must not be empty")
     if len(given) < MIN_PREFIX:
         raise InvalidInput(f"posting id {given!r} is too short; give at least {MIN_PREFIX} characters")
-    entry = s.scalar(select(BoardEntry).where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == given)
-                     .with_for_update())
+    full = resolve_prefix(s, BoardEntry.posting_id, given, "posting", where=[BoardEntry.profile_id == profile_id])
+    entry = s.scalar(select(BoardEntry).where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == full)
+                     .with_for_update()) if full else None
     if entry is not None:
         return entry
-    found = s.scalars(select(BoardEntry).where(BoardEntry.profile_id == profile_id,
-                                               BoardEntry.posting_id.startswith(given, autoescape=True)).limit(2)
-                      .with_for_update()).all()
-    if len(found) > 1:
-        raise InvalidInput(f"posting id {given!r} matches several postings on this board; give more characters")
-    if found:
-        return found[0]
     if s.scalar(select(Posting.id).where(Posting.id.startswith(given, autoescape=True)).limit(1)) is None:
         raise NotFound(f"posting {given} not found")
     raise InvalidInput(f"posting {given} was found by no run of profile {profile_id}")
@@ -264,7 +266,7 @@ def mark(profile_id: str, posting_id: str, state: str, *, note: str | None = Non
         raise InvalidInput("company_block goes with state skipped only")
     _ensure_schema(settings)
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         entry = _resolve(s, profile_id, posting_id)
         now = utcnow()
         previous = domain.change_state(s, entry, state, note, now)
@@ -285,7 +287,7 @@ def history(profile_id: str, posting_id: str, *, settings: Settings | None = Non
             actor: Actor = OPERATOR) -> list[BoardEventView]:
     _ensure_schema(settings)
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         return _history(s, profile_id, _resolve(s, profile_id, posting_id).posting_id)
 
 
@@ -294,7 +296,7 @@ def review_item(profile_id: str, posting_id: str, *, settings: Settings | None =
     """What ``review`` shows for one posting: its row, why its best run kept it, and a description excerpt."""
     _ensure_schema(settings)
     with session_scope() as s:
-        require_profile(s, profile_id, actor=actor)
+        profile_id = require_profile(s, profile_id, actor=actor)
         entry = _resolve(s, profile_id, posting_id)
         q = (select(*_COLUMNS).join(Posting, Posting.id == BoardEntry.posting_id)
              .where(BoardEntry.profile_id == profile_id, BoardEntry.posting_id == entry.posting_id))

@@ -230,6 +230,7 @@ def delete_profile(profile_id: str, *, settings: Settings | None = None,
     _ensure(settings)
     with session_scope() as s:
         profile = find_profile(s, profile_id, actor=actor)
+        profile_id = profile.id  # the full id, when a prefix was given
         erased = erase_runs(s, profile, settings.reports_dir)
         deleted = cast("CursorResult[Any]", s.execute(delete(Delivery).where(Delivery.profile_id == profile_id)))
         s.delete(profile)
@@ -250,6 +251,7 @@ def refresh_profile(profile_id: str, cv_sources: list[str], *, reset: bool = Fal
     _ensure(settings)
     with session_scope() as s:
         profile = find_profile(s, profile_id, actor=actor)
+        profile_id = profile.id
         name, email, premium, owner = profile.name, profile.email, profile.premium, profile.owner
     # As at create: local files are read once here and their bytes stored, so the worker never re-reads a path.
     sources, local_files = intake_sources(cv_sources, settings)

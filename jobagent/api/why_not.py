@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import InvalidInput, NotFound
-from jobagent.store.lookup import find_execution
+from jobagent.store.lookup import find_execution, resolve_prefix
 from jobagent.store.models import Posting
 from jobagent.store.session import session_scope
 from jobagent.submission import ensure_schema
@@ -49,13 +49,14 @@ def why_not(run_or_execution_id: str, posting_id: str, *, settings: Settings | N
             raise InvalidInput(f"run {ex.run_id} is a {ex.workflow_type} run, not a job search")
         if ex.status != "completed":
             raise InvalidInput(f"run {ex.run_id} is {ex.status}; why-not needs a completed job search")
-        posting = s.get(Posting, posting_id)
+        posting = s.get(Posting, resolve_prefix(s, Posting.id, posting_id, "posting") or posting_id)
         if posting is None:
             raise NotFound(f"posting {posting_id} not found")
         ctx: dict[str, Any] = dict(ex.context_snapshot or {})
         if "candidate_fates" not in ctx:
             raise InvalidInput(f"run {ex.run_id} kept no record of its candidates (it ran before why-not "
                                "existed, or its profile was deleted)")
+        posting_id = posting.id
         answer = explain(posting_id, list(ctx.get("candidate_fates") or []), query=str(ctx.get("query") or ""),
                          run_started=ex.started_at, run_ended=ex.completed_at, first_seen=posting.first_seen_at,
                          closed_reason=posting.closed_reason, closed_at=posting.closed_at,

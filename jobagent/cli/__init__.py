@@ -24,6 +24,7 @@ from jobagent.cli import (  # noqa: F401  (importing a module registers its comm
     board,  # the board (issue 14): board, mark, review
     dev,
     harvest,  # postings index (issue 12): harvest, sources list
+    letters,  # one match's cover letter (issue 29 §1)
     monitoring,
     operations,
     profiles,
@@ -49,9 +50,11 @@ def _kind(name: str) -> str:
 
 def error_report(exc: BaseException) -> tuple[str, str, int] | None:
     """(message, kind, exit code) for an error the CLI reports in one line; None for a real bug."""
-    from jobagent.errors import InputError, JobagentError, NotFound, translate
+    from jobagent.errors import AmbiguousId, InputError, JobagentError, NotFound, translate
 
     mapped = translate(exc)
+    if isinstance(mapped, AmbiguousId):  # the message lists the candidates
+        return str(mapped), "ambiguous_id", EXIT_INPUT
     if isinstance(mapped, NotFound):
         return str(mapped), "not_found", EXIT_INPUT
     if isinstance(mapped, InputError):

@@ -6,13 +6,13 @@ from pathlib import Path
 
 import typer
 
-from jobagent.cli._app import HELP_MARKUP, app
+from jobagent.cli._app import HELP_MARKUP, PANEL_OPERATIONS, app
 from jobagent.cli.render import Output, output_options, print_table
 
 backup_app = typer.Typer(help="PostgreSQL backups: dump, prune, copy off box, prove a restore.",
                          no_args_is_help=True,
                          rich_markup_mode=HELP_MARKUP)
-app.add_typer(backup_app, name="backup")
+app.add_typer(backup_app, name="backup", rich_help_panel=PANEL_OPERATIONS)
 
 
 @backup_app.command("run")

@@ -1,7 +1,7 @@
 """The board faces: ``board`` (list), ``mark`` (move one posting) and ``review`` (walk the new ones by key).
 
-The table is laid out for 80 columns (short ids, cut cells); ``--json`` and ``--csv`` carry every field,
-the URL included, with the same rows.
+The table fits the terminal, 80 columns included (short ids, cut cells, the title given the most room);
+``--json`` and ``--csv`` carry every field, the URL included, with the same rows.
 """
 
 from __future__ import annotations
@@ -13,15 +13,18 @@ from typing import Any
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import PANEL_SEARCH, app
 from jobagent.cli._choices import BoardState
 from jobagent.cli.render import Output, announce_store, compact_salary, csv_cell, output_options
 
 __all__ = ["board", "csv_cell", "format_table", "mark", "review"]
 
-# (header, width) of the table; with one space between columns the line is exactly 80 characters.
-_COLUMNS = (("score", 5), ("title", 14), ("company", 9), ("location", 7), ("rem", 3), ("salary", 12),
-            ("seen", 5), ("status", 9), ("id", 8))
+# (header, narrowest, widest) of each column. The title takes what the others leave; they keep their natural
+# width within these bounds, so an 80-column line gives the title the most room (issue 29 §3).
+_COLUMNS = (("score", 5, 5), ("title", 0, 0), ("company", 8, 14), ("location", 6, 12), ("rem", 3, 3),
+            ("salary", 7, 12), ("seen", 5, 5), ("status", 6, 9), ("id", 8, 8))
+TITLE_ROOM = 24  # below this the optional columns go, then the others shrink towards their narrowest
+_OPTIONAL = ("seen",)  # first found: in --json, and shown when the terminal has room
 _STATE_FLAGS = {"save": "saved", "applied": "applied", "interviewing": "interviewing", "offer": "offer",
                 "rejected": "rejected", "withdrawn": "withdrawn", "skip": "skipped"}
 
@@ -37,8 +40,15 @@ def _cut(text: str | None, width: int, *, right: bool = False) -> str:
     return " " * (width - size) + text if right else set_cell_size(text, width)
 
 
+def _place(location: str | None, remote: bool) -> str:
+    """The city is what tells postings apart in a narrow cell: "Berlin, Germany" -> "Berlin"."""
+    if not location:
+        return "remote" if remote else ""
+    return location.split(",")[0].strip() or location
+
+
 def _cells(row: Any) -> list[str]:
-    return [f"{row.best_score:.0f}", row.title, row.company, row.location or ("remote" if row.remote else ""),
+    return [f"{row.best_score:.0f}", row.title, row.company, _place(row.location, row.remote),
             "yes" if row.remote else "",
             compact_salary(row.salary_min, row.salary_max, row.salary_currency, row.salary_period, row.salary,
                            short=True),
@@ -46,18 +56,47 @@ def _cells(row: Any) -> list[str]:
             "closed" if row.closed_at else "interview" if row.state == "interviewing" else row.state, row.short_id]
 
 
-def format_table(rows: list[Any]) -> list[str]:
-    """Lines of at most 80 characters; numbers right-aligned."""
-    def line(cells: list[str]) -> str:
-        out = []
-        for (name, width), cell in zip(_COLUMNS, cells, strict=True):
-            out.append(_cut(cell, width, right=name == "score"))
-        return " ".join(out).rstrip()
+def _layout(cells: list[list[str]], width: int) -> list[tuple[str, int]]:
+    """(column, width) for a terminal of ``width`` cells: every column at its natural width within its bounds,
+    the title in what is left (at least ``TITLE_ROOM`` where it can be), one space between columns."""
+    from rich.cells import cell_len
 
-    return [line([name for name, _ in _COLUMNS]), *(line(_cells(r)) for r in rows)]
+    natural = {name: max([len(name), *(cell_len(" ".join(r[i].split())) for r in cells)])
+               for i, (name, _, _) in enumerate(_COLUMNS)}
+    widths = {name: min(max(natural[name], low), high) for name, low, high in _COLUMNS if name != "title"}
+    lows = {name: low for name, low, _ in _COLUMNS}
+
+    def room() -> int:
+        return width - sum(widths.values()) - len(widths)  # a space before each column after the title
+
+    for optional in _OPTIONAL:
+        if room() < min(TITLE_ROOM, natural["title"]):
+            del widths[optional]
+    while room() < min(TITLE_ROOM, natural["title"]):
+        widest = max((n for n in widths if widths[n] > lows[n]), key=lambda n: widths[n] - lows[n], default=None)
+        if widest is None:
+            break
+        widths[widest] -= 1
+    title = max(6, min(room(), natural["title"]))
+    return [(name, title if name == "title" else widths[name]) for name, _, _ in _COLUMNS
+            if name == "title" or name in widths]
 
 
-@app.command()
+def format_table(rows: list[Any], width: int | None = None) -> list[str]:
+    """Lines of at most ``width`` cells (the terminal's, 80 when it is not one); numbers right-aligned."""
+    import shutil
+
+    cells = [_cells(r) for r in rows]
+    layout = _layout(cells, width or shutil.get_terminal_size().columns)
+    index = {name: i for i, (name, _, _) in enumerate(_COLUMNS)}
+
+    def line(values: list[str]) -> str:
+        return " ".join(_cut(values[index[name]], size, right=name == "score") for name, size in layout).rstrip()
+
+    return [line([name for name, _, _ in _COLUMNS]), *(line(c) for c in cells)]
+
+
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def board(
     profile_id: str = typer.Argument(..., help="The profile whose board to show."),
@@ -65,6 +104,8 @@ def board(
     new: bool = typer.Option(False, "--new", help="Only new postings found since your last look."),
     since: str | None = typer.Option(None, "--since", help="Only postings first found since, e.g. 7d, 12h, "
                                      "2026-11-30."),
+    limit: int | None = typer.Option(None, "--limit", min=1, help="At most this many rows."),
+    offset: int = typer.Option(0, "--offset", min=0, help="Skip this many rows first (with --limit: pages)."),
     *,
     out: Output,
 ) -> None:
@@ -75,11 +116,14 @@ def board(
         jobagent board PROFILE_ID --new
 
         jobagent board PROFILE_ID --status saved --status applied --csv > board.csv
+
+        jobagent board PROFILE_ID --limit 50 --offset 50
     """
     from jobagent.api import board as api
 
     announce_store()
-    view = api.board(profile_id, statuses=[str(s.value) for s in status] or None, new_only=new, since=since)
+    view = api.board(profile_id, statuses=[str(s.value) for s in status] or None, new_only=new, since=since,
+                     limit=limit, offset=offset)
     if out.machine:
         return out.items(view.rows, list(api.BoardRow.model_fields))
     for text in format_table(view.rows):
@@ -89,7 +133,7 @@ def board(
     typer.echo(f"{count} posting{'' if count == 1 else 's'}; previous look: {last}")
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def mark(
     posting_id: str = typer.Argument(..., help="A posting id from the board (its first 8 characters will do)."),
@@ -181,7 +225,7 @@ def _show(item: Any, index: int, total: int) -> None:
 _REVIEW_KEYS = {"s": "saved", "a": "applied", "x": "skipped"}
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 def review(profile_id: str = typer.Argument(..., help="The profile whose new postings to walk through.")) -> None:
     """Walk the profile's new postings one at a time: s save, a applied, x skip, o open, n next, q quit.
 

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import PANEL_OPERATIONS, app
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 def dev(
     web: bool = typer.Option(True, "--web/--no-web", help="Run the HTTP shim and dashboard (jobagent serve)."),
     scheduler: bool = typer.Option(True, "--scheduler/--no-scheduler", help="Run jobagent scheduler."),

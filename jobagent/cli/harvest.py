@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import typer
 
-from jobagent.cli._app import app, sources_app
+from jobagent.cli._app import PANEL_SOURCES, app, sources_app
 from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SOURCES)
 @output_options
 def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest, e.g. greenhouse:acme or "
                                               "feed:postings.json (default: every configured one)."),
@@ -29,6 +29,8 @@ def harvest(specs: list[str] = typer.Argument(None, help="Sources to harvest, e.
     reports = [r.model_dump(mode="json") for r in run_harvest(list(specs or []))]
     if out.machine:
         out.items(reports)
+    elif not reports:
+        typer.echo("nothing to harvest: no source is scheduled (add one with 'jobagent sources add SPEC')")
     else:
         print_table("Harvest", ["source", "outcome", "pages", "requests", "seen", "new", "updated", "closed", "error"],
                     [[r["source"], r["outcome"], r["pages"], r["requests"], r["seen"], r["new"], r["updated"],

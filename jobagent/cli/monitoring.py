@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import PANEL_OPERATIONS, app
 from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 if TYPE_CHECKING:
@@ -49,7 +49,7 @@ def _show_queues(h: MonitorReport) -> None:
                   q.scheduled, q.failed, q.workers, q.expected_workers] for q in h.queues])
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 @output_options
 def monitor(
     once: bool = typer.Option(False, "--once", help="Check once and exit (1 when unhealthy)."),
@@ -90,7 +90,7 @@ def monitor(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 @output_options
 def reconcile(
     dry_run: bool = typer.Option(False, "--dry-run", help="Report what would be done; change nothing."),
@@ -128,7 +128,7 @@ def reconcile(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 @output_options
 def retry(
     execution_id: str | None = typer.Argument(None, help="A failed execution (or run) id."),

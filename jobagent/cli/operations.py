@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import typer
 
-from jobagent.cli._app import app, db_app
+from jobagent.cli._app import PANEL_OPERATIONS, app, db_app
 from jobagent.cli._choices import DequeueStrategyName
 from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 @output_options
 def queues(*, out: Output) -> None:
     """Queue depths, workers and failed counts.
@@ -31,7 +31,7 @@ def queues(*, out: Output) -> None:
             for q in data["queues"]])
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 def worker(
     queues: str = typer.Option("high,default", "--queues", envvar="JOBAGENT_WORKER_QUEUES",
                                help="Comma-separated, in priority order. Give one worker of the pool "

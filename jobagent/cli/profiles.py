@@ -8,10 +8,10 @@ import typer
 
 from jobagent.cli._app import profile_app
 from jobagent.cli._choices import Level
+from jobagent.cli._options import filter_options
 from jobagent.cli.render import (
     Output,
     announce_store,
-    filters_from_options,
     finish,
     follow,
     output_options,
@@ -70,9 +70,11 @@ def profile_list(limit: int = typer.Option(50, "--limit", min=1, help="At most t
     rows = [p.model_dump(mode="json") for p in list_profiles(limit=limit)]
     if out.machine:
         return out.items(rows)
-    print_table("Profiles", ["profile_id", "name", "location", "years", "suggested titles"],
-                [[p["profile_id"], p["name"], p["location"], p["years_experience"],
-                  ", ".join(p["suggested_titles"])] for p in rows], flex=["name", "location", "suggested titles"])
+    # Issue 29 §3: the level, the CV entries and the field (issue 13) say which profile is which at a glance;
+    # the id is cut to 8 characters, which every command accepts as a prefix (the full one is in --json).
+    print_table("Profiles", ["id", "name", "level", "entries", "field", "location", "titles"],
+                [[p["profile_id"][:8], p["name"], p["level"], len(p["experience"]), p["field"], p["location"],
+                  ", ".join(p["suggested_titles"])] for p in rows], flex=["name", "field", "location", "titles"])
 
 
 @profile_app.command("show")
@@ -89,23 +91,17 @@ def profile_show(profile_id: str = _PROFILE_ID, *, out: Output) -> None:
     from jobagent.api.profiles import get_profile
 
     announce_store()
-    _show_profile(get_profile(profile_id).model_dump(mode="json"), out, f"Profile {profile_id}")
+    shown = get_profile(profile_id).model_dump(mode="json")
+    _show_profile(shown, out, f"Profile {shown['profile_id']}")
 
 
 @profile_app.command("filters")
 @output_options
+@filter_options
 def profile_filters(
     profile_id: str = _PROFILE_ID,
-    exclude_company: list[str] = typer.Option([], "--exclude-company", help="Never show this company. "
-                                              "Repeatable."),
-    exclude_title: list[str] = typer.Option([], "--exclude-title", help="Drop titles with this word or "
-                                            "phrase. Repeatable."),
-    remote_only: bool = typer.Option(False, "--remote-only", help="Only remote postings."),
-    max_age_days: int | None = typer.Option(None, "--max-age-days", help="Only postings published in the "
-                                            "last N days."),
-    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose yearly salary "
-                                            "is below this (monthly, hourly... pay counted by the year)."),
     *,
+    filters: dict[str, Any],
     out: Output,
 ) -> None:
     """Set the filters every search for this profile applies (replaces the previous ones).
@@ -119,22 +115,31 @@ def profile_filters(
     from jobagent.api.profiles import set_profile_filters
 
     announce_store()
-    p = set_profile_filters(
-        profile_id, filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary)
-    ).model_dump(mode="json")
+    p = set_profile_filters(profile_id, filters).model_dump(mode="json")
     if out.machine:
         return out.item(p)
-    print_table(f"Filters of {profile_id}", ["filter", "value"], [[k, v] for k, v in p["filters"].items()],
+    print_table(f"Filters of {p['profile_id'][:8]}", ["filter", "value"],
+                [[k, _cell(v)] for k, v in p["filters"].items()],
                 flex=["value"], wrap=True)
 
 
 # --- corrections and deletion (issue 13; core functions in jobagent.api.profiles) -------------------------
 
+def _cell(value: Any) -> Any:
+    """A profile value for a person: lists joined, a mapping as "key: value; ..." (its unset keys left out),
+    never a Python repr (issue 29 §3: ``profile edit`` printed ``{'level': 'senior'}``)."""
+    if isinstance(value, dict):
+        shown = {k: v for k, v in value.items() if v not in (None, "", [], {}, False)}
+        return "; ".join(f"{k.replace('_', ' ')}: {_cell(v)}" for k, v in shown.items()) or "none"
+    if isinstance(value, list):
+        return ", ".join(str(_cell(v)) for v in value)
+    return value
+
+
 def _show_profile(p: dict[str, Any], out: Output, title: str) -> None:
     if out.machine:
         return out.item(p)
-    rows = [[k, ", ".join(map(str, v)) if isinstance(v, list) and all(isinstance(i, str) for i in v) else v]
-            for k, v in p.items() if k not in ("experience", "education")]
+    rows = [[k, _cell(v)] for k, v in p.items() if k not in ("experience", "education")]
     rows.append(["experience", "; ".join(f"{e.get('title')} at {e.get('employer')} ({e.get('start')} – "
                                          f"{e.get('end') or 'present'})" for e in p.get("experience", []))])
     rows.append(["education", "; ".join(", ".join(str(x) for x in (e.get("degree"), e.get("institution"),
@@ -181,7 +186,8 @@ def profile_edit(
                        remove_skills=remove_skill, years_experience=years, location=location, level=level,
                        premium=premium, relocate=relocate,
                        relocate_to=None if relocate_to is None else relocate_to.split(","))
-    _show_profile(edit_profile(profile_id, edit).model_dump(mode="json"), out, f"Profile {profile_id} (edited)")
+    edited = edit_profile(profile_id, edit).model_dump(mode="json")
+    _show_profile(edited, out, f"Profile {edited['profile_id']} (edited)")
 
 
 @profile_app.command("delete")

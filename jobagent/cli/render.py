@@ -9,20 +9,19 @@ functions, so ``jobagent --help`` and ``jobagent runs --json`` start fast.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import json
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+from jobagent.cli._options import option_group
 
 if TYPE_CHECKING:
     from jobagent.api.runs import RunStatus
 
 _announced = False
-F = TypeVar("F", bound=Callable[..., Any])
 
 
 def announce_store() -> None:
@@ -105,38 +104,25 @@ def write_csv(records: list[dict[str, Any]], fields: Sequence[str] | None) -> No
     sys.stdout.flush()
 
 
-_FORMAT_OPTIONS = {
-    "as_json": ("--json", "Print JSON: an array for listings, an object for one item."),
-    "as_csv": ("--csv", "Print CSV: a header row, then one row per record (lists and objects as JSON)."),
-    "as_nl": ("--nl", "Print newline-delimited JSON: one object per line."),
-}
+def _output(as_json: bool = False, as_csv: bool = False, as_nl: bool = False) -> Output:
+    chosen = [fmt for fmt, on in (("json", as_json), ("csv", as_csv), ("nl", as_nl)) if on]
+    if len(chosen) > 1:
+        from typer._click.exceptions import UsageError  # typer 0.29 vendors click
+
+        raise UsageError("use one of --json, --csv and --nl, not several")
+    return Output(chosen[0] if chosen else None)
 
 
-def output_options(func: F) -> F:
-    """Give a command the shared ``--json``, ``--csv`` and ``--nl`` flags; it receives ``out: Output``.
-
-    Written once here, so every command offers the same three formats with the same help and the same
-    shapes. The wrapped function declares ``out: Output`` (hidden from the CLI) instead of the flags.
-    """
-    signature = inspect.signature(func, eval_str=True)
-    params = [p for name, p in signature.parameters.items() if name != "out"]
-    for name, (flag, text) in _FORMAT_OPTIONS.items():
-        params.append(inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=bool,
-                                        default=typer.Option(False, flag, help=text)))
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, as_json: bool = False, as_csv: bool = False, as_nl: bool = False,
-                **kwargs: Any) -> Any:
-        chosen = [fmt for fmt, on in (("json", as_json), ("csv", as_csv), ("nl", as_nl)) if on]
-        if len(chosen) > 1:
-            from typer._click.exceptions import UsageError  # typer 0.29 vendors click
-
-            raise UsageError("use one of --json, --csv and --nl, not several")
-        return func(*args, out=Output(chosen[0] if chosen else None), **kwargs)
-
-    wrapper.__signature__ = signature.replace(parameters=params)  # type: ignore[attr-defined]
-    wrapper.__annotations__ = {**{p.name: p.annotation for p in params}, "return": signature.return_annotation}
-    return wrapper  # type: ignore[return-value]
+# Written once here, so every command offers the same three formats with the same help and the same shapes.
+output_options = option_group("out", (
+    ("as_json", bool, lambda: typer.Option(False, "--json", help="Print JSON: an array for listings, an object "
+                                           "for one item.")),
+    ("as_csv", bool, lambda: typer.Option(False, "--csv", help="Print CSV: a header row, then one row per record "
+                                          "(lists and objects as JSON).")),
+    ("as_nl", bool, lambda: typer.Option(False, "--nl", help="Print newline-delimited JSON: one object per line.")),
+), _output)
+output_options.__doc__ = """Give a command the shared ``--json``, ``--csv`` and ``--nl`` flags; it declares
+``out: Output`` (hidden from the CLI) instead of the flags."""
 
 
 def print_json(data: Any) -> None:
@@ -261,12 +247,6 @@ def finish(st: RunStatus, out: Output) -> None:
     show_status(st, out)
     if st.status == "failed":
         raise typer.Exit(1)
-
-
-def filters_from_options(companies: list[str], titles: list[str], remote_only: bool, max_age_days: int | None,
-             min_salary: float | None, types: list[str] | None = None) -> dict[str, Any]:
-    return {"company_blocklist": companies, "title_exclusions": titles, "remote_only": remote_only,
-            "max_age_days": max_age_days, "min_salary": min_salary, "employment_types": types or []}
 
 
 _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£"}

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import PANEL_SEARCH, app
 from jobagent.cli._choices import LetterLanguage, Priority, RunState
+from jobagent.cli._options import FILTERS_PANEL, filter_options
 from jobagent.cli.render import (
     Output,
     announce_store,
     compact_salary,
-    filters_from_options,
     finish,
     follow,
     output_options,
@@ -24,6 +24,7 @@ from jobagent.cli.render import (
 
 if TYPE_CHECKING:
     from jobagent.api.postings import MatchView
+    from jobagent.api.runs import RunStatus
 
 
 def _positive_km(value: float | None) -> float | None:
@@ -35,8 +36,9 @@ def _positive_km(value: float | None) -> float | None:
     return value
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
+@filter_options
 def search(
     query: str | None = typer.Argument(None, help="What to search for, e.g. 'backend engineer'."),
     location: str | None = typer.Option(None, "--location", help="Where the job is, e.g. 'Berlin' "
@@ -52,15 +54,8 @@ def search(
     feed: str | None = typer.Option(None, "--feed", help="A local JSON postings feed."),
     source: list[str] = typer.Option([], "--source", help="e.g. greenhouse:acme, lever:acme, remotive:python, "
                                      "arbeitnow, rss:URL, feed:PATH. Repeatable."),
-    exclude_company: list[str] = typer.Option([], "--exclude-company", help="Never show this company."),
-    exclude_title: list[str] = typer.Option([], "--exclude-title", help="Drop titles with this word/phrase."),
-    remote_only: bool = typer.Option(False, "--remote-only", help="Only remote postings."),
-    max_age_days: int | None = typer.Option(None, "--max-age-days", help="Only postings published in the "
-                                            "last N days."),
-    min_salary: float | None = typer.Option(None, "--min-salary", help="Drop postings whose yearly salary "
-                                            "is below this (monthly, hourly... pay counted by the year; postings "
-                                            "without one are kept)."),
-    employment_type: list[str] = typer.Option([], "--type", help="Only this employment type: full-time, "
+    employment_type: list[str] = typer.Option([], "--type", rich_help_panel=FILTERS_PANEL,
+                                              help="Only this employment type: full-time, "
                                               "part-time, contract, temporary, apprenticeship, internship, "
                                               "working-student, volunteer, graduate. Repeatable. A trainee "
                                               "type also shows trainee posts to experienced profiles."),
@@ -71,6 +66,7 @@ def search(
                                                           help="Write every cover letter in this language "
                                                           "(default: the posting's)."),
     *,
+    filters: dict[str, Any],
     out: Output,
 ) -> None:
     """Start a job search (or one per suggested title with --from-profile).
@@ -92,8 +88,7 @@ def search(
     from jobagent.errors import InvalidInput
 
     announce_store()
-    filters = filters_from_options(exclude_company, exclude_title, remote_only, max_age_days, min_salary,
-                                   employment_type)
+    filters = {**filters, "employment_types": employment_type}
     if from_profile:
         if query or profile:
             raise InvalidInput("use either QUERY [--profile ID] or --from-profile ID, not both")
@@ -113,6 +108,8 @@ def search(
             out.items(finals)
         elif out.machine:
             out.item(finals[0])
+        elif from_profile:
+            _show_searches(finals, {st.run_id: postings.list_matches(st.run_id) for st in finals})
         else:
             for st in finals:
                 show_status(st, out)
@@ -125,7 +122,7 @@ def search(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def status(run_id: str = typer.Argument(..., help="A run id (as printed by search, profile create, runs)."),
            watch: bool = typer.Option(False, "--watch", help="Show live progress until the run ends."),
@@ -146,7 +143,7 @@ def status(run_id: str = typer.Argument(..., help="A run id (as printed by searc
     show_status(api.get_status(run_id), out)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def runs(status: RunState | None = typer.Option(None, "--status", help="Only runs in this state."),
          limit: int = typer.Option(20, "--limit", min=1, help="At most this many, newest first."),
@@ -175,6 +172,33 @@ def _when(iso: str | None) -> str:
     return (iso or "")[5:16].replace("T", " ")
 
 
+BEST_ACROSS = 10  # --from-profile --wait: the best matches over all its runs, one table
+
+
+def _show_searches(finals: list[RunStatus], found: dict[str, list[MatchView]]) -> None:
+    """Several searches at once (issue 29 §3): one table of the runs and one of the best matches across them
+    (a posting two titles found shows once, at its best), instead of a status and a match table per run."""
+    print_table("Runs", ["run_id", "status", "matches", "best", "query"],
+                [[st.run_id[:8], st.status, len(found[st.run_id]),
+                  max((m.score for m in found[st.run_id]), default=""),
+                  (st.result or {}).get("query") or st.error_message or ""] for st in finals],
+                flex=["query"])
+    best: dict[str, tuple[str, MatchView]] = {}
+    for run_id, rows in found.items():
+        for m in rows:
+            if m.posting_id not in best or m.score > best[m.posting_id][1].score:
+                best[m.posting_id] = (run_id, m)
+    top = sorted(best.values(), key=lambda pair: -pair[1].score)[:BEST_ACROSS]
+    if not top:
+        return typer.echo("no matches")
+    typer.echo("")
+    print_table(f"Best matches across {len(finals)} searches", ["score", "title", "company", "location", "run", "#"],
+                [[m.score, m.title, m.company, m.location, run_id[:8], m.rank] for run_id, m in top],
+                flex=["title", "company", "location"])
+    typer.echo("letter: jobagent letter RUN #   all matches of a run: jobagent matches RUN")
+    return None
+
+
 def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> None:
     # No link column: a folded URL made every row seven lines tall at 80 columns; the link follows each
     # match's reasons (or its rank) below the table, and is in --json.
@@ -188,7 +212,7 @@ def _show_matches(rows: list[MatchView], run_id: str, reasons: bool = False) -> 
                 typer.echo(f"{m.rank}. {m.url}")
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 @output_options
 def matches(run_id: str = typer.Argument(..., help="The run id of a job search."),
             open_report: bool = typer.Option(False, "--open", help="Open the HTML report in the browser "
@@ -261,7 +285,7 @@ def _open_report(path: str) -> None:
         typer.echo(path)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_SEARCH)
 def demo(as_json: bool = typer.Option(False, "--json", help="Print one object: the profile, the search "
                                       "run and its matches.")) -> None:
     """Profile the bundled sample CV and run a job search on the bundled postings feed.

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from jobagent.cli._app import HELP_MARKUP, app
+from jobagent.cli._app import HELP_MARKUP, PANEL_OPERATIONS, app
 from jobagent.cli._choices import PeriodicTaskId
 from jobagent.cli.render import Output, output_options, print_table
 
 schedule_app = typer.Typer(help="Periodic tasks (the daily search, reconcile).", no_args_is_help=True,
                            rich_markup_mode=HELP_MARKUP)
-app.add_typer(schedule_app, name="schedule")
+app.add_typer(schedule_app, name="schedule", rich_help_panel=PANEL_OPERATIONS)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 def scheduler(
     interval: int = typer.Option(60, "--interval", help="Seconds between passes over the schedule."),
     burst: bool = typer.Option(False, "--burst", help="Register, do one pass, and stop."),

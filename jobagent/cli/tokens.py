@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import typer
 
-from jobagent.cli._app import HELP_MARKUP, app
+from jobagent.cli._app import HELP_MARKUP, PANEL_OPERATIONS, app
 from jobagent.cli.render import Output, announce_store, output_options, print_table
 
 tokens_app = typer.Typer(help="API tokens for the HTTP shim: each has an owner, who sees only their own data.",
                          no_args_is_help=True, rich_markup_mode=HELP_MARKUP)
-app.add_typer(tokens_app, name="tokens")
+app.add_typer(tokens_app, name="tokens", rich_help_panel=PANEL_OPERATIONS)
 
 
 @tokens_app.command("create")

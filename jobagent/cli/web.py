@@ -7,7 +7,7 @@ import sys
 
 import typer
 
-from jobagent.cli._app import app
+from jobagent.cli._app import PANEL_OPERATIONS, app
 
 APP_FACTORY = "jobagent.web:create_app()"
 # Threads per gunicorn worker (gthread), measured by benchmarks/bench_http_submit.py; see default_workers().
@@ -60,7 +60,7 @@ def _has_control_socket() -> bool:
     return any(s.name == "control_socket_disable" for s in KNOWN_SETTINGS)
 
 
-@app.command()
+@app.command(rich_help_panel=PANEL_OPERATIONS)
 def serve(
     host: str | None = typer.Option(None, "--host", help="Bind address (JOBAGENT_WEB_HOST, default 127.0.0.1: "
                                                          "keep it on loopback behind Caddy)."),

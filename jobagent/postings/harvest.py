@@ -228,7 +228,7 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
         if report.outcome == "unchanged":
             # The same content as the last complete harvest: what it lacked is still missing, so misses count.
             report.seen = touch_unchanged(s, spec, now)
-            report.closed = count_misses_and_close(s, spec, now, settings.close_after_misses)
+            report.closed = count_misses_and_close(s, spec, now, settings.close_after_misses, unchanged=True)
         elif report.outcome in ("ok", "partial"):
             counts = store_harvest(s, spec, postings, now, complete=report.outcome == "ok",
                                    close_after=settings.close_after_misses)
@@ -243,7 +243,7 @@ def _record(spec: str, postings: list[PostingData], validators: dict[str, str | 
         state.last_harvest_at = now
         # Only a scheduled source (JOBAGENT_SOURCES or ``sources add``) gets a next harvest; a search's
         # one-off ``--source`` is harvested for that search and stays off the schedule (issue 27 §6).
-        scheduled = state.added_at is not None or spec in settings.default_sources()
+        scheduled = state.added_at is not None or (spec in settings.default_sources() and spec != sample_feed_spec())
         state.next_harvest_at = now + timedelta(seconds=settings.harvest_interval) if scheduled else None
         state.outcome, state.error, state.complete = report.outcome, report.error, report.outcome in ("ok",
                                                                                                       "unchanged")
@@ -283,15 +283,25 @@ def added_sources() -> list[str]:
                               .order_by(SourceState.added_at, SourceState.spec)))
 
 
+def sample_feed_spec() -> str:
+    """The bundled sample feed (``jobagent demo``'s postings): searched while nothing is configured, never
+    scheduled, so the demo leaves no source in the user's configuration (issue 29 §5)."""
+    from importlib import resources
+
+    return f"feed:{resources.files('jobagent') / 'data' / 'sample_postings.json'}"
+
+
 def configured_sources(settings: Settings | None = None) -> list[str]:
-    """The scheduled sources: JOBAGENT_SOURCES (else the feed) and those added with ``sources add``. The
-    bundled sample feed stands in only while nothing at all is configured."""
+    """The scheduled sources: JOBAGENT_SOURCES (else the feed) and those added with ``sources add``; the
+    bundled sample feed is never one of them (see ``search_sources``)."""
     settings = settings or get_settings()
-    added = added_sources()
-    base = settings.default_sources()
-    if added and not settings.sources.strip() and not settings.postings_feed:
-        base = []
-    return list(dict.fromkeys([*base, *added]))
+    base = [spec for spec in settings.default_sources() if spec != sample_feed_spec()]
+    return list(dict.fromkeys([*base, *added_sources()]))
+
+
+def search_sources(settings: Settings | None = None) -> list[str]:
+    """The sources a search without its own needs harvested once: the scheduled ones, else the bundled sample."""
+    return configured_sources(settings) or [sample_feed_spec()]
 
 
 def due_sources(settings: Settings | None = None, now: datetime | None = None) -> list[str]:

@@ -139,12 +139,13 @@ def _mark_seen(session: Session, spec: str, seen: dict[str, str], now: datetime)
     for chunk in in_chunks(pid for pid in seen if pid in member):
         session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.posting_id.in_(chunk))
                         .values(last_seen_at=now, misses=0))
-    for chunk in in_chunks(seen):  # seen again after being closed by misses: open again
-        session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_reason.is_(None))
-                        .values(last_seen_at=now, closed_at=None))
-    for chunk in in_chunks(seen):  # closed for a reason (its text, its date, the liveness check): stays closed
-        session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_reason.is_not(None))
-                        .values(last_seen_at=now))
+    # Seen again after being closed by misses: open again. Only those rows are written: an UPDATE of every
+    # listed posting made PostgreSQL rewrite each row and recompute its stored tsvector on every harvest, to
+    # refresh a column nothing reads; when a posting was last listed lives in ``posting_sources``. A posting
+    # closed for a reason (its text, its date, the liveness check) stays closed.
+    for chunk in in_chunks(seen):
+        session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_at.is_not(None),
+                                              Posting.closed_reason.is_(None)).values(closed_at=None))
 
 
 def _close_by_text(session: Session, reasons: dict[str, str | None], now: datetime) -> None:
@@ -160,8 +161,13 @@ def _close_by_text(session: Session, reasons: dict[str, str | None], now: dateti
                             .values(closed_at=now, closed_reason=reason))
 
 
-def count_misses_and_close(session: Session, spec: str, now: datetime, close_after: int) -> int:
-    session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.last_seen_at < now)
+def count_misses_and_close(session: Session, spec: str, now: datetime, close_after: int, *,
+                           unchanged: bool = False) -> int:
+    """Counts a miss for each posting this complete harvest did not list, and closes those missed
+    ``close_after`` times by every source. ``unchanged``: the board answered as last time, so what it
+    lacked then (a miss already counted) is what it lacks now; no listed posting's row is touched."""
+    missed = PostingSource.misses > 0 if unchanged else PostingSource.last_seen_at < now
+    session.execute(update(PostingSource).where(PostingSource.source == spec, missed)
                     .values(misses=PostingSource.misses + 1))
     # Closed only once every source that listed it has missed it often enough.
     other = aliased(PostingSource)
@@ -173,13 +179,11 @@ def count_misses_and_close(session: Session, spec: str, now: datetime, close_aft
 
 
 def touch_unchanged(session: Session, spec: str, now: datetime) -> int:
-    """A 304 (or an unchanged file): the postings it listed last time are still there; nothing else changes."""
-    current = select(PostingSource.posting_id).where(PostingSource.source == spec, PostingSource.misses == 0)
-    result = session.execute(update(Posting).where(Posting.id.in_(current)).values(last_seen_at=now)
-                             .execution_options(synchronize_session=False))
-    session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.misses == 0)
-                    .values(last_seen_at=now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    """A 304 (or an unchanged file): the postings it listed last time are still there and nothing changes, so
+    nothing is written; returns how many it lists. Rewriting each listed row's ``last_seen_at`` cost 220 ms
+    for 3,000 postings on PostgreSQL (issue 29), for a date the source's own ``last_harvest`` already gives."""
+    return int(session.scalar(select(func.count()).select_from(PostingSource)
+                              .where(PostingSource.source == spec, PostingSource.misses == 0)) or 0)
 
 
 def source_counts(session: Session) -> dict[str, tuple[int, int]]:

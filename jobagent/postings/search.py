@@ -20,7 +20,7 @@ from sqlalchemy import exists, func, select, text
 from sqlalchemy.orm import Session
 
 from jobagent.postings.indexing import Slot, query_slots, text_slots
-from jobagent.postings.near_candidates import near_first
+from jobagent.postings.near_candidates import TitleMatches, near_first
 from jobagent.postings.schema import ProfileFacts
 from jobagent.store.models import Posting, PostingSource, SourceState
 from jobagent.text import words
@@ -184,16 +184,17 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     # the postings whose descriptions name the person's skills.
     ranked = [[w] for w in dict.fromkeys(w for g in title_groups for w in g)]
     loose = ranked if any(len(g) > 1 for g in title_groups) else []
-    near_sql = {"pg_sql": "SELECT t.posting_id, p.location FROM posting_titles t JOIN postings p ON p.id = "
-                          "t.posting_id, to_tsquery('simple', :qt) qt WHERE t.title_vector @@ qt AND "
-                          f"{_scope_sql(sources, params, open_sql='t.open', id_sql='t.posting_id')} LIMIT :cap",
-                "sqlite_sql": "SELECT p.id, p.location FROM postings_fts JOIN postings p ON p.rowid = "
-                              f"postings_fts.rowid WHERE postings_fts MATCH :qf AND {scope} LIMIT :cap"}
+    near_pg = TitleMatches("t.posting_id", "FROM posting_titles t JOIN postings p ON p.id = t.posting_id, "
+                           "to_tsquery('simple', :qt) qt WHERE t.title_vector @@ qt AND "
+                           f"{_scope_sql(sources, params, open_sql='t.open', id_sql='t.posting_id')}",
+                           "ts_rank_cd(t.title_vector, qt) DESC")
+    near_sqlite = TitleMatches("p.id", "FROM postings_fts JOIN postings p ON p.rowid = postings_fts.rowid WHERE "
+                               f"postings_fts MATCH :qf AND {scope}", "bm25(postings_fts, 10.0, 1.0)")
     if session.get_bind().dialect.name != "postgresql":
         result = _sqlite_candidates(session, result, [title_groups, loose], _skill_groups(skills, titles), sources,
                                     limit)
-        result.posting_ids = near_first(session, result.posting_ids, near, limit, **near_sql,
-                                        params={**params, "qf": fts5_query(title_groups, "search_title")})
+        result.posting_ids = near_first(session, result.posting_ids, near, limit, near_sqlite,
+                                        {**params, "qf": fts5_query(title_groups, "search_title")})
         return result
     params.update(qt=pg_tsquery(title_groups), qs=pg_tsquery(_skill_groups(skills, titles, text_slots)),
                   qw=pg_tsquery(ranked))
@@ -210,8 +211,8 @@ def find_candidates(session: Session, query: str, profile: ProfileFacts | None, 
     partial = ("SELECT t.posting_id FROM posting_titles t, to_tsquery('simple', :qw) qw "
                f"WHERE t.title_vector @@ qw AND NOT (t.title_vector @@ to_tsquery('simple', :qt)) AND {title_scope} "
                "ORDER BY ts_rank_cd(t.title_vector, qw) DESC, t.posting_id LIMIT :m")
-    ids = near_first(session, [row[0] for row in session.execute(text(first), params)], near, limit, **near_sql,
-                     params=params)
+    ids = near_first(session, [row[0] for row in session.execute(text(first), params)], near, limit, near_pg,
+                     params)
     if loose and len(ids) < limit:
         ids += [row[0] for row in session.execute(text(partial), {**params, "m": max(1, (limit - len(ids)) // 2)})]
     if len(ids) < limit:
@@ -285,14 +286,14 @@ def discover(query: str, profile: ProfileFacts | None, sources: list[str] | None
     repeated search within the hour fetches nothing); default sources only when never harvested at all (the
     scheduled harvest keeps them current). A source that fails is reported; its stored postings still count.
     """
-    from jobagent.postings.harvest import configured_sources, harvest_sources, never_harvested
+    from jobagent.postings.harvest import harvest_sources, never_harvested, search_sources
     from jobagent.postings.sources.base import SourcesRefused, SourcesUnavailable
     from jobagent.store.session import session_scope
 
     if sources:
         reports = harvest_sources(list(sources), settings, fresh_within=settings.source_freshness)
     else:
-        first = never_harvested(configured_sources(settings))
+        first = never_harvested(search_sources(settings))
         reports = harvest_sources(first, settings) if first else []
     failed = [r for r in reports if r.outcome == "failed"]
     with session_scope() as s:

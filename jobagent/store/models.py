@@ -199,7 +199,9 @@ class Posting(Base):
     company_industry: Mapped[str | None] = mapped_column(String(200))
     company_size: Mapped[str | None] = mapped_column(String(100))
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    # Postings index (issue 12): when a harvest last saw it, and when it vanished from its sources for good.
+    # Postings index (issue 12): when it vanished from its sources for good. ``last_seen_at`` is when it was
+    # first stored; which source last listed it, and when, is ``posting_sources.last_seen_at`` (a harvest no
+    # longer rewrites every posting row to refresh it).
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     # Migration 0008: what languages (issue 25), ranking (issue 24) and the ATS sources (issue 27) share.

@@ -15,7 +15,15 @@ from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 
 from jobagent.config import Settings, get_settings
-from jobagent.errors import InvalidInput, JobagentError, NotFound, ServiceUnavailable, StoreRefused, translate
+from jobagent.errors import (
+    AmbiguousId,
+    InvalidInput,
+    JobagentError,
+    NotFound,
+    ServiceUnavailable,
+    StoreRefused,
+    translate,
+)
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +75,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     def _domain_error(exc: JobagentError) -> ResponseReturnValue:
         if isinstance(exc, NotFound):
             return error(404, "not_found", str(exc))
+        if isinstance(exc, AmbiguousId):  # an id prefix several rows start with: the client picks one
+            return error(409, "ambiguous_id", str(exc), candidates=exc.candidates)
         if isinstance(exc, ServiceUnavailable):  # EnqueueFailed, PostgreSQL or Redis away: retry later
             return error(503, "unavailable", str(exc))
         if isinstance(exc, StoreRefused):  # a value that passed every check but not the column: our bug

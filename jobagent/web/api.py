@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel
 
-from jobagent.api import ops, profiles, runs
+from jobagent.api import ops, postings, profiles, runs
 from jobagent.api.tokens import Actor
 from jobagent.config import Settings
 from jobagent.errors import InvalidInput
@@ -174,3 +174,10 @@ def profile_list() -> ResponseReturnValue:
 @api.get("/profiles/<profile_id>")
 def profile(profile_id: str) -> ResponseReturnValue:
     return jsonify(profiles.get_profile(profile_id, settings=_settings(), actor=actor()).model_dump(mode="json"))
+
+
+@api.get("/runs/<run_id>/matches/<posting_id>/letter")
+def match_letter(run_id: str, posting_id: str) -> ResponseReturnValue:
+    """One match's cover letter (issue 29 §1): 200 with ``cover_letter`` (null and ``letter_missing`` saying why
+    when there is none); 404 for an unknown run or a posting that is not among its matches."""
+    return jsonify(postings.letter(run_id, posting_id, settings=_settings(), actor=actor()).model_dump(mode="json"))

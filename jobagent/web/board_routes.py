@@ -6,6 +6,8 @@ the API; errors come back in the shim's one error shape (404 unknown ids, 400 ba
 
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, Flask, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, ConfigDict, Field
@@ -39,12 +41,24 @@ def _flag(name: str) -> bool:
     return value in ("true", "1", "yes")
 
 
+def _count(name: str, default: int | None) -> int | None:
+    """A whole number from the query string; the core API says which values it takes."""
+    text = request.args.get(name)
+    if text is None:
+        return default
+    text = text.strip()
+    if re.fullmatch(r"-?[0-9]{1,9}", text) is None:
+        raise InvalidInput(f"{name} must be a whole number")
+    return int(text)
+
+
 @board_routes.get("/profiles/<profile_id>/board")
 def get_board(profile_id: str) -> ResponseReturnValue:
-    """Query: ``status`` (repeatable), ``new`` (true/false), ``since`` (7d, 12h, a date). Records a look."""
+    """Query: ``status`` (repeatable), ``new`` (true/false), ``since`` (7d, 12h, a date), ``limit`` and
+    ``offset`` (paging). Records a look."""
     view = api.board(profile_id, statuses=request.args.getlist("status") or None, new_only=_flag("new"),
-                     since=request.args.get("since"), settings=current_app.config["JOBAGENT_SETTINGS"],
-                     actor=actor())
+                     since=request.args.get("since"), limit=_count("limit", None), offset=_count("offset", 0) or 0,
+                     settings=current_app.config["JOBAGENT_SETTINGS"], actor=actor())
     return jsonify(view.model_dump(mode="json"))
 
 

@@ -210,7 +210,7 @@ def test_tables_fit_80_columns_without_breaking_ids_or_statuses(cli: Invoke, dem
     status_lines = _table_lines(cli, "status", search["run_id"])
     assert any(ln.split()[:2] == ["status", "completed"] for ln in status_lines), status_lines
     profile_id = _json(cli, "profile", "list", "--json")[0]["profile_id"]
-    assert any(profile_id in ln for ln in _table_lines(cli, "profile", "list"))
+    assert any(ln.startswith(profile_id[:8] + " ") for ln in _table_lines(cli, "profile", "list"))
     _table_lines(cli, "profile", "show", profile_id)
     matches = _json(cli, "matches", search["run_id"], "--json")
     lines = _table_lines(cli, "matches", search["run_id"])

@@ -283,7 +283,8 @@ def test_csv_rows_are_the_json_rows_and_the_table_fits_80_columns(env, store_url
 
     assert len(lines) == 302 and max(cell_len(line) for line in lines) <= 80  # wide characters count twice
     assert "https://" not in table  # URLs only in --json / --csv
-    assert any(ids[0][:8] in line and "Principal Dis…" in line for line in lines)
+    assert any(ids[0][:8] in line and "Principal Dis" in line for line in lines)
+    assert lines[0].index("company") - lines[0].index("title") > 20  # the title gets the most room (issue 29)
 
 
 def test_matches_open_uses_the_browser_or_prints_the_path(env, tmp_path: Path) -> None:

@@ -7,6 +7,8 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -48,7 +50,26 @@ def _total() -> int:
         return s.scalar(select(func.count()).select_from(Posting)) or 0
 
 
-def test_every_page_once_then_304_changes_only_last_seen(harvest_env: BoardServer) -> None:
+@contextmanager
+def _statements() -> Iterator[list[tuple[str, int]]]:
+    """The SQL statements run meanwhile on the test's store, lower-cased, with the rows each changed."""
+    from sqlalchemy import event
+
+    from jobagent.store.session import get_engine
+
+    engine, seen = get_engine(), []
+
+    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        seen.append((" ".join(statement.lower().split()), cursor.rowcount))
+
+    event.listen(engine, "after_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "after_cursor_execute", record)
+
+
+def test_every_page_once_then_304_writes_no_posting(harvest_env: BoardServer) -> None:
     srv = harvest_env
     first = {spec: harvest_source(spec) for spec in ("greenhouse:acme", "lever:globex", "arbeitnow")}
     assert {spec: r.outcome for spec, r in first.items()} == dict.fromkeys(first, "ok")
@@ -56,16 +77,23 @@ def test_every_page_once_then_304_changes_only_last_seen(harvest_env: BoardServe
     assert srv.count() == 1 + 3 + 3
     assert first["arbeitnow"].new == first["arbeitnow"].seen == _open("arbeitnow") == 140
     stored = _total()
-    with session_scope() as s:
-        seen_before = s.scalar(select(func.max(Posting.last_seen_at)))
 
-    again = harvest_source("greenhouse:acme")
+    with _statements() as written:
+        again = harvest_source("greenhouse:acme")
     assert (again.outcome, again.requests, again.new, again.updated) == ("unchanged", 1, 0, 0)
+    assert again.seen == first["greenhouse:acme"].seen  # it still lists what it listed
     assert srv.not_modified == 1 and srv.count() == 8  # one conditional request, answered 304
     assert _total() == stored
+    # A 304 writes the source's own row and nothing of its postings (issue 29: no UPDATE of every posting).
+    rows = {}
+    for statement, count in written:
+        table = statement.split()[1] if statement.startswith(("update", "delete")) else \
+            statement.split()[2] if statement.startswith("insert") else None
+        if table:
+            rows[table] = rows.get(table, 0) + max(count, 0)
+    assert rows.get("postings", 0) == rows.get("posting_sources", 0) == 0, rows
+    assert rows.get("sources", 0) >= 1, rows  # the outcome is recorded
     with session_scope() as s:
-        assert s.scalar(select(func.min(Posting.last_seen_at)).join(PostingSource)
-                        .where(PostingSource.source == "greenhouse:acme")) > seen_before
         assert s.get(SourceState, "greenhouse:acme").outcome == "unchanged"
     # A paged board: each of its pages is asked with its own validators, and three 304s mean unchanged.
     paged = harvest_source("arbeitnow")

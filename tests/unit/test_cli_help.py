@@ -32,7 +32,7 @@ COMMANDS = dict(_commands(ROOT))
 
 
 def test_the_walk_sees_every_command() -> None:
-    expected = {"search", "status", "runs", "matches", "demo", "board", "mark", "review", "queues", "worker",
+    expected = {"search", "status", "runs", "matches", "letter", "demo", "board", "mark", "review", "queues", "worker",
                 "monitor", "reconcile", "retry", "harvest", "serve", "dev", "scheduler", "profile create",
                 "profile list", "profile show", "profile edit", "profile filters", "profile delete",
                 "profile refresh", "db upgrade", "sources list", "backup run", "backup verify",

@@ -3,6 +3,7 @@
 Specs: ``feed:/path.json``, ``rss:/path-or-url``, ``greenhouse:{token}[?company=Name]``,
 ``lever:{site}[?company=Name]``, ``remotive[:{search}]``, ``arbeitnow[:{query}]``,
 ``jsonld:{careers page URL}`` (schema.org JobPosting markup).
+Aggregators, opt in (``pip install 'jobagent[aggregators]'``): ``jobspy:{indeed|linkedin|glassdoor|google}``.
 Applicant-tracking systems (issue 27 §1), each ``[?company=Name]``: ``ashby:{board}``, ``workable:{account}``,
 ``smartrecruiters:{company}``, ``recruitee:{company}``.
 ``personio:{company}[?company=Name]`` (XML feed), ``bamboohr:{company}[?company=Name]`` (list + details),

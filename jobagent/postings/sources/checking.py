@@ -14,6 +14,8 @@ harvest's getter flattens into a message. What the answers mean at add time:
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -55,6 +57,12 @@ def _one_request(source: Source, min_interval: float) -> Getter:
     return get
 
 
+def _paced(min_interval: float) -> Callable[[str], AbstractContextManager[Any]]:
+    from jobagent.pacing import host_slot
+
+    return lambda host: host_slot(host, min_interval)
+
+
 class _Enough(Exception):  # noqa: N818 - the check needs the first answer only
     pass
 
@@ -63,6 +71,8 @@ def check_source(source: Source, *, min_interval: float = 0.0) -> int:
     """Ask the source once; the postings its first answer holds, or a typed error saying why it is refused."""
     shown = redact_source(source.name)
     try:
+        if hasattr(source, "check"):  # a source whose library makes its own requests (jobspy:SITE)
+            return int(source.check(_paced(min_interval)))
         if getattr(source, "is_local", False):
             return len(source.parse(source.read()))  # type: ignore[attr-defined]
         if not hasattr(source, "harvest"):

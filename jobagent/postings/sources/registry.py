@@ -10,6 +10,7 @@ from jobagent.postings.sources.ashby import AshbySource
 from jobagent.postings.sources.bamboohr import BambooHRSource
 from jobagent.postings.sources.base import HttpOptions, Source
 from jobagent.postings.sources.boards import ArbeitnowSource, GreenhouseSource, LeverSource, RemotiveSource
+from jobagent.postings.sources.jobspy_source import JobSpySource
 from jobagent.postings.sources.jsonld import DEFAULT_MAX_PAGES, JsonLdSource
 from jobagent.postings.sources.local import JsonFeedSource, RssSource
 from jobagent.postings.sources.personio import PersonioSource
@@ -21,7 +22,7 @@ from jobagent.redaction import redact_source
 
 KINDS = ("feed", "rss", "greenhouse", "lever", "remotive", "arbeitnow",
          "ashby", "workable", "smartrecruiters", "recruitee", "personio", "bamboohr", "workday",
-         "jsonld")
+         "jsonld", "jobspy")
 
 
 # The JSON applicant-tracking sources of issue 27 §1: ``kind:{board}[?company=Name]``, like greenhouse.
@@ -75,6 +76,8 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
     if kind == "jsonld":
         return JsonLdSource(arg, http=http, name=spec,
                             max_pages=getattr(settings, "jsonld_max_pages", None) or DEFAULT_MAX_PAGES)
+    if kind == "jobspy":  # an aggregator through python-jobspy, opt in (issue 27 §4)
+        return _jobspy(arg, http, spec, settings)
     token, company = _split_company(arg)
     if not token:
         raise InvalidInput(f"source {redact_source(spec)!r} needs a board name after '{kind}:'")
@@ -87,3 +90,14 @@ def parse_source(spec: str, *, settings: Any = None, base_urls: dict[str, str] |
     if kind in _ATS_JSON:
         return _ATS_JSON[kind](token, http=http, company=company, name=spec)
     return LeverSource(token, http=http, company=company, name=spec)
+
+
+def _jobspy(site: str, http: HttpOptions, spec: str, settings: Any) -> JobSpySource:
+    """``jobspy:SITE`` with the JOBAGENT_JOBSPY_* settings (defaults without settings, e.g. in a check)."""
+    options = {name: value for name, value in (
+        ("max_queries", getattr(settings, "jobspy_max_queries", None)),
+        ("results_wanted", getattr(settings, "jobspy_results_wanted", None)),
+        ("hours_old", getattr(settings, "jobspy_hours_old", None)),
+        ("country", getattr(settings, "jobspy_country", None)),
+        ("close_missing", getattr(settings, "jobspy_close_missing", None))) if value is not None}
+    return JobSpySource(site, http=http, name=spec, **options)
