@@ -192,6 +192,19 @@ def _bench(boards: dict[str, Any], tmp: str) -> None:
     print(f"10 sources x {PER_SOURCE:,} postings on {len(HOSTS)} hosts ({', '.join(HOSTS)}), "
           f"JOBAGENT_HOST_MIN_INTERVAL={INTERVAL} s, pacing through Redis")
     first_wall, first = _harvest_once()
+    # Concurrent harvests (harvest_sources runs 4 threads) upserting postings of the same companies into one
+    # PostgreSQL meet "deadlock detected" here now and then: the store's matter, not pacing's. Such a source
+    # is harvested again, alone, and said so; the figures then count both attempts.
+    deadlocked = [r.source for r in first if r.outcome == "failed" and "deadlock" in (r.error or "")]
+    if deadlocked:
+        from jobagent.postings.harvest import harvest_sources
+
+        began = time.perf_counter()
+        again = harvest_sources(deadlocked)
+        first_wall += time.perf_counter() - began
+        first = [r for r in first if r.source not in deadlocked] + again
+        print(f"  {len(deadlocked)} source(s) failed on the store (PostgreSQL: deadlock detected), harvested again: "
+              f"{', '.join(deadlocked)}")
     assert all(r.outcome == "ok" for r in first), [r.line() for r in first]
     hosts1 = _per_host(boards)
     print(f"first harvest: {first_wall:.2f} s wall, {sum(r.requests for r in first)} requests, "
@@ -227,6 +240,7 @@ def _bench(boards: dict[str, Any], tmp: str) -> None:
         "hosts": len(HOSTS), "first_wall_s": round(first_wall, 2),
         "first_requests": sum(r.requests for r in first),
         "first_requests_per_host_per_min": {h: r["per_minute"] for h, r in hosts1.items()},
+        "first_store_deadlocks": len(deadlocked),
         "first_min_gap_s": min(r["min_gap"] for r in hosts1.values() if r["requests"] > 1),
         "second_wall_s": round(second_wall, 2), "second_requests": second_requests,
         "two_proc_shared_wall_s": round(shared_wall, 2), "two_proc_inprocess_wall_s": round(local_wall, 2),
