@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from platformdirs import user_data_dir
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     # Postings index (issue 12): harvest once per source, search the store per profile.
     harvest_interval: int = Field(default=3 * 3600, validation_alias="JOBAGENT_HARVEST_INTERVAL")
     host_min_interval: float = Field(default=2.0, validation_alias="JOBAGENT_HOST_MIN_INTERVAL")
+    # Per-host intervals (issue 27 §5), "api.example.com=2.0,*.recruitee.com=0.5"; other hosts use the above.
+    host_min_intervals: str = Field(default="", validation_alias="JOBAGENT_HOST_MIN_INTERVALS")
     close_after_misses: int = Field(default=2, validation_alias="JOBAGENT_CLOSE_AFTER_MISSES")
     search_candidates: int = Field(default=300, validation_alias="JOBAGENT_SEARCH_CANDIDATES")
     source_freshness: int = Field(default=3600, validation_alias="JOBAGENT_SOURCE_FRESHNESS")
@@ -132,6 +134,16 @@ class Settings(BaseSettings):
     allowed_private_hosts: str = Field(default="", validation_alias="JOBAGENT_ALLOWED_PRIVATE_HOSTS")
     fetch_deadline: float = Field(default=30.0, validation_alias="JOBAGENT_FETCH_DEADLINE")
 
+    @field_validator("host_min_intervals")
+    @classmethod
+    def _check_host_intervals(cls, value: str) -> str:
+        parse_host_intervals(value)  # a typo fails at start-up, naming the entry
+        return value
+
+    def host_intervals(self) -> dict[str, float]:
+        """JOBAGENT_HOST_MIN_INTERVALS as {host: seconds} (``jobagent.pacing`` reads it per request)."""
+        return _parsed_intervals(self.host_min_intervals)
+
     @property
     def embedded(self) -> bool:
         """No Redis configured: run workflows in-process instead of on workers."""
@@ -164,6 +176,30 @@ class Settings(BaseSettings):
     def retry_intervals(self) -> list[int]:
         """Exponential backoff, capped, so a flapping outside service is not hammered."""
         return [min(self.retry_backoff_base * 2**i, self.retry_backoff_cap) for i in range(self.max_retries)]
+
+
+@lru_cache(maxsize=8)
+def _parsed_intervals(text: str) -> dict[str, float]:
+    return parse_host_intervals(text)
+
+
+def parse_host_intervals(text: str) -> dict[str, float]:
+    """``"api.example.com=2.0, *.recruitee.com=0.5"`` as {host: seconds}; raises ValueError naming the bad
+    entry, so a typo fails at start-up instead of silently pacing at the default."""
+    found: dict[str, float] = {}
+    for entry in (part.strip() for part in text.split(",")):
+        if not entry:
+            continue
+        host, sep, value = entry.partition("=")
+        host = host.strip().lower().rstrip(".")
+        try:
+            seconds = float(value) if sep else float("nan")
+        except ValueError:
+            seconds = float("nan")
+        if not host or not seconds >= 0 or seconds == float("inf"):  # NaN fails >= 0
+            raise ValueError(f"JOBAGENT_HOST_MIN_INTERVALS: {entry!r} is not HOST=SECONDS (seconds >= 0)")
+        found[host] = seconds
+    return found
 
 
 @lru_cache(maxsize=1)

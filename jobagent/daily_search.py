@@ -283,7 +283,7 @@ def _expire_cv_documents(settings: Settings, summary: FanOutSummary) -> None:
         summary.cv_documents_expired = sweep_documents(settings)
     except Exception as exc:  # noqa: BLE001 - the searches still run; the next day's sweep catches up
         log.exception("daily search: the CV retention sweep failed")
-        summary.errors.append(f"cv retention: {str(translate(exc)).splitlines()[0]}")
+        summary.errors.append(f"cv retention: {first_line(translate(exc))}")
 
 
 def daily_search_task() -> dict[str, Any]:

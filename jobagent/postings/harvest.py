@@ -7,8 +7,9 @@ depends on how many sources there are, not on how many profiles search. Per harv
   (``postings/revalidation``): when all answer 304 or the same body, the source is unchanged, which only
   refreshes ``last_seen_at`` (and counts misses again); a local file whose SHA-256 is unchanged likewise.
   At the first answer that differs the source is harvested in full;
-- one request at a time per host, at least ``JOBAGENT_HOST_MIN_INTERVAL`` apart (process-wide), and a
-  429/503's ``Retry-After`` is waited out (up to ``MAX_RETRY_AFTER``) before the page is asked again;
+- one request at a time per host, at least ``JOBAGENT_HOST_MIN_INTERVAL`` apart, shared by every process
+  under workers (``jobagent.pacing``), and a 429/503's ``Retry-After`` holds the host for all of them (up to
+  ``retry_policy.MAX_RETRY_AFTER``) before the page is asked again (``postings/page_getter``);
 - a complete harvest upserts and counts misses; ``JOBAGENT_CLOSE_AFTER_MISSES`` consecutive misses close a
   posting; a failed harvest writes nothing but its ``sources`` row, a cut-short one closes nothing;
 - a lock per source (a PostgreSQL advisory lock; an in-process lock on SQLite) serializes two harvests of
@@ -23,41 +24,25 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import select
 
 from jobagent.config import Settings, get_settings
 from jobagent.errors import (
-    FetchStatus,
     InvalidInput,
     JobagentError,
-    PageMissing,
-    SourceError,
-    SourceStatus,
     first_line,
     translate,
 )
-from jobagent.fetching import FetchedDocument
 from jobagent.postings.clipping import clip_postings, storable_validators
 from jobagent.postings.harvest_store import count_misses_and_close, state_row, store_harvest, touch_unchanged
-from jobagent.postings.revalidation import (
-    Answer,
-    answer_of,
-    digest,
-    encode_body,
-    missing,
-    plan_from,
-    request_key,
-    revalidate,
-    stored_plan,
-)
+from jobagent.postings.page_getter import PageGetter
+from jobagent.postings.revalidation import Answer, digest, plan_from, stored_plan
 from jobagent.postings.schema import PostingData
-from jobagent.postings.sources.base import HttpOptions
 from jobagent.postings.sources.paging import CutShort, NotModified
 from jobagent.redaction import redact_source, redact_text
 from jobagent.store.models import SourceState, utcnow
@@ -65,7 +50,6 @@ from jobagent.store.session import get_engine, session_scope
 
 log = logging.getLogger(__name__)
 
-MAX_RETRY_AFTER = 120.0  # a board asking for longer is reported as failed rather than holding a worker
 HARVEST_TASK = "jobagent.postings.harvest.harvest_task"
 SUCCEEDED = ("ok", "unchanged", "partial")
 
@@ -96,33 +80,6 @@ class HarvestReport:
         return f"{redact_source(self.source)}: {self.outcome} ({counts}){error}"
 
 
-# --- one request at a time per host ---------------------------------------------------------------------
-
-
-class _HostGate:
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.not_before = 0.0
-
-
-_gates: dict[str, _HostGate] = {}
-_gates_lock = threading.Lock()
-
-
-@contextmanager
-def host_slot(host: str, min_interval: float) -> Iterator[_HostGate]:
-    with _gates_lock:
-        gate = _gates.setdefault(host, _HostGate())
-    with gate.lock:
-        wait = gate.not_before - time.monotonic()
-        if wait > 0:
-            time.sleep(wait)
-        try:
-            yield gate
-        finally:
-            gate.not_before = max(gate.not_before, time.monotonic() + min_interval)
-
-
 def _retryable(exc: BaseException) -> bool:
     """The one retry policy decides from the error's type (5xx, 429, timeouts, connection errors)."""
     from jobagent.retry_policy import is_transient
@@ -130,89 +87,11 @@ def _retryable(exc: BaseException) -> bool:
     return is_transient(exc)
 
 
-class PageGetter:
-    """The ``get(url)`` a source's ``harvest`` calls: host gate, Retry-After, POST bodies, and the answers it
-    read (``answers``), which the next harvest revalidates request by request (``postings/revalidation``)."""
-
-    def __init__(self, http: HttpOptions, min_interval: float, etag: str | None = None,
-                 last_modified: str | None = None) -> None:
-        self.http = http
-        self.min_interval = min_interval
-        # Rows from before per-request answers were kept: the first request is conditional, as it was then.
-        self.conditional = {k: v for k, v in (("If-None-Match", etag), ("If-Modified-Since", last_modified)) if v}
-        self.first = True
-        self.requests = 0
-        self.etag: str | None = None
-        self.last_modified: str | None = None
-        self.answers: list[Answer] = []
-        self._replayed: dict[str, tuple[bytes, Answer]] = {}  # bodies read while revalidating, by request
-
-    def __call__(self, url: str, json_body: Any = None) -> bytes:
-        body = encode_body(json_body)
-        replayed = self._replayed.pop(request_key(url, body), None)
-        if replayed is not None:
-            content, answer = replayed
-        else:
-            headers = self.conditional if self.first else {}
-            try:
-                doc = self._send(url, body, headers)
-            except PageMissing as exc:
-                self.answers.append(Answer(url, body, missing(exc.status)))
-                raise
-            if doc.status_code == 304:
-                raise NotModified(url)
-            content, answer = doc.content, answer_of(url, body, doc)
-        if self.first:
-            self.etag, self.last_modified = answer.etag, answer.last_modified
-            self.first = False
-        self.answers.append(answer)
-        return content
-
-    def slot(self, host: str) -> AbstractContextManager[_HostGate]:
-        """The host's pacing slot for a source whose library makes its own requests (``jobspy:SITE``): each
-        call it holds counts as one request."""
-        self.requests += 1
-        return host_slot(host, self.min_interval)
-
-    def revalidate(self, plan: list[Answer]) -> bool:
-        """True when every request of the last complete harvest answers as it did then."""
-        return revalidate(self._send, plan, self._replayed)
-
-    def _send(self, url: str, body: bytes | None, headers: dict[str, str]) -> FetchedDocument:
-        from jobagent.fetching import fetch_url
-
-        if body is not None:
-            headers = {**headers, "Content-Type": "application/json", "Accept": "application/json"}
-        host = (urlsplit(url).hostname or "").lower()
-        for attempt in range(self.http.retries + 1):
-            with host_slot(host, self.min_interval) as gate:
-                self.requests += 1
-                try:
-                    return fetch_url(url, max_bytes=self.http.max_bytes, timeout=self.http.timeout,
-                                     allow_private=self.http.allow_private, user_agent=self.http.user_agent,
-                                     headers=headers or None, method="POST" if body is not None else "GET",
-                                     body=body)
-                except JobagentError as exc:
-                    line = str(exc).splitlines()[0]
-                    status = getattr(exc, "status", None)
-                    if status in (404, 410):
-                        raise PageMissing(line, url=url, status=status) from None
-                    if attempt >= self.http.retries or not _retryable(exc):
-                        if isinstance(exc, FetchStatus) and not _retryable(exc):
-                            raise SourceStatus(line, status=exc.status) from None
-                        raise SourceError(line) from None
-                    delay = getattr(exc, "retry_after", None)
-                    if delay is not None and delay > MAX_RETRY_AFTER:
-                        raise SourceError(f"{line}; asked to retry after {delay:.0f} s") from None
-                    delay = self.http.backoff * 2**attempt if delay is None else float(delay)
-                    gate.not_before = time.monotonic() + delay  # other sources on this host wait too
-                    log.info("harvest: %s answered %s; again in %.2f s", url, line, delay)
-        raise AssertionError("unreachable")
-
 
 # --- one harvest per source at a time -------------------------------------------------------------------
 
 _local_locks: dict[str, threading.Lock] = {}
+_local_locks_lock = threading.Lock()
 
 
 def _lock_key(spec: str) -> int:
@@ -227,7 +106,7 @@ def source_lock(spec: str) -> Iterator[None]:
 
     engine = get_engine()
     if engine.dialect.name != "postgresql":
-        with _gates_lock:
+        with _local_locks_lock:
             lock = _local_locks.setdefault(spec, threading.Lock())
         with lock:
             yield
@@ -260,7 +139,8 @@ def _fetch(source: Any, state: dict[str, Any], settings: Settings, report: Harve
         return list(source.fetch(10**9)), {"etag": None, "last_modified": None}, []
     plan: list[Answer] = state.get("plan") or []
     getter = PageGetter(source.http, settings.host_min_interval,
-                        *((None, None) if plan else (state.get("etag"), state.get("last_modified"))))
+                        *((None, None) if plan else (state.get("etag"), state.get("last_modified"))),
+                        settings=settings)
     try:
         if plan and getter.revalidate(plan):
             raise NotModified(source.name)
@@ -310,7 +190,7 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
             report.outcome, report.error = "partial", str(exc)
             postings, validators = exc.postings, {}
         except Exception as exc:  # noqa: BLE001 - any failure of one source is reported, never half-written
-            report.outcome, report.error = "failed", _one_line(exc)
+            report.outcome, report.error = "failed", _reported(exc)
             # The getter reports a board still down after its retries as SourceError; the typed cause (a 5xx,
             # a timeout) is its context, and it says the failure may pass (exit 1, not the user's input).
             # Only a typed fetch failure counts there: a parser's own error (an XML entity refused) is the answer.
@@ -332,7 +212,8 @@ def harvest_source(spec: str, settings: Settings | None = None, *, fresh_within:
     return report
 
 
-def _one_line(exc: BaseException) -> str:
+def _reported(exc: BaseException) -> str:
+    """A source row's one line: our own errors as they read, anything else named as unexpected."""
     return first_line(exc) if isinstance(exc, JobagentError) else f"unexpected error: {first_line(exc, named=True)}"
 
 
@@ -340,7 +221,7 @@ def _record_refusal(spec: str, exc: BaseException, report: HarvestReport, settin
     """The store refused this harvest (a value it cannot hold): none of it is kept, and the source's row
     says why, so the other sources and the fan-out go on and the operator sees which board sent what."""
     log.error("harvest of %s: the store refused it: %s", spec, exc)
-    report.outcome, report.error, report.permanent = "failed", _one_line(translate(exc)), True
+    report.outcome, report.error, report.permanent = "failed", _reported(translate(exc)), True
     report.seen = report.new = report.updated = report.closed = 0
     _record(spec, [], {}, report, settings)
 
@@ -391,7 +272,7 @@ def harvest_sources(specs: list[str], settings: Settings | None = None, *,
             mapped = translate(exc)
             if not isinstance(mapped, JobagentError):
                 log.exception("harvest of %s crashed", spec)
-            return HarvestReport(source=spec, outcome="failed", error=_one_line(mapped),
+            return HarvestReport(source=spec, outcome="failed", error=_reported(mapped),
                                  permanent=not _retryable(mapped))
 
     if len(specs) <= 1:

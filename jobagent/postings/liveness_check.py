@@ -139,7 +139,7 @@ def _record(pid: str, outcome: str, detail: str | None, now: datetime) -> None:
 
 def run_liveness_check(settings: Settings | None = None, now: datetime | None = None) -> LivenessReport:
     """Re-check every due posting within the time budget; what the budget did not reach waits for next time."""
-    from jobagent.postings.harvest import host_slot
+    from jobagent.pacing import host_slot
 
     settings = settings or get_settings()
     report = LivenessReport()
@@ -154,7 +154,7 @@ def run_liveness_check(settings: Settings | None = None, now: datetime | None = 
         if remaining <= 0.05:
             report.out_of_budget = report.due - report.checked
             break
-        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval):
+        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval, settings):
             checked_at = now or utcnow()
             outcome, detail = check_posting(url, settings, checked_at, stop_at - time.monotonic())
         _record(pid, outcome, detail, checked_at)
@@ -180,7 +180,7 @@ def recheck_before_delivery(posting_ids: list[str], settings: Settings | None = 
     ``JOBAGENT_LIVENESS_CHECK=off`` only the store's own closures apply. It runs in DeliveryNode, after the
     matches are stored, so a search's results never wait on it.
     """
-    from jobagent.postings.harvest import host_slot
+    from jobagent.pacing import host_slot
 
     settings = settings or get_settings()
     now = now or utcnow()
@@ -200,7 +200,7 @@ def recheck_before_delivery(posting_ids: list[str], settings: Settings | None = 
         if stop_at - time.monotonic() <= 0.05:
             log.info("liveness before delivery: budget spent, %d postings go out unchecked", len(due) - done)
             break
-        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval):
+        with host_slot((urlsplit(url).hostname or "").lower(), settings.host_min_interval, settings):
             outcome, detail = check_posting(url, settings, now, stop_at - time.monotonic())
         _record(pid, outcome, detail, now)
         if outcome == "closed":

@@ -14,15 +14,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 from urllib.parse import quote
 
-from jobagent.errors import (
-    FetchError,
-    InputError,
-    SourceError,
-)
+from jobagent.errors import InputError, SourceError
 from jobagent.fetching import fetch_url
 from jobagent.postings.schema import PostingData
 from jobagent.redaction import redact_url
-from jobagent.retry_policy import is_transient, retry_delay
+from jobagent.retry_policy import retry_http
 
 log = logging.getLogger(__name__)
 
@@ -83,22 +79,19 @@ def fetch_bytes(url: str, http: HttpOptions, *, json_body: Any = None) -> bytes:
     Failures keep their type from the error tree (``FetchStatus``, ``FetchTimeout``, ...), so the workflow's
     retry decision later sees what really happened.
     """
-    attempt = 0
     body = None if json_body is None else json.dumps(json_body, separators=(",", ":")).encode()
     headers = None if body is None else {"Content-Type": "application/json", "Accept": "application/json"}
-    while True:
-        try:
-            doc = fetch_url(url, max_bytes=http.max_bytes, timeout=http.timeout,
-                            allow_private=http.allow_private, user_agent=http.user_agent, headers=headers,
-                            method="GET" if body is None else "POST", body=body)
-            return doc.content
-        except FetchError as exc:
-            if attempt >= http.retries or not is_transient(exc):
-                raise
-            delay = retry_delay(exc, attempt, base=http.backoff, cap=max(http.backoff * 8, 30.0))
-            attempt += 1
-            log.info("retrying %s in %.2f s (attempt %d): %s", exc.url or redact_url(url), delay, attempt + 1, exc)
-            http.sleep(delay)
+
+    def attempt() -> bytes:
+        return fetch_url(url, max_bytes=http.max_bytes, timeout=http.timeout, allow_private=http.allow_private,
+                         user_agent=http.user_agent, headers=headers, method="GET" if body is None else "POST",
+                         body=body).content
+
+    def before_retry(exc: BaseException, delay: float) -> None:
+        log.info("retrying %s in %.2f s: %s", getattr(exc, "url", None) or redact_url(url), delay, exc)
+
+    return retry_http(attempt, retries=http.retries, backoff=http.backoff, sleep=http.sleep,
+                      before_retry=before_retry)
 
 
 def fetch_json(url: str, http: HttpOptions) -> Any:

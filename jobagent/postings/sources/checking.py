@@ -38,7 +38,7 @@ from jobagent.retry_policy import is_transient
 
 
 def _one_request(source: Source, min_interval: float) -> Getter:
-    from jobagent.postings.harvest import host_slot
+    from jobagent.pacing import host_slot
 
     http = getattr(source, "http")  # noqa: B009 - only sources with a harvest(get) come here
     asked: list[int] = []
@@ -60,7 +60,7 @@ def _one_request(source: Source, min_interval: float) -> Getter:
 
 
 def _paced(min_interval: float) -> Callable[[str], AbstractContextManager[Any]]:
-    from jobagent.postings.harvest import host_slot
+    from jobagent.pacing import host_slot
 
     return lambda host: host_slot(host, min_interval)
 
