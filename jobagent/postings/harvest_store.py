@@ -20,6 +20,11 @@ from jobagent.postings.schema import PostingData
 from jobagent.postings.storage import StoredIds, in_chunks, known_ids
 from jobagent.store.models import Posting, PostingSource, SourceState, new_id
 
+# LOCK_ORDER: harvests of several sources run at once (four threads, and workers side by side) and list many
+# of the same adverts. Every write to ``postings`` goes in one order (fingerprint for inserts, id for
+# updates), so two harvests wait for each other instead of each holding a row the other wants next, which
+# PostgreSQL ends by failing one with "deadlock detected" (tests/integration/test_concurrent_store.py).
+
 # Fields whose change means the advert changed (a new salary, a rewritten description).
 _COMPARED = ("url", "title", "location", "remote", "employment_type", "salary_min", "salary_max",
              "salary_currency", "salary_interval", "salary_text", "salary_annual_min", "salary_annual_max",
@@ -72,8 +77,8 @@ def _copy_insert_postgres(session: Session, rows: list[dict[str, Any]]) -> dict[
             for row in rows:
                 copy.write_row([row[c] for c in columns])
         cols = ", ".join(columns)
-        cur.execute(f"INSERT INTO postings ({cols}) SELECT {cols} FROM harvest_postings "
-                    "ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint, id")
+        cur.execute(f"INSERT INTO postings ({cols}) SELECT {cols} FROM harvest_postings ORDER BY fingerprint "
+                    "ON CONFLICT (fingerprint) DO NOTHING RETURNING fingerprint, id")  # lock order: see LOCK_ORDER
         ids = {fp: pid for fp, pid in cur.fetchall()}
     lost = {row["fingerprint"] for row in rows} - set(ids)
     if lost:
@@ -125,6 +130,7 @@ def _update_changed(session: Session, stored: dict[str, PostingData]) -> int:
                 posting = stored[row.id]
                 changes.append({"id": row.id, **new,
                                 **index_fields(posting.title, posting.description, posting.language)})
+    changes.sort(key=lambda c: c["id"])  # LOCK_ORDER
     for chunk in in_chunks(changes):
         session.execute(update(Posting), chunk)
     return len(changes)
@@ -136,14 +142,14 @@ def _mark_seen(session: Session, spec: str, seen: dict[str, str], now: datetime)
                 "last_seen_at": now, "misses": 0} for pid, ext in seen.items() if pid not in member]
     for chunk in in_chunks(joining):
         session.execute(insert(PostingSource), chunk)
-    for chunk in in_chunks(pid for pid in seen if pid in member):
+    for chunk in in_chunks(sorted(pid for pid in seen if pid in member)):
         session.execute(update(PostingSource).where(PostingSource.source == spec, PostingSource.posting_id.in_(chunk))
                         .values(last_seen_at=now, misses=0))
     # Seen again after being closed by misses: open again. Only those rows are written: an UPDATE of every
     # listed posting made PostgreSQL rewrite each row and recompute its stored tsvector on every harvest, to
     # refresh a column nothing reads; when a posting was last listed lives in ``posting_sources``. A posting
     # closed for a reason (its text, its date, the liveness check) stays closed.
-    for chunk in in_chunks(seen):
+    for chunk in in_chunks(sorted(seen)):  # LOCK_ORDER
         session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_at.is_not(None),
                                               Posting.closed_reason.is_(None)).values(closed_at=None))
 
@@ -156,7 +162,7 @@ def _close_by_text(session: Session, reasons: dict[str, str | None], now: dateti
         if reason:
             by_reason.setdefault(reason, []).append(pid)
     for reason, pids in by_reason.items():
-        for chunk in in_chunks(pids):
+        for chunk in in_chunks(sorted(pids)):  # LOCK_ORDER
             session.execute(update(Posting).where(Posting.id.in_(chunk), Posting.closed_reason.is_(None))
                             .values(closed_at=now, closed_reason=reason))
 
