@@ -177,6 +177,21 @@ def wait_until(predicate: Callable[[], object], timeout: float = 60, interval: f
     raise AssertionError(f"condition not met within {timeout} s")
 
 
+def run_demo_in_process() -> None:
+    """``jobagent demo`` in this process (output discarded), for module fixtures that need its profile, runs
+    and matches in their embedded store; fails the fixture unless the demo exits 0."""
+    import contextlib
+    import io
+
+    from jobagent.cli import main
+
+    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
+        mp.setattr("sys.argv", ["jobagent", "demo"])
+        with pytest.raises(SystemExit) as done:
+            main()
+    assert done.value.code == 0
+
+
 def run_cli(*args: str, environ: dict[str, str] | None = None, home: Path | None = None,
             timeout: float = 300) -> subprocess.CompletedProcess[str]:
     """The real console entry point in a subprocess, as a user runs it."""

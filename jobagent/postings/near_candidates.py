@@ -4,7 +4,7 @@ The full-text passes rank on the title alone and keep ``JOBAGENT_SEARCH_CANDIDAT
 thousands of postings ("Teacher", "Software Engineer", or an English title whose German translation joins
 it) fills those 300 by text rank and posting id, so the three postings in the person's city, or the German
 ones a translation found, can fall past the cut before the matcher, which knows places, ever sees them. When
-a place is given, the title pass reads ten times deeper with locations, and the postings in the person's
+a place is given, the title pass reads five times deeper with locations, and the postings in the person's
 city from that depth get a share of the room. Locations are compared in
 Python through the gazetteer's names of the city in every language ("München", "Munich", "Muenchen"), so
 both backends agree and no database locale or extension is needed.
@@ -19,7 +19,7 @@ from jobagent.places import names_of, resolve
 from jobagent.text import normalize
 
 NEAR_SHARE = 3  # at most a third of the candidate room goes to the city's postings
-SCAN_FACTOR = 10  # the title pass reads this many times its room, with locations, when a place is given
+SCAN_FACTOR = 5  # the title pass reads this many times its room, with locations, when a place is given
 _MIN_NAME = 4  # shorter foreign forms ("lids", "li ci", "lungsod ng …") would match other places' names
 
 

@@ -18,7 +18,7 @@ import pytest
 from rich.cells import cell_len
 
 from jobagent import __version__
-from tests.conftest import ROOT, _reset_caches, run_cli
+from tests.conftest import ROOT, _reset_caches, run_cli, run_demo_in_process
 from tests.servers import free_port
 
 Invoke = Callable[..., tuple[int, str, str]]
@@ -47,15 +47,7 @@ def cli(cli_env: Path, cli_main: Invoke) -> Invoke:
 @pytest.fixture(scope="module")
 def demo(cli_env: Path) -> None:
     """One embedded store with a profile, its profiling run, and a job search with matches."""
-    import contextlib
-
-    from jobagent.cli import main
-
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
-        mp.setattr("sys.argv", ["jobagent", "demo"])
-        with pytest.raises(SystemExit) as done:
-            main()
-    assert done.value.code == 0
+    run_demo_in_process()
 
 
 def _json(cli: Invoke, *args: str) -> Any:

@@ -5,7 +5,6 @@ scheduled source, and the usage errors of --limit / --offset.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -15,7 +14,7 @@ from typing import Any
 import pytest
 from rich.cells import cell_len
 
-from tests.conftest import _reset_caches, run_cli
+from tests.conftest import _reset_caches, run_cli, run_demo_in_process
 
 Invoke = Callable[..., tuple[int, str, str]]
 PANELS = ("Job search and board", "Profiles", "Sources", "Operations")
@@ -39,15 +38,7 @@ def cli_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
 @pytest.fixture(scope="module")
 def demo(cli_env: Path) -> None:
     """``jobagent demo`` once: a profile, its profiling run and a job search with letters."""
-    import contextlib
-
-    from jobagent.cli import main
-
-    with pytest.MonkeyPatch.context() as mp, contextlib.redirect_stdout(io.StringIO()):
-        mp.setattr("sys.argv", ["jobagent", "demo"])
-        with pytest.raises(SystemExit) as done:
-            main()
-    assert done.value.code == 0
+    run_demo_in_process()
 
 
 @pytest.fixture
